@@ -1,0 +1,99 @@
+package dev.tsflink.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+
+/** TableEnvironment entry points that need more than a generic {@link Gateway#invoke}. */
+public final class Envs {
+    private Envs() {}
+
+    /** Creates a TableEnvironment; mode is "streaming" or "batch". Returns its handle. */
+    public static int create(String mode, String configJson) {
+        return ApiThread.run(() -> {
+            Map<String, String> settings = Json.stringMap(configJson);
+            EnvironmentSettings.Builder b = EnvironmentSettings.newInstance();
+            if ("batch".equals(mode)) {
+                b.inBatchMode();
+            } else {
+                b.inStreamingMode();
+            }
+            b.withConfiguration(Configuration.fromMap(settings));
+            return Handles.put(TableEnvironment.create(b.build()));
+        });
+    }
+
+    private static ConfigOption<String> option(String key) {
+        return ConfigOptions.key(key).stringType().noDefaultValue();
+    }
+
+    public static void configSet(int env, String key, String value) {
+        ApiThread.run(() -> {
+            TableEnvironment t = Handles.get(env);
+            t.getConfig().set(key, value);
+            return null;
+        });
+    }
+
+    /** The value set for key (in the table config or the environment's root config), or null. */
+    public static String configGet(int env, String key) {
+        TableEnvironment t = Handles.get(env);
+        return t.getConfig().getOptional(option(key)).orElse(null);
+    }
+
+    public static String configToJson(int env) {
+        TableEnvironment t = Handles.get(env);
+        Map<String, String> all = new java.util.TreeMap<>(t.getConfig().getRootConfiguration().toMap());
+        all.putAll(t.getConfig().getConfiguration().toMap());
+        return Json.write(all);
+    }
+
+    /** fromValues with an explicit row type (SQL string) and rows as JSON arrays or objects. */
+    public static int fromValues(int env, String rowTypeSql, String rowsJson) {
+        return ApiThread.run(() -> {
+            TableEnvironment t = Handles.get(env);
+            DataType type = Types.parse(rowTypeSql);
+            if (!(type.getLogicalType() instanceof RowType)) {
+                throw new IllegalArgumentException("fromValues needs a ROW type, got " + rowTypeSql);
+            }
+            JsonNode rows = Json.parse(rowsJson);
+            Object[] values = Values.rows(rows, (RowType) type.getLogicalType());
+            if (values.length == 0) {
+                return Handles.put(t.fromValues(type, new ArrayList<>()));
+            }
+            return Handles.put(t.fromValues(type, values));
+        });
+    }
+
+    /** SQL of a resolved schema's columns, handy for explain/describe output. */
+    public static String schema(int table) {
+        return GatewayException.guard(() -> {
+            Table tbl = Handles.get(table);
+            return Types.describeSchema(tbl.getResolvedSchema());
+        });
+    }
+
+    public static String listJobs() {
+        return GatewayException.guard(() -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            LocalCluster.get().listJobs().get().forEach(j -> {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("jobId", j.getJobId().toHexString());
+                m.put("name", j.getJobName());
+                m.put("state", j.getJobState().name());
+                m.put("startTime", j.getStartTime());
+                out.add(m);
+            });
+            return Json.write(out);
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package dev.tsflink.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.TableResult;
+
+/** Facade over TableResult: schema, job control and batched row fetching. */
+public final class Results {
+    private Results() {}
+
+    /** {"resultKind", "jobId" | null, "schema"} in one crossing. */
+    public static String info(int result) {
+        return GatewayException.guard(() -> {
+            TableResult r = Handles.get(result);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("resultKind", r.getResultKind().name());
+            out.put("jobId", r.getJobClient().map(c -> c.getJobID().toHexString()).orElse(null));
+            out.put("schema", Json.parse(Types.describeSchema(r.getResolvedSchema())));
+            return Json.write(out);
+        });
+    }
+
+    public static int openFetcher(int result, int capacity) {
+        return GatewayException.guard(() -> Handles.put(new ResultFetcher(Handles.get(result), capacity)));
+    }
+
+    public static String fetch(int fetcher, int maxRows, int timeoutMs) {
+        return GatewayException.guard(() -> {
+            ResultFetcher f = Handles.get(fetcher);
+            return f.fetch(maxRows, timeoutMs);
+        });
+    }
+
+    public static void closeFetcher(int fetcher) {
+        GatewayException.guard(() -> {
+            ResultFetcher f = Handles.get(fetcher);
+            Handles.release(fetcher);
+            f.close();
+            return null;
+        });
+    }
+
+    /** Waits for the job; timeoutMs <= 0 waits without limit. */
+    public static void await(int result, long timeoutMs) {
+        GatewayException.guard(() -> {
+            TableResult r = Handles.get(result);
+            if (timeoutMs > 0) {
+                r.await(timeoutMs, TimeUnit.MILLISECONDS);
+            } else {
+                r.await();
+            }
+            return null;
+        });
+    }
+
+    public static String jobStatus(int result) {
+        return GatewayException.guard(() -> {
+            TableResult r = Handles.get(result);
+            JobClient c = r.getJobClient().orElse(null);
+            return c == null ? null : c.getJobStatus().get().name();
+        });
+    }
+
+    public static void cancel(int result) {
+        GatewayException.guard(() -> {
+            TableResult r = Handles.get(result);
+            JobClient c = r.getJobClient().orElseThrow(() -> new IllegalStateException("this TableResult has no job to cancel"));
+            if (!c.getJobStatus().get().isGloballyTerminalState()) {
+                c.cancel().get();
+            }
+            return null;
+        });
+    }
+}
