@@ -1,0 +1,62 @@
+/**
+ * The contract between the one interactive session core (src/repl) and its two front-ends: the
+ * Jupyter kernel (kernel/) and tsflink-shell (shell/). Front-ends turn user input into execute()
+ * calls and render what arrives on the OutputSink; everything else (TS evaluation, %sql magics,
+ * Flink session, jobs, interrupts) lives in the core.
+ */
+
+/** A MIME bundle as Jupyter defines it, e.g. {'text/plain': '...', 'text/html': '...'}. */
+export type MimeBundle = Record<string, string>;
+
+export interface OutputSink {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Shows a rich value; with displayId the display can later be updated in place. */
+  display(bundle: MimeBundle, displayId?: string): void;
+  /** Replaces the content of an earlier display(…, displayId). */
+  updateDisplay(bundle: MimeBundle, displayId: string): void;
+  clearOutput(wait: boolean): void;
+}
+
+export interface Diagnostic {
+  message: string;
+  /** 1-based line and column in the cell. */
+  line: number;
+  column: number;
+  category: 'error' | 'warning';
+}
+
+/** What an execute() produced: a value to show as the cell's result, or an error. */
+export type ExecuteOutcome =
+  | { status: 'ok'; result?: MimeBundle }
+  | { status: 'error'; ename: string; evalue: string; traceback: string[] };
+
+export interface CompletionResult {
+  matches: string[];
+  cursorStart: number;
+  cursorEnd: number;
+}
+
+export interface InspectResult {
+  found: boolean;
+  bundle: MimeBundle;
+}
+
+export type CompletenessStatus =
+  | { status: 'complete' }
+  | { status: 'incomplete'; indent: string }
+  | { status: 'invalid' };
+
+export interface InteractiveCore {
+  /** Runs one cell / REPL entry: TypeScript, or a %sql / %%sql / %bsql / %%bsql paragraph. */
+  execute(code: string, sink: OutputSink): Promise<ExecuteOutcome>;
+  complete(code: string, cursor: number): Promise<CompletionResult>;
+  inspect(code: string, cursor: number): Promise<InspectResult>;
+  isComplete(code: string): CompletenessStatus;
+  /** Cancels the running evaluation and the Flink job(s) it started; earlier definitions survive. */
+  interrupt(): Promise<void>;
+  /** Cancels running jobs, stops the mini-cluster; the process may exit afterwards. */
+  shutdown(): Promise<void>;
+  /** Banner facts: Flink version, web UI address, pre-bound names. */
+  readonly info: { flinkVersion: string; webUi: string; boundNames: string[] };
+}
