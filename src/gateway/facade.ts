@@ -16,7 +16,7 @@ export type ArgNode = string | number | boolean | null | { k: string; [key: stri
 export interface InvokeResult {
   h?: Handle;
   cls?: string;
-  v?: string | number | boolean | null;
+  v?: string | number | boolean | null | string[];
 }
 
 const releaser = new FinalizationRegistry<Handle>((h) => {

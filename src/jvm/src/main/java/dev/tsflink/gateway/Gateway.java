@@ -48,6 +48,8 @@ public final class Gateway {
         } else if (value instanceof java.util.Optional) {
             Object inner = ((java.util.Optional<?>) value).orElse(null);
             return result(inner);
+        } else if (value instanceof String[] || value instanceof java.util.List && ((java.util.List<?>) value).stream().allMatch(x -> x instanceof String)) {
+            out.put("v", value);
         } else if (value instanceof Enum) {
             out.put("v", ((Enum<?>) value).name());
         } else {

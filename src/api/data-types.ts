@@ -1,0 +1,103 @@
+/**
+ * Flink SQL data types, mirroring org.apache.flink.table.api.DataTypes. A DataType carries its SQL
+ * type string (parsed by Flink on the Java side) and, at the type level, the TypeScript value it
+ * maps to, so row types inferred from a schema reach `collect()`.
+ *
+ * Value mapping: TINYINT/SMALLINT/INT/FLOAT/DOUBLE → number, BIGINT → bigint, DECIMAL → string,
+ * BOOLEAN → boolean, CHAR/VARCHAR/STRING → string, BINARY/VARBINARY/BYTES → Uint8Array,
+ * DATE → Date (UTC midnight), TIME → 'HH:mm:ss[.fff]' string, TIMESTAMP → Date (wall clock read as
+ * UTC), TIMESTAMP_LTZ → Date, ARRAY → array, MAP → Map, MULTISET → Map<element, count>, ROW → object.
+ */
+
+export class DataType<T = unknown> {
+  /** Phantom: the TypeScript type of values of this DataType. */
+  declare readonly __value: T;
+
+  constructor(
+    /** The SQL type string Flink parses, e.g. `INT NOT NULL`, `ROW<\`a\` INT>`. */
+    readonly sql: string,
+    private readonly base: string = sql,
+    readonly isNullable: boolean = !/ NOT NULL$/.test(sql),
+  ) {}
+
+  /** This type without NULL values (`INT NOT NULL`). */
+  notNull(): DataType<NonNullable<T>> {
+    return new DataType<NonNullable<T>>(`${this.base} NOT NULL`, this.base, false);
+  }
+
+  /** This type with NULL values allowed (the default). */
+  nullable(): DataType<T | null> {
+    return new DataType<T | null>(this.base, this.base, true);
+  }
+
+  toString(): string {
+    return this.sql;
+  }
+}
+
+/** The TypeScript value type of a DataType. */
+export type ValueOf<D> = D extends DataType<infer T> ? T : never;
+
+export interface Field<N extends string = string, T = unknown> {
+  readonly name: N;
+  readonly type: DataType<T>;
+  readonly description?: string;
+}
+
+/** The row object type of a list of fields. */
+export type RowOf<F extends readonly Field[]> = { [K in F[number] as K['name']]: ValueOf<K['type']> };
+
+function quote(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+function make<T>(sql: string): DataType<T | null> {
+  return new DataType<T | null>(sql);
+}
+
+function sized(name: string, ...args: (number | undefined)[]): string {
+  const given = args.filter((a): a is number => a !== undefined);
+  return given.length ? `${name}(${given.join(', ')})` : name;
+}
+
+export const DataTypes = {
+  CHAR: (length: number) => make<string>(`CHAR(${length})`),
+  VARCHAR: (length: number) => make<string>(`VARCHAR(${length})`),
+  STRING: () => make<string>('STRING'),
+  BOOLEAN: () => make<boolean>('BOOLEAN'),
+  BINARY: (length: number) => make<Uint8Array>(`BINARY(${length})`),
+  VARBINARY: (length: number) => make<Uint8Array>(`VARBINARY(${length})`),
+  BYTES: () => make<Uint8Array>('BYTES'),
+  DECIMAL: (precision: number, scale: number) => make<string>(`DECIMAL(${precision}, ${scale})`),
+  TINYINT: () => make<number>('TINYINT'),
+  SMALLINT: () => make<number>('SMALLINT'),
+  INT: () => make<number>('INT'),
+  BIGINT: () => make<bigint>('BIGINT'),
+  FLOAT: () => make<number>('FLOAT'),
+  DOUBLE: () => make<number>('DOUBLE'),
+  DATE: () => make<Date>('DATE'),
+  TIME: (precision?: number) => make<string>(sized('TIME', precision)),
+  TIMESTAMP: (precision?: number) => make<Date>(sized('TIMESTAMP', precision)),
+  TIMESTAMP_LTZ: (precision?: number) => make<Date>(sized('TIMESTAMP_LTZ', precision)),
+  ARRAY: <T>(element: DataType<T>) => make<T[]>(`ARRAY<${element.sql}>`),
+  MULTISET: <T>(element: DataType<T>) => make<Map<T, number>>(`MULTISET<${element.sql}>`),
+  MAP: <K, V>(key: DataType<K>, value: DataType<V>) => make<Map<K, V>>(`MAP<${key.sql}, ${value.sql}>`),
+  FIELD: <N extends string, T>(name: N, type: DataType<T>, description?: string): Field<N, T> => ({
+    name,
+    type,
+    description,
+  }),
+  ROW: <F extends readonly Field[]>(...fields: F): DataType<RowOf<F> | null> =>
+    make<RowOf<F>>(
+      `ROW<${fields
+        .map((f) => `${quote(f.name)} ${f.type.sql}${f.description ? ` '${f.description.replace(/'/g, "''")}'` : ''}`)
+        .join(', ')}>`,
+    ),
+  NULL: () => make<null>('NULL'),
+  /** Any SQL type string Flink understands, e.g. `DataTypes.of('ARRAY<INT NOT NULL>')`. */
+  of: <T = unknown>(sql: string) => new DataType<T>(sql),
+  /** Interval types for literals: `lit(5).minutes()` is usually nicer. */
+  INTERVAL_SECOND: (precision = 3) => make<number>(`INTERVAL SECOND(${precision})`),
+};
+
+export type Row = Record<string, unknown>;

@@ -1,0 +1,53 @@
+/** Mirrors org.apache.flink.table.api.EnvironmentSettings: streaming or batch mode plus configuration. */
+export class EnvironmentSettings {
+  private constructor(
+    readonly mode: 'streaming' | 'batch',
+    readonly configuration: Readonly<Record<string, string>>,
+  ) {}
+
+  static inStreamingMode(): EnvironmentSettings {
+    return new EnvironmentSettings('streaming', {});
+  }
+
+  static inBatchMode(): EnvironmentSettings {
+    return new EnvironmentSettings('batch', {});
+  }
+
+  static newInstance(): EnvironmentSettingsBuilder {
+    return new EnvironmentSettingsBuilder();
+  }
+
+  isStreamingMode(): boolean {
+    return this.mode === 'streaming';
+  }
+
+  /** @internal */
+  static of(mode: 'streaming' | 'batch', configuration: Record<string, string>): EnvironmentSettings {
+    return new EnvironmentSettings(mode, configuration);
+  }
+}
+
+export class EnvironmentSettingsBuilder {
+  private mode: 'streaming' | 'batch' = 'streaming';
+  private config: Record<string, string> = {};
+
+  inStreamingMode(): this {
+    this.mode = 'streaming';
+    return this;
+  }
+
+  inBatchMode(): this {
+    this.mode = 'batch';
+    return this;
+  }
+
+  /** Flink configuration for the environment, e.g. {'parallelism.default': '2'}. */
+  withConfiguration(config: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(config)) this.config[k] = String(v);
+    return this;
+  }
+
+  build(): EnvironmentSettings {
+    return EnvironmentSettings.of(this.mode, { ...this.config });
+  }
+}

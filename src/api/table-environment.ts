@@ -1,0 +1,222 @@
+/**
+ * Mirrors org.apache.flink.table.api.TableEnvironment: the entry point to the Table API and SQL.
+ * `await TableEnvironment.create(EnvironmentSettings.inStreamingMode())` starts (once per process)
+ * the session's JVM and local Flink mini-cluster and returns an environment bound to it.
+ */
+import { callAsync } from '../gateway/jvm';
+import { Envs, Gateway, TypesFacade, handleOf, track, type ArgNode, type Handle } from '../gateway/facade';
+import { Session, type SessionOptions } from '../session/session';
+import type { DataType, Row } from './data-types';
+import type { JavaFunctionRef } from './expressions';
+import { EnvironmentSettings } from './environment-settings';
+import { StatementSet } from './statement-set';
+import { Table, tableNode, type TableContext } from './table';
+import type { TableDescriptor } from './table-descriptor';
+import { TableResult } from './table-result';
+import { encodeValue, inferSqlType, type LogicalTypeTree } from './values';
+
+export class TableConfig {
+  constructor(private readonly env: Handle) {}
+
+  /** Sets a Flink option for this environment, e.g. set('parallelism.default', '2'). */
+  set(key: string, value: string | number | boolean): this {
+    Envs.configSet(this.env, key, String(value));
+    return this;
+  }
+
+  /** The value set for key (here or in the session's configuration), or undefined. */
+  get(key: string): string | undefined {
+    return Envs.configGet(this.env, key) ?? undefined;
+  }
+
+  /** Every option set for this environment. */
+  toMap(): Record<string, string> {
+    return Envs.configToJson(this.env);
+  }
+}
+
+const WIDER: Record<string, number> = { INT: 1, BIGINT: 2, DOUBLE: 3 };
+
+function widen(a: string | undefined, b: string | undefined, column: string): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined || a === b) return a;
+  if (WIDER[a] && WIDER[b]) return WIDER[a] > WIDER[b] ? a : b;
+  throw new TypeError(`column '${column}' mixes values of types ${a} and ${b}; pass an explicit row type`);
+}
+
+/** Infers a ROW type for rows given as objects (named columns) or arrays (f0, f1, ...). */
+function inferRowType(rows: readonly unknown[]): string {
+  if (rows.length === 0) throw new TypeError('fromValues() of no rows needs an explicit row type');
+  const objects = rows.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
+  const arrays = rows.every((r) => Array.isArray(r));
+  if (!objects && !arrays) throw new TypeError('fromValues() rows must be all objects or all arrays');
+  const names: string[] = [];
+  const types = new Map<string, string | undefined>();
+  rows.forEach((r) => {
+    const entries: [string, unknown][] = arrays ? (r as unknown[]).map((v, i) => [`f${i}`, v]) : Object.entries(r as object);
+    for (const [k, v] of entries) {
+      if (!types.has(k)) names.push(k);
+      types.set(k, widen(types.get(k), inferSqlType(v), k));
+    }
+  });
+  const fields = names.map((n) => {
+    const t = types.get(n);
+    if (!t) throw new TypeError(`cannot infer the type of column '${n}': every value is null; pass an explicit row type`);
+    return `\`${n}\` ${t}`;
+  });
+  return `ROW<${fields.join(', ')}>`;
+}
+
+export class TableEnvironment implements TableContext {
+  readonly streaming: boolean;
+
+  private constructor(
+    readonly handle: Handle,
+    readonly settings: EnvironmentSettings,
+    readonly session: Session,
+  ) {
+    this.streaming = settings.isStreamingMode();
+    track(this, handle);
+  }
+
+  /** Creates a table environment on the process's session (started on first use). */
+  static async create(settings: EnvironmentSettings = EnvironmentSettings.inStreamingMode(), session?: SessionOptions): Promise<TableEnvironment> {
+    const s = await Session.start(session);
+    const config = { ...s.baseConfig, ...settings.configuration };
+    const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'create', settings.mode, JSON.stringify(config));
+    return new TableEnvironment(handle, settings, s);
+  }
+
+  private invoke(method: string, args: ArgNode[]): ReturnType<typeof Gateway.invoke> {
+    return Gateway.invoke(this.handle, method, args);
+  }
+
+  private table<R = Row>(h: Handle): Table<R> {
+    return new Table<R>(h, this);
+  }
+
+  getConfig(): TableConfig {
+    return new TableConfig(this.handle);
+  }
+
+  /** Runs one SQL statement (DDL, DML, SELECT, SHOW, ...); INSERT and SELECT submit a job. */
+  async executeSql(statement: string): Promise<TableResult> {
+    const r = await Gateway.invokeAsync(this.handle, 'executeSql', [statement]);
+    return new TableResult(handleOf(r, 'a TableResult'), this.streaming);
+  }
+
+  /** A Table for a SELECT query, for further Table API calls. */
+  sqlQuery(query: string): Table {
+    return this.table(handleOf(this.invoke('sqlQuery', [query]), 'a Table'));
+  }
+
+  /** The plan of a statement. */
+  async explainSql(statement: string): Promise<string> {
+    return (await Gateway.invokeAsync(this.handle, 'explainSql', [statement])).v as string;
+  }
+
+  /** A registered table or view: `from('orders')`. */
+  from(path: string): Table {
+    return this.table(handleOf(this.invoke('from', [path]), 'a Table'));
+  }
+
+  /** An inline table, typed by the row type: `fromValues(DataTypes.ROW(FIELD('a', INT())), [{a: 1}])`. */
+  fromValues<R>(rowType: DataType<R | null>, rows: readonly (R | unknown[])[]): Table<R>;
+  /** An inline table with inferred column types: `fromValues([{word: 'a', n: 1}])`; arrays give f0, f1, .... */
+  fromValues<R extends object>(rows: readonly R[]): Table<R extends unknown[] ? Row : R>;
+  fromValues(a: DataType | readonly unknown[], b?: readonly unknown[]): Table<unknown> {
+    const [rowSql, rows] = Array.isArray(a) ? [inferRowType(a), a] : [(a as DataType).sql, b ?? []];
+    const tree = JSON.parse(TypesFacade.describeSql(rowSql)) as LogicalTypeTree;
+    if (tree.root !== 'ROW') throw new TypeError(`fromValues needs a ROW type, got ${rowSql}`);
+    const encoded = rows.map((r, i) => {
+      try {
+        return encodeValue(r, tree);
+      } catch (e) {
+        throw new TypeError(`row ${i}: ${(e as Error).message}`);
+      }
+    });
+    return this.table(Envs.fromValues(this.handle, rowSql, encoded));
+  }
+
+  /** PyFlink's from_elements: rows with an optional row type. */
+  fromElements<R>(elements: readonly R[], rowType?: DataType<R | null>): Table<R> {
+    return (rowType ? this.fromValues(rowType, elements) : this.fromValues(elements as readonly object[])) as Table<R>;
+  }
+
+  createTemporaryView(path: string, table: Table<unknown>): void {
+    this.invoke('createTemporaryView', [path, tableNode(table)]);
+  }
+
+  /** Registers a catalog table backed by a connector. */
+  createTable(path: string, descriptor: TableDescriptor<unknown>): void {
+    this.invoke('createTable', [path, descriptor.node]);
+  }
+
+  /** Registers a temporary table backed by a connector. */
+  createTemporaryTable(path: string, descriptor: TableDescriptor<unknown>): void {
+    this.invoke('createTemporaryTable', [path, descriptor.node]);
+  }
+
+  /** A table read through a connector descriptor, without registering it. */
+  fromDescriptor<R>(descriptor: TableDescriptor<R>): Table<R> {
+    return this.table<R>(handleOf(this.invoke('from', [descriptor.node]), 'a Table'));
+  }
+
+  dropTemporaryTable(path: string): boolean {
+    return this.invoke('dropTemporaryTable', [path]).v as boolean;
+  }
+
+  dropTemporaryView(path: string): boolean {
+    return this.invoke('dropTemporaryView', [path]).v as boolean;
+  }
+
+  listTables(): string[] {
+    return this.invoke('listTables', []).v as unknown as string[];
+  }
+
+  listViews(): string[] {
+    return this.invoke('listViews', []).v as unknown as string[];
+  }
+
+  listTemporaryTables(): string[] {
+    return this.invoke('listTemporaryTables', []).v as unknown as string[];
+  }
+
+  listFunctions(): string[] {
+    return this.invoke('listFunctions', []).v as unknown as string[];
+  }
+
+  useCatalog(name: string): void {
+    this.invoke('useCatalog', [name]);
+  }
+
+  useDatabase(name: string): void {
+    this.invoke('useDatabase', [name]);
+  }
+
+  getCurrentCatalog(): string {
+    return this.invoke('getCurrentCatalog', []).v as string;
+  }
+
+  getCurrentDatabase(): string {
+    return this.invoke('getCurrentDatabase', []).v as string;
+  }
+
+  /** Registers a function (a TS UDF or a Java UserDefinedFunction) for Table API and SQL, by name. */
+  createTemporarySystemFunction(name: string, fn: JavaFunctionRef): void {
+    this.invoke('createTemporarySystemFunction', [name, { k: 'handle', id: fn.toJavaHandle() }]);
+  }
+
+  /** Registers a function in the current catalog and database. */
+  createTemporaryFunction(path: string, fn: JavaFunctionRef): void {
+    this.invoke('createTemporaryFunction', [path, { k: 'handle', id: fn.toJavaHandle() }]);
+  }
+
+  dropTemporarySystemFunction(name: string): boolean {
+    return this.invoke('dropTemporarySystemFunction', [name]).v as boolean;
+  }
+
+  createStatementSet(): StatementSet {
+    return new StatementSet(handleOf(this.invoke('createStatementSet', []), 'a StatementSet'), this.streaming);
+  }
+}

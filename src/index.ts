@@ -1,0 +1,51 @@
+/** TSFlink: Apache Flink's Table API and SQL for TypeScript. */
+export { Session, getSession, type SessionOptions } from './session/session';
+export { EnvironmentSettings } from './api/environment-settings';
+export { TableEnvironment, TableConfig } from './api/table-environment';
+export {
+  Table,
+  GroupedTable,
+  AggregatedTable,
+  GroupWindowedTable,
+  WindowGroupedTable,
+  OverWindowedTable,
+  TablePipeline,
+  type FieldLike,
+} from './api/table';
+export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn, type ResultKind } from './api/table-result';
+export { StatementSet } from './api/statement-set';
+export { DataTypes, DataType, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
+export { Schema, SchemaBuilder } from './api/schema';
+export { TableDescriptor, FormatDescriptor } from './api/table-descriptor';
+export {
+  Expression,
+  $,
+  col,
+  lit,
+  call,
+  callSql,
+  and,
+  or,
+  not,
+  row,
+  array,
+  map,
+  concat,
+  coalesce,
+  ifThenElse,
+  currentTimestamp,
+  currentDate,
+  nullOf,
+  withColumns,
+  withoutColumns,
+  range,
+  UNBOUNDED_ROW,
+  UNBOUNDED_RANGE,
+  CURRENT_ROW,
+  CURRENT_RANGE,
+  type ExpressionLike,
+  type JavaFunctionRef,
+} from './api/expressions';
+export { Tumble, Slide, Session as SessionWindow, Over, GroupWindow, OverWindow } from './api/windows';
+export { renderText, renderHtml, formatValue } from './api/render';
+export { FlinkError, type JavaCause, type SqlPosition } from './gateway/errors';

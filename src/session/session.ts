@@ -1,0 +1,141 @@
+/**
+ * A TSFlink session: the in-process JVM and the Flink cluster its table environments submit to,
+ * by default a local MiniCluster on a free loopback port (web UI included), or a remote cluster.
+ * One per Node process, like PyFlink's gateway.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureJvm } from '../gateway/jvm';
+import { LocalClusterFacade } from '../gateway/facade';
+
+export interface SessionOptions {
+  /** Submit to a running Flink cluster at host:port (its REST endpoint) instead of a local one. */
+  remote?: string;
+  /** Task slots of the local MiniCluster (default 4). */
+  slots?: number;
+  /** Default parallelism of jobs (default 1). */
+  parallelism?: number;
+  /** Flink configuration for the cluster and every table environment of the session. */
+  config?: Record<string, string>;
+  /** Extra JVM flags, e.g. ['-Xmx4g']. */
+  jvmOptions?: string[];
+  /** Print the web UI address on start (default true). */
+  announce?: boolean;
+}
+
+/** Hooks other parts (the UDF runtime) contribute before the JVM starts. */
+export interface SessionContribution {
+  env?: Record<string, string>;
+  flinkConfig?: Record<string, string>;
+}
+
+const contributions: (() => SessionContribution)[] = [];
+
+/** Registers a contribution applied when a session starts (env vars before the JVM, Flink config). */
+export function contributeToSession(c: () => SessionContribution): void {
+  contributions.push(c);
+}
+
+export class Session {
+  private static current?: Promise<Session>;
+  private closed = false;
+
+  private constructor(
+    /** The REST endpoint / web UI, e.g. http://127.0.0.1:38123. */
+    readonly restAddress: string,
+    /** Flink configuration every table environment of this session starts from. */
+    readonly baseConfig: Readonly<Record<string, string>>,
+    readonly local: boolean,
+    readonly tmpDir: string,
+  ) {}
+
+  /** The Flink version TSFlink is pinned to. */
+  static readonly flinkVersion = '2.3.0';
+
+  get webUi(): string {
+    return this.restAddress;
+  }
+
+  /** Starts (once per process) and returns the session. */
+  static start(options: SessionOptions = {}): Promise<Session> {
+    if (!Session.current) {
+      Session.current = Session.boot(options);
+      Session.current.catch(() => (Session.current = undefined));
+    }
+    return Session.current;
+  }
+
+  /** The running session, if any. */
+  static async running(): Promise<Session | undefined> {
+    return Session.current;
+  }
+
+  private static async boot(options: SessionOptions): Promise<Session> {
+    const contributed = contributions.map((c) => c());
+    for (const c of contributed) {
+      for (const [k, v] of Object.entries(c.env ?? {})) process.env[k] ??= v;
+    }
+    const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-'));
+    ensureJvm({ jvmOptions: [...(options.jvmOptions ?? []), `-Djava.io.tmpdir=${os.tmpdir()}`] });
+    const config: Record<string, string> = {
+      'parallelism.default': String(options.parallelism ?? 1),
+      ...Object.assign({}, ...contributed.map((c) => c.flinkConfig ?? {})),
+      ...(options.config ?? {}),
+    };
+    let restAddress: string;
+    let host: string;
+    let port: number;
+    if (options.remote) {
+      const m = /^(?:https?:\/\/)?([^:/]+):(\d+)\/?$/.exec(options.remote);
+      if (!m) throw new Error(`remote cluster must be host:port, got '${options.remote}'`);
+      [host, port] = [m[1], Number(m[2])];
+      restAddress = `http://${host}:${port}`;
+    } else {
+      const info = JSON.parse(
+        await LocalClusterFacade.start({
+          'taskmanager.numberOfTaskSlots': String(options.slots ?? 4),
+          ...config,
+        }),
+      ) as { restAddress: string; host: string; port: number };
+      ({ restAddress, host, port } = info);
+    }
+    const base = { ...config, 'execution.target': 'remote', 'rest.address': host, 'rest.port': String(port) };
+    const session = new Session(restAddress, base, !options.remote, tmpDir);
+    if (options.announce ?? process.env.TSFLINK_QUIET !== '1') {
+      process.stderr.write(`TSFlink: Flink ${Session.flinkVersion} ${session.local ? 'mini-cluster' : 'cluster'}, web UI ${restAddress}\n`);
+    }
+    return session;
+  }
+
+  /** Cancels nothing by itself: stops the local cluster (which ends its jobs) and frees temp files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.local) await LocalClusterFacade.stop();
+    fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    Session.current = undefined;
+  }
+
+  /** Jobs known to the cluster (REST /jobs/overview). */
+  async listJobs(): Promise<{ jid: string; name: string; state: string }[]> {
+    const res = await fetch(`${this.restAddress}/jobs/overview`);
+    const body = (await res.json()) as { jobs: { jid: string; name: string; state: string }[] };
+    return body.jobs;
+  }
+
+  /** Cancels every job that is still running on the cluster. */
+  async cancelAllJobs(): Promise<void> {
+    const jobs = await this.listJobs();
+    await Promise.all(
+      jobs
+        .filter((j) => !['FINISHED', 'CANCELED', 'FAILED'].includes(j.state))
+        .map((j) => fetch(`${this.restAddress}/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' })),
+    );
+  }
+}
+
+/** The process's session, started with defaults if none is running. */
+export function getSession(options?: SessionOptions): Promise<Session> {
+  return Session.start(options);
+}
