@@ -60,7 +60,7 @@ export class Session {
   /** Starts (once per process) and returns the session. */
   static start(options: SessionOptions = {}): Promise<Session> {
     if (!Session.current) {
-      Session.current = Session.boot(options);
+      Session.current = Session.boot(withEnvironmentDefaults(options));
       Session.current.catch(() => (Session.current = undefined));
     }
     return Session.current;
@@ -133,6 +133,14 @@ export class Session {
         .map((j) => fetch(`${this.restAddress}/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' })),
     );
   }
+}
+
+/** Options `tsflink run` passes down (its -D / --parallelism / --remote flags) under explicit ones. */
+function withEnvironmentDefaults(options: SessionOptions): SessionOptions {
+  const raw = process.env.TSFLINK_SESSION_OPTIONS;
+  if (!raw) return options;
+  const defaults = JSON.parse(raw) as SessionOptions;
+  return { ...defaults, ...options, config: { ...defaults.config, ...options.config } };
 }
 
 /** The process's session, started with defaults if none is running. */

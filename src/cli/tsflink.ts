@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * `tsflink run script.ts [-D key=value ...] [--parallelism N] [--remote host:port]` runs a TypeScript
+ * job script on the embedded mini-cluster (or a remote cluster). The script runs in a child Node
+ * process with tsx's TypeScript loader; its exit code is the script's: 0 on success, 1 if it threw.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageRoot } from '../gateway/paths';
+import type { SessionOptions } from '../session/session';
+
+const USAGE = `usage: tsflink run <script.ts> [-D key=value]... [--parallelism N] [--remote host:port] [-- script args]
+
+Runs a TypeScript Flink job script. -D sets Flink configuration for the session's cluster and every
+TableEnvironment the script creates; --remote submits to a running Flink cluster instead of the
+embedded mini-cluster.`;
+
+export interface RunCommand {
+  script: string;
+  options: SessionOptions;
+  scriptArgs: string[];
+}
+
+export function parseRunArgs(argv: string[]): RunCommand {
+  const [script, ...rest] = argv;
+  if (!script || script.startsWith('-')) throw new Error('missing the script to run');
+  const config: Record<string, string> = {};
+  const options: SessionOptions = { config };
+  const scriptArgs: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--') {
+      scriptArgs.push(...rest.slice(i + 1));
+      break;
+    } else if (a === '-D' || a.startsWith('-D')) {
+      const kv = a === '-D' ? value() : a.slice(2);
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new Error(`-D needs key=value, got '${kv}'`);
+      config[kv.slice(0, eq)] = kv.slice(eq + 1);
+    } else if (a === '--parallelism' || a === '-p') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error('--parallelism needs a positive whole number');
+      options.parallelism = n;
+    } else if (a === '--remote') {
+      options.remote = value();
+    } else {
+      throw new Error(`unknown option '${a}'`);
+    }
+  }
+  return { script: path.resolve(script), options, scriptArgs };
+}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === undefined) {
+    console.log(USAGE);
+    process.exit(command === undefined ? 2 : 0);
+  }
+  if (command !== 'run') {
+    console.error(`tsflink: unknown command '${command}'\n${USAGE}`);
+    process.exit(2);
+  }
+  let run: RunCommand;
+  try {
+    run = parseRunArgs(rest);
+  } catch (e) {
+    console.error(`tsflink: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (!fs.existsSync(run.script)) {
+    console.error(`tsflink: no such script: ${run.script}`);
+    process.exit(2);
+  }
+  const root = packageRoot();
+  const loader = path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  const child = spawn(
+    process.execPath,
+    ['--import', loader, path.join(__dirname, 'run-script.js'), run.script, ...run.scriptArgs],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        TSFLINK_SESSION_OPTIONS: JSON.stringify(run.options),
+        NODE_PATH: [path.join(root, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
+      },
+    },
+  );
+  // The child gets Ctrl-C from the terminal itself; keep this process alive until it exits.
+  process.on('SIGINT', () => undefined);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
+}
+
+if (require.main === module) main(process.argv.slice(2));
