@@ -1,0 +1,46 @@
+/**
+ * Submitting to a real Flink cluster: a standalone JobManager + TaskManager (separate JVMs started
+ * from the pinned jars), with this process's session in remote mode (no mini-cluster of its own).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { $, EnvironmentSettings, Session, TableEnvironment } from '../src/index';
+import { startStandaloneCluster, stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
+import { tempDir } from './helpers';
+
+const dir = tempDir('tsflink-cluster-');
+let cluster: StandaloneCluster;
+let tEnv: TableEnvironment;
+
+beforeAll(async () => {
+  cluster = await startStandaloneCluster({ dir, restPort: 18081 + (process.pid % 1000), taskManagers: 1, slotsPerTaskManager: 2 });
+  tEnv = await TableEnvironment.create(EnvironmentSettings.inBatchMode(), { remote: cluster.remote });
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+  await stopStandaloneCluster(dir);
+});
+
+describe('remote cluster', () => {
+  it('runs a job on the cluster, not in this process', async () => {
+    const session = (await Session.running())!;
+    expect(session.local).toBe(false);
+    expect(session.restAddress).toBe(cluster.restAddress);
+    const t = tEnv.fromValues([{ k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'a', v: 3 }]);
+    const result = await t.groupBy($('k')).select($('k'), $('v').sum().as('total')).orderBy($('k')).execute();
+    expect(await result.toArray()).toEqual([
+      { k: 'a', total: 4 },
+      { k: 'b', total: 2 },
+    ]);
+    const jobs = (await (await fetch(`${cluster.restAddress}/jobs/overview`)).json()) as { jobs: { jid: string; state: string }[] };
+    expect(jobs.jobs.map((j) => j.jid)).toContain(result.jobId);
+    expect(jobs.jobs.find((j) => j.jid === result.jobId)?.state).toBe('FINISHED');
+  });
+
+  it('reports a failing job with its cause and keeps the session usable', async () => {
+    const err = await tEnv.executeSql("SELECT CAST('x' AS INT) AS n").then((r) => r.toArray()).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(String((err as Error).message)).toMatch(/x|NumberFormat|cast/i);
+    expect(await (await tEnv.executeSql('SELECT 41 + 1 AS n')).toArray()).toEqual([{ n: 42 }]);
+  });
+});
