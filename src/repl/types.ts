@@ -24,12 +24,14 @@ export interface Diagnostic {
   line: number;
   column: number;
   category: 'error' | 'warning';
+  /** The TypeScript error code (e.g. 2322), when the diagnostic comes from the type checker. */
+  code?: number;
 }
 
 /** What an execute() produced: a value to show as the cell's result, or an error. */
 export type ExecuteOutcome =
   | { status: 'ok'; result?: MimeBundle }
-  | { status: 'error'; ename: string; evalue: string; traceback: string[] };
+  | { status: 'error'; ename: string; evalue: string; traceback: string[]; diagnostics?: Diagnostic[] };
 
 export interface CompletionResult {
   matches: string[];

@@ -1,0 +1,251 @@
+/**
+ * The Jupyter kernel: message handling on top of the channels, delegating cells, completion,
+ * inspection and interrupts to the interactive core (src/repl).
+ *
+ * Shell requests are handled one at a time in arrival order (as ipykernel does); they are read
+ * eagerly into a queue so that `stop_on_error` can abort the executes queued behind a failed cell.
+ * Control requests (interrupt, shutdown, kernel_info) are handled as they arrive, even while a
+ * cell runs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CompletenessStatus, ExecuteOutcome, InteractiveCore, MimeBundle, OutputSink } from '../src/repl/types';
+import { Channels, type ChannelName } from './channels';
+import { History } from './history';
+import { kernelInfo } from './kernel-info';
+import { codePointsToIndex, indexToCodePoints } from './positions';
+import { captureStdio, writeLog } from './stdio';
+import { readConnectionFile, Signer, type Header, type JsonObject, type Message } from './wire';
+
+export interface KernelOptions {
+  connectionFile: string;
+  /** The core, possibly still starting (JVM, cluster): requests that need it wait for it. */
+  core: Promise<InteractiveCore>;
+  historyFile?: string;
+  log?: (line: string) => void;
+  /** Called after a shutdown_request was answered; default exits the process. */
+  exit?: (code: number) => void;
+}
+
+export class Kernel {
+  private readonly channels: Channels;
+  private readonly history: History;
+  private readonly log: (line: string) => void;
+  private readonly queue: Message[] = [];
+  private draining = false;
+  private executionCount = 0;
+  private shuttingDown = false;
+  private coreReady?: InteractiveCore;
+  /** Where console output of cells goes: the sink of the execute running or run last. */
+  private outputSink?: OutputSink;
+
+  constructor(private readonly options: KernelOptions) {
+    const info = readConnectionFile(options.connectionFile);
+    this.log = options.log ?? ((line) => writeLog(`[tsflink-kernel] ${line}\n`));
+    this.channels = new Channels(info, new Signer(info.key), randomUUID(), this.log);
+    this.history = new History(options.historyFile);
+    options.core.then(
+      (c) => (this.coreReady = c),
+      (err: unknown) => this.log(`the session failed to start: ${(err as Error).stack ?? String(err)}`),
+    );
+  }
+
+  async start(): Promise<void> {
+    captureStdio(() => this.outputSink);
+    await this.channels.bind();
+    void this.channels.publish('status', { execution_state: 'starting' });
+    void this.readShell();
+    void this.readControl();
+    void this.readStdin();
+  }
+
+  private async readShell(): Promise<void> {
+    for await (const msg of this.channels.messages('shell')) {
+      this.queue.push(msg);
+      void this.drain();
+    }
+  }
+
+  private async readControl(): Promise<void> {
+    for await (const msg of this.channels.messages('control')) void this.handle('control', msg);
+  }
+
+  private async readStdin(): Promise<void> {
+    // input_request is never sent (allow_stdin is not supported), so replies are unexpected
+    for await (const msg of this.channels.messages('stdin')) this.log(`ignored ${msg.header.msg_type} on stdin`);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length) await this.handle('shell', this.queue.shift()!);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async handle(channel: ChannelName, msg: Message): Promise<void> {
+    const parent = msg.header;
+    await this.channels.publish('status', { execution_state: 'busy' }, parent);
+    try {
+      await this.dispatch(channel, msg);
+    } catch (err) {
+      this.log(`${msg.header.msg_type} failed: ${(err as Error).stack ?? String(err)}`);
+    } finally {
+      await this.channels.publish('status', { execution_state: 'idle' }, parent);
+    }
+  }
+
+  private async dispatch(channel: ChannelName, msg: Message): Promise<void> {
+    const c = msg.content;
+    switch (msg.header.msg_type) {
+      case 'kernel_info_request':
+        return this.channels.reply(channel, msg, 'kernel_info_reply', kernelInfo());
+      case 'execute_request':
+        return this.execute(channel, msg);
+      case 'complete_request': {
+        const core = await this.core();
+        const code = String(c.code ?? '');
+        const cursor = codePointsToIndex(code, Number(c.cursor_pos ?? code.length));
+        const r = await core.complete(code, cursor);
+        return this.channels.reply(channel, msg, 'complete_reply', {
+          status: 'ok',
+          matches: r.matches,
+          cursor_start: indexToCodePoints(code, r.cursorStart),
+          cursor_end: indexToCodePoints(code, r.cursorEnd),
+          metadata: {},
+        });
+      }
+      case 'inspect_request': {
+        const core = await this.core();
+        const code = String(c.code ?? '');
+        const r = await core.inspect(code, codePointsToIndex(code, Number(c.cursor_pos ?? code.length)));
+        return this.channels.reply(channel, msg, 'inspect_reply', { status: 'ok', found: r.found, data: r.found ? r.bundle : {}, metadata: {} });
+      }
+      case 'is_complete_request': {
+        const status = await this.isComplete(String(c.code ?? ''));
+        return this.channels.reply(channel, msg, 'is_complete_reply', status.status === 'incomplete' ? { status: 'incomplete', indent: status.indent } : { status: status.status });
+      }
+      case 'history_request':
+        return this.channels.reply(channel, msg, 'history_reply', { status: 'ok', history: this.history.query(c) });
+      case 'comm_info_request':
+        return this.channels.reply(channel, msg, 'comm_info_reply', { status: 'ok', comms: {} });
+      case 'comm_open':
+        // no comm targets exist: tell the frontend the comm is closed, as the spec asks
+        return this.channels.publish('comm_close', { comm_id: c.comm_id ?? '', data: {} }, msg.header);
+      case 'comm_msg':
+      case 'comm_close':
+        return;
+      case 'interrupt_request':
+        await this.interrupt();
+        return this.channels.reply(channel, msg, 'interrupt_reply', { status: 'ok' });
+      case 'shutdown_request':
+        return this.shutdown(channel, msg);
+      default:
+        this.log(`unsupported message type ${msg.header.msg_type} on ${channel}`);
+    }
+  }
+
+  private async core(): Promise<InteractiveCore> {
+    return this.coreReady ?? this.options.core;
+  }
+
+  private async isComplete(code: string): Promise<CompletenessStatus | { status: 'unknown' }> {
+    // before the core is up, answering 'unknown' keeps consoles responsive
+    const core = this.coreReady;
+    return core ? core.isComplete(code) : { status: 'unknown' };
+  }
+
+  /** An OutputSink publishing on iopub under the request's header (also after the cell ended). */
+  private sinkFor(parent: Header): OutputSink {
+    const pub = (type: string, content: JsonObject) => void this.channels.publish(type, content, parent);
+    return {
+      stdout: (text) => pub('stream', { name: 'stdout', text }),
+      stderr: (text) => pub('stream', { name: 'stderr', text }),
+      display: (bundle: MimeBundle, displayId?: string) => pub('display_data', { data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} }),
+      updateDisplay: (bundle: MimeBundle, displayId: string) => pub('update_display_data', { data: bundle, metadata: {}, transient: { display_id: displayId } }),
+      clearOutput: (wait) => pub('clear_output', { wait }),
+    };
+  }
+
+  private async execute(channel: ChannelName, msg: Message): Promise<void> {
+    const c = msg.content;
+    const code = String(c.code ?? '');
+    const silent = c.silent === true;
+    const storeHistory = !silent && c.store_history !== false;
+    const stopOnError = c.stop_on_error !== false;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    if (!silent) await this.channels.publish('execute_input', { code, execution_count: count }, msg.header);
+    if (storeHistory) this.history.add(count, code);
+    let outcome: ExecuteOutcome;
+    try {
+      const core = await this.core();
+      const sink = this.sinkFor(msg.header);
+      this.outputSink = sink;
+      outcome = code.trim() === '' ? { status: 'ok' } : await core.execute(code, sink);
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      outcome = { status: 'error', ename: e.name, evalue: e.message, traceback: (e.stack ?? e.message).split('\n') };
+    }
+    if (outcome.status === 'ok') {
+      if (outcome.result && !silent) {
+        await this.channels.publish('execute_result', { execution_count: count, data: outcome.result, metadata: {} }, msg.header);
+      }
+      await this.channels.reply(channel, msg, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      return;
+    }
+    const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+    await this.channels.publish('error', error, msg.header);
+    await this.channels.reply(channel, msg, 'execute_reply', { status: 'error', execution_count: count, ...error });
+    if (stopOnError) await this.abortQueuedExecutes();
+  }
+
+  /** stop_on_error: every execute_request already queued is answered as aborted, not run. */
+  private async abortQueuedExecutes(): Promise<void> {
+    const aborted = this.queue.filter((m) => m.header.msg_type === 'execute_request');
+    if (aborted.length === 0) return;
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((m) => m.header.msg_type !== 'execute_request'));
+    this.log(`aborting ${aborted.length} queued execute request(s) after an error`);
+    for (const m of aborted) {
+      await this.channels.publish('status', { execution_state: 'busy' }, m.header);
+      await this.channels.reply('shell', m, 'execute_reply', {
+        status: 'error',
+        execution_count: this.executionCount,
+        ename: 'ExecutionAborted',
+        evalue: 'not run: an earlier cell failed (stop_on_error)',
+        traceback: ['ExecutionAborted: not run: an earlier cell failed (stop_on_error)'],
+      });
+      await this.channels.publish('status', { execution_state: 'idle' }, m.header);
+    }
+  }
+
+  /** Interrupts the running cell and the Flink jobs it started (message mode and SIGINT). */
+  async interrupt(): Promise<void> {
+    const core = this.coreReady;
+    if (core) await core.interrupt();
+  }
+
+  private async shutdown(channel: ChannelName, msg: Message): Promise<void> {
+    const restart = msg.content.restart === true;
+    await this.stop();
+    await this.channels.reply(channel, msg, 'shutdown_reply', { status: 'ok', restart });
+    // give zmq a moment to put the reply on the wire before the process goes
+    setTimeout(() => {
+      this.channels.close();
+      (this.options.exit ?? process.exit)(0);
+    }, 100);
+  }
+
+  /** Cancels jobs and closes the cluster (once). */
+  async stop(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    try {
+      const core = await Promise.race([this.options.core, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+      await core?.shutdown();
+    } catch (err) {
+      this.log(`shutdown: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+"""Writes the example notebooks (no outputs) from the cell lists below.
+
+Run with the test venv: .venv/kernel-tests/bin/python notebooks/make_notebooks.py
+"""
+import os
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KERNELSPEC = {"name": "tsflink", "display_name": "TSFlink (TypeScript)", "language": "typescript"}
+LANGUAGE = {"name": "typescript", "file_extension": ".ts", "mimetype": "text/typescript", "codemirror_mode": {"name": "javascript", "typescript": True}}
+
+
+def write(name, cells):
+    nb = new_notebook(cells=[new_markdown_cell(c[3:]) if c.startswith("md:") else new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = LANGUAGE
+    nbformat.write(nb, os.path.join(HERE, name))
+
+
+write("getting-started.ipynb", [
+    """md:# Getting started with TSFlink
+
+This notebook runs on the `tsflink` kernel: one live Flink session (a local mini-cluster) shared by
+every cell. These names are pre-bound:
+
+- `tEnv`: a streaming `TableEnvironment`
+- `bEnv`: a batch `TableEnvironment`
+- `sql(statement)`: runs SQL on `tEnv`
+- `display(value)`: shows a value (tables render as HTML)
+
+`%%sql` cells run Flink SQL on `tEnv`, and `%%bsql` cells run it on `bEnv`.""",
+    "`Flink web UI: ${session.webUi}`",
+    """md:## The Table API
+A table built from TypeScript values. The last expression of a cell is shown as its result.""",
+    """import { $, lit } from 'tsflink';
+
+const orders = tEnv.fromValues([
+  { id: 1, product: 'apple', amount: 3 },
+  { id: 2, product: 'pear', amount: 5 },
+  { id: 3, product: 'apple', amount: 4 },
+  { id: 4, product: 'plum', amount: 1 },
+]);
+orders""",
+    """md:Relational operations build new tables. A table shown as a cell result runs as a Flink job; in
+streaming mode an aggregate arrives as a changelog, which the display folds into the current
+result.""",
+    """const totals = orders
+  .filter($('amount').isGreater(lit(1)))
+  .groupBy($('product'))
+  .select($('product'), $('amount').sum().as('total'));
+totals""",
+    """md:`execute()` gives a `TableResult`, whose rows (with their changelog kind) can be collected.""",
+    """const changes: string[] = [];
+for await (const row of (await totals.execute()).collect()) changes.push(`${row.getKind()} ${row.product}=${row.total}`);
+changes""",
+    """md:## SQL cells
+A view registered from TypeScript is visible to SQL in the same session. In streaming mode the
+aggregate is maintained from a changelog (`type=update`, the default): the table below updates in
+place while the job runs. Options go on the `%%sql` line, as Zeppelin's paragraph properties do:
+`type` (`update`, `append` or `single`), `refreshInterval`, `maxRows`, `parallelism` and `template`.""",
+    "tEnv.createTemporaryView('orders', orders)",
+    """%%sql type=update refreshInterval=500
+SELECT product, SUM(amount) AS total, COUNT(*) AS n
+FROM orders
+GROUP BY product""",
+    """md:DDL, `SHOW` and `DESCRIBE` work too. A `datagen` table with `number-of-rows` is bounded, so a
+query on it ends by itself.""",
+    """%%sql
+CREATE TEMPORARY TABLE clicks (
+  user_id INT,
+  url STRING
+) WITH (
+  'connector' = 'datagen',
+  'number-of-rows' = '50',
+  'fields.user_id.min' = '1',
+  'fields.user_id.max' = '5',
+  'fields.url.length' = '4'
+);
+SHOW TABLES;
+DESCRIBE clicks;""",
+    """%%sql type=single template='{0} clicks from {1} users'
+SELECT COUNT(*), COUNT(DISTINCT user_id) FROM clicks""",
+    """md:`%%bsql` runs the same SQL on the batch environment, which prints the final result only.""",
+    """%%bsql
+SELECT product, SUM(amount) AS total
+FROM (VALUES ('apple', 3), ('pear', 5), ('apple', 4)) AS t(product, amount)
+GROUP BY product
+ORDER BY product""",
+    """md:`sql()` returns a `TableResult` to use from TypeScript.""",
+    """const result = await sql("SELECT UPPER(product) AS p FROM orders WHERE amount >= 4");
+(await result.toArray()).map((r) => r.p).sort()""",
+])
+
+write("streaming-sql-udf.ipynb", [
+    """md:# Streaming SQL with a TypeScript UDF and live results
+
+A TypeScript function becomes a Flink scalar function with `udf(fn, { inputTypes, resultType })`.
+Flink runs it in TSFlink's Node worker. Register it, and SQL cells can call it.""",
+    """import { udf, DataTypes } from 'tsflink';
+
+const sizeClass = udf((amount: number | null) => (amount === null ? 'unknown' : amount >= 50 ? 'large' : 'small'), {
+  inputTypes: [DataTypes.INT()],
+  resultType: DataTypes.STRING(),
+});
+tEnv.createTemporarySystemFunction('size_class', sizeClass);
+'registered size_class'""",
+    """md:A bounded stream of orders: `datagen` produces 300 rows at 100 rows per second, so the query
+below runs for about 3 seconds while its result table updates in place.""",
+    """%%sql
+CREATE TEMPORARY TABLE orders (
+  order_id BIGINT,
+  amount INT
+) WITH (
+  'connector' = 'datagen',
+  'rows-per-second' = '100',
+  'number-of-rows' = '300',
+  'fields.order_id.kind' = 'sequence',
+  'fields.order_id.start' = '1',
+  'fields.order_id.end' = '300',
+  'fields.amount.min' = '1',
+  'fields.amount.max' = '100'
+)""",
+    """md:`type=update` keeps one table in sync with the changelog, applying retractions. The status line
+under the table shows the job's state, the rows received so far and a link to the job in the Flink
+web UI.""",
+    """%%sql type=update refreshInterval=500
+SELECT size_class(amount) AS size, COUNT(*) AS orders, SUM(amount) AS total
+FROM orders
+GROUP BY size_class(amount)""",
+    """md:`type=append` lists rows as they arrive. With `maxRows` the query stops after that many rows,
+and the job is cancelled, so the cell also ends on an unbounded source.""",
+    """%%sql
+CREATE TEMPORARY TABLE ticks (
+  id BIGINT,
+  price INT
+) WITH (
+  'connector' = 'datagen',
+  'rows-per-second' = '20',
+  'fields.id.kind' = 'sequence',
+  'fields.id.start' = '1',
+  'fields.id.end' = '1000000',
+  'fields.price.min' = '1',
+  'fields.price.max' = '99'
+)""",
+    """%%sql type=append maxRows=10 refreshInterval=200
+SELECT id, price, size_class(price) AS size FROM ticks""",
+    """md:`type=single` shows one value that changes as the job runs.""",
+    """%%sql type=single template='{0} large orders so far'
+SELECT COUNT(*) FROM orders WHERE size_class(amount) = 'large'""",
+    """md:The same UDF also works from the Table API.""",
+    """import { $, call } from 'tsflink';
+
+const labelled = tEnv.fromValues([{ amount: 10 }, { amount: 70 }]).select($('amount'), call(sizeClass, $('amount')).as('size'));
+(await (await labelled.execute()).toArray()).map((r) => `${r.amount}:${r.size}`).join(' ')""",
+])
+
+write("arrow-interop.ipynb", [
+    """md:# Arrow interop
+
+Apache Arrow tables go into Flink with `tEnv.fromArrow(table)`, and come back with
+`table.toArrow()`. Arrow tables are displayed as HTML tables too.""",
+    """import { tableFromArrays } from 'apache-arrow';
+
+const people = tableFromArrays({
+  name: ['ada', 'grace', 'linus', 'margaret'],
+  age: Int32Array.from([36, 45, 28, 33]),
+  score: Float64Array.from([9.5, 8.25, 7.0, 9.75]),
+});
+people""",
+    """md:Into Flink: the Arrow column types become Flink types.""",
+    """const t = bEnv.fromArrow(people);
+bEnv.createTemporaryView('people', t);
+t.getResolvedSchema().columns.map((c) => `${c.name}: ${c.type.sql}`).join(', ')""",
+    """%%bsql
+SELECT name, age, score FROM people WHERE age > 30 ORDER BY score DESC""",
+    """md:Back to Arrow: a query's result as an `arrow.Table`, for analysis in TypeScript.""",
+    """const over30 = await bEnv.sqlQuery('SELECT name, age * 12 AS months FROM people WHERE age > 30').toArrow();
+`${over30.numRows} rows; columns ${over30.schema.fields.map((f) => f.name).join(', ')}`""",
+    """over30""",
+    """const months = over30.getChild('months')!.toArray();
+Array.from(months as ArrayLike<number | bigint>, Number).reduce((a, b) => a + b, 0)""",
+])

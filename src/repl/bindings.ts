@@ -1,0 +1,40 @@
+/**
+ * The names every cell sees without importing anything: the session's environments and helpers
+ * (declared here once for the type checker and built once for the runtime) plus the whole public
+ * TSFlink API.
+ */
+import type { TableEnvironment } from '../api/table-environment';
+import type { TableResult } from '../api/table-result';
+import type { Session } from '../session/session';
+
+export const BINDING_NAMES = ['tEnv', 'bEnv', 'sql', 'display', 'session'] as const;
+
+/** What the type checker sees for the bindings (a virtual module next to the cells). */
+export const BINDINGS_DECLARATIONS = `import type { TableEnvironment, TableResult, Session } from 'tsflink';
+/** The streaming TableEnvironment of this session (EnvironmentSettings.inStreamingMode()). */
+export declare const tEnv: TableEnvironment;
+/** The batch TableEnvironment of this session (EnvironmentSettings.inBatchMode()). */
+export declare const bEnv: TableEnvironment;
+/** Runs one SQL statement on tEnv: sql('SELECT ...') or` + " sql`SELECT ${x}`" + `. */
+export declare function sql(statement: string): Promise<TableResult>;
+export declare function sql(strings: TemplateStringsArray, ...values: unknown[]): Promise<TableResult>;
+/** Shows a value (Table, TableResult, Arrow table, string, anything) in the output now. */
+export declare function display(value: unknown): Promise<void>;
+/** The running TSFlink session: web UI address, jobs, cancelAllJobs(). */
+export declare const session: Session;
+`;
+
+export interface Bindings {
+  tEnv: TableEnvironment;
+  bEnv: TableEnvironment;
+  sql: (statement: string | TemplateStringsArray, ...values: unknown[]) => Promise<TableResult>;
+  display: (value: unknown) => Promise<void>;
+  session: Session;
+}
+
+export function sqlFunction(env: TableEnvironment): Bindings['sql'] {
+  return (statement, ...values) => {
+    const text = typeof statement === 'string' ? statement : statement.reduce((acc, s, i) => acc + String(values[i - 1]) + s);
+    return env.executeSql(text);
+  };
+}

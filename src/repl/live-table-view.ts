@@ -1,0 +1,91 @@
+/**
+ * Renders a LiveTable plus the job's status line as a MIME bundle (text/html for notebooks,
+ * text/plain for terminals and as the notebook fallback).
+ */
+import { formatValue, renderHtml, renderText, type RenderColumn } from '../api/render';
+import type { LiveTable } from './live-table';
+import type { MimeBundle } from './types';
+
+export interface JobProgress {
+  /** RUNNING, FINISHED, CANCELED, FAILED, or SUBMITTING before the first answer. */
+  state: string;
+  jobId?: string;
+  /** The Flink web UI root, e.g. http://127.0.0.1:8081. */
+  webUi?: string;
+  elapsedMs: number;
+  /** Extra words after the status, e.g. 'stopped after maxRows=10'. */
+  note?: string;
+}
+
+/** The web UI page of one job. */
+export function jobUrl(webUi: string, jobId: string, state: string): string {
+  const section = state === 'RUNNING' || state === 'CREATED' || state === 'SUBMITTING' ? 'running' : 'completed';
+  return `${webUi.replace(/\/$/, '')}/#/job/${section}/${jobId}/overview`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function countWords(table: LiveTable): string {
+  const n = table.size;
+  if (table.mode === 'append') return `${n} row${n === 1 ? '' : 's'} received`;
+  const c = table.changes;
+  return `${n} row${n === 1 ? '' : 's'} (${c} change${c === 1 ? '' : 's'} received)`;
+}
+
+/** The one-line status: 'RUNNING · 12 rows (15 changes received) · 3.2 s · job 1234… · web UI'. */
+export function statusText(table: LiveTable | undefined, p: JobProgress): string {
+  const parts = [p.state];
+  if (table) parts.push(countWords(table));
+  parts.push(seconds(p.elapsedMs));
+  if (p.jobId) parts.push(`job ${p.jobId}`);
+  if (p.note) parts.push(p.note);
+  if (p.jobId && p.webUi) parts.push(jobUrl(p.webUi, p.jobId, p.state));
+  return parts.join(' · ');
+}
+
+function statusHtml(table: LiveTable | undefined, p: JobProgress): string {
+  const parts = [`<b>${escapeHtml(p.state)}</b>`];
+  if (table) parts.push(escapeHtml(countWords(table)));
+  parts.push(seconds(p.elapsedMs));
+  if (p.jobId) {
+    const id = escapeHtml(p.jobId);
+    parts.push(p.webUi ? `job <a href="${escapeHtml(jobUrl(p.webUi, p.jobId, p.state))}" target="_blank">${id}</a>` : `job ${id}`);
+  }
+  if (p.note) parts.push(escapeHtml(p.note));
+  return `<div class="tsflink-status" style="font-size:smaller;color:#555">${parts.join(' · ')}</div>`;
+}
+
+/** Fills a Zeppelin-style single-value template: '{0} orders, {1} total'. */
+export function fillTemplate(template: string, row: readonly unknown[], columns: RenderColumn[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < row.length ? formatValue(row[Number(i)], columns[Number(i)]?.type) : m));
+}
+
+export function renderLive(columns: RenderColumn[], table: LiveTable, progress: JobProgress, template?: string): MimeBundle {
+  const snap = table.snapshot();
+  const status = statusText(table, progress);
+  const shown = snap.truncated && table.mode !== 'single' ? ` (showing ${snap.rows.length} of ${snap.total})` : '';
+  if (table.mode === 'single') {
+    const row = snap.rows[0];
+    const value = row === undefined ? '(no value yet)' : fillTemplate(template ?? columns.map((_c, i) => `{${i}}`).join(' '), row, columns);
+    return {
+      'text/plain': `${value}\n${status}`,
+      'text/html': `<div class="tsflink-single" style="font-size:2em">${escapeHtml(value)}</div>\n${statusHtml(table, progress)}`,
+    };
+  }
+  const opts = { kinds: snap.kinds };
+  return {
+    'text/plain': `${renderText(columns, snap.rows, opts)}\n${status}${shown}`,
+    'text/html': `${renderHtml(columns, snap.rows, opts)}\n${statusHtml(table, progress)}${escapeHtml(shown)}`,
+  };
+}
+
+/** A status-only bundle, for INSERT jobs. */
+export function renderJobStatus(progress: JobProgress): MimeBundle {
+  return { 'text/plain': statusText(undefined, progress), 'text/html': statusHtml(undefined, progress) };
+}

@@ -1,0 +1,308 @@
+/**
+ * Runs a Zeppelin-style SQL paragraph (the body of a `%%sql` / `%%bsql` cell) on a
+ * TableEnvironment and shows its results on an OutputSink. Shared by the Jupyter kernel and
+ * tsflink-shell (through the interactive core).
+ *
+ * Per statement: DDL prints a confirmation; SHOW / DESCRIBE print a table; EXPLAIN prints the plan;
+ * INSERT / statement sets show the job's status until it ends (or return at once with
+ * `detach=true`); queries show ONE display that is updated in place (throttled to
+ * `refreshInterval`) as the changelog arrives, in the display mode `type`.
+ */
+import type { TableEnvironment } from '../api/table-environment';
+import type { TableResult } from '../api/table-result';
+import { renderHtml, renderText, rowsFooter, type RenderColumn } from '../api/render';
+import { FlinkError } from '../gateway/errors';
+import { LiveTable, type DisplayMode } from './live-table';
+import { renderJobStatus, renderLive, type JobProgress } from './live-table-view';
+import { splitStatements, stripLeadingComments } from './sql-paragraph-parse';
+import type { ExecuteOutcome, MimeBundle, OutputSink } from './types';
+
+export { parseSqlCell, splitStatements, type SqlCell } from './sql-paragraph-parse';
+
+export interface SqlParagraphOptions {
+  env: TableEnvironment;
+  /** The SQL text: one or more `;`-separated statements. */
+  statement: string;
+  /** Paragraph options as written in the header (string values), see ParagraphSettings. */
+  options: Record<string, string>;
+  sink: OutputSink;
+  signal: AbortSignal;
+  /** Prefix of the display ids this paragraph creates (unique per cell). */
+  displayIdPrefix: string;
+}
+
+/** The typed paragraph options. */
+export interface ParagraphSettings {
+  /** Display mode of queries (Zeppelin's `type`): single | update | append. Default update. */
+  type: DisplayMode;
+  /** Minimum ms between two updates of a live display. Default 1000. */
+  refreshInterval: number;
+  /** `parallelism.default` for the jobs of this paragraph. */
+  parallelism?: number;
+  /** Rows shown (update/append). In append mode the query stops once this many rows arrived. Default 1000. */
+  maxRows: number;
+  /** Single mode: the text shown, `{0}`, `{1}`, … standing for the row's fields. */
+  template?: string;
+  /** Stop a query after this many ms (the job is cancelled, the cell ends normally). */
+  stopAfter?: number;
+  /** INSERT: return once the job is submitted instead of waiting for it to end. */
+  detach: boolean;
+  /**
+   * How a live display refreshes: `update` (update_display_data on one display id) or `clear`
+   * (clear_output(wait) + a new display, for front-ends without display updates such as Zeppelin's
+   * %jupyter). Default from $TSFLINK_LIVE_DISPLAY, else update.
+   */
+  liveDisplay: 'update' | 'clear';
+}
+
+const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay'];
+
+function positiveInt(key: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`SQL option ${key}=${v}: expected an integer ≥ ${min}`);
+  return n;
+}
+
+/** Validates the header options; a wrong or unknown one is an error naming it. */
+export function paragraphSettings(options: Record<string, string>): ParagraphSettings {
+  for (const k of Object.keys(options)) {
+    if (!KNOWN.includes(k)) throw new RangeError(`unknown SQL option '${k}' (known: ${KNOWN.join(', ')})`);
+  }
+  const type = (options.type ?? 'update').toLowerCase();
+  if (type !== 'single' && type !== 'update' && type !== 'append') {
+    throw new RangeError(`SQL option type=${options.type}: expected single, update or append`);
+  }
+  const detach = (options.detach ?? 'false').toLowerCase();
+  if (detach !== 'true' && detach !== 'false') throw new RangeError(`SQL option detach=${options.detach}: expected true or false`);
+  const liveDisplay = options.liveDisplay ?? process.env.TSFLINK_LIVE_DISPLAY ?? 'update';
+  if (liveDisplay !== 'update' && liveDisplay !== 'clear') throw new RangeError(`SQL option liveDisplay=${liveDisplay}: expected update or clear`);
+  return {
+    type,
+    refreshInterval: options.refreshInterval === undefined ? 1000 : positiveInt('refreshInterval', options.refreshInterval, 0),
+    parallelism: options.parallelism === undefined ? undefined : positiveInt('parallelism', options.parallelism, 1),
+    maxRows: options.maxRows === undefined ? 1000 : positiveInt('maxRows', options.maxRows, 1),
+    template: options.template,
+    stopAfter: options.stopAfter === undefined ? undefined : positiveInt('stopAfter', options.stopAfter, 1),
+    detach: detach === 'true',
+    liveDisplay,
+  };
+}
+
+/** One display shown and then refreshed in place, by display id or by clear-and-redraw. */
+class LiveDisplay {
+  constructor(
+    private readonly sink: OutputSink,
+    private readonly id: string,
+    private readonly mode: 'update' | 'clear',
+  ) {}
+
+  show(bundle: MimeBundle): void {
+    this.sink.display(bundle, this.mode === 'update' ? this.id : undefined);
+  }
+
+  update(bundle: MimeBundle): void {
+    if (this.mode === 'update') {
+      this.sink.updateDisplay(bundle, this.id);
+    } else {
+      this.sink.clearOutput(true);
+      this.sink.display(bundle);
+    }
+  }
+}
+
+class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+}
+
+function errorOutcome(err: unknown, context: string): ExecuteOutcome {
+  if (err instanceof Interrupted) return { status: 'error', ename: 'Interrupted', evalue: err.message, traceback: [`Interrupted: ${err.message}`] };
+  const e = err instanceof Error ? err : new Error(String(err));
+  const traceback = [`${context}`, `${e.name}: ${e.message}`];
+  if (e instanceof FlinkError && e.sqlPosition) traceback.push(`  at SQL line ${e.sqlPosition.line}, column ${e.sqlPosition.column}`);
+  if (e instanceof FlinkError) for (const c of e.causes.slice(1)) traceback.push(`Caused by ${c.className}: ${c.message}`);
+  return { status: 'error', ename: e.name, evalue: e.message, traceback };
+}
+
+const DML = /^(INSERT\b|EXECUTE\s+(INSERT|STATEMENT\s+SET)\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;
+
+/** Runs every statement of the paragraph in order; stops at the first failure. */
+export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<ExecuteOutcome> {
+  let settings: ParagraphSettings;
+  let statements: string[];
+  try {
+    settings = paragraphSettings(opts.options);
+    statements = splitStatements(opts.statement);
+  } catch (err) {
+    return errorOutcome(err, 'SQL paragraph');
+  }
+  if (statements.length === 0) return { status: 'ok' };
+  const config = opts.env.getConfig();
+  const previousParallelism = config.get('parallelism.default');
+  if (settings.parallelism !== undefined) config.set('parallelism.default', settings.parallelism);
+  try {
+    for (let i = 0; i < statements.length; i++) {
+      if (opts.signal.aborted) throw new Interrupted('interrupted before the statement ran');
+      const statement = statements[i];
+      try {
+        await runStatement(statement, settings, opts, `${opts.displayIdPrefix}-${i}`);
+      } catch (err) {
+        const where = statements.length > 1 ? `statement ${i + 1} of ${statements.length}` : 'statement';
+        return errorOutcome(err, `Error in SQL ${where}: ${firstLine(statement)}`);
+      }
+    }
+    return { status: 'ok' };
+  } finally {
+    if (settings.parallelism !== undefined) config.set('parallelism.default', previousParallelism ?? opts.env.session.baseConfig['parallelism.default'] ?? '1');
+  }
+}
+
+function firstLine(s: string): string {
+  const line = stripLeadingComments(s).split('\n')[0];
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+async function runStatement(statement: string, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+  const started = Date.now();
+  const result = await opts.env.executeSql(statement);
+  const jobId = result.jobId;
+  if (jobId !== undefined && DML.test(stripLeadingComments(statement))) {
+    await followInsert(result, jobId, started, settings, opts, displayId);
+  } else if (jobId !== undefined) {
+    await followQuery(result, jobId, started, settings, opts, displayId);
+  } else if (result.getResultKind() === 'SUCCESS_WITH_CONTENT') {
+    await showContent(result, opts.sink);
+  } else {
+    opts.sink.stdout('[INFO] Execute statement succeeded.\n');
+  }
+}
+
+function columnsOf(result: TableResult): RenderColumn[] {
+  return result.getResolvedSchema().columns.map((c) => ({ name: c.name, type: c.type }));
+}
+
+/** SHOW / DESCRIBE / EXPLAIN: small bounded results without a job. */
+async function showContent(result: TableResult, sink: OutputSink): Promise<void> {
+  const columns = columnsOf(result);
+  const rows = (await result.toArray()).map((r) => columns.map((c) => (r as Record<string, unknown>)[c.name]));
+  if (columns.length === 1 && rows.length === 1 && typeof rows[0][0] === 'string' && rows[0][0].includes('\n')) {
+    sink.stdout(rows[0][0].endsWith('\n') ? rows[0][0] : `${rows[0][0]}\n`);
+    return;
+  }
+  const footer = rowsFooter(rows.length, false);
+  sink.display({ 'text/plain': renderText(columns, rows, { footer }), 'text/html': renderHtml(columns, rows, { footer }) });
+}
+
+function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let onAbort = (): void => undefined;
+  const promise = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new Interrupted('interrupted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/** INSERT: show the job's status, updated every refreshInterval, until it ends. */
+async function followInsert(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+  const webUi = opts.env.session.webUi;
+  const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note });
+  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
+  live.show(renderJobStatus(progress('RUNNING', settings.detach ? 'detached: the job keeps running' : undefined)));
+  if (settings.detach) return;
+  const timer = setInterval(() => live.update(renderJobStatus(progress('RUNNING'))), Math.max(settings.refreshInterval, 100));
+  const abort = abortPromise(opts.signal);
+  try {
+    await Promise.race([result.await(), abort.promise]);
+    live.update(renderJobStatus(progress('FINISHED')));
+  } catch (err) {
+    if (err instanceof Interrupted) {
+      await result.cancel();
+      live.update(renderJobStatus(progress('CANCELED', 'interrupted')));
+    } else {
+      live.update(renderJobStatus(progress('FAILED')));
+    }
+    throw err;
+  } finally {
+    clearInterval(timer);
+    abort.dispose();
+  }
+}
+
+/** A query: fold the changelog into a LiveTable and keep one display up to date. */
+async function followQuery(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+  const columns = columnsOf(result);
+  const table = new LiveTable(settings.type, settings.maxRows);
+  const webUi = opts.env.session.webUi;
+  let state = 'RUNNING';
+  let note: string | undefined;
+  const render = () => renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note }, settings.template);
+  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
+  live.show(render());
+
+  let dirty = false;
+  let lastRender = Date.now();
+  const flush = (): void => {
+    dirty = false;
+    lastRender = Date.now();
+    live.update(render());
+  };
+  // Renders on a timer (throttled to refreshInterval) so elapsed time moves even without rows.
+  const timer = setInterval(() => {
+    if (dirty || Date.now() - lastRender >= Math.max(settings.refreshInterval, 1000)) flush();
+  }, Math.max(settings.refreshInterval, 50));
+
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal.aborted) stop.abort();
+  const stopTimer = settings.stopAfter === undefined ? undefined : setTimeout(() => {
+    note = `stopped after stopAfter=${settings.stopAfter} ms`;
+    stop.abort();
+  }, settings.stopAfter);
+  let firstRowShown = false;
+  let failure: unknown;
+  try {
+    const rows = result.collect({ signal: stop.signal });
+    for await (const row of rows) {
+      const record = row as Record<string, unknown>;
+      table.apply(row.getKind(), columns.map((c) => record[c.name]));
+      dirty = true;
+      if (!firstRowShown) {
+        // the first row is shown at once; later ones wait for the refresh timer
+        firstRowShown = true;
+        flush();
+      }
+      if (settings.type === 'append' && table.size >= settings.maxRows) {
+        note = `stopped after maxRows=${settings.maxRows}`;
+        break;
+      }
+    }
+  } catch (err) {
+    // closing the fetcher under a running fetch may surface as an error; an abort explains it
+    failure = err;
+  }
+  try {
+    if (opts.signal.aborted) {
+      state = 'CANCELED';
+      note = 'interrupted';
+      await result.cancel().catch(() => undefined);
+      throw new Interrupted(`query cancelled; Flink job ${jobId} cancelled`);
+    }
+    if (note !== undefined) {
+      state = 'CANCELED';
+      await result.cancel().catch(() => undefined);
+    } else if (failure !== undefined) {
+      state = 'FAILED';
+      await result.cancel().catch(() => undefined);
+      throw failure;
+    } else {
+      state = 'FINISHED';
+    }
+  } finally {
+    clearInterval(timer);
+    if (stopTimer) clearTimeout(stopTimer);
+    opts.signal.removeEventListener('abort', onAbort);
+    flush();
+  }
+}

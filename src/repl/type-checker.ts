@@ -1,0 +1,214 @@
+/**
+ * Type-checks cells incrementally with the TypeScript language service. Every accepted cell is kept
+ * as a virtual module `__tsflink_cell_N.ts` (in cwd, so relative imports resolve as at run time) that exports the names it declares; the cell being checked gets a
+ * generated header importing each visible name from where it was last declared (a later cell
+ * shadows an earlier one, a cell's own declarations shadow everything), plus the TSFlink API and
+ * the session bindings. `let`/`var` names come in as `declare let` so later cells may assign them.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { declaredNames, parseCell, type DeclarationKind, type DeclaredNames } from './cell-transform';
+import type { CompletionResult, Diagnostic, InspectResult } from './types';
+
+type NameSource = { from: 'tsflink' } | { from: 'bindings' } | { from: 'cell'; module: string; kind: DeclarationKind };
+
+export interface TypeCheckerOptions {
+  /** Where user imports resolve from (its node_modules); virtual files live below it. */
+  cwd: string;
+  /** The TSFlink entry for types: src/index.ts, or dist/src/index.d.ts in an installed build. */
+  tsflinkEntry: string;
+  /** @types folder holding `node`. */
+  typeRoots: string[];
+  /** The bindings module's declarations (export declare const tEnv: ...). */
+  bindingsDeclarations: string;
+  bindingNames: string[];
+}
+
+const INTERNAL = /^__tsflink/;
+
+/**
+ * Diagnostics a REPL should not stop on: 7016, an npm package without type declarations (its
+ * import is typed `any`, as in a JavaScript REPL).
+ */
+const IGNORED = new Set([7016]);
+
+/** Every name (value or type) that a TSFlink entry file exports, read from its export clauses. */
+export function exportedNames(entryFile: string): string[] {
+  const sf = ts.createSourceFile(entryFile, fs.readFileSync(entryFile, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const names: string[] = [];
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) names.push(el.name.text);
+    }
+  }
+  return names;
+}
+
+function identifierStart(code: string, cursor: number): number {
+  let i = cursor;
+  while (i > 0 && /[\w$]/.test(code[i - 1])) i--;
+  return i;
+}
+
+export class CellTypeChecker {
+  private readonly dir: string;
+  private readonly currentFile: string;
+  private readonly bindingsFile: string;
+  private readonly files = new Map<string, { text: string; version: number }>();
+  private readonly scope = new Map<string, NameSource>();
+  private readonly service: ts.LanguageService;
+  private readonly options: ts.CompilerOptions;
+  private cellCount = 0;
+
+  constructor(private readonly opts: TypeCheckerOptions) {
+    // Virtual files sit in cwd itself, so relative imports resolve as they do at run time.
+    this.dir = opts.cwd;
+    this.currentFile = path.join(this.dir, '__tsflink_current.ts');
+    this.bindingsFile = path.join(this.dir, '__tsflink_bindings.ts');
+    this.files.set(this.bindingsFile, { text: opts.bindingsDeclarations, version: 1 });
+    this.files.set(this.currentFile, { text: 'export {};', version: 1 });
+    for (const n of exportedNames(opts.tsflinkEntry)) this.scope.set(n, { from: 'tsflink' });
+    for (const n of opts.bindingNames) this.scope.set(n, { from: 'bindings' });
+    this.options = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      moduleDetection: ts.ModuleDetectionKind.Force,
+      lib: ['lib.es2023.d.ts'],
+      types: ['node'],
+      typeRoots: opts.typeRoots,
+      strict: true,
+      esModuleInterop: true,
+      allowSyntheticDefaultImports: true,
+      skipLibCheck: true,
+      noEmit: true,
+      resolveJsonModule: true,
+      paths: { tsflink: [opts.tsflinkEntry] },
+    };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => this.options,
+      getScriptFileNames: () => [...this.files.keys()],
+      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptSnapshot: (f) => {
+        const v = this.files.get(f);
+        if (v) return ts.ScriptSnapshot.fromString(v.text);
+        if (!fs.existsSync(f)) return undefined;
+        return ts.ScriptSnapshot.fromString(fs.readFileSync(f, 'utf8'));
+      },
+      getCurrentDirectory: () => opts.cwd,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
+      readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      realpath: ts.sys.realpath,
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  /** The import header a cell declaring `own` sees. */
+  private header(own: DeclaredNames): string {
+    const fromTsflink: string[] = [];
+    const fromBindings: string[] = [];
+    const fromCells = new Map<string, string[]>();
+    const lets: string[] = [];
+    for (const [name, src] of this.scope) {
+      if (own.has(name)) continue;
+      if (src.from === 'tsflink') fromTsflink.push(name);
+      else if (src.from === 'bindings') fromBindings.push(name);
+      else if (src.kind === 'let') lets.push(`declare let ${name}: typeof import('./${src.module}').${name};`);
+      else {
+        const list = fromCells.get(src.module) ?? [];
+        list.push(name);
+        fromCells.set(src.module, list);
+      }
+    }
+    const parts: string[] = [];
+    if (fromTsflink.length) parts.push(`import { ${fromTsflink.join(', ')} } from 'tsflink';`);
+    if (fromBindings.length) parts.push(`import { ${fromBindings.join(', ')} } from './__tsflink_bindings';`);
+    for (const [m, names] of fromCells) parts.push(`import { ${names.join(', ')} } from './${m}';`);
+    parts.push(...lets);
+    return parts.join(' ') + '\n';
+  }
+
+  private setCurrent(code: string): number {
+    const head = this.header(declaredNames(parseCell(code)));
+    const entry = this.files.get(this.currentFile)!;
+    entry.text = `${head}${code}\nexport {};\n`;
+    entry.version++;
+    return head.length;
+  }
+
+  /** Errors (and warnings) of a cell, positioned in the cell. */
+  check(code: string): Diagnostic[] {
+    const offset = this.setCurrent(code);
+    const diags = [
+      ...this.service.getSyntacticDiagnostics(this.currentFile),
+      ...this.service.getSemanticDiagnostics(this.currentFile),
+    ];
+    const out: Diagnostic[] = [];
+    for (const d of diags) {
+      if (d.category !== ts.DiagnosticCategory.Error && d.category !== ts.DiagnosticCategory.Warning) continue;
+      if (IGNORED.has(d.code)) continue;
+      const start = d.start === undefined ? offset : d.start;
+      // A problem in the generated header would be ours; report it at the cell's start rather than hide it.
+      const at = Math.min(Math.max(start - offset, 0), code.length);
+      const before = code.slice(0, at).split('\n');
+      out.push({
+        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+        line: before.length,
+        column: before[before.length - 1].length + 1,
+        category: d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning',
+        code: d.code,
+      });
+    }
+    return out;
+  }
+
+  /** Records an accepted cell so later cells see its declarations. */
+  commit(code: string): void {
+    const declared = declaredNames(parseCell(code));
+    const module = `__tsflink_cell_${++this.cellCount}`;
+    const head = this.header(declared);
+    const names = [...declared.keys()];
+    const text = `${head}${code}\nexport { ${names.join(', ')} };\n`;
+    this.files.set(path.join(this.dir, `${module}.ts`), { text, version: 1 });
+    for (const [name, kind] of declared) this.scope.set(name, { from: 'cell', module, kind });
+  }
+
+  complete(code: string, cursor: number): CompletionResult {
+    const offset = this.setCurrent(code);
+    const start = identifierStart(code, cursor);
+    const prefix = code.slice(start, cursor);
+    const info = this.service.getCompletionsAtPosition(this.currentFile, offset + cursor, {
+      includeCompletionsWithInsertText: false,
+      includeExternalModuleExports: false,
+    });
+    const entries = (info?.entries ?? [])
+      .filter((e) => e.name.startsWith(prefix) && !INTERNAL.test(e.name))
+      .sort((a, b) => a.sortText.localeCompare(b.sortText) || a.name.localeCompare(b.name));
+    const matches = [...new Set(entries.map((e) => e.name))];
+    return { matches, cursorStart: start, cursorEnd: cursor };
+  }
+
+  inspect(code: string, cursor: number): InspectResult {
+    const offset = this.setCurrent(code);
+    const at = (pos: number) => this.service.getQuickInfoAtPosition(this.currentFile, offset + pos);
+    const info = at(cursor) ?? (cursor > 0 ? at(cursor - 1) : undefined);
+    if (!info) return { found: false, bundle: {} };
+    const signature = ts.displayPartsToString(info.displayParts);
+    const docs = ts.displayPartsToString(info.documentation);
+    const tags = (info.tags ?? []).map((t) => `@${t.name} ${ts.displayPartsToString(t.text)}`.trim());
+    const text = [signature, docs, ...tags].filter((s) => s.length > 0).join('\n\n');
+    const markdown = ['```typescript', signature, '```', docs, ...tags].filter((s) => s.length > 0).join('\n');
+    return { found: true, bundle: { 'text/plain': text, 'text/markdown': markdown } };
+  }
+
+  /** Builds the program and loads the TSFlink and Node types, so the first real cell is quick. */
+  warmUp(): void {
+    this.check('const __tsflink_warm = tEnv;');
+    this.complete('tEnv.ex', 7);
+  }
+}

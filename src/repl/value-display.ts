@@ -1,0 +1,118 @@
+/**
+ * How a value looks as a cell result: Flink results and tables as aligned text + HTML tables (a
+ * streaming result as a live display that updates while the job runs), Arrow tables likewise,
+ * anything else through util.inspect.
+ */
+import * as util from 'node:util';
+import { renderHtml, renderText, rowsFooter, type RenderColumn } from '../api/render';
+import { Table } from '../api/table';
+import { TableResult } from '../api/table-result';
+import { LiveTable, type DisplayMode } from './live-table';
+import { renderLive, type JobProgress } from './live-table-view';
+import type { MimeBundle, OutputSink } from './types';
+
+export interface DisplayContext {
+  sink: OutputSink;
+  signal: AbortSignal;
+  /** A fresh display id for a live table. */
+  newDisplayId(): string;
+  webUi: string;
+  /** Rows kept for display (default 1000). */
+  maxRows?: number;
+  /** Milliseconds between live updates (default 500). */
+  refreshMs?: number;
+  /** How a streaming result is folded (default update). */
+  mode?: DisplayMode;
+}
+
+function bundleOf(columns: RenderColumn[], rows: unknown[][], footer: string, kinds?: string[]): MimeBundle {
+  return {
+    'text/plain': renderText(columns, rows, { footer, kinds }),
+    'text/html': renderHtml(columns, rows, { footer, kinds }),
+  };
+}
+
+/**
+ * Collects a TableResult for display. A statement without rows shows OK; a streaming query's rows
+ * go to a live display (one display id) refreshed every refreshMs while the job runs, and then
+ * nothing is returned; a result that ends before the first refresh is returned as a whole.
+ */
+export async function showTableResult(result: TableResult, ctx: DisplayContext): Promise<MimeBundle | undefined> {
+  if (result.getResultKind() === 'SUCCESS') return { 'text/plain': 'OK', 'text/html': '<pre>OK</pre>' };
+  const columns: RenderColumn[] = result.getResolvedSchema().columns.map((c) => ({ name: c.name, type: c.type }));
+  const maxRows = ctx.maxRows ?? 1000;
+  const refreshMs = ctx.refreshMs ?? 500;
+  const live = new LiveTable(ctx.mode ?? (result.streaming ? 'update' : 'append'), maxRows);
+  const started = Date.now();
+  const jobId = result.jobId;
+  let displayId: string | undefined;
+  const progress = (state: string): JobProgress => ({ state, jobId, webUi: ctx.webUi, elapsedMs: Date.now() - started });
+  const refresh = (state: string) => {
+    const bundle = renderLive(columns, live, progress(state));
+    if (displayId === undefined) {
+      displayId = ctx.newDisplayId();
+      ctx.sink.display(bundle, displayId);
+    } else {
+      ctx.sink.updateDisplay(bundle, displayId);
+    }
+  };
+  let lastRefresh = started;
+  const timer = setInterval(() => {
+    if (Date.now() - lastRefresh >= refreshMs) {
+      lastRefresh = Date.now();
+      refresh('RUNNING');
+    }
+  }, Math.min(refreshMs, 250));
+  let failure: unknown;
+  try {
+    for await (const row of result.collect({ signal: ctx.signal })) {
+      live.apply(row.getKind(), columns.map((c) => (row as Record<string, unknown>)[c.name]));
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    clearInterval(timer);
+  }
+  const state = failure ? 'FAILED' : ctx.signal.aborted ? 'CANCELED' : 'FINISHED';
+  if (displayId !== undefined) refresh(state);
+  if (failure) throw failure;
+  if (displayId !== undefined) return undefined;
+  const snap = live.snapshot();
+  const shown = snap.truncated ? ` (showing ${snap.rows.length})` : '';
+  const footer = ctx.signal.aborted ? `Cancelled after ${snap.total} rows` : rowsFooter(snap.total, false) + shown;
+  return bundleOf(columns, snap.rows, footer, snap.kinds);
+}
+
+interface ArrowLike {
+  numRows: number;
+  schema: { fields: { name: string }[] };
+  get(i: number): Record<string, unknown> | null;
+}
+
+function isArrowTable(v: unknown): v is ArrowLike {
+  const t = v as Partial<ArrowLike> | null;
+  return (
+    typeof t === 'object' && t !== null && typeof t.numRows === 'number' && Array.isArray(t.schema?.fields) && typeof t.get === 'function'
+  );
+}
+
+function showArrow(t: ArrowLike, maxRows: number): MimeBundle {
+  const columns = t.schema.fields.map((f) => ({ name: f.name }));
+  const rows: unknown[][] = [];
+  for (let i = 0; i < Math.min(t.numRows, maxRows); i++) {
+    const r = t.get(i);
+    rows.push(columns.map((c) => (r ? r[c.name] : null)));
+  }
+  const footer = `${t.numRows} row${t.numRows === 1 ? '' : 's'} (Arrow)${t.numRows > maxRows ? `, showing ${maxRows}` : ''}`;
+  return bundleOf(columns, rows, footer);
+}
+
+/** The MIME bundle for a cell's value; undefined shows nothing. */
+export async function bundleFor(value: unknown, ctx: DisplayContext): Promise<MimeBundle | undefined> {
+  if (value === undefined) return undefined;
+  if (value instanceof Table) return showTableResult(await value.execute(), ctx);
+  if (value instanceof TableResult) return showTableResult(value, ctx);
+  if (isArrowTable(value)) return showArrow(value, ctx.maxRows ?? 1000);
+  if (typeof value === 'string') return { 'text/plain': util.inspect(value) };
+  return { 'text/plain': util.inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 }) };
+}

@@ -1,0 +1,221 @@
+/**
+ * The Zeppelin-style SQL paragraph runner shared by the kernel and the shell, on a real Flink
+ * mini-cluster: statements, display modes, throttled in-place updates, interrupt and errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session, type TableEnvironment } from '../src/index';
+import { parseSqlCell, runSqlParagraph, splitStatements } from '../src/repl/sql-paragraph';
+import type { MimeBundle, OutputSink } from '../src/repl/types';
+import { batchEnv, streamingEnv } from './helpers';
+
+type Event =
+  | { kind: 'stdout' | 'stderr'; text: string }
+  | { kind: 'display' | 'update'; bundle: MimeBundle; id?: string; at: number }
+  | { kind: 'clear' };
+
+class RecordingSink implements OutputSink {
+  readonly events: Event[] = [];
+  stdout(text: string): void {
+    this.events.push({ kind: 'stdout', text });
+  }
+  stderr(text: string): void {
+    this.events.push({ kind: 'stderr', text });
+  }
+  display(bundle: MimeBundle, id?: string): void {
+    this.events.push({ kind: 'display', bundle, id, at: Date.now() });
+  }
+  updateDisplay(bundle: MimeBundle, id: string): void {
+    this.events.push({ kind: 'update', bundle, id, at: Date.now() });
+  }
+  clearOutput(): void {
+    this.events.push({ kind: 'clear' });
+  }
+  get text(): string {
+    return this.events.map((e) => ('text' in e ? e.text : '')).join('');
+  }
+  displays(): Extract<Event, { kind: 'display' | 'update' }>[] {
+    return this.events.filter((e): e is Extract<Event, { kind: 'display' | 'update' }> => e.kind === 'display' || e.kind === 'update');
+  }
+  last(): string {
+    const d = this.displays();
+    return d[d.length - 1]?.bundle['text/plain'] ?? '';
+  }
+}
+
+let tEnv: TableEnvironment;
+let bEnv: TableEnvironment;
+
+async function run(env: TableEnvironment, statement: string, options: Record<string, string> = {}, signal = new AbortController().signal) {
+  const sink = new RecordingSink();
+  const outcome = await runSqlParagraph({ env, statement, options, sink, signal, displayIdPrefix: 'cell1' });
+  return { sink, outcome };
+}
+
+beforeAll(async () => {
+  tEnv = await streamingEnv();
+  bEnv = await batchEnv();
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+describe('SQL cell parsing', () => {
+  it('reads Zeppelin (k=v) options, flag options and the one-line form', () => {
+    expect(parseSqlCell('%%sql(type=update, refreshInterval=500)\nSELECT 1')).toEqual({
+      mode: 'streaming',
+      options: { type: 'update', refreshInterval: '500' },
+      statement: 'SELECT 1',
+    });
+    expect(parseSqlCell("%%bsql --type single --template='{0} rows'\nSELECT 1;")).toEqual({
+      mode: 'batch',
+      options: { type: 'single', template: '{0} rows' },
+      statement: 'SELECT 1;',
+    });
+    expect(parseSqlCell("%sql(type=single, template='a, b)') SELECT 2")).toEqual({
+      mode: 'streaming',
+      options: { type: 'single', template: 'a, b)' },
+      statement: 'SELECT 2',
+    });
+    expect(parseSqlCell("%%sql type=append maxRows=5 template='a b'\nSELECT 3")?.options).toEqual({ type: 'append', maxRows: '5', template: 'a b' });
+    expect(parseSqlCell('const sql = 1')).toBeUndefined();
+    expect(() => parseSqlCell('%%sql(type=update\nSELECT 1')).toThrow(/unterminated/);
+    expect(() => parseSqlCell('%%sql --type\nSELECT 1')).toThrow(/needs a value/);
+  });
+
+  it('splits statements outside quotes and comments, keeping statement sets whole', () => {
+    expect(splitStatements("SELECT ';' AS a; -- x;y\nSELECT 2;\n/* ; */ ;")).toEqual(["SELECT ';' AS a", '-- x;y\nSELECT 2']);
+    expect(splitStatements('EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1; INSERT INTO b SELECT 2; END; SELECT 3')).toEqual([
+      'EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1;\nINSERT INTO b SELECT 2;\nEND',
+      'SELECT 3',
+    ]);
+    expect(() => splitStatements('EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1;')).toThrow(/END/);
+  });
+});
+
+describe('runSqlParagraph', () => {
+  it('runs DDL, SHOW and DESCRIBE in one paragraph', async () => {
+    const { sink, outcome } = await run(
+      tEnv,
+      `CREATE TEMPORARY VIEW words AS SELECT * FROM (VALUES ('a'), ('b'), ('a')) AS t(w);
+       SHOW TABLES;
+       DESCRIBE words;`,
+    );
+    expect(outcome).toEqual({ status: 'ok' });
+    expect(sink.text).toContain('[INFO] Execute statement succeeded.');
+    const tables = sink.displays().map((d) => d.bundle['text/plain']);
+    expect(tables[0]).toMatch(/\| +words \|/);
+    expect(tables[1]).toMatch(/\| +w \|/);
+    expect(tables[1]).toContain('CHAR(1)');
+    expect(sink.displays()[0].bundle['text/html']).toContain('<td>words</td>');
+  });
+
+  it('update mode folds retractions into one display updated in place', async () => {
+    const { sink, outcome } = await run(tEnv, 'SELECT w, COUNT(*) AS n FROM words GROUP BY w', { type: 'update', refreshInterval: '100' });
+    expect(outcome).toEqual({ status: 'ok' });
+    const ds = sink.displays();
+    expect(ds[0].kind).toBe('display');
+    expect(ds.slice(1).every((d) => d.kind === 'update' && d.id === ds[0].id)).toBe(true);
+    const final = sink.last();
+    expect(final).toMatch(/\| +a \| +2 \|/);
+    expect(final).toMatch(/\| +b \| +1 \|/);
+    expect(final).not.toMatch(/\| +a \| +1 \|/);
+    expect(final).toContain('FINISHED · 2 rows (4 changes received)');
+    expect(ds[ds.length - 1].bundle['text/html']).toContain('#/job/completed/');
+  });
+
+  it('append mode with maxRows stops an unbounded query and cancels its job', async () => {
+    await run(tEnv, "CREATE TEMPORARY TABLE ticks (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '50', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '1000000')");
+    const { sink, outcome } = await run(tEnv, 'SELECT id FROM ticks', { type: 'append', maxRows: '5', refreshInterval: '100' });
+    expect(outcome).toEqual({ status: 'ok' });
+    const final = sink.last();
+    expect(final).toContain('CANCELED · 5 rows received');
+    expect(final).toContain('stopped after maxRows=5');
+    expect(final.match(/^\| +\d+ \|$/gm)).toHaveLength(5);
+    await expectNoRunningJobs();
+  });
+
+  it('single mode shows one value through a template (batch)', async () => {
+    const { sink, outcome } = await run(bEnv, 'SELECT COUNT(*) AS n FROM (VALUES (1), (2), (3)) AS t(x)', { type: 'single', template: '{0} rows' });
+    expect(outcome).toEqual({ status: 'ok' });
+    expect(sink.last().split('\n')[0]).toBe('3 rows');
+  });
+
+  it('an interrupt cancels an unbounded streaming query within 2 s', async () => {
+    const ac = new AbortController();
+    const sink = new RecordingSink();
+    const done = runSqlParagraph({ env: tEnv, statement: 'SELECT id FROM ticks', options: { refreshInterval: '200' }, sink, signal: ac.signal, displayIdPrefix: 'c2' });
+    // wait for the first row on screen
+    const firstRowBy = Date.now() + 30_000;
+    while (!/\| +1 \|/.test(sink.last()) && Date.now() < firstRowBy) await new Promise((r) => setTimeout(r, 50));
+    expect(sink.last()).toMatch(/\| +1 \|/);
+    const t0 = Date.now();
+    ac.abort();
+    const outcome = await done;
+    expect(outcome).toMatchObject({ status: 'error', ename: 'Interrupted' });
+    expect(sink.last()).toContain('CANCELED');
+    await expectNoRunningJobs(2000 - (Date.now() - t0));
+  });
+
+  it('stopAfter ends an unbounded update-mode query; liveDisplay=clear redraws instead of updating', async () => {
+    const { sink, outcome } = await run(tEnv, 'SELECT id % 3 AS k, COUNT(*) AS n FROM ticks GROUP BY id % 3', { stopAfter: '1500', refreshInterval: '200', liveDisplay: 'clear' });
+    expect(outcome).toEqual({ status: 'ok' });
+    expect(sink.events.some((e) => e.kind === 'update')).toBe(false);
+    expect(sink.events.filter((e) => e.kind === 'clear').length).toBeGreaterThan(0);
+    expect(sink.displays().every((d) => d.id === undefined)).toBe(true);
+    expect(sink.last()).toContain('stopped after stopAfter=1500 ms');
+    expect(sink.last()).toMatch(/CANCELED · 3 rows/);
+    await expectNoRunningJobs();
+  });
+
+  it('parallelism option applies to the paragraph only', async () => {
+    const before = tEnv.getConfig().get('parallelism.default');
+    const { outcome } = await run(tEnv, 'SELECT 1', { parallelism: '2' });
+    expect(outcome.status).toBe('ok');
+    expect(tEnv.getConfig().get('parallelism.default')).toBe(before);
+  });
+
+  it('INSERT waits for its job and shows its status; EXPLAIN prints the plan', async () => {
+    const { sink, outcome } = await run(
+      tEnv,
+      `CREATE TEMPORARY TABLE sink_t (id BIGINT) WITH ('connector' = 'blackhole');
+       INSERT INTO sink_t SELECT x FROM (VALUES (CAST(1 AS BIGINT)), (2)) AS t(x);
+       EXPLAIN SELECT id FROM ticks WHERE id > 3;`,
+    );
+    expect(outcome).toEqual({ status: 'ok' });
+    expect(sink.displays().some((d) => /^FINISHED · .* · job [0-9a-f]{32}/.test(d.bundle['text/plain']))).toBe(true);
+    expect(sink.text).toContain('== Abstract Syntax Tree ==');
+  });
+
+  it('reports a bad statement with its position, runs nothing after it, and the env still works', async () => {
+    const { sink, outcome } = await run(tEnv, 'SELECT 1;\nSELEC oops;\nSELECT 3');
+    expect(outcome.status).toBe('error');
+    if (outcome.status !== 'error') return;
+    expect(outcome.ename).toBe('FlinkError');
+    expect(outcome.evalue).toMatch(/SqlParserException|parse/i);
+    expect(outcome.traceback[0]).toContain('statement 2 of 3: SELEC oops');
+    expect(sink.displays().filter((d) => d.kind === 'display')).toHaveLength(1);
+    const again = await run(tEnv, 'SELECT 7 AS seven');
+    expect(again.outcome.status).toBe('ok');
+    expect(again.sink.last()).toMatch(/\| +7 \|/);
+  });
+
+  it('rejects unknown or malformed options by name', async () => {
+    const a = await run(tEnv, 'SELECT 1', { tpye: 'update' });
+    expect(a.outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining("unknown SQL option 'tpye'") });
+    const b = await run(tEnv, 'SELECT 1', { type: 'table' });
+    expect(b.outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('type=table') });
+  });
+});
+
+async function expectNoRunningJobs(withinMs = 5000): Promise<void> {
+  const session = (await Session.running())!;
+  const deadline = Date.now() + Math.max(withinMs, 0);
+  let running: string[] = [];
+  do {
+    running = (await session.listJobs()).filter((j) => !['FINISHED', 'CANCELED', 'FAILED'].includes(j.state)).map((j) => `${j.jid} ${j.state}`);
+    if (running.length === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  expect(running).toEqual([]);
+}

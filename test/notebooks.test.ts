@@ -1,0 +1,100 @@
+/**
+ * The example notebooks in notebooks/ run top to bottom under nbclient on the real tsflink kernel,
+ * and show what their text promises.
+ */
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuild, ensureVenv, installKernel, repoRoot, runDriver, type KernelTestEnv } from './kernel/env';
+
+let kt: KernelTestEnv;
+
+beforeAll(() => {
+  ensureVenv();
+  ensureBuild();
+  kt = installKernel();
+}, 600_000);
+
+afterAll(() => kt?.cleanup());
+
+interface Output {
+  type: string;
+  text?: string;
+  html?: string;
+  name?: string;
+  ename?: string;
+  evalue?: string;
+}
+interface CellRun {
+  source: string;
+  execution_count: number | null;
+  outputs: Output[];
+}
+
+async function execute(name: string): Promise<CellRun[]> {
+  const run = await runDriver(path.join(__dirname, 'kernel', 'run_notebook.py'), [path.join(repoRoot, 'notebooks', name)], kt.env);
+  const result = run.result as { error: string | null; cells: CellRun[] };
+  expect(result.error).toBeNull();
+  for (const c of result.cells) {
+    expect(c.execution_count).not.toBeNull();
+    expect(c.outputs.filter((o) => o.type === 'error')).toEqual([]);
+  }
+  return result.cells;
+}
+
+/** The text a cell shows last (its result, or its final display state). */
+function lastText(cell: CellRun): string {
+  const shown = cell.outputs.filter((o) => o.text !== undefined);
+  return shown[shown.length - 1]?.text ?? '';
+}
+
+function cellWith(cells: CellRun[], fragment: string): CellRun {
+  const c = cells.find((x) => x.source.includes(fragment));
+  if (!c) throw new Error(`no cell contains ${fragment}`);
+  return c;
+}
+
+describe('example notebooks under nbclient', () => {
+  it('getting-started.ipynb', async () => {
+    const cells = await execute('getting-started.ipynb');
+    expect(lastText(cells[0])).toMatch(/^'Flink web UI: http:\/\/127\.0\.0\.1:\d+'$/);
+    expect(cellWith(cells, 'const orders').outputs[0].html).toContain('<td>pear</td>');
+    const totals = lastText(cellWith(cells, 'const totals'));
+    expect(totals).toMatch(/\| +apple \| +7 \|/);
+    expect(totals).not.toMatch(/\| +apple \| +3 \|/);
+    const changes = lastText(cellWith(cells, 'const changes'));
+    expect(changes).toContain("'+U apple=7'");
+    expect(changes).toMatch(/'-U apple=[34]'/);
+    const live = cellWith(cells, 'SUM(amount) AS total, COUNT(*) AS n');
+    // one output: the updates went to the same display (nbclient applies update_display_data in place)
+    expect(live.outputs).toHaveLength(1);
+    expect(lastText(live)).toMatch(/\| +apple \| +7 \| +2 \|/);
+    expect(lastText(live)).toContain('FINISHED · 3 rows');
+    expect(cellWith(cells, 'CREATE TEMPORARY TABLE clicks').outputs.map((o) => o.text ?? '').join('\n')).toMatch(/clicks[\s\S]*\| +user_id \| +INT \|/);
+    expect(lastText(cellWith(cells, 'clicks from'))).toMatch(/^50 clicks from [1-5] users/);
+    expect(lastText(cellWith(cells, '%%bsql'))).toMatch(/\| +apple \| +7 \|\n\| +pear \| +5 \|/);
+    expect(lastText(cellWith(cells, 'UPPER(product)'))).toBe("[ 'APPLE', 'PEAR' ]");
+  });
+
+  it('streaming-sql-udf.ipynb', async () => {
+    const cells = await execute('streaming-sql-udf.ipynb');
+    expect(lastText(cellWith(cells, 'createTemporarySystemFunction'))).toBe("'registered size_class'");
+    const grouped = lastText(cellWith(cells, 'GROUP BY size_class(amount)'));
+    expect(grouped).toContain('FINISHED');
+    const counts = [...grouped.matchAll(/\| +(large|small) \| +(\d+) \|/g)].map((m) => Number(m[2]));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
+    const appended = lastText(cellWith(cells, 'maxRows=10'));
+    expect(appended).toContain('stopped after maxRows=10');
+    expect(appended.match(/^\| +\d+ \| +\d+ \| +(large|small) \|$/gm)).toHaveLength(10);
+    expect(lastText(cellWith(cells, 'large orders so far'))).toMatch(/^\d+ large orders so far/);
+    expect(lastText(cellWith(cells, 'call(sizeClass'))).toBe("'10:small 70:large'");
+  });
+
+  it('arrow-interop.ipynb', async () => {
+    const cells = await execute('arrow-interop.ipynb');
+    expect(cellWith(cells, 'tableFromArrays').outputs[0].html).toContain('grace');
+    expect(lastText(cellWith(cells, 'bEnv.fromArrow'))).toBe("'name: VARCHAR(2147483647), age: INT NOT NULL, score: DOUBLE NOT NULL'");
+    expect(lastText(cellWith(cells, 'WHERE age > 30 ORDER BY'))).toMatch(/margaret[\s\S]*ada[\s\S]*grace/);
+    expect(lastText(cellWith(cells, 'toArrow()'))).toBe("'3 rows; columns name, months'");
+    expect(lastText(cellWith(cells, "getChild('months')"))).toBe(String((36 + 45 + 33) * 12));
+  });
+});
