@@ -1,0 +1,23 @@
+/**
+ * The payload of a TypeScript UDF: what the Java PythonScalarFunction / PythonTableFunction /
+ * PythonAsyncScalarFunction carries (opaque bytes to Flink) and the Node worker reads back, as
+ * UTF-8 JSON.
+ */
+import type { LogicalTypeTree } from '../values';
+import type { UdfKind } from './functions';
+import type { ShippedCode } from './ship';
+
+export type { ShippedCode };
+
+export interface UdfDescriptor {
+  tsflink: 1;
+  kind: UdfKind;
+  name: string;
+  /** 'function': exports is the eval function; 'object': exports has eval/open/close methods. */
+  form: 'function' | 'object';
+  code: ShippedCode;
+  inputTypes: LogicalTypeTree[];
+  resultType: LogicalTypeTree;
+}
+
+export const DESCRIPTOR_MAGIC = '{"tsflink":1';

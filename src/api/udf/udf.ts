@@ -1,0 +1,159 @@
+/**
+ * TypeScript user-defined functions: `udf` (scalar), `udtf` (table) and `asyncUdf` (async scalar),
+ * each from a plain function or an instance of a ScalarFunction / TableFunction /
+ * AsyncScalarFunction subclass (with open/close). The result is usable in `call(f, ...)` (Table API)
+ * and with `tEnv.createTemporarySystemFunction(name, f)` (SQL). Flink runs them with its Python-UDF
+ * operators in TSFlink's Node worker (src/worker).
+ */
+import { callSync } from '../../gateway/jvm';
+import { track } from '../../gateway/facade';
+import type { DataType, ValueOf } from '../data-types';
+import type { JavaFunctionRef } from '../expressions';
+import type { ShippedCode } from './ship';
+import type { UdfDescriptor } from './descriptor';
+import { AsyncScalarFunction, ScalarFunction, TableFunction, type UdfKind } from './functions';
+import { shipValueSync } from './ship';
+
+export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
+  /** SQL types of the parameters, in order. */
+  inputTypes: I;
+  /** SQL type of the result (for `udtf`: a ROW type, or the type of a single column). */
+  resultType: R;
+  /** False if the function may return different results for the same arguments (default true). */
+  deterministic?: boolean;
+  /** Name shown in plans, logs and errors (default: the function's name). */
+  name?: string;
+}
+
+/** The TypeScript parameter types of a list of DataTypes. */
+export type ArgsOf<I extends readonly DataType[]> = { -readonly [K in keyof I]: ValueOf<I[K]> } & unknown[];
+
+/** A row a table function produces: an object with the row's fields, an array of them, or (one column) the value. */
+export type TableRowOf<R> = R | unknown[];
+
+let counter = 0;
+
+/** A TypeScript UDF, usable wherever Flink takes a user-defined function. */
+export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements JavaFunctionRef {
+  declare readonly __signature: (...args: A) => R;
+  private handle?: number;
+  private readonly code: ShippedCode;
+
+  constructor(
+    readonly kind: UdfKind,
+    readonly name: string,
+    private readonly form: 'function' | 'object',
+    value: Function | object,
+    private readonly inputTypes: readonly DataType[],
+    private readonly resultType: DataType,
+    readonly deterministic: boolean,
+  ) {
+    this.code = shipValueSync(value, name);
+  }
+
+  /** The Java function object (created on first use; the session's JVM must be running). */
+  toJavaHandle(): number {
+    if (this.handle === undefined) {
+      const spec = {
+        kind: this.kind,
+        name: this.name,
+        inputTypes: this.inputTypes.map((t) => t.sql),
+        resultType: this.resultType.sql,
+        deterministic: this.deterministic,
+        takesRowAsInput: false,
+      };
+      // the Java side adds the parameter and result type trees
+      const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
+        tsflink: 1,
+        kind: this.kind,
+        name: this.name,
+        form: this.form,
+        code: this.code,
+      };
+      const handle = callSync<number>('dev.tsflink.udf.UdfFactory', 'create', asciiJson(spec), asciiJson(descriptor));
+      track(this, handle);
+      this.handle = handle;
+    }
+    return this.handle;
+  }
+
+  toString(): string {
+    return `${this.kind === 'table' ? 'udtf' : this.kind === 'async' ? 'asyncUdf' : 'udf'} ${this.name}(${this.inputTypes.map((t) => t.sql).join(', ')}) → ${this.resultType.sql}`;
+  }
+}
+
+/** JSON with every non-ASCII character escaped: java-bridge mangles strings with non-BMP characters. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function validate(what: string, options: UdfOptions<readonly DataType[], DataType> | undefined): void {
+  if (!options || !Array.isArray(options.inputTypes) || !options.resultType) {
+    throw new TypeError(`${what} needs options { inputTypes: [DataTypes...], resultType: DataTypes... }`);
+  }
+  options.inputTypes.forEach((t, i) => {
+    if (!t || typeof (t as DataType).sql !== 'string') throw new TypeError(`${what}: inputTypes[${i}] is not a DataType`);
+  });
+  if (typeof options.resultType.sql !== 'string') throw new TypeError(`${what}: resultType is not a DataType`);
+}
+
+function make<A extends unknown[], R>(
+  kind: UdfKind,
+  base: abstract new (...a: never[]) => object,
+  what: string,
+  fn: Function | object,
+  options: UdfOptions<readonly DataType[], DataType>,
+): TsFunction<A, R> {
+  validate(what, options);
+  let form: 'function' | 'object';
+  let defaultName: string;
+  if (typeof fn === 'function') {
+    if (/^class\b/.test(Function.prototype.toString.call(fn))) {
+      throw new TypeError(`${what}: pass an instance, e.g. ${what}(new ${fn.name}(), ...)`);
+    }
+    form = 'function';
+    defaultName = fn.name;
+  } else if (fn instanceof base || (fn !== null && typeof (fn as { eval?: unknown }).eval === 'function')) {
+    form = 'object';
+    defaultName = fn.constructor?.name;
+  } else {
+    throw new TypeError(`${what} takes a function or an instance of ${base.name}, got ${fn === null ? 'null' : typeof fn}`);
+  }
+  const name = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : `${kind}_udf_${++counter}`);
+  return new TsFunction<A, R>(kind, name, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true);
+}
+
+/**
+ * A scalar UDF: `udf((price: number) => price * 0.9, { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE() })`,
+ * or `udf(new MyFunction(), {...})` with `class MyFunction extends ScalarFunction { eval(...) {...} }`.
+ */
+export function udf<const I extends readonly DataType[], R extends DataType>(
+  fn: ((...args: ArgsOf<I>) => ValueOf<R>) | ScalarFunction<ArgsOf<I>, ValueOf<R>>,
+  options: UdfOptions<I, R>,
+): TsFunction<ArgsOf<I>, ValueOf<R>> {
+  return make('scalar', ScalarFunction, 'udf', fn, options);
+}
+
+/**
+ * A table UDF producing zero or more rows per call: a generator or a function returning an array,
+ * e.g. `udtf(function* (s: string) { for (const w of s.split(' ')) yield { word: w } }, { inputTypes: [DataTypes.STRING()],
+ * resultType: DataTypes.ROW(DataTypes.FIELD('word', DataTypes.STRING())) })`. Use with `joinLateral`,
+ * `leftOuterJoinLateral` or SQL `LATERAL TABLE(f(...))`.
+ */
+export function udtf<const I extends readonly DataType[], R extends DataType>(
+  fn: ((...args: ArgsOf<I>) => Iterable<TableRowOf<NonNullable<ValueOf<R>>>> | null | undefined) | TableFunction<ArgsOf<I>, TableRowOf<NonNullable<ValueOf<R>>>>,
+  options: UdfOptions<I, R>,
+): TsFunction<ArgsOf<I>, NonNullable<ValueOf<R>>> {
+  return make('table', TableFunction, 'udtf', fn, options);
+}
+
+/**
+ * An async scalar UDF returning a Promise; Flink keeps several calls in flight
+ * (`table.exec.async-scalar.max-concurrent-operations`, timeout and retry options apply).
+ */
+export function asyncUdf<const I extends readonly DataType[], R extends DataType>(
+  fn: ((...args: ArgsOf<I>) => Promise<ValueOf<R>>) | AsyncScalarFunction<ArgsOf<I>, ValueOf<R>>,
+  options: UdfOptions<I, R>,
+): TsFunction<ArgsOf<I>, ValueOf<R>> {
+  return make('async', AsyncScalarFunction, 'asyncUdf', fn, options);
+}

@@ -1,0 +1,66 @@
+package dev.tsflink.udf;
+
+import dev.tsflink.gateway.GatewayException;
+import dev.tsflink.gateway.Handles;
+import dev.tsflink.gateway.Json;
+import dev.tsflink.gateway.Types;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ArrayNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.table.functions.UserDefinedFunction;
+import org.apache.flink.table.functions.python.PythonAsyncScalarFunction;
+import org.apache.flink.table.functions.python.PythonEnv;
+import org.apache.flink.table.functions.python.PythonFunctionKind;
+import org.apache.flink.table.functions.python.PythonScalarFunction;
+import org.apache.flink.table.functions.python.PythonTableFunction;
+import org.apache.flink.table.types.DataType;
+
+/**
+ * Builds the Java side of a TypeScript UDF in one bridge crossing: flink-python's own
+ * PythonScalarFunction / PythonTableFunction / PythonAsyncScalarFunction, so the planner runs it
+ * with Flink's Python operators in TSFlink's Node worker, and TaskManagers need nothing from this
+ * jar. The payload (opaque to Flink) is the TSFlink function descriptor the worker reads, with the
+ * parameter and result types added as logical type trees.
+ */
+public final class UdfFactory {
+    private UdfFactory() {}
+
+    /**
+     * @param specJson {"kind": "scalar"|"table"|"async", "name", "inputTypes": [sql...],
+     *     "resultType": sql, "deterministic", "takesRowAsInput"}
+     * @param descriptorJson the worker's descriptor (src/api/udf/descriptor.ts) without types
+     * @return a handle of the function object
+     */
+    public static int create(String specJson, String descriptorJson) {
+        return GatewayException.guard(() -> {
+            UdfSpec spec = new UdfSpec(Json.parse(specJson));
+            ObjectNode descriptor = (ObjectNode) Json.parse(descriptorJson);
+            ArrayNode inputs = descriptor.putArray("inputTypes");
+            for (DataType t : spec.inputTypes) {
+                inputs.add(Json.MAPPER.valueToTree(Types.describe(t.getLogicalType())));
+            }
+            descriptor.set("resultType", Json.MAPPER.valueToTree(Types.describe(spec.resultType.getLogicalType())));
+            byte[] payload = Json.MAPPER.writeValueAsString(descriptor).getBytes(StandardCharsets.UTF_8);
+            return Handles.put(build(spec, payload));
+        });
+    }
+
+    static UserDefinedFunction build(UdfSpec spec, byte[] payload) {
+        PythonEnv env = new PythonEnv(PythonEnv.ExecType.PROCESS);
+        PythonFunctionKind kind = PythonFunctionKind.GENERAL;
+        switch (spec.kind) {
+            case "scalar":
+                return new PythonScalarFunction(spec.name, payload, spec.inputTypes, spec.resultType, kind,
+                        spec.deterministic, spec.takesRowAsInput, env);
+            case "async":
+                return new PythonAsyncScalarFunction(spec.name, payload, spec.inputTypes, spec.resultType, kind,
+                        spec.deterministic, spec.takesRowAsInput, env);
+            case "table":
+                return new PythonTableFunction(spec.name, payload, spec.inputTypes, spec.resultType, kind,
+                        spec.deterministic, spec.takesRowAsInput, env);
+            default:
+                throw new IllegalArgumentException("unknown TypeScript function kind '" + spec.kind + "'");
+        }
+    }
+}

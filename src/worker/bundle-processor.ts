@@ -1,0 +1,141 @@
+/**
+ * Executes one ProcessBundleDescriptor: Beam's gRPC source → the Flink operation → Beam's gRPC sink.
+ * A processor is reused for every bundle of its descriptor (UDFs are opened once), one bundle at a
+ * time.
+ */
+import type { FunctionContext } from '../api/udf/functions';
+import { ByteReader, ByteWriter } from './coders/bytes';
+import { rowTypeOfCoder } from './coders/schema';
+import { fnApi, flinkApi, pipeline } from './fn-api';
+import { MetricRegistry } from './metrics';
+import { operationFor, type Operation } from './operations/operation';
+import './operations/scalar';
+import './operations/table';
+import './operations/async-scalar';
+
+const SOURCE_URN = 'beam:runner:source:v1';
+const SINK_URN = 'beam:runner:sink:v1';
+const FLINK_CODER_URN = 'flink:coder:v1';
+
+/** Where a bundle's output goes. */
+export interface OutputChannel {
+  send(instructionId: string, transformId: string, data: Buffer, isLast: boolean): void;
+}
+
+export class BundleProcessor {
+  readonly inputTransformId: string;
+  readonly outputTransformId: string;
+  readonly dataUrl: string;
+  private readonly operation: Operation;
+  private readonly metrics: MetricRegistry;
+  private opened?: Promise<void>;
+  private out = new ByteWriter();
+  private instructionId = '';
+  private chain: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
+  busy = false;
+
+  constructor(
+    descriptor: fnApi.IProcessBundleDescriptor,
+    private readonly output: OutputChannel,
+    contextFor: (udfs: flinkApi.UserDefinedFunctions, metrics: MetricRegistry) => FunctionContext,
+  ) {
+    const transforms = Object.entries(descriptor.transforms ?? {});
+    const source = transforms.find(([, t]) => t.spec?.urn === SOURCE_URN);
+    const sink = transforms.find(([, t]) => t.spec?.urn === SINK_URN);
+    const op = transforms.find(([, t]) => t.spec?.urn && operationFor(t.spec.urn));
+    if (!source || !sink || !op) {
+      const urns = transforms.map(([, t]) => t.spec?.urn).join(', ');
+      throw new Error(`the TSFlink worker cannot execute a bundle with transforms [${urns}]`);
+    }
+    this.inputTransformId = source[0];
+    this.outputTransformId = sink[0];
+    this.dataUrl = fnApi.RemoteGrpcPort.decode(source[1].spec!.payload!).api_service_descriptor!.url!;
+    const [opId, opTransform] = op;
+    const coderOf = (pcoll: string) => flinkCoder(descriptor, descriptor.pcollections![pcoll].coder_id!);
+    const inputPcoll = Object.values(opTransform.inputs ?? {})[0];
+    const outputPcoll = Object.values(opTransform.outputs ?? {})[0];
+    const udfs = flinkApi.UserDefinedFunctions.decode(opTransform.spec!.payload!);
+    this.metrics = new MetricRegistry(opId);
+    this.operation = operationFor(opTransform.spec!.urn!)!({
+      transformId: opId,
+      udfs,
+      inputType: rowTypeOfCoder(coderOf(inputPcoll)),
+      outputType: rowTypeOfCoder(coderOf(outputPcoll)),
+      functionContext: contextFor(udfs, this.metrics),
+      outputReady: () => this.scheduleFlush(),
+    });
+  }
+
+  /** Starts a bundle; `data` delivers its input chunks, `finish` completes it. */
+  start(instructionId: string): void {
+    this.instructionId = instructionId;
+    this.busy = true;
+    this.opened ??= this.operation.open();
+    this.chain = this.opened;
+    this.chain.catch(() => undefined);
+  }
+
+  /** Queues an input chunk (chunks are processed one after another). */
+  data(chunk: Uint8Array): void {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.chain = this.chain.then(() => {
+      const r = this.operation.process(new ByteReader(buf), this.out);
+      if (r) return r.then(() => this.flush(false));
+      this.flush(false);
+    });
+    // failures surface in finish(); this keeps them from counting as unhandled meanwhile
+    this.chain.catch(() => undefined);
+  }
+
+  /** Waits for all input to be processed, flushes, and returns the bundle's metrics. */
+  async finish(): Promise<pipeline.IMonitoringInfo[]> {
+    try {
+      await this.chain;
+      await this.operation.finishBundle(this.out);
+      this.flush(true);
+      return this.metrics.collect();
+    } catch (e) {
+      // The runner waits for the end of the output before it looks at the bundle's response.
+      this.out.pos = 0;
+      this.flush(true);
+      throw e;
+    } finally {
+      this.out = new ByteWriter();
+      this.busy = false;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (this.busy) this.flush(false);
+    });
+  }
+
+  private flush(isLast: boolean): void {
+    if (this.out.pos > 0) this.output.send(this.instructionId, this.outputTransformId, this.out.take(), false);
+    if (isLast) this.output.send(this.instructionId, this.outputTransformId, Buffer.alloc(0), true);
+  }
+
+  close(): Promise<void> {
+    return this.opened ? this.opened.then(() => this.operation.close()) : Promise.resolve();
+  }
+}
+
+/** The flink:coder:v1 descriptor of a coder, looking through Beam's wrapping coders. */
+function flinkCoder(descriptor: fnApi.IProcessBundleDescriptor, coderId: string): flinkApi.CoderInfoDescriptor {
+  const coder = descriptor.coders?.[coderId];
+  if (!coder) throw new Error(`coder ${coderId} missing from the bundle descriptor`);
+  if (coder.spec?.urn === FLINK_CODER_URN) return flinkApi.CoderInfoDescriptor.decode(coder.spec.payload!);
+  for (const c of coder.component_coder_ids ?? []) {
+    try {
+      return flinkCoder(descriptor, c);
+    } catch {
+      // keep looking
+    }
+  }
+  throw new Error(`no Flink coder inside coder ${coderId} (${coder.spec?.urn})`);
+}

@@ -1,0 +1,84 @@
+/** Flink's coder descriptors (flink-fn-execution.proto Schema) → the logical type trees the coders use. */
+import type { LogicalTypeTree } from '../../api/values';
+import { flinkApi } from '../fn-api';
+
+const T = flinkApi.Schema.TypeName;
+
+export function rowTypeOfSchema(schema: flinkApi.ISchema): LogicalTypeTree {
+  const fields = (schema.fields ?? []).map((f) => ({ name: f.name ?? '', type: fieldType(f.type!) }));
+  return { root: 'ROW', nullable: false, sql: `ROW<${fields.map((f) => `\`${f.name}\` ${f.type.sql}`).join(', ')}>`, fields };
+}
+
+function fieldType(t: flinkApi.Schema.IFieldType): LogicalTypeTree {
+  const nullable = t.nullable ?? true;
+  const nn = nullable ? '' : ' NOT NULL';
+  const simple = (root: string, sql: string, extra: Partial<LogicalTypeTree> = {}): LogicalTypeTree => ({ root, nullable, sql: sql + nn, ...extra });
+  switch (t.type_name ?? T.ROW) {
+    case T.TINYINT:
+      return simple('TINYINT', 'TINYINT');
+    case T.SMALLINT:
+      return simple('SMALLINT', 'SMALLINT');
+    case T.INT:
+      return simple('INTEGER', 'INT');
+    case T.BIGINT:
+      return simple('BIGINT', 'BIGINT');
+    case T.FLOAT:
+      return simple('FLOAT', 'FLOAT');
+    case T.DOUBLE:
+      return simple('DOUBLE', 'DOUBLE');
+    case T.BOOLEAN:
+      return simple('BOOLEAN', 'BOOLEAN');
+    case T.DATE:
+      return simple('DATE', 'DATE');
+    case T.DECIMAL: {
+      const { precision = 10, scale = 0 } = t.decimal_info ?? {};
+      return simple('DECIMAL', `DECIMAL(${precision}, ${scale})`, { precision: precision ?? 10, scale: scale ?? 0 });
+    }
+    case T.TIME: {
+      const p = t.time_info?.precision ?? 0;
+      return simple('TIME_WITHOUT_TIME_ZONE', `TIME(${p})`, { precision: p });
+    }
+    case T.TIMESTAMP: {
+      const p = t.timestamp_info?.precision ?? 6;
+      return simple('TIMESTAMP_WITHOUT_TIME_ZONE', `TIMESTAMP(${p})`, { precision: p });
+    }
+    case T.LOCAL_ZONED_TIMESTAMP: {
+      const p = t.local_zoned_timestamp_info?.precision ?? 6;
+      return simple('TIMESTAMP_WITH_LOCAL_TIME_ZONE', `TIMESTAMP_LTZ(${p})`, { precision: p });
+    }
+    case T.CHAR:
+      return simple('CHAR', `CHAR(${t.char_info?.length ?? 1})`);
+    case T.VARCHAR:
+      return simple('VARCHAR', t.var_char_info?.length === 2147483647 ? 'STRING' : `VARCHAR(${t.var_char_info?.length ?? 1})`);
+    case T.BINARY:
+      return simple('BINARY', `BINARY(${t.binary_info?.length ?? 1})`);
+    case T.VARBINARY:
+      return simple('VARBINARY', t.var_binary_info?.length === 2147483647 ? 'BYTES' : `VARBINARY(${t.var_binary_info?.length ?? 1})`);
+    case T.BASIC_ARRAY: {
+      const element = fieldType(t.collection_element_type!);
+      return simple('ARRAY', `ARRAY<${element.sql}>`, { element });
+    }
+    case T.MULTISET: {
+      const element = fieldType(t.collection_element_type!);
+      return simple('MULTISET', `MULTISET<${element.sql}>`, { element });
+    }
+    case T.MAP: {
+      const key = fieldType(t.map_info!.key_type!);
+      const value = fieldType(t.map_info!.value_type!);
+      return simple('MAP', `MAP<${key.sql}, ${value.sql}>`, { key, value });
+    }
+    case T.ROW: {
+      const row = rowTypeOfSchema(t.row_schema ?? {});
+      return { ...row, nullable, sql: row.sql + nn };
+    }
+    default:
+      return simple('UNSUPPORTED', `type #${t.type_name}`);
+  }
+}
+
+/** The row type a flink:coder:v1 descriptor encodes (flatten row or row). */
+export function rowTypeOfCoder(d: flinkApi.CoderInfoDescriptor): LogicalTypeTree {
+  const schema = d.flatten_row_type?.schema ?? d.row_type?.schema;
+  if (!schema) throw new Error(`unsupported Flink coder ${JSON.stringify(d.toJSON())} (only row coders are implemented)`);
+  return rowTypeOfSchema(schema);
+}

@@ -1,0 +1,222 @@
+/**
+ * The SDK harness: serves the runner's control stream (process_bundle instructions), fetches bundle
+ * descriptors, multiplexes the data streams, and answers with metrics or errors.
+ */
+import type { ClientDuplexStream } from '@grpc/grpc-js';
+import type { FunctionContext } from '../api/udf/functions';
+import { BundleProcessor, type OutputChannel } from './bundle-processor';
+import { fnApi, flinkApi, FnApiClient } from './fn-api';
+import type { WorkerLog } from './logging';
+import type { MetricRegistry } from './metrics';
+
+interface PendingInput {
+  chunks: Uint8Array[];
+  done: boolean;
+}
+
+export class Harness implements OutputChannel {
+  private control?: ClientDuplexStream<fnApi.IInstructionResponse, fnApi.InstructionRequest>;
+  private readonly descriptors = new Map<string, Promise<fnApi.ProcessBundleDescriptor>>();
+  private readonly processors = new Map<string, BundleProcessor[]>();
+  private readonly dataStreams = new Map<string, ClientDuplexStream<fnApi.IElements, fnApi.Elements>>();
+  /** Input that arrived before its bundle started, by instruction id. */
+  private readonly early = new Map<string, PendingInput>();
+  /** Recently failed bundles, whose late input is dropped. */
+  private readonly failed = new Set<string>();
+  /** Running bundles by instruction id. */
+  private readonly active = new Map<string, { processor: BundleProcessor; inputDone: () => void }>();
+  private closed?: Promise<void>;
+
+  constructor(
+    private readonly client: FnApiClient,
+    private readonly controlUrl: string,
+    private readonly log: WorkerLog,
+    private readonly jobParameters: Map<string, string>,
+  ) {}
+
+  /** Runs until the runner closes the control stream. */
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      const control = this.client.control(this.controlUrl);
+      this.control = control;
+      control.on('data', (req: fnApi.InstructionRequest) => this.handle(req));
+      control.on('error', (e) => {
+        this.log.info(`control stream ended: ${e.message}`);
+        resolve();
+      });
+      control.on('end', () => resolve());
+    });
+  }
+
+  private respond(r: fnApi.IInstructionResponse): void {
+    this.control?.write(r);
+  }
+
+  private handle(req: fnApi.InstructionRequest): void {
+    const id = req.instruction_id;
+    switch (req.request) {
+      case 'process_bundle':
+        this.processBundle(id, req.process_bundle!).then(
+          (infos) => {
+            // log entries of the bundle reach Flink before the bundle completes
+            this.log.flush();
+            this.respond({ instruction_id: id, process_bundle: { monitoring_infos: infos } });
+          },
+          (e: unknown) => {
+            this.failed.add(id);
+            if (this.failed.size > 100) this.failed.delete(this.failed.values().next().value!);
+            this.early.delete(id);
+            const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+            this.log.error(`bundle ${id} failed`, text);
+            this.log.flush();
+            this.respond({ instruction_id: id, error: text });
+          },
+        );
+        return;
+      case 'process_bundle_progress':
+        this.respond({ instruction_id: id, process_bundle_progress: { monitoring_infos: [] } });
+        return;
+      case 'harness_monitoring_infos':
+        this.respond({ instruction_id: id, harness_monitoring_infos: {} });
+        return;
+      case 'monitoring_infos':
+        this.respond({ instruction_id: id, monitoring_infos: {} });
+        return;
+      case 'finalize_bundle':
+        this.respond({ instruction_id: id, finalize_bundle: {} });
+        return;
+      default:
+        this.respond({ instruction_id: id, error: `the TSFlink worker does not support '${req.request}' instructions` });
+    }
+  }
+
+  private descriptor(id: string): Promise<fnApi.ProcessBundleDescriptor> {
+    let d = this.descriptors.get(id);
+    if (!d) {
+      d = this.client.getProcessBundleDescriptor(this.controlUrl, id);
+      this.descriptors.set(id, d);
+      d.catch(() => this.descriptors.delete(id));
+    }
+    return d;
+  }
+
+  private async processor(descriptorId: string): Promise<BundleProcessor> {
+    const pool = this.processors.get(descriptorId) ?? [];
+    this.processors.set(descriptorId, pool);
+    const idle = pool.find((p) => !p.busy);
+    if (idle) return idle;
+    const descriptor = await this.descriptor(descriptorId);
+    const again = pool.find((p) => !p.busy);
+    if (again) return again;
+    const p = new BundleProcessor(descriptor, this, (udfs, metrics) => this.functionContext(udfs, metrics));
+    pool.push(p);
+    this.dataStream(p.dataUrl);
+    return p;
+  }
+
+  private async processBundle(id: string, req: fnApi.IProcessBundleRequest): Promise<fnApi.IProcessBundleResponse['monitoring_infos']> {
+    let processor: BundleProcessor;
+    try {
+      processor = await this.processor(req.process_bundle_descriptor_id!);
+    } catch (e) {
+      await this.endOutputs(id, req.process_bundle_descriptor_id!);
+      throw e;
+    }
+    processor.start(id);
+    this.log.currentInstruction = id;
+    const inputDone = new Promise<void>((resolve) => this.active.set(id, { processor, inputDone: resolve }));
+    const early = this.early.get(id);
+    this.early.delete(id);
+    for (const c of early?.chunks ?? []) processor.data(c);
+    for (const d of req.elements?.data ?? []) this.onData(d);
+    if (early?.done) this.active.get(id)!.inputDone();
+    try {
+      await inputDone;
+      return await processor.finish();
+    } finally {
+      this.active.delete(id);
+    }
+  }
+
+  /** Ends a bundle's output without a processor (set-up failed), as the runner waits for it. */
+  private async endOutputs(instructionId: string, descriptorId: string): Promise<void> {
+    this.early.delete(instructionId);
+    try {
+      const d = await this.descriptor(descriptorId);
+      for (const [transformId, t] of Object.entries(d.transforms ?? {})) {
+        if (t.spec?.urn !== 'beam:runner:sink:v1') continue;
+        const url = fnApi.RemoteGrpcPort.decode(t.spec.payload!).api_service_descriptor!.url!;
+        this.dataStream(url).write({ data: [{ instruction_id: instructionId, transform_id: transformId, data: Buffer.alloc(0), is_last: true }] });
+      }
+    } catch (e) {
+      this.log.error(`cannot end the outputs of bundle ${instructionId}: ${String(e)}`);
+    }
+  }
+
+  private dataStream(url: string): ClientDuplexStream<fnApi.IElements, fnApi.Elements> {
+    let s = this.dataStreams.get(url);
+    if (!s) {
+      s = this.client.data(url);
+      s.on('data', (e: fnApi.Elements) => {
+        for (const d of e.data) this.onData(d);
+      });
+      s.on('error', (e) => this.log.info(`data stream ended: ${e.message}`));
+      this.dataStreams.set(url, s);
+    }
+    return s;
+  }
+
+  private onData(d: fnApi.Elements.IData): void {
+    const id = d.instruction_id!;
+    const bundle = this.active.get(id);
+    if (!bundle) {
+      if (this.failed.has(id)) return;
+      let pending = this.early.get(id);
+      if (!pending) this.early.set(id, (pending = { chunks: [], done: false }));
+      if (d.data?.length) pending.chunks.push(d.data);
+      if (d.is_last) pending.done = true;
+      return;
+    }
+    if (d.data?.length) bundle.processor.data(d.data);
+    if (d.is_last) bundle.inputDone();
+  }
+
+  send(instructionId: string, transformId: string, data: Buffer, isLast: boolean): void {
+    const processor = this.active.get(instructionId)?.processor;
+    const url = processor?.dataUrl ?? [...this.dataStreams.keys()][0];
+    this.dataStream(url).write({ data: [{ instruction_id: instructionId, transform_id: transformId, data, is_last: isLast }] });
+  }
+
+  private functionContext(udfs: flinkApi.UserDefinedFunctions, metrics: MetricRegistry): FunctionContext {
+    const params = new Map(this.jobParameters);
+    for (const p of udfs.job_parameters ?? []) params.set(p.key ?? "", p.value ?? "");
+    const rc = udfs.runtime_context;
+    for (const p of rc?.job_parameters ?? []) params.set(p.key ?? "", p.value ?? "");
+    const group = metrics.group();
+    return {
+      getMetricGroup: () => group,
+      getJobParameter: (key, defaultValue) => params.get(key) ?? defaultValue,
+      getTaskName: () => rc?.task_name ?? '',
+      getNumberOfParallelSubtasks: () => rc?.number_of_parallel_subtasks ?? 1,
+      getIndexOfThisSubtask: () => rc?.index_of_this_subtask ?? 0,
+    };
+  }
+
+  /** Closes every UDF and the streams. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      for (const pool of this.processors.values()) {
+        for (const p of pool) {
+          try {
+            await p.close();
+          } catch (e) {
+            this.log.error(`closing a UDF failed: ${String(e)}`);
+          }
+        }
+      }
+      for (const s of this.dataStreams.values()) s.end();
+      this.control?.end();
+    })();
+    return this.closed;
+  }
+}

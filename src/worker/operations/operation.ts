@@ -1,0 +1,53 @@
+/**
+ * Flink transforms the worker executes, registered by URN (the TypeScript counterpart of PyFlink's
+ * beam_operations.py). An operation reads the bundle's input elements (each a varint length plus a
+ * Flink row) and writes its output elements to `out`.
+ */
+import type { FunctionContext } from '../../api/udf/functions';
+import type { LogicalTypeTree } from '../../api/values';
+import type { ByteReader, ByteWriter } from '../coders/bytes';
+import type { flinkApi } from '../fn-api';
+
+export interface OperationContext {
+  transformId: string;
+  udfs: flinkApi.UserDefinedFunctions;
+  /** ROW type of the input elements (the UDF arguments). */
+  inputType: LogicalTypeTree;
+  /** ROW type of the output elements. */
+  outputType: LogicalTypeTree;
+  functionContext: FunctionContext;
+  /** Tells the harness output was written outside `process` (async results). */
+  outputReady(): void;
+}
+
+export interface Operation {
+  open(): Promise<void>;
+  /** Processes every element in `input`; may complete asynchronously. */
+  process(input: ByteReader, out: ByteWriter): void | Promise<void>;
+  /** Completes the bundle: all results written to `out`. */
+  finishBundle(out: ByteWriter): void | Promise<void>;
+  close(): Promise<void>;
+}
+
+export type OperationFactory = (ctx: OperationContext) => Operation;
+
+const registry = new Map<string, OperationFactory>();
+
+export function registerOperation(urn: string, factory: OperationFactory): void {
+  registry.set(urn, factory);
+}
+
+export function operationFor(urn: string): OperationFactory | undefined {
+  return registry.get(urn);
+}
+
+/** Calls `each` with the decoded fields of every element of `input`. */
+export function forEachElement<T>(input: ByteReader, decode: (r: ByteReader) => T, each: (row: T) => void): void {
+  while (input.pos < input.end) {
+    const len = input.varint();
+    const end = input.pos + len;
+    const row = decode(input);
+    input.pos = end;
+    each(row);
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * The UDF runtime around the functions: failures (a throwing UDF, a killed worker), metrics in
+ * Flink's REST API, console output in the TaskManager log, bundle configuration.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  $,
+  call,
+  DataTypes,
+  FlinkError,
+  lit,
+  ScalarFunction,
+  Session,
+  TableDescriptor,
+  Schema,
+  udf,
+  UdfPresets,
+  sessionLogFile,
+  type Counter,
+  type Distribution,
+  type FunctionContext,
+  type Meter,
+  type TableEnvironment,
+  type TableResult,
+} from '../src/index';
+import { rowsOf, streamingEnv, tempDir } from './helpers';
+
+let tEnv: TableEnvironment;
+let session: Session;
+
+beforeAll(async () => {
+  tEnv = await streamingEnv();
+  session = (await Session.running())!;
+});
+
+afterAll(async () => {
+  await session?.cancelAllJobs();
+  await session?.close();
+});
+
+/** The 1-based line of the first line in this file containing `marker`. */
+function lineOf(marker: string): number {
+  const lines = fs.readFileSync(__filename, 'utf8').split('\n');
+  return lines.findIndex((l) => l.includes(marker)) + 1;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** An unbounded source of increasing ids. */
+function ticks(rowsPerSecond = 20) {
+  return tEnv.from(
+    TableDescriptor.forConnector('datagen')
+      .schema(Schema.newBuilder().column('id', DataTypes.BIGINT()).build())
+      .option('rows-per-second', String(rowsPerSecond))
+      .option('fields.id.kind', 'sequence')
+      .option('fields.id.start', '1')
+      .option('fields.id.end', '100000')
+      .build(),
+  );
+}
+
+async function restJson<T>(pathname: string): Promise<T> {
+  const res = await fetch(`${session.restAddress}${pathname}`);
+  if (!res.ok) throw new Error(`${pathname}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function failureOf(result: Promise<TableResult> | TableResult): Promise<FlinkError> {
+  try {
+    const r = await result;
+    for await (const _ of r.collect()) {
+      // drain until the job fails
+    }
+  } catch (e) {
+    expect(e).toBeInstanceOf(FlinkError);
+    return e as FlinkError;
+  }
+  throw new Error('the job did not fail');
+}
+
+describe('failures', () => {
+  it('a throwing UDF fails the job with the TypeScript message and the user source line', async () => {
+    const check = udf((x: number) => {
+      if (x > 1) throw new RangeError(`value ${x} is out of range`); // THROW-MARKER
+      return x;
+    }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'checkRange' });
+    const err = await failureOf(tEnv.fromValues([{ x: 1 }, { x: 2 }]).select(call(check, $('x'))).execute());
+    const text = err.causes.map((c) => c.message).join('\n');
+    expect(text).toContain("TypeScript UDF 'checkRange' failed: RangeError: value 2 is out of range");
+    expect(text).toContain(`udf-runtime.test.ts:${lineOf('THROW-MARKER')}`);
+    // the session is still usable
+    expect(await rowsOf(tEnv.fromValues([{ y: 5 }]).select($('y').plus(1).as('z')))).toEqual([{ z: 6 }]);
+  });
+
+  it('a killed worker fails the job with a clear cause, and the session answers the next query', async () => {
+    const dir = tempDir('tsflink-kill-');
+    const pidFile = path.join(dir, 'worker.pid');
+    const reportPid = udf(
+      (file: string, id: bigint) => {
+        require('node:fs').writeFileSync(file, String(process.pid));
+        return id;
+      },
+      { inputTypes: [DataTypes.STRING(), DataTypes.BIGINT()], resultType: DataTypes.BIGINT() },
+    );
+    const result = await ticks().select(call(reportPid, lit(pidFile), $('id')).as('id')).execute();
+    const failure = failureOf(result);
+    const pid = await until('the worker pid', () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined));
+    process.kill(pid, 'SIGKILL');
+    const err = await failure;
+    const text = err.causes.map((c) => `${c.className}: ${c.message}`).join('\n');
+    // Flink reports the lost worker as a failed bundle whose gRPC call was cut off
+    expect(text).toMatch(/Failed to (start|close) remote bundle/);
+    expect(text).toMatch(/CANCELLED|UNAVAILABLE|closed/);
+    expect(await rowsOf(tEnv.fromValues([{ y: 1 }]).select($('y').plus(1).as('z')))).toEqual([{ z: 2 }]);
+  });
+
+  it('with a restart strategy, the job recovers from a killed worker with a new one', async () => {
+    const env = await streamingEnv();
+    env.getConfig().set('restart-strategy.type', 'fixed-delay').set('restart-strategy.fixed-delay.attempts', '3').set('restart-strategy.fixed-delay.delay', '500 ms');
+    const dir = tempDir('tsflink-restart-');
+    const pidFile = path.join(dir, 'worker.pid');
+    const reportPid = udf(
+      (file: string, id: bigint) => {
+        require('node:fs').writeFileSync(file, String(process.pid));
+        return id;
+      },
+      { inputTypes: [DataTypes.STRING(), DataTypes.BIGINT()], resultType: DataTypes.BIGINT() },
+    );
+    const src = env.from(
+      TableDescriptor.forConnector('datagen')
+        .schema(Schema.newBuilder().column('id', DataTypes.BIGINT()).build())
+        .option('rows-per-second', '20')
+        .build(),
+    );
+    const result = await src.select(call(reportPid, lit(pidFile), $('id')).as('id')).execute();
+    try {
+      const readPid = () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined);
+      const first = await until('the first worker', readPid);
+      process.kill(first, 'SIGKILL');
+      const second = await until('a restarted worker', () => {
+        const p = readPid();
+        return p !== undefined && p !== first ? p : undefined;
+      });
+      expect(second).not.toBe(first);
+      const job = await restJson<{ state: string }>(`/jobs/${result.jobId}`);
+      expect(job.state).toBe('RUNNING');
+    } finally {
+      await result.cancel();
+    }
+  });
+});
+
+describe('observability', () => {
+  it('UDF metrics are visible in the REST API while the job runs', async () => {
+    class Instrumented extends ScalarFunction<[bigint], bigint> {
+      rows?: Counter;
+      events?: Meter;
+      sizes?: Distribution;
+      perKey?: Counter;
+      last = 0;
+      open(ctx: FunctionContext) {
+        const g = ctx.getMetricGroup();
+        this.rows = g.counter('tsRows');
+        this.events = g.meter('tsEvents', 30);
+        this.sizes = g.addGroup('shapes').distribution('tsSizes');
+        this.perKey = g.addGroup('kind', 'even').counter('tsKeyed');
+        g.gauge('tsLast', () => this.last);
+      }
+      eval(id: bigint) {
+        this.rows!.inc();
+        this.events!.markEvent();
+        this.sizes!.update(Number(id % 10n));
+        if (id % 2n === 0n) this.perKey!.inc();
+        this.last = Number(id);
+        return id;
+      }
+    }
+    const f = udf(new Instrumented(), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT() });
+    const result = await ticks(50).select(call(f, $('id')).as('id')).execute();
+    try {
+      const jobId = result.jobId!;
+      const job = await restJson<{ vertices: { id: string; name: string }[] }>(`/jobs/${jobId}`);
+      const vertex = job.vertices.find((v) => v.name.includes('PythonCalc')) ?? job.vertices[0];
+      const ids = await until('the UDF metrics', async () => {
+        const list = await restJson<{ id: string }[]>(`/jobs/${jobId}/vertices/${vertex.id}/metrics`);
+        const names = list.map((m) => m.id);
+        const want = ['tsRows', 'tsEvents', 'tsSizes', 'tsKeyed', 'tsLast'].map((n) => names.filter((x) => x.endsWith(`.${n}`) || x.includes(`.${n}`)));
+        return want.every((w) => w.length) ? names.filter((x) => /\.ts(Rows|Events|Sizes|Keyed|Last)/.test(x)) : undefined;
+      });
+      expect(ids.some((id) => /shapes\.tsSizes/.test(id))).toBe(true);
+      expect(ids.some((id) => /kind\.even\.tsKeyed/.test(id))).toBe(true);
+      const values = await until('a positive counter', async () => {
+        const v = await restJson<{ id: string; value: string }[]>(`/jobs/${jobId}/vertices/${vertex.id}/metrics?get=${ids.map(encodeURIComponent).join(',')}`);
+        const num = (suffix: string) => Number(v.find((m) => m.id.endsWith(suffix))?.value ?? 0);
+        // meters are rates Flink recomputes every few seconds
+        return num('.tsRows') > 20 && num('.tsEvents') > 0 && num('.tsLast') > 0 ? v : undefined;
+      });
+      const get = (suffix: string) => values.find((m) => m.id.endsWith(suffix))?.value;
+      expect(Number(get('.tsLast'))).toBeGreaterThan(20);
+      expect(Number(get('.tsKeyed'))).toBeGreaterThan(5);
+      expect(Number(get('.tsRows'))).toBeGreaterThanOrEqual(Number(get('.tsKeyed')) * 2 - 1);
+    } finally {
+      await result.cancel();
+    }
+  });
+
+  it("console output of a UDF lands in the TaskManager log (also served by the REST API)", async () => {
+    const marker = `tsflink-log-marker-${process.pid}-${Date.now()}`;
+    const chatty = udf(
+      (m: string, x: number) => {
+        console.log('%s info row %d', m, x);
+        console.warn(`${m} warn row ${x}`);
+        return x;
+      },
+      { inputTypes: [DataTypes.STRING(), DataTypes.INT()], resultType: DataTypes.INT() },
+    );
+    expect(await rowsOf(tEnv.fromValues([{ x: 7 }]).select(call(chatty, lit(marker), $('x')).as('x')))).toEqual([{ x: 7 }]);
+    const line = await until('the log line', () =>
+      fs
+        .readFileSync(sessionLogFile(), 'utf8')
+        .split('\n')
+        .find((l) => l.includes(`${marker} info row 7`)),
+    );
+    expect(line).toMatch(/INFO\s+PythonWorker/);
+    const tms = await restJson<{ taskmanagers: { id: string }[] }>('/taskmanagers');
+    const res = await fetch(`${session.restAddress}/taskmanagers/${tms.taskmanagers[0].id}/log`);
+    const tmLog = await res.text();
+    expect(tmLog).toContain(`${marker} warn row 7`);
+  });
+});
+
+describe('configuration', () => {
+  /** Arrival times (ms after the first row) of the first `n` rows of a slow stream through a UDF. */
+  async function arrivals(env: TableEnvironment, n: number): Promise<number[]> {
+    const ident = udf((x: bigint) => x, { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT() });
+    const src = env.from(
+      TableDescriptor.forConnector('datagen')
+        .schema(Schema.newBuilder().column('id', DataTypes.BIGINT()).build())
+        .option('rows-per-second', '4')
+        .option('fields.id.kind', 'sequence')
+        .option('fields.id.start', '1')
+        .option('fields.id.end', '100000')
+        .build(),
+    );
+    const result = await src.select(call(ident, $('id')).as('id')).execute();
+    const times: number[] = [];
+    try {
+      for await (const _ of result.collect()) {
+        times.push(Date.now());
+        if (times.length >= n) break;
+      }
+    } finally {
+      await result.cancel();
+    }
+    return times.map((t) => t - times[0]);
+  }
+
+  it('bundle size/time control latency; UdfPresets.lowLatency streams rows one by one', async () => {
+    const batched = await streamingEnv();
+    batched.getConfig().set('python.fn-execution.bundle.size', '100000').set('python.fn-execution.bundle.time', '2500');
+    const slow = await arrivals(batched, 16);
+    const gaps = slow.slice(1).map((t, i) => t - slow[i]);
+    // 4 rows/s come in bursts, one per bundle (every 2.5 s)
+    expect(Math.max(...gaps)).toBeGreaterThan(1500);
+
+    const interactive = await streamingEnv();
+    for (const [k, v] of Object.entries(UdfPresets.lowLatency)) interactive.getConfig().set(k, v);
+    const fast = await arrivals(interactive, 8);
+    const fastGaps = fast.slice(1).map((t, i) => t - fast[i]);
+    // 4 rows/s arrive about every 250 ms
+    expect(Math.max(...fastGaps)).toBeLessThan(1200);
+  });
+});
