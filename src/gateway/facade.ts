@@ -1,4 +1,5 @@
 import { callAsync, callSync } from './jvm';
+import { toJavaJson } from './java-json';
 
 /**
  * Typed access to the Java facade in src/jvm (package dev.tsflink.gateway). Java objects stay on the
@@ -34,16 +35,16 @@ export function track(owner: object, h: Handle): void {
 
 export const Gateway = {
   invoke(h: Handle, method: string, args: ArgNode[] = []): InvokeResult {
-    return JSON.parse(callSync<string>(PKG + 'Gateway', 'invoke', h, method, JSON.stringify(args)));
+    return JSON.parse(callSync<string>(PKG + 'Gateway', 'invoke', h, method, toJavaJson(args)));
   },
   async invokeAsync(h: Handle, method: string, args: ArgNode[] = []): Promise<InvokeResult> {
-    return JSON.parse(await callAsync<string>(PKG + 'Gateway', 'invoke', h, method, JSON.stringify(args)));
+    return JSON.parse(await callAsync<string>(PKG + 'Gateway', 'invoke', h, method, toJavaJson(args)));
   },
   invokeStatic(cls: string, method: string, args: ArgNode[] = []): InvokeResult {
-    return JSON.parse(callSync<string>(PKG + 'Gateway', 'invokeStatic', cls, method, JSON.stringify(args)));
+    return JSON.parse(callSync<string>(PKG + 'Gateway', 'invokeStatic', cls, method, toJavaJson(args)));
   },
   build(node: ArgNode): Handle {
-    return callSync<number>(PKG + 'Gateway', 'build', JSON.stringify(node));
+    return callSync<number>(PKG + 'Gateway', 'build', toJavaJson(node));
   },
   summary(h: Handle): string {
     return callSync<string>(PKG + 'Gateway', 'summary', h);
@@ -61,7 +62,7 @@ export function handleOf(r: InvokeResult, what: string): Handle {
 
 export const Envs = {
   create(mode: 'streaming' | 'batch', config: Record<string, string>): Handle {
-    return callSync<number>(PKG + 'Envs', 'create', mode, JSON.stringify(config));
+    return callSync<number>(PKG + 'Envs', 'create', mode, toJavaJson(config));
   },
   configSet(env: Handle, key: string, value: string): void {
     callSync(PKG + 'Envs', 'configSet', env, key, value);
@@ -73,7 +74,7 @@ export const Envs = {
     return JSON.parse(callSync<string>(PKG + 'Envs', 'configToJson', env));
   },
   fromValues(env: Handle, rowTypeSql: string, rows: unknown[]): Handle {
-    return callSync<number>(PKG + 'Envs', 'fromValues', env, rowTypeSql, JSON.stringify(rows));
+    return callSync<number>(PKG + 'Envs', 'fromValues', env, rowTypeSql, toJavaJson(rows));
   },
   schema(table: Handle): string {
     return callSync<string>(PKG + 'Envs', 'schema', table);
@@ -112,7 +113,7 @@ export const Results = {
 
 export const LocalClusterFacade = {
   start(config: Record<string, string>): Promise<string> {
-    return callAsync<string>(PKG + 'LocalCluster', 'start', JSON.stringify(config));
+    return callAsync<string>(PKG + 'LocalCluster', 'start', toJavaJson(config));
   },
   stop(): Promise<void> {
     return callAsync<void>(PKG + 'LocalCluster', 'stop');

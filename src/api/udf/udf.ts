@@ -13,6 +13,7 @@ import type { ShippedCode } from './ship';
 import type { UdfDescriptor } from './descriptor';
 import { AsyncScalarFunction, ScalarFunction, TableFunction, type UdfKind } from './functions';
 import { shipValueSync } from './ship';
+import { toJavaJson } from '../../gateway/java-json';
 
 export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /** SQL types of the parameters, in order. */
@@ -70,7 +71,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         form: this.form,
         code: this.code,
       };
-      const handle = callSync<number>('dev.tsflink.udf.UdfFactory', 'create', asciiJson(spec), asciiJson(descriptor));
+      const handle = callSync<number>('dev.tsflink.udf.UdfFactory', 'create', toJavaJson(spec), toJavaJson(descriptor));
       track(this, handle);
       this.handle = handle;
     }
@@ -82,10 +83,6 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   }
 }
 
-/** JSON with every non-ASCII character escaped: java-bridge mangles strings with non-BMP characters. */
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function validate(what: string, options: UdfOptions<readonly DataType[], DataType> | undefined): void {
   if (!options || !Array.isArray(options.inputTypes) || !options.resultType) {

@@ -19,7 +19,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
  */
 public final class GatewayException extends RuntimeException {
     public static final String MARKER = "TSFLINK_ERROR_JSON:";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.asciiOnly(new ObjectMapper());
     private static final Pattern SQL_POS =
             Pattern.compile("line (\\d+), column (\\d+)(?: to line (\\d+), column (\\d+))?");
 

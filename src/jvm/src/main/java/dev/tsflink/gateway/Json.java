@@ -2,13 +2,23 @@ package dev.tsflink.gateway;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.json.JsonWriteFeature;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 /** JSON helpers shared by the facade classes. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Writes ASCII-only JSON (non-ASCII as \\uXXXX escapes): java-bridge moves strings through JNI's
+     * modified UTF-8, which mangles characters outside the BMP (emoji) in both directions.
+     */
+    public static final ObjectMapper MAPPER = asciiOnly(new ObjectMapper());
+
+    static ObjectMapper asciiOnly(ObjectMapper mapper) {
+        mapper.getFactory().configure(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
+        return mapper;
+    }
 
     private Json() {}
 
