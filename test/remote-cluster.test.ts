@@ -3,7 +3,7 @@
  * from the pinned jars), with this process's session in remote mode (no mini-cluster of its own).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, EnvironmentSettings, Session, TableEnvironment } from '../src/index';
+import { $, call, DataTypes, EnvironmentSettings, Session, TableEnvironment, udf } from '../src/index';
 import { startStandaloneCluster, stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
 import { tempDir } from './helpers';
 
@@ -42,5 +42,18 @@ describe('remote cluster', () => {
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error).message)).toMatch(/x|NumberFormat|cast/i);
     expect(await (await tEnv.executeSql('SELECT 41 + 1 AS n')).toArray()).toEqual([{ n: 42 }]);
+  });
+
+  it('runs a TypeScript UDF in Node workers started by the cluster TaskManager', async () => {
+    const suffix = '!';
+    const shout = udf((s: string | null) => (s === null ? null : `${s.toUpperCase()}${suffix}`), {
+      inputTypes: [DataTypes.STRING()],
+      resultType: DataTypes.STRING(),
+    });
+    const t = tEnv.fromValues([{ w: 'remote' }, { w: 'flink' }]).select(call(shout, $('w')).as('loud'));
+    const result = await t.execute();
+    expect((await result.toArray()).map((r) => r.loud).sort()).toEqual(['FLINK!', 'REMOTE!']);
+    const jobs = (await (await fetch(`${cluster.restAddress}/jobs/overview`)).json()) as { jobs: { jid: string }[] };
+    expect(jobs.jobs.map((j) => j.jid)).toContain(result.jobId);
   });
 });

@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { workerRunnerDir } from '../api/udf/session-setup';
 import { flinkClasspath } from '../gateway/paths';
 
 export interface StandaloneClusterOptions {
@@ -19,7 +20,7 @@ export interface StandaloneClusterOptions {
   taskManagerMemory?: string;
   /** Extra Flink configuration (flat keys). */
   config?: Record<string, string>;
-  /** Extra environment of the TaskManagers (e.g. what the UDF worker needs). */
+  /** Extra environment of the TaskManagers (the UDF worker's runner directory is always set). */
   taskManagerEnv?: Record<string, string>;
   /** How long to wait for all TaskManagers to register. */
   timeoutMs?: number;
@@ -80,7 +81,7 @@ export async function startStandaloneCluster(options: StandaloneClusterOptions):
   launch('jobmanager', ['-Xmx512m', '-Xms512m'], JOB_MANAGER_MAIN, [], process.env);
   const [jvmParams, dynamicConfig] = taskManagerResources(classpath, confDir);
   for (let i = 0; i < (options.taskManagers ?? 1); i++) {
-    launch(`taskmanager-${i}`, jvmParams, TASK_MANAGER_MAIN, dynamicConfig, { ...process.env, ...options.taskManagerEnv });
+    launch(`taskmanager-${i}`, jvmParams, TASK_MANAGER_MAIN, dynamicConfig, { ...process.env, PYFLINK_UDF_RUNNER_DIR: workerRunnerDir(), ...options.taskManagerEnv });
   }
   const restAddress = `http://localhost:${restPort}`;
   const cluster = { restAddress, remote: `localhost:${restPort}`, pids, logDir };

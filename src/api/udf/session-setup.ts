@@ -4,7 +4,9 @@
  *   bin/pyflink-udf-runner.sh (the Node worker) instead of PyFlink's Python harness;
  * - a log4j configuration writing the (mini-cluster) TaskManager log to a file, where the worker's
  *   console output arrives through Beam's logging service (logger "PythonWorker"); the same file is
- *   the TaskManager log the web UI / REST API serve (taskmanager.log.path).
+ *   the TaskManager log the web UI / REST API serve (taskmanager.log.path). Nothing goes to the
+ *   terminal: Flink's internal ERROR lines would land in the shell's or kernel's output, and
+ *   failures reach users as FlinkErrors anyway.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -34,16 +36,8 @@ function log4jConfig(file: string): string {
     'appender.file.append = false',
     'appender.file.layout.type = PatternLayout',
     'appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n',
-    'appender.console.type = Console',
-    'appender.console.name = console',
-    'appender.console.target = SYSTEM_ERR',
-    'appender.console.layout.type = PatternLayout',
-    'appender.console.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c - %m%n',
-    'appender.console.filter.threshold.type = ThresholdFilter',
-    'appender.console.filter.threshold.level = error',
     'rootLogger.level = INFO',
     'rootLogger.appenderRef.file.ref = file',
-    'rootLogger.appenderRef.console.ref = console',
     // Flink's noisiest internals
     'logger.akka.name = org.apache.pekko',
     'logger.akka.level = WARN',
