@@ -49,3 +49,24 @@ export {
 export { Tumble, Slide, Session as SessionWindow, Over, GroupWindow, OverWindow } from './api/windows';
 export { renderText, renderHtml, formatValue } from './api/render';
 export { FlinkError, type JavaCause, type SqlPosition } from './gateway/errors';
+export {
+  udf,
+  udtf,
+  asyncUdf,
+  TsFunction,
+  ScalarFunction,
+  TableFunction,
+  AsyncScalarFunction,
+  UdfPresets,
+  sessionLogFile,
+  type UdfOptions,
+  type ArgsOf,
+  type TableRowOf,
+  type FunctionContext,
+  type MetricGroup,
+  type Counter,
+  type Meter,
+  type Distribution,
+} from './api/udf';
+export { UnshippableError } from './api/udf/ship';
+export { resultToArrow, ArrowConversionError, FLINK_TYPE_METADATA, type ToArrowOptions, type ArrowSchemaHint } from './api/arrow';

@@ -4,21 +4,29 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $, call, DataTypes, EnvironmentSettings, Session, TableEnvironment, udf } from '../src/index';
-import { startStandaloneCluster, stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { standaloneClusterStatus } from '../src/cluster/standalone';
 import { tempDir } from './helpers';
 
+const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'tsflink.js');
+const tsflink = (...args: string[]) => execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, TSFLINK_QUIET: '1' } });
+
 const dir = tempDir('tsflink-cluster-');
-let cluster: StandaloneCluster;
+let cluster: { restAddress: string; remote: string };
 let tEnv: TableEnvironment;
 
 beforeAll(async () => {
-  cluster = await startStandaloneCluster({ dir, restPort: 18081 + (process.pid % 1000), taskManagers: 1, slotsPerTaskManager: 2 });
+  const port = 18081 + (process.pid % 1000);
+  expect(tsflink('cluster', 'start', '--dir', dir, '--port', String(port), '--slots', '2')).toContain(`web UI http://localhost:${port}`);
+  cluster = standaloneClusterStatus(dir)!;
   tEnv = await TableEnvironment.create(EnvironmentSettings.inBatchMode(), { remote: cluster.remote });
 });
 
 afterAll(async () => {
   await (await Session.running())?.close();
-  await stopStandaloneCluster(dir);
+  expect(tsflink('cluster', 'stop', '--dir', dir)).toContain('stopped');
+  expect(standaloneClusterStatus(dir)).toBeUndefined();
 });
 
 describe('remote cluster', () => {
@@ -55,5 +63,13 @@ describe('remote cluster', () => {
     expect((await result.toArray()).map((r) => r.loud).sort()).toEqual(['FLINK!', 'REMOTE!']);
     const jobs = (await (await fetch(`${cluster.restAddress}/jobs/overview`)).json()) as { jobs: { jid: string }[] };
     expect(jobs.jobs.map((j) => j.jid)).toContain(result.jobId);
+  });
+
+  it('tsflink run --remote submits a job script to the cluster', async () => {
+    const before = (await (await fetch(`${cluster.restAddress}/jobs/overview`)).json()) as { jobs: unknown[] };
+    const out = tsflink('run', '--remote', cluster.remote, path.join(__dirname, '..', 'examples', 'word-count.ts'));
+    expect(out).toMatch(/\|\s+to\s+\|\s+4\s+\|/);
+    const after = (await (await fetch(`${cluster.restAddress}/jobs/overview`)).json()) as { jobs: unknown[] };
+    expect(after.jobs.length).toBe(before.jobs.length + 1);
   });
 });

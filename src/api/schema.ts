@@ -53,9 +53,11 @@ export class SchemaBuilder<R> {
     metadataKey?: string,
     isVirtual = false,
   ): SchemaBuilder<R & { [K in N]: T }> {
-    return metadataKey === undefined
-      ? this.add('columnByMetadata', name, { k: 'type', sql: type.sql })
-      : this.add('columnByMetadata', name, { k: 'type', sql: type.sql }, metadataKey, isVirtual);
+    const typeNode: ArgNode = { k: 'type', sql: type.sql };
+    if (metadataKey === undefined) {
+      return isVirtual ? this.add('columnByMetadata', name, typeNode, true) : this.add('columnByMetadata', name, typeNode);
+    }
+    return this.add('columnByMetadata', name, typeNode, metadataKey, isVirtual);
   }
 
   /** Declares `column` the rowtime attribute with a watermark SQL expression. */
@@ -64,6 +66,7 @@ export class SchemaBuilder<R> {
   }
 
   primaryKey(...columns: string[]): SchemaBuilder<R> {
+    if (columns.length === 0) throw new TypeError('primaryKey() needs at least one column');
     const [first, ...rest] = columns;
     return this.add('primaryKey', first, ...rest);
   }

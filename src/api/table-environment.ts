@@ -14,6 +14,10 @@ import { Table, tableNode, type TableContext } from './table';
 import type { TableDescriptor } from './table-descriptor';
 import { TableResult } from './table-result';
 import { encodeValue, inferSqlType, type LogicalTypeTree } from './values';
+import type * as arrow from 'apache-arrow';
+import { fromArrowTable } from './arrow/from-arrow';
+import * as udfDependencies from './udf/ship/dependencies';
+import { toJavaJson } from '../gateway/java-json';
 
 export class TableConfig {
   constructor(private readonly env: Handle) {}
@@ -83,7 +87,7 @@ export class TableEnvironment implements TableContext {
   static async create(settings: EnvironmentSettings = EnvironmentSettings.inStreamingMode(), session?: SessionOptions): Promise<TableEnvironment> {
     const s = await Session.start(session);
     const config = { ...s.baseConfig, ...settings.configuration };
-    const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'create', settings.mode, JSON.stringify(config));
+    const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'create', settings.mode, toJavaJson(config));
     return new TableEnvironment(handle, settings, s);
   }
 
@@ -115,9 +119,10 @@ export class TableEnvironment implements TableContext {
     return (await Gateway.invokeAsync(this.handle, 'explainSql', [statement])).v as string;
   }
 
-  /** A registered table or view: `from('orders')`. */
-  from(path: string): Table {
-    return this.table(handleOf(this.invoke('from', [path]), 'a Table'));
+  /** A registered table or view: `from('orders')`, or a connector table: `from(TableDescriptor.forConnector(...)...build())`. */
+  from<R = Row>(pathOrDescriptor: string | TableDescriptor<R>): Table<R> {
+    if (typeof pathOrDescriptor !== 'string') return this.fromDescriptor(pathOrDescriptor);
+    return this.table<R>(handleOf(this.invoke('from', [pathOrDescriptor]), 'a Table'));
   }
 
   /** An inline table, typed by the row type: `fromValues(DataTypes.ROW(FIELD('a', INT())), [{a: 1}])`. */
@@ -136,6 +141,15 @@ export class TableEnvironment implements TableContext {
       }
     });
     return this.table(Envs.fromValues(this.handle, rowSql, encoded));
+  }
+
+  /**
+   * A Table of an Apache Arrow table's rows, moved in bulk (PyFlink's from_pandas). Column types
+   * come from the Arrow types (or the exact Flink types toArrow() records), from a ROW `schema`,
+   * or the inferred types get new names from a list of column names. See docs/arrow.md.
+   */
+  fromArrow<R = Row>(table: arrow.Table, schema?: DataType<R | null> | readonly string[]): Table<R> {
+    return this.table<R>(fromArrowTable(this.handle, table, schema));
   }
 
   /** PyFlink's from_elements: rows with an optional row type. */
@@ -214,6 +228,29 @@ export class TableEnvironment implements TableContext {
 
   dropTemporarySystemFunction(name: string): boolean {
     return this.invoke('dropTemporarySystemFunction', [name]).v as boolean;
+  }
+
+  /** Ships a JS/TS file, directory or zip to the UDF workers, where it is requirable (PyFlink's add_python_file). */
+  addJsFile(path: string): void {
+    udfDependencies.addJsFiles(this.getConfig(), path);
+  }
+
+  /** Ships several files, directories or zips to the UDF workers. */
+  addJsFiles(...paths: string[]): void {
+    udfDependencies.addJsFiles(this.getConfig(), ...paths);
+  }
+
+  /** Ships an archive the workers extract into `targetDir` under their working directory (PyFlink's add_python_archive). */
+  addArchive(path: string, targetDir?: string): void {
+    udfDependencies.addArchive(this.getConfig(), path, targetDir);
+  }
+
+  /**
+   * npm packages installed for the UDF workers, from a package.json or a list of specs; offline from
+   * `cacheDir` (an npm cache or a directory of tarballs) when given (PyFlink's set_python_requirements).
+   */
+  setNpmRequirements(requirements: string | readonly string[], cacheDir?: string): void {
+    udfDependencies.setNpmRequirements(this.getConfig(), requirements, cacheDir);
   }
 
   createStatementSet(): StatementSet {

@@ -8,6 +8,8 @@ import { $, type Expression } from './expressions';
 import type { TableDescriptor } from './table-descriptor';
 import { TableResult, type ResolvedSchema } from './table-result';
 import type { GroupWindow, OverWindow } from './windows';
+import type * as arrow from 'apache-arrow';
+import { exportToArrow, type ToArrowOptions } from './arrow/to-arrow';
 
 /** A column name or an expression, where Flink takes field expressions (select, groupBy, ...). */
 export type FieldLike = string | Expression;
@@ -189,6 +191,14 @@ export class Table<R = Row> extends JavaBacked {
   async execute(): Promise<TableResult<R>> {
     const r = await Gateway.invokeAsync(this.handle, 'execute', []);
     return new TableResult<R>(handleOf(r, 'a TableResult'), this.ctx.streaming);
+  }
+
+  /**
+   * Runs the query and returns its rows as an Apache Arrow table, moved in bulk (PyFlink's
+   * to_pandas). An updating streaming result is materialized: the final rows once the job ends.
+   */
+  async toArrow(options?: ToArrowOptions): Promise<arrow.Table> {
+    return exportToArrow({ table: this.handle }, this.getResolvedSchema().columns, options);
   }
 
   /** Writes this table into a registered table (or a descriptor-defined one) and submits the job. */

@@ -2,13 +2,17 @@
  * The child side of `tsflink run`: loads the user's script (TypeScript via tsx) and, once the
  * script's work is done (the event loop has nothing left), shuts the session down. Exit 0 on
  * success, 1 with the error (Flink's message, cause and SQL position) if the script failed.
+ * TSFLINK_DEBUG=1 prints full stack traces.
  */
 import * as Module from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FlinkError } from '../gateway/errors';
+import { packageRoot } from '../gateway/paths';
 import { Session } from '../session/session';
 
+const script = path.resolve(process.argv[2]);
+const debug = process.env.TSFLINK_DEBUG === '1';
 let exiting = false;
 
 async function shutdownAndExit(code: number): Promise<never> {
@@ -20,13 +24,44 @@ async function shutdownAndExit(code: number): Promise<never> {
   process.exit(code);
 }
 
-function fail(e: unknown): void {
+/** The first stack frame inside the user's script, e.g. `at main (/jobs/etl.ts:12:9)`. */
+function scriptFrame(e: Error): string | undefined {
+  return e.stack
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('at ') && l.includes(script));
+}
+
+/** One clear report of why the script failed: the error and where, not a wall of stack frames. */
+export function describeFailure(e: unknown): string[] {
   if (e instanceof FlinkError) {
-    console.error(`tsflink: the job script failed: ${e.message}`);
-    if (e.sqlPosition) console.error(`  at SQL line ${e.sqlPosition.line}, column ${e.sqlPosition.column}`);
-  } else {
-    console.error('tsflink: the job script failed:', e);
+    const lines = [`tsflink: the job script failed: ${e.message}`];
+    if (e.sqlPosition) lines.push(`  at SQL line ${e.sqlPosition.line}, column ${e.sqlPosition.column}`);
+    const frame = scriptFrame(e);
+    if (frame) lines.push(`  ${frame}`);
+    if (debug) lines.push(e.stack ?? '', e.javaStackTrace);
+    return lines;
   }
+  if (e instanceof Error) {
+    if (/Top-level await is currently not supported with the "cjs" output format/.test(e.message)) {
+      return [
+        `tsflink: ${script} uses top-level await, which needs an ES module script:`,
+        '  name it .mts, add "type": "module" to its package.json, or wrap the code in an async function',
+      ];
+    }
+    const lines = [`tsflink: the job script failed: ${e.name}: ${e.message}`];
+    const frame = scriptFrame(e);
+    if (frame) lines.push(`  ${frame}`);
+    if (e.cause !== undefined) lines.push(`  caused by: ${e.cause instanceof Error ? `${e.cause.name}: ${e.cause.message}` : String(e.cause)}`);
+    if (debug && e.stack) lines.push(e.stack);
+    return lines;
+  }
+  return [`tsflink: the job script failed: ${String(e)}`];
+}
+
+function fail(e: unknown): void {
+  if (exiting) return;
+  for (const line of describeFailure(e)) console.error(line);
   void shutdownAndExit(1);
 }
 
@@ -38,6 +73,24 @@ process.on('SIGINT', () => {
   void shutdownAndExit(130);
 });
 
-// Let scripts anywhere `import ... from 'tsflink'` this installation (NODE_PATH set by `tsflink`).
+// Let scripts anywhere `import ... from 'tsflink'` (or its dependencies, e.g. 'apache-arrow') from
+// this installation: CommonJS through NODE_PATH (set by `tsflink`), ES modules through a resolve
+// hook that retries bare specifiers from the installation when the script's own lookup fails.
 (Module as unknown as { _initPaths(): void })._initPaths();
-import(pathToFileURL(path.resolve(process.argv[2])).href).catch(fail);
+const fallbackParent = pathToFileURL(path.join(packageRoot(), 'package.json')).href;
+const resolveHook = `
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (/^[./]|^[a-z]+:/i.test(specifier)) throw e;
+    return next(specifier, { ...context, parentURL: ${JSON.stringify(fallbackParent)} });
+  }
+}`;
+Module.register('data:text/javascript,' + encodeURIComponent(resolveHook));
+// The script sees `process.argv` as if run directly: [node, script, ...args after --].
+process.argv = [process.argv[0], script, ...process.argv.slice(3)];
+// A real import() (tsc would turn a plain one into require()), so .mts scripts load as ES modules
+// and may use top-level await.
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+importModule(pathToFileURL(script).href).catch(fail);

@@ -9,12 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../gateway/paths';
 import type { SessionOptions } from '../session/session';
+import { CLUSTER_USAGE, clusterCommand, UsageError } from './cluster-command';
 
-const USAGE = `usage: tsflink run <script.ts> [-D key=value]... [--parallelism N] [--remote host:port] [-- script args]
+const USAGE = `usage: tsflink run [-D key=value]... [--parallelism N] [--remote host:port] <script.ts> [-- script args]
 
 Runs a TypeScript Flink job script. -D sets Flink configuration for the session's cluster and every
-TableEnvironment the script creates; --remote submits to a running Flink cluster instead of the
-embedded mini-cluster.`;
+TableEnvironment the script creates; --parallelism sets the default parallelism of its jobs; --remote
+submits to a running Flink cluster instead of the embedded mini-cluster. Arguments after -- reach
+the script as process.argv.slice(2). Scripts with top-level await must be ES modules (.mts).
+Exit code: 0 on success, 1 if the script failed (TSFLINK_DEBUG=1 prints full stack traces), 2 for
+usage errors.
+
+${CLUSTER_USAGE}`;
 
 export interface RunCommand {
   script: string;
@@ -23,8 +29,8 @@ export interface RunCommand {
 }
 
 export function parseRunArgs(argv: string[]): RunCommand {
-  const [script, ...rest] = argv;
-  if (!script || script.startsWith('-')) throw new Error('missing the script to run');
+  const rest = argv;
+  let script: string | undefined;
   const config: Record<string, string> = {};
   const options: SessionOptions = { config };
   const scriptArgs: string[] = [];
@@ -49,10 +55,13 @@ export function parseRunArgs(argv: string[]): RunCommand {
       options.parallelism = n;
     } else if (a === '--remote') {
       options.remote = value();
+    } else if (!a.startsWith('-') && script === undefined) {
+      script = a;
     } else {
-      throw new Error(`unknown option '${a}'`);
+      throw new Error(a.startsWith('-') ? `unknown option '${a}'` : `unexpected argument '${a}' (pass arguments for the script after --)`);
     }
   }
+  if (script === undefined) throw new Error('missing the script to run');
   return { script: path.resolve(script), options, scriptArgs };
 }
 
@@ -61,6 +70,16 @@ function main(argv: string[]): void {
   if (command === '--help' || command === '-h' || command === undefined) {
     console.log(USAGE);
     process.exit(command === undefined ? 2 : 0);
+  }
+  if (command === 'cluster') {
+    clusterCommand(rest).then(
+      (code) => process.exit(code),
+      (e: Error) => {
+        console.error(`tsflink cluster: ${e.message}${e instanceof UsageError ? `\n${CLUSTER_USAGE}` : ''}`);
+        process.exit(e instanceof UsageError ? 2 : 1);
+      },
+    );
+    return;
   }
   if (command !== 'run') {
     console.error(`tsflink: unknown command '${command}'\n${USAGE}`);

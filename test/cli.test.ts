@@ -1,0 +1,225 @@
+/** `tsflink run`: the real CLI in a child process, each run with its own JVM and mini-cluster. */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './helpers';
+
+const root = path.resolve(__dirname, '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'tsflink.js');
+let scripts: string;
+
+/** Whether any src/**.ts is newer than its compiled dist/src/**.js. */
+function distIsStale(): boolean {
+  const walk = (dir: string): boolean =>
+    fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return e.name !== 'jvm' && walk(p);
+      if (!e.name.endsWith('.ts') || e.name.endsWith('.d.ts')) return false;
+      const js = path.join(root, 'dist', path.relative(root, p)).replace(/\.ts$/, '.js');
+      return !fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(p).mtimeMs;
+    });
+  return walk(path.join(root, 'src'));
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Output without Flink's own log records: with no log4j configuration the JVM's default console
+ * logger may print an occasional harmless ERROR (e.g. ClientCoordinationHandler's "Could not find
+ * Flink job" when a collect request races the job's end) with its stack trace.
+ */
+function withoutFlinkLogs(text: string): string {
+  const out: string[] = [];
+  let inRecord = false;
+  for (const line of text.split('\n')) {
+    if (/^\d\d:\d\d:\d\d[,.]\d{3} (ERROR|WARN|INFO|DEBUG)\s/.test(line)) inRecord = true;
+    else if (inRecord && !/^(\s+at |\s*\.\.\. \d+ more|Caused by: |[\w.$]+(Exception|Error)\b)/.test(line)) inRecord = false;
+    if (!inRecord) out.push(line);
+  }
+  return out.join('\n');
+}
+
+function run(args: string[], timeoutMs = 220_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, TSFLINK_QUIET: '1', TSFLINK_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tsflink ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: withoutFlinkLogs(stdout), stderr: withoutFlinkLogs(stderr) });
+    });
+  });
+}
+
+function script(name: string, body: string): string {
+  const file = path.join(scripts, name);
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(cli) || distIsStale()) {
+    // Type errors elsewhere must not stop the emit; the CLI's own files are checked by tsc in CI.
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });
+  }
+  expect(fs.existsSync(cli)).toBe(true);
+  scripts = tempDir('tsflink-cli-');
+});
+
+afterAll(() => {
+  fs.rmSync(scripts, { recursive: true, force: true });
+});
+
+// Each run starts its own JVM and mini-cluster, which takes long on a loaded machine.
+describe('tsflink run', { timeout: 240_000 }, () => {
+  it('runs the word-count example and prints its table', async () => {
+    const r = await run(['run', 'examples/word-count.ts']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Top 10 words:');
+    expect(lines.slice(1)).toEqual([
+      '+---------+---+',
+      '|    word | n |',
+      '+---------+---+',
+      '|      to | 4 |',
+      '|     the | 3 |',
+      '|      be | 2 |',
+      '|      of | 2 |',
+      '|      or | 2 |',
+      '|       a | 1 |',
+      '| against | 1 |',
+      '|     and | 1 |',
+      '|    arms | 1 |',
+      '|  arrows | 1 |',
+      '+---------+---+',
+      '10 rows in set',
+    ]);
+  });
+
+  it('passes -D configuration, the job name and arguments after -- to the script and its job', async () => {
+    const job = script(
+      'config-job.mts',
+      `import { DataTypes, EnvironmentSettings, Schema, Session, TableDescriptor, TableEnvironment } from 'tsflink';
+const tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+const schema = Schema.newBuilder().column('n', DataTypes.INT()).build();
+const result = await tEnv
+  .from(TableDescriptor.forConnector('datagen').schema(schema).option('number-of-rows', 20).build())
+  .executeInsert(TableDescriptor.forConnector('blackhole').schema(schema).build());
+await result.await();
+const session = await Session.running();
+const job = (await (await fetch(session!.restAddress + '/jobs/' + result.jobId)).json()) as { name: string; vertices: { parallelism: number }[] };
+console.log(JSON.stringify({
+  parallelism: tEnv.getConfig().get('parallelism.default'),
+  custom: tEnv.getConfig().get('tsflink.test.option'),
+  jobName: job.name,
+  vertexParallelism: [...new Set(job.vertices.map((v) => v.parallelism))],
+  argv: process.argv.slice(2),
+}));
+`,
+    );
+    const r = await run(['run', job, '-D', 'parallelism.default=3', '-Dpipeline.name=cli-config-job', '-D', 'tsflink.test.option=a=b', '--', 'first', 'two words', '--not-a-flag']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({
+      parallelism: '3',
+      custom: 'a=b',
+      jobName: 'cli-config-job',
+      vertexParallelism: [3],
+      argv: ['first', 'two words', '--not-a-flag'],
+    });
+  });
+
+  it('--parallelism sets the default parallelism of jobs', async () => {
+    const job = script(
+      'parallelism-job.mts',
+      `import { EnvironmentSettings, TableEnvironment } from 'tsflink';
+const tEnv = await TableEnvironment.create(EnvironmentSettings.inBatchMode());
+const rows = await (await tEnv.executeSql('SELECT COUNT(*) AS n FROM (VALUES (1), (2), (3)) AS t(x)')).toArray();
+console.log(tEnv.getConfig().get('parallelism.default'), String(rows[0].n));
+`,
+    );
+    const r = await run(['run', job, '--parallelism', '2']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('2 3');
+  });
+
+  it('a script that throws exits 1 with its error and location on stderr, without a stack trace', async () => {
+    const job = script(
+      'throws.ts',
+      `import { EnvironmentSettings, TableEnvironment } from 'tsflink';
+async function main(): Promise<void> {
+  await TableEnvironment.create(EnvironmentSettings.inBatchMode());
+  throw new Error('boom: the input is empty');
+}
+main();
+`,
+    );
+    const r = await run(['run', job]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe('tsflink: the job script failed: Error: boom: the input is empty');
+    expect(lines[1]).toMatch(new RegExp(`^  at main \\(${job.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4:\\d+\\)$`));
+    expect(lines).toHaveLength(2);
+  });
+
+  it('bad SQL exits 1 with Flink\'s message and the SQL position', async () => {
+    const job = script(
+      'bad-sql.mts',
+      `import { EnvironmentSettings, TableEnvironment } from 'tsflink';
+const tEnv = await TableEnvironment.create(EnvironmentSettings.inBatchMode());
+await tEnv.executeSql('SELECT word FROM no_such_table');
+console.log('not reached');
+`,
+    );
+    const r = await run(['run', job]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('not reached');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^tsflink: the job script failed: ValidationException: SQL validation failed\. From line 1, column 18 to line 1, column 30: Object 'no_such_table' not found/);
+    expect(lines).toContain('  at SQL line 1, column 18');
+    expect(lines.length).toBeLessThanOrEqual(4);
+    expect(r.stderr).not.toMatch(/\n\s+at org\.apache/);
+  });
+
+  it('explains that top-level await needs an ES module script', async () => {
+    const job = script('tla.ts', `import { TableEnvironment } from 'tsflink';\nawait TableEnvironment.create();\n`);
+    const r = await run(['run', job]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('uses top-level await, which needs an ES module script');
+    expect(r.stderr).toContain('name it .mts');
+  });
+
+  it('usage errors exit 2 with a message and the usage', async () => {
+    const cases: [string[], RegExp][] = [
+      [['run'], /missing the script to run/],
+      [['run', 'examples/word-count.ts', '--parallelism', '0'], /--parallelism needs a positive whole number/],
+      [['run', 'examples/word-count.ts', '-D', 'novalue'], /-D needs key=value, got 'novalue'/],
+      [['run', 'examples/word-count.ts', '--bogus'], /unknown option '--bogus'/],
+      [['run', 'no/such/script.ts'], /no such script: .*no\/such\/script\.ts/],
+      [['launch', 'x.ts'], /unknown command 'launch'/],
+      [['cluster', 'bogus'], /unknown cluster action 'bogus'/],
+      [['cluster', 'start', '--port', 'x'], /--port needs a positive whole number/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args, 20_000);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    const help = await run(['--help'], 20_000);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: tsflink run .*<script.ts>/);
+  });
+});
