@@ -76,7 +76,7 @@ describe('TableEnvironment', () => {
   it('text outside the BMP (emoji) and other scripts round-trips through the gateway', async () => {
     const text = ['héllo wörld', 'Flink 🐿️ streams 🚀', '日本語 ✓', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢'];
     const t = bEnv.fromValues(text.map((s) => ({ s })));
-    expect((await rowsOf(t)).map((r) => r.s)).toEqual(text);
+    expect((await rowsOf(t)).map((r) => r.s).sort()).toEqual([...text].sort());
     const viaSql = await rowsOf(bEnv.executeSql("SELECT CONCAT('🐿️', ' ', 'ok') AS s, CHAR_LENGTH('🚀') AS n"));
     expect(viaSql).toEqual([{ s: '🐿️ ok', n: 1 }]);
   });

@@ -1,5 +1,6 @@
 import * as java from 'java-bridge';
 import { fromJavaError } from './errors';
+import { cdsJvmOptions } from './cds';
 import { flinkClasspath } from './paths';
 
 /**
@@ -18,11 +19,16 @@ let started = false;
 
 export function ensureJvm(options: JvmOptions = {}): void {
   if (started) return;
-  const opts = ['-Xrs', '-XX:+UseParallelGC', ...(options.jvmOptions ?? [])];
+  const base = flinkClasspath();
+  const opts = ['-Xrs', '-XX:+UseParallelGC', ...cdsJvmOptions(base), ...(options.jvmOptions ?? [])];
   if (!opts.some((o) => o.startsWith('-Xmx'))) opts.push('-Xmx2g');
+  // install.sh's CDS training run (src/gateway/cds.ts) records the classes a session start loads.
+  const training = process.env.TSFLINK_CDS_TRAINING;
+  if (training) opts.push(`-XX:DumpLoadedClassList=${training}`);
   // The startup classpath (not appendClasspath's class loader) so that Flink's ServiceLoader-based
-  // factory discovery, the planner loader and user-code class loading all see the jars.
-  java.ensureJvm({ opts, classpath: [...flinkClasspath(), ...(options.classpath ?? [])] });
+  // factory discovery and user-code class loading see the jars. Extra entries go last: the CDS
+  // archive stays valid as long as the classpath starts with the one it was dumped for.
+  java.ensureJvm({ opts, classpath: [...base, ...(options.classpath ?? [])] });
   started = true;
 }
 

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureJvm } from '../gateway/jvm';
+import { callSync, ensureJvm } from '../gateway/jvm';
 import { LocalClusterFacade } from '../gateway/facade';
 
 export interface SessionOptions {
@@ -28,6 +28,8 @@ export interface SessionOptions {
 export interface SessionContribution {
   env?: Record<string, string>;
   flinkConfig?: Record<string, string>;
+  /** JVM flags, placed before the session's own jvmOptions (which therefore win). */
+  jvmOptions?: string[];
 }
 
 const contributions: (() => SessionContribution)[] = [];
@@ -77,12 +79,15 @@ export class Session {
       for (const [k, v] of Object.entries(c.env ?? {})) process.env[k] ??= v;
     }
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-'));
-    ensureJvm({ jvmOptions: [...(options.jvmOptions ?? []), `-Djava.io.tmpdir=${os.tmpdir()}`] });
+    ensureJvm({ jvmOptions: [...contributed.flatMap((c) => c.jvmOptions ?? []), ...(options.jvmOptions ?? []), `-Djava.io.tmpdir=${os.tmpdir()}`] });
     const config: Record<string, string> = {
       'parallelism.default': String(options.parallelism ?? 1),
       ...Object.assign({}, ...contributed.map((c) => c.flinkConfig ?? {})),
       ...(options.config ?? {}),
     };
+    // Opt-in planner warm-up on the API thread while the cluster starts (Envs.prewarm): the first
+    // query comes sooner but, on 2 busy cores, session start later (docs/gateway.md).
+    if (process.env.TSFLINK_PREWARM === '1') callSync('dev.tsflink.gateway.Envs', 'prewarm');
     let restAddress: string;
     let host: string;
     let port: number;

@@ -3,6 +3,7 @@ package dev.tsflink.gateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -32,8 +33,32 @@ public final class Envs {
         });
     }
 
+    private static final ConcurrentHashMap<String, ConfigOption<String>> OPTIONS = new ConcurrentHashMap<>();
+
     private static ConfigOption<String> option(String key) {
-        return ConfigOptions.key(key).stringType().noDefaultValue();
+        return OPTIONS.computeIfAbsent(key, k -> ConfigOptions.key(k).stringType().noDefaultValue());
+    }
+
+    /**
+     * Warms the planner while the session's cluster starts: creates a throw-away environment and plans
+     * a small query on the API thread, loading and JIT-compiling the planner's classes, so the user's
+     * first TableEnvironment.create and query come sooner. Runs in the background; failures are
+     * ignored (the real create reports them).
+     */
+    public static void prewarm() {
+        Thread t = new Thread(() -> {
+            try {
+                ApiThread.run(() -> {
+                    TableEnvironment warm = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+                    warm.explainSql("SELECT CAST(x AS STRING) AS s, COUNT(*) AS n FROM (VALUES (1), (2)) AS v(x) GROUP BY x");
+                    return null;
+                });
+            } catch (Throwable ignored) {
+                // only a head start
+            }
+        }, "tsflink-prewarm");
+        t.setDaemon(true);
+        t.start();
     }
 
     public static void configSet(int env, String key, String value) {

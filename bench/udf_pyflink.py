@@ -1,0 +1,67 @@
+"""PyFlink side of bench/udf.ts: the same query with toEuro as a Python UDF.
+
+  python bench/udf_pyflink.py --mode process|thread --seconds N --probe-file F
+Run by bench/udf.ts with .venv/pyflink/bin/python; the SQL and the jars holding the benchmark's
+Java source and latency probe come in TSFLINK_BENCH_SQL / TSFLINK_BENCH_JARS. Results are
+written by the probe to F.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+from pyflink.java_gateway import get_gateway
+from pyflink.table import DataTypes, EnvironmentSettings, TableEnvironment
+from pyflink.table.udf import udf
+
+
+@udf(result_type=DataTypes.DOUBLE(), input_types=[DataTypes.BIGINT()])
+def to_euro(price):
+    return None if price is None else price * 0.908
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--mode", choices=["process", "thread"], required=True)
+    p.add_argument("--seconds", type=float, required=True)
+    p.add_argument("--probe-file", required=True)
+    a = p.parse_args()
+    sql = json.loads(os.environ["TSFLINK_BENCH_SQL"])
+    jars = ";".join("file://" + j for j in os.environ["TSFLINK_BENCH_JARS"].split(";"))
+
+    if a.mode == "thread":
+        # pemja embeds the base interpreter, which does not read the venv's pyvenv.cfg: hand it the
+        # venv's site-packages (pemja, pyflink) explicitly; the gateway JVM inherits this.
+        site = next(p for p in sys.path if p.endswith("site-packages"))
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [site, os.environ.get("PYTHONPATH")]))
+    env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    cfg = env.get_config()
+    cfg.set("parallelism.default", "1")
+    cfg.set("taskmanager.numberOfTaskSlots", "1")
+    cfg.set("pipeline.jars", jars)
+    cfg.set("python.execution-mode", a.mode)
+    cfg.set("python.executable", sys.executable)  # the venv (pemja lives there), not PATH's python
+    get_gateway().jvm.System.setProperty("tsflink.bench.probe.file", a.probe_file)
+
+    env.execute_sql(sql["bids"])
+    env.execute_sql(sql["sink"])
+    env.execute_sql(sql["probe"])
+    env.create_temporary_system_function("toEuro", to_euro)
+    result = env.execute_sql(sql["insert"])
+    client = result.get_job_client()
+    time.sleep(a.seconds)
+    try:
+        status = str(client.get_job_status().result()).split(".")[-1]
+    except Exception:  # the job's mini-cluster is gone: the job failed; wait() raises its cause
+        result.wait()
+        raise
+    client.cancel().result()
+    time.sleep(1.5)
+    if status != "RUNNING":
+        raise SystemExit(f"job ended early: {status}")
+    print(json.dumps({"mode": a.mode, "status": status}))
+
+
+if __name__ == "__main__":
+    main()
