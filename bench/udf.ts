@@ -6,7 +6,7 @@
  *   npm run bench:udf                     (= node --import ./node_modules/tsx/dist/loader.mjs bench/udf.ts)
  *   npm run bench:udf -- --quick          a short smoke run (5 s per variant)
  *   options: --seconds N (per variant, default 25), --rate R (rows/s; default unlimited: throughput,
- *            with latency at saturation), --only a,b,c,d, --json
+ *            with latency at saturation), --only a,b,c,d, --bundle-size N, --json
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
  *
@@ -14,8 +14,9 @@
  * Nexmark bids plus gen_ns = System.nanoTime() at generation); latency_probe (LatencyProbe.java) runs
  * after the UDF, records now - gen_ns and writes count / p50 / p99 to a file once a second. Each
  * variant runs unbounded with 1 slot, parallelism 1, and is cancelled after --seconds; rows/s = rows
- * seen by the probe / time between its first and last row. Flink's default bundle options
- * (python.fn-execution.bundle.size / .time) apply to (a), (c) and (d) alike.
+ * seen by the probe / time between its first and last row. The Python-UDF runtime's bundle options
+ * apply to (a), (c) and (d) alike: Flink's defaults, or --bundle-size N for all three (larger bundles
+ * trade latency for throughput).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,6 +40,8 @@ const opt = (name: string) => {
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 25));
 const RATE = Number(opt('--rate') ?? 0);
 const ONLY = new Set((opt('--only') ?? 'a,b,c,d').split(','));
+/** Optional python.fn-execution.bundle.size for the runtime of (a), (c) and (d) (default: Flink's 1000). */
+const BUNDLE_SIZE = opt('--bundle-size');
 
 export const BIDS_DDL =
   `CREATE TEMPORARY TABLE bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, ` +
@@ -79,6 +82,7 @@ async function tsVariants(): Promise<Record<string, Outcome>> {
   ensureJvm({ classpath: [benchServicesJar()] }); // before the session: the source factory's service entry
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1 });
+  if (BUNDLE_SIZE) env.getConfig().set('python.fn-execution.bundle.size', BUNDLE_SIZE);
   const out: Record<string, Outcome> = {};
 
   const run = async (variant: string, register: () => Promise<void>): Promise<Outcome> => {
@@ -127,7 +131,7 @@ async function tsVariants(): Promise<Record<string, Outcome>> {
 /** Variants (c) and (d): PyFlink in its own process per variant. */
 function pyVariant(python: string, mode: 'process' | 'thread'): Outcome {
   const file = probeFile(mode);
-  const r = spawnSync(python, [path.join(__dirname, 'udf_pyflink.py'), '--mode', mode, '--seconds', String(SECONDS), '--probe-file', file], {
+  const r = spawnSync(python, [path.join(__dirname, 'udf_pyflink.py'), '--mode', mode, '--seconds', String(SECONDS), '--probe-file', file, ...(BUNDLE_SIZE ? ['--bundle-size', BUNDLE_SIZE] : [])], {
     env: {
       ...cleanEnv,
       TSFLINK_BENCH_JARS: [glueJar(), benchServicesJar()].join(';'),
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
   console.log(`TS vs PyFlink thread:  ${ratio('a', 'd', 1)}`);
   console.log(`TS vs Java:            ${ratio('a', 'b', 0.5)}`);
   console.log(
-    `setup: ${SECONDS} s per variant, 1 slot, parallelism 1, ${RATE > 0 ? `${RATE} rows/s offered` : 'unthrottled source (latency at saturation)'}; ` +
+    `setup: ${SECONDS} s per variant, 1 slot, parallelism 1, bundle size ${BUNDLE_SIZE ?? '1000 (default)'} for (a), (c), (d), ${RATE > 0 ? `${RATE} rows/s offered` : 'unthrottled source (latency at saturation)'}; ` +
       `latency = generation in the source to the probe after the UDF.`,
   );
   console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; 2 cores.`);

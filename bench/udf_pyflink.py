@@ -26,6 +26,7 @@ def main():
     p.add_argument("--mode", choices=["process", "thread"], required=True)
     p.add_argument("--seconds", type=float, required=True)
     p.add_argument("--probe-file", required=True)
+    p.add_argument("--bundle-size", default=None, help="python.fn-execution.bundle.size (default: Flink's)")
     a = p.parse_args()
     sql = json.loads(os.environ["TSFLINK_BENCH_SQL"])
     jars = ";".join("file://" + j for j in os.environ["TSFLINK_BENCH_JARS"].split(";"))
@@ -41,6 +42,8 @@ def main():
     cfg.set("taskmanager.numberOfTaskSlots", "1")
     cfg.set("pipeline.jars", jars)
     cfg.set("python.execution-mode", a.mode)
+    if a.bundle_size:
+        cfg.set("python.fn-execution.bundle.size", a.bundle_size)
     cfg.set("python.executable", sys.executable)  # the venv (pemja lives there), not PATH's python
     get_gateway().jvm.System.setProperty("tsflink.bench.probe.file", a.probe_file)
 
