@@ -31,3 +31,12 @@ export function flinkClasspath(): string[] {
     .map((f) => path.join(lib, f));
   return [glue, ...jars];
 }
+
+/** The pinned Flink version, read off the flink-core jar install.sh fetched (pom.xml names it once). */
+export function flinkVersion(): string {
+  const core = flinkClasspath()
+    .map((jar) => /[\\/]flink-core-(\d[^\\/]*)\.jar$/.exec(jar)?.[1])
+    .find((v) => v !== undefined);
+  if (!core) throw new Error('cannot find flink-core among the Flink jars: run ./install.sh');
+  return core;
+}

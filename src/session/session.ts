@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { callSync, ensureJvm } from '../gateway/jvm';
 import { LocalClusterFacade } from '../gateway/facade';
+import { flinkVersion } from '../gateway/paths';
 
 export interface SessionOptions {
   /** Submit to a running Flink cluster at host:port (its REST endpoint) instead of a local one. */
@@ -52,8 +53,10 @@ export class Session {
     readonly tmpDir: string,
   ) {}
 
-  /** The Flink version TSFlink is pinned to. */
-  static readonly flinkVersion = '2.3.0';
+  /** The Flink version TSFlink is pinned to (src/jvm/pom.xml). */
+  static get flinkVersion(): string {
+    return flinkVersion();
+  }
 
   get webUi(): string {
     return this.restAddress;
