@@ -46,7 +46,7 @@ fi
 TS_SOURCES=$(find src kernel shell -name '*.ts' 2>/dev/null | sort || true)
 if changed build package.json tsconfig.json $TS_SOURCES || [[ ! -d dist ]]; then
   say "build"
-  if npm run | grep -q '^  build:protos'; then npm run --silent build:protos; fi
+  if node -e "process.exit(require('./package.json').scripts['build:protos'] ? 0 : 1)"; then npm run --silent build:protos; fi
   npm run --silent build
   done_step build
 fi
