@@ -79,6 +79,9 @@ describe('TableEnvironment', () => {
     expect((await rowsOf(t)).map((r) => r.s).sort()).toEqual([...text].sort());
     const viaSql = await rowsOf(bEnv.executeSql("SELECT CONCAT('🐿️', ' ', 'ok') AS s, CHAR_LENGTH('🚀') AS n"));
     expect(viaSql).toEqual([{ s: '🐿️ ok', n: 1 }]);
+    const named = bEnv.fromValues([{ 'größe 📏': 3 }]);
+    expect(named.getResolvedSchema().columns.map((c) => c.name)).toEqual(['größe 📏']);
+    expect(await rowsOf(named)).toEqual([{ 'größe 📏': 3 }]);
   });
 
   it('fromValues infers types from JS objects and arrays', async () => {

@@ -74,7 +74,7 @@ export const Envs = {
     return JSON.parse(callSync<string>(PKG + 'Envs', 'configToJson', env));
   },
   fromValues(env: Handle, rowTypeSql: string, rows: unknown[]): Handle {
-    return callSync<number>(PKG + 'Envs', 'fromValues', env, rowTypeSql, toJavaJson(rows));
+    return callSync<number>(PKG + 'Envs', 'fromValues', env, toJavaJson(rowTypeSql), toJavaJson(rows));
   },
   schema(table: Handle): string {
     return callSync<string>(PKG + 'Envs', 'schema', table);
@@ -125,6 +125,6 @@ export const LocalClusterFacade = {
 
 export const TypesFacade = {
   describeSql(sql: string): string {
-    return callSync<string>(PKG + 'Types', 'describeSql', sql);
+    return callSync<string>(PKG + 'Types', 'describeSql', toJavaJson(sql));
   },
 };

@@ -82,10 +82,11 @@ public final class Envs {
         return Json.write(all);
     }
 
-    /** fromValues with an explicit row type (SQL string) and rows as JSON arrays or objects. */
-    public static int fromValues(int env, String rowTypeSql, String rowsJson) {
+    /** fromValues with an explicit row type (a SQL type as a JSON string) and rows as JSON arrays or objects. */
+    public static int fromValues(int env, String rowTypeJson, String rowsJson) {
         return ApiThread.run(() -> {
             TableEnvironment t = Handles.get(env);
+            String rowTypeSql = Json.parse(rowTypeJson).asText();
             DataType type = Types.parse(rowTypeSql);
             if (!(type.getLogicalType() instanceof RowType)) {
                 throw new IllegalArgumentException("fromValues needs a ROW type, got " + rowTypeSql);

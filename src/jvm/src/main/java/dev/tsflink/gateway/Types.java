@@ -33,8 +33,9 @@ public final class Types {
     }
 
     /** Validates a SQL type string and returns its canonical JSON tree. */
-    public static String describeSql(String sqlType) {
-        return GatewayException.guard(() -> Json.write(describe(parse(sqlType).getLogicalType())));
+    /** The type tree of a SQL type given as a JSON string (ASCII-safe across java-bridge). */
+    public static String describeSql(String sqlTypeJson) {
+        return GatewayException.guard(() -> Json.write(describe(parse(Json.parse(sqlTypeJson).asText()).getLogicalType())));
     }
 
     public static Map<String, Object> describe(LogicalType t) {
