@@ -14,7 +14,7 @@ import './operations/table';
 import './operations/async-scalar';
 
 const SOURCE_URN = 'beam:runner:source:v1';
-const SINK_URN = 'beam:runner:sink:v1';
+export const SINK_URN = 'beam:runner:sink:v1';
 const FLINK_CODER_URN = 'flink:coder:v1';
 
 /** Where a bundle's output goes. */
@@ -50,7 +50,7 @@ export class BundleProcessor {
     }
     this.inputTransformId = source[0];
     this.outputTransformId = sink[0];
-    this.dataUrl = fnApi.RemoteGrpcPort.decode(source[1].spec!.payload!).api_service_descriptor!.url!;
+    this.dataUrl = grpcPortUrl(source[1]);
     const [opId, opTransform] = op;
     const coderOf = (pcoll: string) => flinkCoder(descriptor, descriptor.pcollections![pcoll].coder_id!);
     const inputPcoll = Object.values(opTransform.inputs ?? {})[0];
@@ -123,6 +123,11 @@ export class BundleProcessor {
   close(): Promise<void> {
     return this.opened ? this.opened.then(() => this.operation.close()) : Promise.resolve();
   }
+}
+
+/** The data service address of a Beam gRPC source or sink transform. */
+export function grpcPortUrl(transform: pipeline.IPTransform): string {
+  return fnApi.RemoteGrpcPort.decode(transform.spec!.payload!).api_service_descriptor!.url!;
 }
 
 /** The flink:coder:v1 descriptor of a coder, looking through Beam's wrapping coders. */

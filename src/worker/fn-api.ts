@@ -82,32 +82,21 @@ export class FnApiClient {
     );
   }
 
+  private bidi<Req, Res>(url: string, method: string, reqT: Encodes<Req>, resT: Decodes<Res>): grpc.ClientDuplexStream<Req, Res> {
+    return this.client(url).makeBidiStreamRequest(PKG + method, ser(reqT), de(resT), this.metadata);
+  }
+
   /** Control: the runner's InstructionRequests in, our InstructionResponses out. */
   control(url: string): grpc.ClientDuplexStream<fnApi.IInstructionResponse, fnApi.InstructionRequest> {
-    return this.client(url).makeBidiStreamRequest(
-      PKG + 'BeamFnControl/Control',
-      ser(fnApi.InstructionResponse),
-      de(fnApi.InstructionRequest),
-      this.metadata,
-    );
+    return this.bidi(url, 'BeamFnControl/Control', fnApi.InstructionResponse, fnApi.InstructionRequest);
   }
 
   data(url: string): grpc.ClientDuplexStream<fnApi.IElements, fnApi.Elements> {
-    return this.client(url).makeBidiStreamRequest(
-      PKG + 'BeamFnData/Data',
-      ser(fnApi.Elements),
-      de(fnApi.Elements),
-      this.metadata,
-    );
+    return this.bidi(url, 'BeamFnData/Data', fnApi.Elements, fnApi.Elements);
   }
 
   logging(url: string): grpc.ClientDuplexStream<fnApi.LogEntry.IList, fnApi.LogControl> {
-    return this.client(url).makeBidiStreamRequest(
-      PKG + 'BeamFnLogging/Logging',
-      ser(fnApi.LogEntry.List),
-      de(fnApi.LogControl),
-      this.metadata,
-    );
+    return this.bidi(url, 'BeamFnLogging/Logging', fnApi.LogEntry.List, fnApi.LogControl);
   }
 
   close(): void {

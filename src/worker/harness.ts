@@ -4,7 +4,7 @@
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { FunctionContext } from '../api/udf/functions';
-import { BundleProcessor, type OutputChannel } from './bundle-processor';
+import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel } from './bundle-processor';
 import { fnApi, flinkApi, FnApiClient } from './fn-api';
 import type { WorkerLog } from './logging';
 import type { MetricRegistry } from './metrics';
@@ -144,9 +144,8 @@ export class Harness implements OutputChannel {
     try {
       const d = await this.descriptor(descriptorId);
       for (const [transformId, t] of Object.entries(d.transforms ?? {})) {
-        if (t.spec?.urn !== 'beam:runner:sink:v1') continue;
-        const url = fnApi.RemoteGrpcPort.decode(t.spec.payload!).api_service_descriptor!.url!;
-        this.dataStream(url).write({ data: [{ instruction_id: instructionId, transform_id: transformId, data: Buffer.alloc(0), is_last: true }] });
+        if (t.spec?.urn !== SINK_URN) continue;
+        this.dataStream(grpcPortUrl(t)).write({ data: [{ instruction_id: instructionId, transform_id: transformId, data: Buffer.alloc(0), is_last: true }] });
       }
     } catch (e) {
       this.log.error(`cannot end the outputs of bundle ${instructionId}: ${String(e)}`);

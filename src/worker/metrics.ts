@@ -6,7 +6,7 @@
  * per-bundle deltas (Beam adds them up), distributions per bundle, gauges as latest values.
  */
 import type { Counter, Distribution, Meter, MetricGroup } from '../api/udf/functions';
-import { fnApi, pipeline } from './fn-api';
+import type { pipeline } from './fn-api';
 
 type Group = { name: string; type: 'generic' | 'key' | 'value' }[];
 
@@ -152,5 +152,3 @@ class UdfMetricGroup implements MetricGroup {
     };
   }
 }
-
-export type MonitoringInfo = fnApi.IProcessBundleResponse['monitoring_infos'];

@@ -19,5 +19,3 @@ export interface UdfDescriptor {
   inputTypes: LogicalTypeTree[];
   resultType: LogicalTypeTree;
 }
-
-export const DESCRIPTOR_MAGIC = '{"tsflink":1';

@@ -178,9 +178,13 @@ export function unpickle(bytes: Uint8Array): unknown {
   throw new Error('pickle without STOP');
 }
 
-function integerFromText(text: string): number | bigint {
-  const v = BigInt(text);
+/** A Python int as a number when exact, else a bigint. */
+function narrowInteger(v: bigint): number | bigint {
   return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+}
+
+function integerFromText(text: string): number | bigint {
+  return narrowInteger(BigInt(text));
 }
 
 function littleEndianSigned(b: Buffer): number | bigint {
@@ -188,7 +192,7 @@ function littleEndianSigned(b: Buffer): number | bigint {
   let v = 0n;
   for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
   if (b[b.length - 1] & 0x80) v -= 1n << BigInt(b.length * 8);
-  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  return narrowInteger(v);
 }
 
 /** A literal argument: the decoded value as Flink's Java literal saw it, by its type byte. */

@@ -24,14 +24,6 @@ export type Decoder = (r: ByteReader) => unknown;
 export type FieldError = TypeError & { fieldIndex?: number };
 export type Encoder = (w: ByteWriter, v: unknown) => void;
 
-/** Row kinds in the mask: +I, -U, +U, -D. */
-export const enum RowKindByte {
-  INSERT = 0,
-  UPDATE_BEFORE = 1,
-  UPDATE_AFTER = 2,
-  DELETE = 3,
-}
-
 function typeErr(t: LogicalTypeTree, v: unknown): TypeError {
   return new TypeError(`cannot use ${describe(v)} as a value of type ${t.sql}`);
 }
@@ -40,6 +32,7 @@ export function decoderFor(t: LogicalTypeTree): Decoder {
   switch (t.root) {
     case 'CHAR':
     case 'VARCHAR':
+    case 'DECIMAL': // as its plain string
       return (r) => r.utf8(r.i32());
     case 'BOOLEAN':
       return (r) => r.u8() !== 0;
@@ -55,8 +48,6 @@ export function decoderFor(t: LogicalTypeTree): Decoder {
       return (r) => r.f32();
     case 'DOUBLE':
       return (r) => r.f64();
-    case 'DECIMAL':
-      return (r) => r.utf8(r.i32());
     case 'DATE':
       return (r) => dateFromDays(r.i32());
     case 'TIME_WITHOUT_TIME_ZONE':
@@ -253,9 +244,9 @@ function integer(t: LogicalTypeTree, min: number, max: number, write: (w: ByteWr
   };
 }
 
-/** Encodes a row from its field values (mask with kind, then non-null fields). */
+/** Encodes a row from its field values (mask with kind — 0 +I, 1 -U, 2 +U, 3 -D — then non-null fields). */
 export function rowEncoder(t: LogicalTypeTree): (w: ByteWriter, values: readonly unknown[], kind?: number) => void {
-  const fields = t.fields!.map((f) => ({ name: f.name, nullable: f.type.nullable, sql: f.type.sql, enc: encoderFor(f.type) }));
+  const fields = t.fields!.map((f) => ({ name: f.name, enc: encoderFor(f.type) }));
   const n = fields.length;
   const maskBytes = Math.ceil((n + 2) / 8);
   return (w, values, kind = 0) => {

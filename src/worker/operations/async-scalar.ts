@@ -5,9 +5,9 @@
  * settings of the function's AsyncOptions.
  */
 import type { ByteReader, ByteWriter } from '../coders/bytes';
-import { rowDecoder, rowEncoder } from '../coders/row-coder';
-import { buildEvaluator, parseDescriptor, resultError, type Evaluator, type LoadedFunction } from '../udf-loader';
-import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
+import { resultError } from '../udf-loader';
+import { forEachElement, registerOperation, type OperationContext } from './operation';
+import { UdfOperation } from './udf-operation';
 
 interface Options {
   maxConcurrent: number;
@@ -16,11 +16,7 @@ interface Options {
   retryDelayMs: number;
 }
 
-export class AsyncScalarOperation implements Operation {
-  private readonly functions: LoadedFunction[] = [];
-  private readonly evaluators: Evaluator[];
-  private readonly decode;
-  private readonly encode;
+export class AsyncScalarOperation extends UdfOperation {
   private readonly options: Options;
   /** Rows in flight, in input order. */
   private queue: Slot[] = [];
@@ -29,11 +25,8 @@ export class AsyncScalarOperation implements Operation {
   /** Resolved when the queue has room again / becomes empty. */
   private wake?: () => void;
 
-  constructor(private readonly ctx: OperationContext) {
-    const names = ctx.inputType.fields!.map((f) => f.name);
-    this.evaluators = ctx.udfs.udfs.map((u) => buildEvaluator(u, this.functions, names));
-    this.decode = rowDecoder(ctx.inputType);
-    this.encode = rowEncoder(ctx.outputType);
+  constructor(ctx: OperationContext) {
+    super(ctx);
     const o = ctx.udfs.async_options;
     this.options = {
       maxConcurrent: Math.max(1, o?.max_concurrent_operations || 100),
@@ -41,10 +34,6 @@ export class AsyncScalarOperation implements Operation {
       retries: o?.retry_enabled ? Math.max(0, o.retry_max_attempts ?? 0) : 0,
       retryDelayMs: Number(o?.retry_delay_ms ?? 0),
     };
-  }
-
-  async open(): Promise<void> {
-    for (const f of this.functions) await f.open(this.ctx.functionContext);
   }
 
   private async evaluate(values: readonly unknown[]): Promise<unknown[]> {
@@ -98,7 +87,7 @@ export class AsyncScalarOperation implements Operation {
       try {
         this.encode(out, slot.values!);
       } catch (e) {
-        this.failure ??= resultError(e, this.ctx.udfs.udfs.map((u) => parseDescriptor(u.payload!).name));
+        this.failure ??= resultError(e, this.names);
         break;
       }
       out.endPrefixed(start);
@@ -110,7 +99,7 @@ export class AsyncScalarOperation implements Operation {
     wake?.();
   }
 
-  async finishBundle(out: ByteWriter): Promise<void> {
+  override async finishBundle(out: ByteWriter): Promise<void> {
     this.out = out;
     while (this.queue.length && !this.failure) await this.waitForProgress();
     if (this.failure) {
@@ -121,9 +110,6 @@ export class AsyncScalarOperation implements Operation {
     }
   }
 
-  async close(): Promise<void> {
-    for (const f of this.functions) await f.close();
-  }
 }
 
 interface Slot {

@@ -3,28 +3,17 @@
  * marker (a one-byte element 0x00) that PythonTableFunctionOperator uses to pair results with inputs.
  */
 import type { ByteReader, ByteWriter } from '../coders/bytes';
-import { rowDecoder, rowEncoder } from '../coders/row-coder';
 import { describe } from '../coders/sql-values';
-import { buildEvaluator, resultError, UdfError, type Evaluator, type LoadedFunction } from '../udf-loader';
-import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
+import { resultError, UdfError } from '../udf-loader';
+import { forEachElement, registerOperation, type OperationContext } from './operation';
+import { UdfOperation } from './udf-operation';
 
-export class TableOperation implements Operation {
-  private readonly functions: LoadedFunction[] = [];
-  private readonly evaluator: Evaluator;
-  private readonly decode;
-  private readonly encode;
+export class TableOperation extends UdfOperation {
   private readonly fieldNames: string[];
 
-  constructor(private readonly ctx: OperationContext) {
-    const names = ctx.inputType.fields!.map((f) => f.name);
-    this.evaluator = buildEvaluator(ctx.udfs.udfs[0], this.functions, names);
-    this.decode = rowDecoder(ctx.inputType);
-    this.encode = rowEncoder(ctx.outputType);
+  constructor(ctx: OperationContext) {
+    super(ctx, ctx.udfs.udfs.slice(0, 1));
     this.fieldNames = ctx.outputType.fields!.map((f) => f.name);
-  }
-
-  async open(): Promise<void> {
-    for (const f of this.functions) await f.open(this.ctx.functionContext);
   }
 
   private values(result: unknown): readonly unknown[] {
@@ -41,8 +30,9 @@ export class TableOperation implements Operation {
   }
 
   process(input: ByteReader, out: ByteWriter): void {
+    const evaluator = this.evaluators[0];
     forEachElement(input, this.decode, (row) => {
-      const rows = this.evaluator(row.values);
+      const rows = evaluator(row.values);
       if (rows !== null && rows !== undefined) {
         if (typeof (rows as Iterable<unknown>)[Symbol.iterator] !== 'function' || typeof rows === 'string') {
           throw new TypeError(`a table function must return an iterable (array or generator) of rows, got ${describe(rows)}`);
@@ -55,18 +45,12 @@ export class TableOperation implements Operation {
           }
         } catch (e) {
           if (e instanceof UdfError) throw e;
-          throw e instanceof TypeError ? resultError(e, [this.functions[0].name]) : new UdfError(this.functions[0].name, e);
+          throw e instanceof TypeError ? resultError(e, this.names) : new UdfError(this.names[0], e);
         }
       }
       out.u8(1);
       out.u8(0);
     });
-  }
-
-  finishBundle(): void {}
-
-  async close(): Promise<void> {
-    for (const f of this.functions) await f.close();
   }
 }
 
