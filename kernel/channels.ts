@@ -3,6 +3,7 @@
  * sending serialized per socket (zeromq.js allows one send in flight per socket).
  */
 import { Publisher, Reply, Router } from 'zeromq';
+import { kernelLog } from './stdio';
 import { decode, encode, endpoint, newHeader, type ConnectionInfo, type Header, type JsonObject, type Message, type Signer, WireError } from './wire';
 
 type Sendable = { send(frames: Buffer[]): Promise<void> };
@@ -14,7 +15,7 @@ class SerialSender {
   send(frames: Buffer[]): Promise<void> {
     const next = this.tail.then(() => this.socket.send(frames));
     this.tail = next.catch((err: unknown) => {
-      process.stderr.write(`[tsflink-kernel] send failed: ${(err as Error).message}\n`);
+      kernelLog(`send failed: ${(err as Error).message}`);
     });
     return this.tail;
   }

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { kernelLog } from './stdio';
 
 export interface HistoryEntry {
   session: number;
@@ -61,7 +62,7 @@ export class History {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.appendFileSync(this.file, JSON.stringify(e) + '\n');
     } catch (err) {
-      process.stderr.write(`[tsflink-kernel] cannot write history ${this.file}: ${(err as Error).message}\n`);
+      kernelLog(`cannot write history ${this.file}: ${(err as Error).message}`);
     }
   }
 

@@ -8,11 +8,7 @@ import { createInteractiveCore } from '../src/repl/core';
 import type { InteractiveCore } from '../src/repl/types';
 import { defaultHistoryFile } from './history';
 import { Kernel } from './server';
-import { writeLog } from './stdio';
-
-function log(line: string): void {
-  writeLog(`[tsflink-kernel] ${line}\n`);
-}
+import { kernelLog as log } from './stdio';
 
 async function main(): Promise<void> {
   const connectionFile = process.argv[2];

@@ -3,20 +3,19 @@
  * units. These convert between the two (they differ only around astral characters, e.g. emoji).
  */
 
-export function codePointsToIndex(text: string, codePoints: number): number {
+/** Steps through text one code point at a time until either limit is reached. */
+function walk(text: string, maxIndex: number, maxCodePoints: number): { index: number; codePoints: number } {
+  const end = Math.min(maxIndex, text.length);
   let index = 0;
-  for (let n = 0; n < codePoints && index < text.length; n++) {
-    const c = text.codePointAt(index)!;
-    index += c > 0xffff ? 2 : 1;
-  }
-  return index;
+  let codePoints = 0;
+  for (; index < end && codePoints < maxCodePoints; codePoints++) index += text.codePointAt(index)! > 0xffff ? 2 : 1;
+  return { index, codePoints };
+}
+
+export function codePointsToIndex(text: string, codePoints: number): number {
+  return walk(text, Infinity, codePoints).index;
 }
 
 export function indexToCodePoints(text: string, index: number): number {
-  let n = 0;
-  for (let i = 0; i < index && i < text.length; n++) {
-    const c = text.codePointAt(i)!;
-    i += c > 0xffff ? 2 : 1;
-  }
-  return n;
+  return walk(text, index, Infinity).codePoints;
 }

@@ -13,7 +13,7 @@ import { Channels, type ChannelName } from './channels';
 import { History } from './history';
 import { kernelInfo } from './kernel-info';
 import { codePointsToIndex, indexToCodePoints } from './positions';
-import { captureStdio, writeLog } from './stdio';
+import { captureStdio, kernelLog } from './stdio';
 import { readConnectionFile, Signer, type Header, type JsonObject, type Message } from './wire';
 
 export interface KernelOptions {
@@ -24,6 +24,11 @@ export interface KernelOptions {
   log?: (line: string) => void;
   /** Called after a shutdown_request was answered; default exits the process. */
   exit?: (code: number) => void;
+}
+
+/** A request's cursor_pos (code points; default the end) as an index into code. */
+function cursorIndex(code: string, content: JsonObject): number {
+  return codePointsToIndex(code, Number(content.cursor_pos ?? code.length));
 }
 
 export class Kernel {
@@ -40,7 +45,7 @@ export class Kernel {
 
   constructor(private readonly options: KernelOptions) {
     const info = readConnectionFile(options.connectionFile);
-    this.log = options.log ?? ((line) => writeLog(`[tsflink-kernel] ${line}\n`));
+    this.log = options.log ?? kernelLog;
     this.channels = new Channels(info, new Signer(info.key), randomUUID(), this.log);
     this.history = new History(options.historyFile);
     options.core.then(
@@ -106,8 +111,7 @@ export class Kernel {
       case 'complete_request': {
         const core = await this.core();
         const code = String(c.code ?? '');
-        const cursor = codePointsToIndex(code, Number(c.cursor_pos ?? code.length));
-        const r = await core.complete(code, cursor);
+        const r = await core.complete(code, cursorIndex(code, c));
         return this.channels.reply(channel, msg, 'complete_reply', {
           status: 'ok',
           matches: r.matches,
@@ -119,7 +123,7 @@ export class Kernel {
       case 'inspect_request': {
         const core = await this.core();
         const code = String(c.code ?? '');
-        const r = await core.inspect(code, codePointsToIndex(code, Number(c.cursor_pos ?? code.length)));
+        const r = await core.inspect(code, cursorIndex(code, c));
         return this.channels.reply(channel, msg, 'inspect_reply', { status: 'ok', found: r.found, data: r.found ? r.bundle : {}, metadata: {} });
       }
       case 'is_complete_request': {

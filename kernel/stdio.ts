@@ -9,9 +9,9 @@ type Write = typeof process.stdout.write;
 
 const realStderrWrite: Write = process.stderr.write.bind(process.stderr);
 
-/** Writes to the kernel's real stderr (the terminal or log of whoever started the kernel). */
-export function writeLog(text: string): void {
-  realStderrWrite(text);
+/** A kernel log line on the real stderr (the terminal or log of whoever started the kernel), never in a cell's output. */
+export function kernelLog(line: string): void {
+  realStderrWrite(`[tsflink-kernel] ${line}\n`);
 }
 
 function redirect(stream: NodeJS.WriteStream, target: () => ((text: string) => void) | undefined): void {

@@ -9,11 +9,14 @@ export function historyFile(): string {
   return process.env.TSFLINK_HISTORY || path.join(os.homedir(), '.tsflink_history');
 }
 
+function storedLines(file: string): string[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+}
+
 /** Lines, newest first (readline's order). */
 export function loadHistory(file: string): string[] {
   try {
-    const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
-    return lines.slice(-HISTORY_SIZE).reverse();
+    return storedLines(file).slice(-HISTORY_SIZE).reverse();
   } catch {
     return [];
   }
@@ -30,7 +33,7 @@ export function appendHistory(file: string, line: string): void {
 /** Keeps the file from growing without bound (rewritten at exit when it is much too long). */
 export function trimHistory(file: string): void {
   try {
-    const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = storedLines(file);
     if (lines.length > HISTORY_SIZE * 2) fs.writeFileSync(file, lines.slice(-HISTORY_SIZE).join('\n') + '\n');
   } catch {
     // see appendHistory

@@ -7,21 +7,19 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuild, ensureVenv, installKernel, kernelRoot, python, runDriver, type KernelTestEnv } from './kernel/env';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kernelRoot, python, runDriver, useKernelTestEnv } from './kernel/env';
 
-let kt: KernelTestEnv;
-
-beforeAll(() => {
-  ensureVenv();
-  ensureBuild();
-  kt = installKernel();
-}, 600_000);
-
-afterAll(() => kt?.cleanup());
+const kt = useKernelTestEnv();
 
 type Msg = { type: string; state?: string; name?: string; text?: string; data?: Record<string, string>; display_id?: string | null; execution_count?: number | null; ename?: string; evalue?: string; traceback?: string[]; content?: Record<string, unknown> };
 type Cell = { reply: Record<string, unknown>; iopub: Msg[]; iopub_parents: string[]; msg_id: string; seconds: number };
+
+/** Runs test/kernel/<name>.py against the installed kernel; its stderr goes beside the data dir. */
+async function driverResult(name: string): Promise<Record<string, unknown>> {
+  const stderrFile = path.join(path.dirname(kt.dataDir), `${name}-stderr.log`);
+  return (await runDriver(path.join(__dirname, 'kernel', `${name}.py`), [stderrFile], kt.env)).result;
+}
 
 function types(cell: Cell): string[] {
   return cell.iopub.map((m) => (m.type === 'status' ? `status:${m.state}` : m.type));
@@ -62,8 +60,7 @@ describe('kernel protocol (jupyter_client)', () => {
   const cell = (name: string) => r[name] as Cell;
 
   beforeAll(async () => {
-    const stderrFile = path.join(path.dirname(kt.dataDir), 'protocol-stderr.log');
-    r = (await runDriver(path.join(__dirname, 'kernel', 'protocol.py'), [stderrFile], kt.env)).result;
+    r = await driverResult('protocol');
   }, 400_000);
 
   it('answers kernel_info on shell and control', () => {
@@ -207,8 +204,7 @@ describe('kernel interrupts, restart and history on disk', () => {
   let r: Record<string, unknown>;
 
   beforeAll(async () => {
-    const stderrFile = path.join(path.dirname(kt.dataDir), 'interrupt-stderr.log');
-    r = (await runDriver(path.join(__dirname, 'kernel', 'interrupt.py'), [stderrFile], kt.env)).result;
+    r = await driverResult('interrupt');
   }, 400_000);
 
   for (const label of ['interrupt_message', 'interrupt_sigint']) {

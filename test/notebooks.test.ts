@@ -3,18 +3,10 @@
  * and show what their text promises.
  */
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuild, ensureVenv, installKernel, repoRoot, runDriver, type KernelTestEnv } from './kernel/env';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runDriver, useKernelTestEnv } from './kernel/env';
 
-let kt: KernelTestEnv;
-
-beforeAll(() => {
-  ensureVenv();
-  ensureBuild();
-  kt = installKernel();
-}, 600_000);
-
-afterAll(() => kt?.cleanup());
+const kt = useKernelTestEnv();
 
 interface Output {
   type: string;

@@ -1,7 +1,14 @@
-/** Positions in a rewritten cell mapped back to the cell as the user typed it. */
+/** Positions in a cell: the identifier at a cursor, and positions in a rewritten cell mapped back to the cell as typed. */
 
 /** One rewrite: [start, end) in the edited text replaced [start, end) of the original. */
 export type EditSpan = [editedStart: number, editedEnd: number, originalStart: number, originalEnd: number];
+
+/** Where the identifier (or its prefix) ending at cursor starts: what a completion replaces. */
+export function identifierStart(code: string, cursor: number): number {
+  let i = cursor;
+  while (i > 0 && /[\w$]/.test(code[i - 1])) i--;
+  return i;
+}
 
 export function lineStarts(text: string): number[] {
   const starts = [0];

@@ -10,8 +10,6 @@ import * as ts from 'typescript';
 import { INTEROP_DEFAULT, RESULT_VAR } from './cell-names';
 import { lineStarts, type EditSpan, type PositionMap } from './cell-positions';
 
-export type { PositionMap } from './cell-positions';
-
 export type DeclarationKind = 'const' | 'let' | 'value' | 'type';
 
 /** Top-level names a cell declares, with whether later cells may assign to them. */

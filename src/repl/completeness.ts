@@ -74,7 +74,7 @@ export function loadTypeScript(): typeof TS {
   return (typescript ??= require('typescript') as typeof TS);
 }
 
-export function isCompleteTypeScript(code: string): CompletenessStatus {
+function isCompleteTypeScript(code: string): CompletenessStatus {
   if (code.trim() === '') return { status: 'complete' };
   const ts = loadTypeScript();
   const { depth, unterminated, broken } = scanBrackets(ts, code);

@@ -12,6 +12,7 @@ import { EnvironmentSettings } from '../api/environment-settings';
 import { TableEnvironment } from '../api/table-environment';
 import { packageRoot } from '../gateway/paths';
 import { Session, type SessionOptions } from '../session/session';
+import { identifierStart } from './cell-positions';
 import { BINDING_NAMES, BINDINGS_DECLARATIONS, sqlFunction, type Bindings } from './bindings';
 import { isComplete, loadTypeScript } from './completeness';
 import { CellEvaluator } from './evaluator';
@@ -173,24 +174,18 @@ export class TSFlinkCore implements InteractiveCore {
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(new Interrupted());
       signal.addEventListener('abort', onAbort, { once: true });
-      p.then(
-        (v) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(v);
-        },
-        (e) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      );
+      p.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
     });
   }
 
+  private envFor(magic: SqlMagic): TableEnvironment {
+    return magic.mode === 'batch' ? this.bEnv : this.tEnv;
+  }
+
   private async runSql(magic: SqlMagic, r: Running): Promise<ExecuteOutcome> {
-    const env = magic.mode === 'batch' ? this.bEnv : this.tEnv;
     try {
       return await this.interruptible(
-        runSqlParagraph({ env, statement: magic.statement, options: magic.options, sink: r.sink, signal: r.controller.signal, displayIdPrefix: `tsflink-${r.id}` }),
+        runSqlParagraph({ env: this.envFor(magic), statement: magic.statement, options: magic.options, sink: r.sink, signal: r.controller.signal, displayIdPrefix: `tsflink-${r.id}` }),
         r,
       );
     } catch (e) {
@@ -255,10 +250,9 @@ export class TSFlinkCore implements InteractiveCore {
   }
 
   private completeSql(code: string, cursor: number, magic: SqlMagic): CompletionResult {
-    let start = cursor;
-    while (start > 0 && /[\w$]/.test(code[start - 1])) start--;
+    const start = identifierStart(code, cursor);
     const prefix = code.slice(start, cursor);
-    const env = magic.mode === 'batch' ? this.bEnv : this.tEnv;
+    const env = this.envFor(magic);
     let names: string[] = [];
     try {
       names = [...env.listTables(), ...env.listViews()];
@@ -328,16 +322,11 @@ function parseMagicSafe(code: string): SqlMagic | undefined {
 function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    p.then(
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-    );
+    const done = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    p.then(done, done);
   });
 }
 

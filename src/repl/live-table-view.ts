@@ -39,7 +39,7 @@ function countWords(table: LiveTable): string {
 }
 
 /** The one-line status: 'RUNNING · 12 rows (15 changes received) · 3.2 s · job 1234… · web UI'. */
-export function statusText(table: LiveTable | undefined, p: JobProgress): string {
+function statusText(table: LiveTable | undefined, p: JobProgress): string {
   const parts = [p.state];
   if (table) parts.push(countWords(table));
   parts.push(seconds(p.elapsedMs));

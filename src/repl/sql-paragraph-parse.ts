@@ -47,7 +47,7 @@ function unterminated(what: string): Error {
 }
 
 /** Parses `(k=v, k2='v 2')` at the start of text; returns the options and the consumed length. */
-export function parseParenOptions(text: string): { options: Record<string, string>; length: number } {
+function parseParenOptions(text: string): { options: Record<string, string>; length: number } {
   const options: Record<string, string> = {};
   let i = 1;
   const skipSpace = () => {
@@ -84,7 +84,7 @@ export function parseParenOptions(text: string): { options: Record<string, strin
 }
 
 /** Parses `--key value --key2=value2` or `key=value` words (the rest of a `%%sql` header line). */
-export function parseFlagOptions(text: string): Record<string, string> {
+function parseFlagOptions(text: string): Record<string, string> {
   const options: Record<string, string> = {};
   const tokens = text.match(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g) ?? [];
   const unquote = (t: string) => (/^(['"]).*\1$/.test(t) ? t.slice(1, -1) : t);

@@ -10,12 +10,13 @@
  */
 import type { TableEnvironment } from '../api/table-environment';
 import type { TableResult } from '../api/table-result';
-import { renderHtml, renderText, rowsFooter, type RenderColumn } from '../api/render';
+import { rowsFooter } from '../api/render';
 import { FlinkError } from '../gateway/errors';
 import { LiveTable, type DisplayMode } from './live-table';
 import { renderJobStatus, renderLive, type JobProgress } from './live-table-view';
 import { splitStatements, stripLeadingComments } from './sql-paragraph-parse';
 import type { ExecuteOutcome, MimeBundle, OutputSink } from './types';
+import { bundleOf, columnsOf } from './value-display';
 
 export { parseSqlCell, splitStatements, type SqlCell } from './sql-paragraph-parse';
 
@@ -64,7 +65,7 @@ function positiveInt(key: string, v: string, min: number): number {
 }
 
 /** Validates the header options; a wrong or unknown one is an error naming it. */
-export function paragraphSettings(options: Record<string, string>): ParagraphSettings {
+function paragraphSettings(options: Record<string, string>): ParagraphSettings {
   for (const k of Object.keys(options)) {
     if (!KNOWN.includes(k)) throw new RangeError(`unknown SQL option '${k}' (known: ${KNOWN.join(', ')})`);
   }
@@ -176,10 +177,6 @@ async function runStatement(statement: string, settings: ParagraphSettings, opts
   }
 }
 
-function columnsOf(result: TableResult): RenderColumn[] {
-  return result.getResolvedSchema().columns.map((c) => ({ name: c.name, type: c.type }));
-}
-
 /** SHOW / DESCRIBE / EXPLAIN: small bounded results without a job. */
 async function showContent(result: TableResult, sink: OutputSink): Promise<void> {
   const columns = columnsOf(result);
@@ -188,8 +185,7 @@ async function showContent(result: TableResult, sink: OutputSink): Promise<void>
     sink.stdout(rows[0][0].endsWith('\n') ? rows[0][0] : `${rows[0][0]}\n`);
     return;
   }
-  const footer = rowsFooter(rows.length, false);
-  sink.display({ 'text/plain': renderText(columns, rows, { footer }), 'text/html': renderHtml(columns, rows, { footer }) });
+  sink.display(bundleOf(columns, rows, rowsFooter(rows.length, false)));
 }
 
 function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {

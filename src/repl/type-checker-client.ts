@@ -1,7 +1,7 @@
 /** The session side of the type-checker worker (type-checker-worker.ts): async calls by message. */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PositionMap } from './cell-transform';
+import type { PositionMap } from './cell-positions';
 import type { TypeCheckerOptions } from './type-checker';
 import type { CompletionResult, Diagnostic, InspectResult } from './types';
 

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { identifierStart } from './cell-positions';
 import { declaredNames, parseCell, type DeclarationKind, type DeclaredNames } from './cell-transform';
 import type { CompletionResult, Diagnostic, InspectResult } from './types';
 
@@ -34,7 +35,7 @@ const INTERNAL = /^__tsflink/;
 const IGNORED = new Set([7016]);
 
 /** Every name (value or type) that a TSFlink entry file exports, read from its export clauses. */
-export function exportedNames(entryFile: string): string[] {
+function exportedNames(entryFile: string): string[] {
   const sf = ts.createSourceFile(entryFile, fs.readFileSync(entryFile, 'utf8'), ts.ScriptTarget.ES2022, true);
   const names: string[] = [];
   for (const st of sf.statements) {
@@ -43,12 +44,6 @@ export function exportedNames(entryFile: string): string[] {
     }
   }
   return names;
-}
-
-function identifierStart(code: string, cursor: number): number {
-  let i = cursor;
-  while (i > 0 && /[\w$]/.test(code[i - 1])) i--;
-  return i;
 }
 
 export class CellTypeChecker {

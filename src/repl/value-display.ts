@@ -25,7 +25,13 @@ export interface DisplayContext {
   mode?: DisplayMode;
 }
 
-function bundleOf(columns: RenderColumn[], rows: unknown[][], footer: string, kinds?: string[]): MimeBundle {
+/** A result's columns, as the renderers take them. */
+export function columnsOf(result: TableResult): RenderColumn[] {
+  return result.getResolvedSchema().columns.map((c) => ({ name: c.name, type: c.type }));
+}
+
+/** A table as aligned text and HTML. */
+export function bundleOf(columns: RenderColumn[], rows: unknown[][], footer: string, kinds?: string[]): MimeBundle {
   return {
     'text/plain': renderText(columns, rows, { footer, kinds }),
     'text/html': renderHtml(columns, rows, { footer, kinds }),
@@ -37,9 +43,9 @@ function bundleOf(columns: RenderColumn[], rows: unknown[][], footer: string, ki
  * go to a live display (one display id) refreshed every refreshMs while the job runs, and then
  * nothing is returned; a result that ends before the first refresh is returned as a whole.
  */
-export async function showTableResult(result: TableResult, ctx: DisplayContext): Promise<MimeBundle | undefined> {
+async function showTableResult(result: TableResult, ctx: DisplayContext): Promise<MimeBundle | undefined> {
   if (result.getResultKind() === 'SUCCESS') return { 'text/plain': 'OK', 'text/html': '<pre>OK</pre>' };
-  const columns: RenderColumn[] = result.getResolvedSchema().columns.map((c) => ({ name: c.name, type: c.type }));
+  const columns = columnsOf(result);
   const maxRows = ctx.maxRows ?? 1000;
   const refreshMs = ctx.refreshMs ?? 500;
   const live = new LiveTable(ctx.mode ?? (result.streaming ? 'update' : 'append'), maxRows);

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 /** Where the kernel under test is built: this checkout, or $TSFLINK_KERNEL_TEST_ROOT (another build). */
@@ -116,6 +117,21 @@ export function installKernel(): KernelTestEnv {
   };
   execFileSync(process.execPath, [path.join(kernelRoot, 'dist', 'kernel', 'install.js'), '--user'], { env, stdio: 'pipe' });
   return { dataDir, historyFile, env, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+}
+
+/**
+ * Registers the file's beforeAll/afterAll: venv, fresh build and a private kernelspec install,
+ * removed afterwards. The returned object is filled in by beforeAll, so read it inside tests only.
+ */
+export function useKernelTestEnv(): KernelTestEnv {
+  const kt = {} as KernelTestEnv;
+  beforeAll(() => {
+    ensureVenv();
+    ensureBuild();
+    Object.assign(kt, installKernel());
+  }, 600_000);
+  afterAll(() => kt.cleanup?.());
+  return kt;
 }
 
 export interface DriverRun {

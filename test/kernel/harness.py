@@ -51,6 +51,14 @@ def start(timeout=120, stderr_path=None):
 _pending = {}
 
 
+def _remaining(deadline, what):
+    """Seconds left until deadline; TimeoutError naming what did not come once it passed."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError(what)
+    return remaining
+
+
 def next_iopub(kc, msg_id, timeout):
     """The next iopub message for msg_id; messages of other requests are kept for later."""
     queue = _pending.setdefault(msg_id, [])
@@ -58,37 +66,28 @@ def next_iopub(kc, msg_id, timeout):
         return queue.pop(0)
     deadline = time.monotonic() + timeout
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"no iopub message for {msg_id}")
-        msg = kc.get_iopub_msg(timeout=remaining)
+        msg = kc.get_iopub_msg(timeout=_remaining(deadline, f"no iopub message for {msg_id}"))
         parent = msg["parent_header"].get("msg_id")
         if parent == msg_id:
             return msg
         _pending.setdefault(parent, []).append(msg)
 
 
-def collect(kc, msg_id, timeout=120, until_idle=True):
+def collect(kc, msg_id, timeout=120):
     """Iopub messages with parent msg_id, up to and including status idle."""
     out = []
     deadline = time.monotonic() + timeout
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"no idle for {msg_id}; got {[m['msg_type'] for m in out]}")
-        msg = next_iopub(kc, msg_id, remaining)
+        msg = next_iopub(kc, msg_id, _remaining(deadline, f"no idle for {msg_id}; got {[m['msg_type'] for m in out]}"))
         out.append(msg)
-        if until_idle and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             return out
 
 
 def reply_for(kc, msg_id, timeout=120):
     deadline = time.monotonic() + timeout
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"no reply for {msg_id}")
-        msg = kc.get_shell_msg(timeout=remaining)
+        msg = kc.get_shell_msg(timeout=_remaining(deadline, f"no reply for {msg_id}"))
         if msg["parent_header"].get("msg_id") == msg_id:
             return msg
 
