@@ -88,6 +88,17 @@ async function failureOf(result: Promise<TableResult> | TableResult): Promise<Fl
   throw new Error('the job did not fail');
 }
 
+/** A UDF that writes its worker's pid to the file it gets, so a test can kill that worker. */
+function pidReportingUdf() {
+  return udf(
+    (file: string, id: bigint) => {
+      require('node:fs').writeFileSync(file, String(process.pid));
+      return id;
+    },
+    { inputTypes: [DataTypes.STRING(), DataTypes.BIGINT()], resultType: DataTypes.BIGINT() },
+  );
+}
+
 describe('failures', () => {
   it('a throwing UDF fails the job with the TypeScript message and the user source line', async () => {
     const check = udf((x: number) => {
@@ -105,13 +116,7 @@ describe('failures', () => {
   it('a killed worker fails the job with a clear cause, and the session answers the next query', async () => {
     const dir = tempDir('tsflink-kill-');
     const pidFile = path.join(dir, 'worker.pid');
-    const reportPid = udf(
-      (file: string, id: bigint) => {
-        require('node:fs').writeFileSync(file, String(process.pid));
-        return id;
-      },
-      { inputTypes: [DataTypes.STRING(), DataTypes.BIGINT()], resultType: DataTypes.BIGINT() },
-    );
+    const reportPid = pidReportingUdf();
     const result = await ticks().select(call(reportPid, lit(pidFile), $('id')).as('id')).execute();
     const failure = failureOf(result);
     const pid = await until('the worker pid', () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined));
@@ -129,13 +134,7 @@ describe('failures', () => {
     env.getConfig().set('restart-strategy.type', 'fixed-delay').set('restart-strategy.fixed-delay.attempts', '3').set('restart-strategy.fixed-delay.delay', '500 ms');
     const dir = tempDir('tsflink-restart-');
     const pidFile = path.join(dir, 'worker.pid');
-    const reportPid = udf(
-      (file: string, id: bigint) => {
-        require('node:fs').writeFileSync(file, String(process.pid));
-        return id;
-      },
-      { inputTypes: [DataTypes.STRING(), DataTypes.BIGINT()], resultType: DataTypes.BIGINT() },
-    );
+    const reportPid = pidReportingUdf();
     const src = env.from(
       TableDescriptor.forConnector('datagen')
         .schema(Schema.newBuilder().column('id', DataTypes.BIGINT()).build())
