@@ -148,6 +148,27 @@ describe('interactive core', () => {
     expect(await ok(`import untyped from ${JSON.stringify(file)};\nuntyped.twice(21)`)).toBe('42');
   });
 
+  it('type-checks against the current state of local modules and global augmentations', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-repl-'));
+    const later = JSON.stringify(path.join(dir, 'later.js'));
+    // a module that does not exist yet is an error; once written, the same import type-checks
+    const missing = await run(`import { answer } from ${later};\nanswer`);
+    expect(missing.status === 'error' && missing.evalue).toMatch(/Cannot find module/);
+    fs.writeFileSync(path.join(dir, 'later.js'), 'exports.answer = 42;\n');
+    fs.writeFileSync(path.join(dir, 'later.d.ts'), 'export declare const answer: number;\n');
+    expect(await ok(`import { answer } from ${later};\nanswer`)).toBe('42');
+    // an edited declaration file is read again: its new type applies from the next cell on
+    fs.writeFileSync(path.join(dir, 'later.d.ts'), 'export declare const answer: string;\n');
+    const future = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(dir, 'later.d.ts'), future, future);
+    const retyped = await run('const n: number = answer;');
+    expect(retyped.status === 'error' && retyped.evalue).toContain("Type 'string' is not assignable to type 'number'");
+    // a global declared by a cell stays visible to cells that import nothing from it
+    await ok('declare global {\n  var tsflinkGlobalFlag: number;\n}\nglobalThis.tsflinkGlobalFlag = 7;');
+    await ok('1 + 1');
+    expect(await ok('tsflinkGlobalFlag * 6')).toBe('42');
+  });
+
   it('shows Tables, TableResults and SQL paragraphs as tables', async () => {
     const sink0 = new RecordingSink();
     const table = await run("bEnv.fromValues([{ word: 'flink', n: 1 }, { word: 'ts', n: 2 }])", sink0);
