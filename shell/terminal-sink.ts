@@ -28,6 +28,8 @@ export class TerminalSink implements OutputSink {
   /** The live display drawn last, while nothing else was written after it. */
   private live?: { id: string; rows: number; full: string; shown: string };
   private readonly pending = new Map<string, { text: string; printed?: string }>();
+  /** Displays shown by the running entry; a late update to an earlier entry's display is dropped (it would draw over the prompt). */
+  private readonly entryDisplays = new Set<string>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -86,6 +88,7 @@ export class TerminalSink implements OutputSink {
 
   display(bundle: MimeBundle, displayId?: string): void {
     const text = withNewline(textOf(bundle));
+    if (displayId) this.entryDisplays.add(displayId);
     if (displayId && !this.tty) {
       // appended later (timer or end of entry), so a short query shows only its final table
       this.pending.set(displayId, { text });
@@ -99,6 +102,7 @@ export class TerminalSink implements OutputSink {
   }
 
   updateDisplay(bundle: MimeBundle, displayId: string): void {
+    if (!this.entryDisplays.has(displayId)) return;
     const text = withNewline(textOf(bundle));
     if (this.tty) {
       const shown = this.fitScreen(text);
@@ -138,6 +142,7 @@ export class TerminalSink implements OutputSink {
     if (this.tty && this.live && this.live.shown !== this.live.full) this.out.write(`\x1b[${this.live.rows}F\x1b[0J${this.live.full}`);
     this.flush();
     this.pending.clear();
+    this.entryDisplays.clear();
     this.live = undefined;
   }
 }

@@ -60,6 +60,8 @@ interface Running {
 }
 
 const INTERRUPTED = 'Interrupted';
+/** How long an interrupted SQL paragraph may take to wind down before the entry ends anyway. */
+const PARAGRAPH_GRACE_MS = 1000;
 
 class Interrupted extends Error {
   override name = INTERRUPTED;
@@ -183,12 +185,13 @@ export class TSFlinkCore implements InteractiveCore {
   }
 
   private async runSql(magic: SqlMagic, r: Running): Promise<ExecuteOutcome> {
+    const paragraph = runSqlParagraph({ env: this.envFor(magic), statement: magic.statement, options: magic.options, sink: r.sink, signal: r.controller.signal, displayIdPrefix: `tsflink-${r.id}` });
     try {
-      return await this.interruptible(
-        runSqlParagraph({ env: this.envFor(magic), statement: magic.statement, options: magic.options, sink: r.sink, signal: r.controller.signal, displayIdPrefix: `tsflink-${r.id}` }),
-        r,
-      );
+      return await this.interruptible(paragraph, r);
     } catch (e) {
+      // The paragraph sees the abort too: give it a moment to cancel its job and draw its final
+      // state, so that lands in this entry's output rather than after the next prompt.
+      if (e instanceof Interrupted) await withTimeout(paragraph.catch(() => undefined), PARAGRAPH_GRACE_MS);
       return this.errorOutcome(e);
     }
   }
