@@ -16,9 +16,12 @@ import './operations/async-scalar';
 const SOURCE_URN = 'beam:runner:source:v1';
 export const SINK_URN = 'beam:runner:sink:v1';
 const FLINK_CODER_URN = 'flink:coder:v1';
+const STREAM_OUTPUT_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /** Where a bundle's output goes. */
 export interface OutputChannel {
+  /** Sends `data` (may be empty) and, with `isLast`, the end of the bundle's output, in one message. */
   send(instructionId: string, transformId: string, data: Buffer, isLast: boolean): void;
 }
 
@@ -81,8 +84,8 @@ export class BundleProcessor {
     const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.chain = this.chain.then(() => {
       const r = this.operation.process(new ByteReader(buf), this.out);
-      if (r) return r.then(() => this.flush(false));
-      this.flush(false);
+      if (r) return r.then(() => this.flushIfLarge());
+      this.flushIfLarge();
     });
     // failures surface in finish(); this keeps them from counting as unhandled meanwhile
     this.chain.catch(() => undefined);
@@ -97,11 +100,10 @@ export class BundleProcessor {
       return this.metrics.collect();
     } catch (e) {
       // The runner waits for the end of the output before it looks at the bundle's response.
-      this.out.pos = 0;
+      this.out = new ByteWriter(); // an async result may still be written into the old one
       this.flush(true);
       throw e;
     } finally {
-      this.out = new ByteWriter();
       this.busy = false;
     }
   }
@@ -115,9 +117,17 @@ export class BundleProcessor {
     });
   }
 
+  /**
+   * Sends output while a bundle runs only once there is a lot of it: a small bundle's results then
+   * travel with its end-of-output marker in one message (as Beam's SDKs buffer their output too).
+   */
+  private flushIfLarge(): void {
+    if (this.out.pos >= STREAM_OUTPUT_BYTES) this.flush(false);
+  }
+
   private flush(isLast: boolean): void {
-    if (this.out.pos > 0) this.output.send(this.instructionId, this.outputTransformId, this.out.take(), false);
-    if (isLast) this.output.send(this.instructionId, this.outputTransformId, Buffer.alloc(0), true);
+    if (this.out.pos === 0 && !isLast) return;
+    this.output.send(this.instructionId, this.outputTransformId, this.out.pos > 0 ? this.out.take() : EMPTY, isLast);
   }
 
   close(): Promise<void> {

@@ -183,7 +183,10 @@ export class Harness implements OutputChannel {
   send(instructionId: string, transformId: string, data: Buffer, isLast: boolean): void {
     const processor = this.active.get(instructionId)?.processor;
     const url = processor?.dataUrl ?? [...this.dataStreams.keys()][0];
-    this.dataStream(url).write({ data: [{ instruction_id: instructionId, transform_id: transformId, data, is_last: isLast }] });
+    const entries: fnApi.Elements.IData[] = [];
+    if (data.length > 0) entries.push({ instruction_id: instructionId, transform_id: transformId, data, is_last: false });
+    if (isLast) entries.push({ instruction_id: instructionId, transform_id: transformId, data: Buffer.alloc(0), is_last: true });
+    this.dataStream(url).write({ data: entries });
   }
 
   private functionContext(udfs: flinkApi.UserDefinedFunctions, metrics: MetricRegistry): FunctionContext {

@@ -108,7 +108,7 @@ export function buildEvaluator(udf: flinkApi.IUserDefinedFunction, functions: Lo
     const [a] = inputs;
     return (row) => {
       const x = a(row);
-      return isThenable(x) ? Promise.resolve(x).then((v) => invoke(name, call, [v])) : invoke(name, call, [x]);
+      return isThenable(x) ? Promise.resolve(x).then((v) => invoke1(name, call, v)) : invoke1(name, call, x);
     };
   }
   return (row) => {
@@ -129,6 +129,22 @@ function invoke(name: string, call: (...args: unknown[]) => unknown, args: unkno
   } catch (e) {
     throw new UdfError(name, e);
   }
+  return settled(name, result);
+}
+
+/** `invoke` for the common one-argument call, without an argument array per row. */
+function invoke1(name: string, call: (arg: unknown) => unknown, arg: unknown): unknown {
+  let result: unknown;
+  try {
+    result = call(arg);
+  } catch (e) {
+    throw new UdfError(name, e);
+  }
+  return settled(name, result);
+}
+
+/** A promise result rejects with the UDF's name; other results pass through. */
+function settled(name: string, result: unknown): unknown {
   if (isThenable(result)) {
     return Promise.resolve(result).catch((e: unknown) => {
       throw new UdfError(name, e);
