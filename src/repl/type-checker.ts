@@ -240,8 +240,8 @@ export class CellTypeChecker {
     const text = `${head}${code}\nexport { ${names.join(', ')} };\n`;
     const file = path.join(this.dir, `${module}.ts`);
     this.files.set(file, { text, version: 1 });
-    // A global augmentation must stay visible even to cells that import nothing from this one.
-    if (/\bdeclare\s+global\b/.test(code)) this.roots.push(file);
+    // A global or module augmentation must apply even to cells that import nothing from this one.
+    if (/\bdeclare\s+(global|module)\b/.test(code)) this.roots.push(file);
     for (const [name, kind] of declared) this.scope.set(name, { from: 'cell', module, kind });
   }
 
