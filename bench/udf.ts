@@ -5,23 +5,26 @@
  *
  *   npm run bench:udf                     (= node --import ./node_modules/tsx/dist/loader.mjs bench/udf.ts)
  *   npm run bench:udf -- --quick          a short smoke run (5 s per variant)
- *   options: --seconds N (per variant, default 25), --rate R (rows/s; default unlimited: throughput,
- *            with latency at saturation), --only a,b,c,d, --bundle-size N, --json
+ *   options: --seconds N (measured per variant, default 25), --warmup N (seconds run first and not
+ *            measured, default 5), --rate R (rows/s; default unlimited: throughput, with latency at
+ *            saturation), --only a,b,c,d, --configs default,highThroughput, --bundle-size N, --json
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
  *
  * bids come from the 'tsflink-bench-bids' source (src/jvm/.../bench/BidSourceFactory.java: datagen-like
  * Nexmark bids plus gen_ns = System.nanoTime() at generation); latency_probe (LatencyProbe.java) runs
  * after the UDF, records now - gen_ns and writes count / p50 / p99 to a file once a second. Each
- * variant runs unbounded with 1 slot, parallelism 1, and is cancelled after --seconds; rows/s = rows
- * seen by the probe / time between its first and last row. The Python-UDF runtime's bundle options
- * apply to (a), (c) and (d) alike: Flink's defaults, or --bundle-size N for all three (larger bundles
- * trade latency for throughput).
+ * variant runs unbounded with 1 slot, parallelism 1, and is cancelled after --warmup + --seconds; rows/s = rows
+ * seen by the probe / time between its first and last row. (a), (c) and (d) run on flink-python's
+ * runtime, once per configuration of its bundle options, the same for all three: Flink's defaults
+ * (bundles of 1000 rows) and UdfPresets.highThroughput (bundles of 100,000 rows: more throughput,
+ * more latency); --bundle-size N runs one configuration with bundles of N rows instead.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { UdfPresets } from '../src/api/udf/presets';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
 import { pyflinkPython } from './lib/pyflink';
 import { formatTable, machineLoad } from './lib/report';
@@ -38,10 +41,27 @@ const opt = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 25));
+/** Seconds each variant runs before the probe starts counting (JIT warm-up), on top of SECONDS. */
+const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
 const RATE = Number(opt('--rate') ?? 0);
 const ONLY = new Set((opt('--only') ?? 'a,b,c,d').split(','));
-/** Optional python.fn-execution.bundle.size for the runtime of (a), (c) and (d) (default: Flink's 1000). */
-const BUNDLE_SIZE = opt('--bundle-size');
+
+/** A configuration of flink-python's runtime, applied alike to (a), (c) and (d). */
+interface RuntimeConfig {
+  name: string;
+  options: Record<string, string>;
+}
+const FLINK_DEFAULTS: RuntimeConfig = {
+  name: 'default',
+  options: { 'python.fn-execution.bundle.size': '1000', 'python.fn-execution.bundle.time': '1000', 'python.fn-execution.arrow.batch.size': '1000' },
+};
+const CONFIGS: RuntimeConfig[] = opt('--bundle-size')
+  ? [{ name: `bundle ${opt('--bundle-size')}`, options: { ...FLINK_DEFAULTS.options, 'python.fn-execution.bundle.size': opt('--bundle-size')! } }]
+  : (opt('--configs') ?? 'default,highThroughput').split(',').map((name) => {
+      if (name === 'default') return FLINK_DEFAULTS;
+      if (name === 'highThroughput') return { name, options: { ...UdfPresets.highThroughput } };
+      throw new Error(`unknown --configs entry '${name}' (default, highThroughput)`);
+    });
 
 export const BIDS_DDL =
   `CREATE TEMPORARY TABLE bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, ` +
@@ -76,22 +96,22 @@ function readProbe(file: string): ProbeStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Variants (a) and (b): TSFlink, one session, 1 slot. */
+/** Variants (a) (once per configuration) and (b): TSFlink, one session, 1 slot. */
 async function tsVariants(): Promise<Record<string, Outcome>> {
   const { ensureJvm, callSync } = await import('../src/gateway/jvm');
-  ensureJvm({ classpath: [benchServicesJar()] }); // before the session: the source factory's service entry
+  ensureJvm({ classpath: [benchServicesJar()], jvmOptions: process.env.GCLOG ? ['-Xlog:gc:file=/tmp/gc.log'] : [] }); // before the session: the source factory's service entry
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1 });
-  if (BUNDLE_SIZE) env.getConfig().set('python.fn-execution.bundle.size', BUNDLE_SIZE);
   const out: Record<string, Outcome> = {};
 
   const run = async (variant: string, register: () => Promise<void>): Promise<Outcome> => {
     const file = probeFile(variant);
     callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
+    callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
     await env.executeSql('DROP TEMPORARY SYSTEM FUNCTION IF EXISTS toEuro');
     await register();
     const result = await env.executeSql(INSERT);
-    await sleep(SECONDS * 1000);
+    await sleep((WARMUP + SECONDS) * 1000);
     const status = await result.getJobStatus();
     await result.cancel();
     if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
@@ -103,10 +123,12 @@ async function tsVariants(): Promise<Record<string, Outcome>> {
   await env.executeSql(SINK_DDL);
   await env.executeSql(PROBE_DDL);
 
-  if (ONLY.has('a')) {
-    process.stderr.write('[bench:udf] (a) TypeScript UDF\n');
+  for (const config of ONLY.has('a') ? CONFIGS : []) {
+    process.stderr.write(`[bench:udf] (a) TypeScript UDF, ${config.name}\n`);
+    for (const [k, v] of Object.entries(config.options)) env.getConfig().set(k, v);
+    const key = `a:${config.name}`;
     try {
-      out.a = await run('a', async () => {
+      out[key] = await run(key, async () => {
         const toEuro = udf((price: bigint | null) => (price === null ? null : Number(price) * 0.908), {
           inputTypes: [DataTypes.BIGINT()],
           resultType: DataTypes.DOUBLE(),
@@ -114,7 +136,7 @@ async function tsVariants(): Promise<Record<string, Outcome>> {
         env.createTemporarySystemFunction('toEuro', toEuro);
       });
     } catch (e) {
-      out.a = { unavailable: `TS UDF runtime failed: ${(e as Error).message.split('\n')[0].slice(0, 160)}` };
+      out[key] = { unavailable: `TS UDF runtime failed: ${(e as Error).message.split('\n')[0].slice(0, 160)}` };
     }
   }
   if (ONLY.has('b')) {
@@ -128,10 +150,11 @@ async function tsVariants(): Promise<Record<string, Outcome>> {
   return out;
 }
 
-/** Variants (c) and (d): PyFlink in its own process per variant. */
-function pyVariant(python: string, mode: 'process' | 'thread'): Outcome {
-  const file = probeFile(mode);
-  const r = spawnSync(python, [path.join(__dirname, 'udf_pyflink.py'), '--mode', mode, '--seconds', String(SECONDS), '--probe-file', file, ...(BUNDLE_SIZE ? ['--bundle-size', BUNDLE_SIZE] : [])], {
+/** Variants (c) and (d): PyFlink in its own process per variant and configuration. */
+function pyVariant(python: string, mode: 'process' | 'thread', config: RuntimeConfig): Outcome {
+  const file = probeFile(`${mode}-${config.name.replace(/\W/g, '')}`);
+  const cli = ['--mode', mode, '--seconds', String(WARMUP + SECONDS), '--warmup', String(WARMUP), '--probe-file', file, '--config', JSON.stringify(config.options)];
+  const r = spawnSync(python, [path.join(__dirname, 'udf_pyflink.py'), ...cli], {
     env: {
       ...cleanEnv,
       TSFLINK_BENCH_JARS: [glueJar(), benchServicesJar()].join(';'),
@@ -146,16 +169,18 @@ function pyVariant(python: string, mode: 'process' | 'thread'): Outcome {
 
 async function main(): Promise<void> {
   const loadBefore = machineLoad();
-  const results: Record<string, Outcome> = await tsVariants();
+  const results: Record<string, Outcome> = {};
+  // PyFlink first, while this process has no JVM: with java-bridge's JVM in the process, a
+  // synchronous child's exit was once missed and the benchmark hung
   const python = ONLY.has('c') || ONLY.has('d') ? pyflinkPython() : undefined;
-  if (python && ONLY.has('c')) {
-    process.stderr.write('[bench:udf] (c) PyFlink, process mode\n');
-    results.c = pyVariant(python, 'process');
+  for (const [variant, mode] of [['c', 'process'], ['d', 'thread']] as const) {
+    if (!python || !ONLY.has(variant)) continue;
+    for (const config of CONFIGS) {
+      process.stderr.write(`[bench:udf] (${variant}) PyFlink, ${mode} mode, ${config.name}\n`);
+      results[`${variant}:${config.name}`] = pyVariant(python, mode, config);
+    }
   }
-  if (python && ONLY.has('d')) {
-    process.stderr.write('[bench:udf] (d) PyFlink, thread mode\n');
-    results.d = pyVariant(python, 'thread');
-  }
+  Object.assign(results, await tsVariants());
   const loadAfter = machineLoad();
 
   const names: Record<string, string> = {
@@ -173,22 +198,26 @@ async function main(): Promise<void> {
     const b = rate(den);
     if (a === undefined || b === undefined) return 'n/a';
     const x = a / b;
-    return `${x.toFixed(2)}× (target ≥ ${target}×: ${x >= target ? 'MET' : 'MISSED'})`;
+    return `${x.toFixed(x < 1 ? 3 : 2)}× (target ≥ ${target}×: ${x >= target ? 'MET' : 'MISSED'})`;
   };
-  const rows = ['a', 'b', 'c', 'd']
-    .filter((k) => results[k])
-    .map((k) => {
-      const r = results[k];
-      if ('unavailable' in r) return [names[k], 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable];
-      return [names[k], r.count.toLocaleString('en-US'), r.seconds.toFixed(1), Math.round(r.count / r.seconds).toLocaleString('en-US'), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), ''];
-    });
-  console.log(formatTable(['variant', 'rows', 'seconds', 'rows/s', 'p50 ms', 'p99 ms', 'note'], rows));
-  console.log(`TS vs PyFlink process: ${ratio('a', 'c', 2)}`);
-  console.log(`TS vs PyFlink thread:  ${ratio('a', 'd', 1)}`);
-  console.log(`TS vs Java:            ${ratio('a', 'b', 0.5)}`);
+  const keys = ['b', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);
+  const rows = keys.map((k) => {
+    const [variant, config = '(no bundles)'] = k.split(':');
+    const r = results[k];
+    if ('unavailable' in r) return [names[variant], config, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable];
+    return [names[variant], config, r.count.toLocaleString('en-US'), r.seconds.toFixed(1), Math.round(r.count / r.seconds).toLocaleString('en-US'), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), ''];
+  });
+  console.log(formatTable(['variant', 'config', 'rows', 'seconds', 'rows/s', 'p50 ms', 'p99 ms', 'note'], rows));
+  for (const c of CONFIGS) {
+    console.log(`${c.name}:`);
+    console.log(`  TS vs PyFlink process: ${ratio(`a:${c.name}`, `c:${c.name}`, 2)}`);
+    console.log(`  TS vs PyFlink thread:  ${ratio(`a:${c.name}`, `d:${c.name}`, 1)}`);
+    console.log(`  TS vs Java:            ${ratio(`a:${c.name}`, 'b', 0.5)}`);
+  }
+  const described = CONFIGS.map((c) => `${c.name} = ${Object.entries(c.options).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}`);
   console.log(
-    `setup: ${SECONDS} s per variant, 1 slot, parallelism 1, bundle size ${BUNDLE_SIZE ?? '1000 (default)'} for (a), (c), (d), ${RATE > 0 ? `${RATE} rows/s offered` : 'unthrottled source (latency at saturation)'}; ` +
-      `latency = generation in the source to the probe after the UDF.`,
+    `setup: ${SECONDS} s measured per run after ${WARMUP} s of warm-up, 1 slot, parallelism 1, ${RATE > 0 ? `${RATE} rows/s offered` : 'unthrottled source (latency at saturation)'}; ` +
+      `latency = generation in the source to the probe after the UDF; configs of flink-python's runtime for (a), (c), (d): ${described.join('; ')}.`,
   );
   console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; 2 cores.`);
   if (args.includes('--json')) console.log(JSON.stringify(results));

@@ -1,6 +1,6 @@
 """PyFlink side of bench/udf.ts: the same query with toEuro as a Python UDF.
 
-  python bench/udf_pyflink.py --mode process|thread --seconds N --probe-file F
+  python bench/udf_pyflink.py --mode process|thread --seconds N --warmup W --probe-file F --config JSON
 Run by bench/udf.ts with .venv/pyflink/bin/python; the SQL and the jars holding the benchmark's
 Java source and latency probe come in TSFLINK_BENCH_SQL / TSFLINK_BENCH_JARS. Results are
 written by the probe to F.
@@ -25,8 +25,9 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--mode", choices=["process", "thread"], required=True)
     p.add_argument("--seconds", type=float, required=True)
+    p.add_argument("--warmup", type=float, default=0, help="seconds the probe does not count at first")
     p.add_argument("--probe-file", required=True)
-    p.add_argument("--bundle-size", default=None, help="python.fn-execution.bundle.size (default: Flink's)")
+    p.add_argument("--config", default="{}", help="JSON object of Flink options (the UDF runtime's bundle options)")
     a = p.parse_args()
     sql = json.loads(os.environ["TSFLINK_BENCH_SQL"])
     jars = ";".join("file://" + j for j in os.environ["TSFLINK_BENCH_JARS"].split(";"))
@@ -42,10 +43,11 @@ def main():
     cfg.set("taskmanager.numberOfTaskSlots", "1")
     cfg.set("pipeline.jars", jars)
     cfg.set("python.execution-mode", a.mode)
-    if a.bundle_size:
-        cfg.set("python.fn-execution.bundle.size", a.bundle_size)
+    for key, value in json.loads(a.config).items():
+        cfg.set(key, value)
     cfg.set("python.executable", sys.executable)  # the venv (pemja lives there), not PATH's python
     get_gateway().jvm.System.setProperty("tsflink.bench.probe.file", a.probe_file)
+    get_gateway().jvm.System.setProperty("tsflink.bench.probe.warmup.ms", str(int(a.warmup * 1000)))
 
     env.execute_sql(sql["bids"])
     env.execute_sql(sql["sink"])

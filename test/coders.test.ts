@@ -161,6 +161,35 @@ describe('SQL literal arguments (pickled by the planner) decode to TSFlink value
   });
 });
 
+describe('ByteReader / ByteWriter', () => {
+  it('round-trips BIGINTs on both sides of the safe-integer range, as Java writes them', () => {
+    const values = [0n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), 0x1234_5678_9abc_def0n];
+    for (const v of values) {
+      const w = new ByteWriter();
+      w.i64(v);
+      const bytes = w.take();
+      const java = Buffer.alloc(8);
+      java.writeBigInt64BE(v);
+      expect(bytes).toEqual(java);
+      expect(new ByteReader(bytes).i64()).toBe(v);
+    }
+  });
+
+  it('writes strings as Java does: int byte length + UTF-8, short ASCII ones included', () => {
+    const strings = ['', 'a', 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(63) + 'é', 'abc✓', '🐿️ ok'];
+    for (const s of strings) {
+      const w = new ByteWriter(8); // grows on the way
+      w.lengthPrefixedUtf8(s);
+      const bytes = w.take();
+      const utf8 = Buffer.from(s, 'utf8');
+      expect(bytes.readInt32BE(0)).toBe(utf8.length);
+      expect(bytes.subarray(4)).toEqual(utf8);
+      const r = new ByteReader(bytes);
+      expect(r.utf8(r.i32())).toBe(s);
+    }
+  });
+});
+
 describe('protocol definitions', () => {
   it('protos/flink/flink-fn-execution.proto matches the descriptor compiled into flink-python', async () => {
     const protobuf = await import('protobufjs');

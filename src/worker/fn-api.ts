@@ -35,6 +35,9 @@ const channelOptions: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': -1,
   'grpc.keepalive_time_ms': 20_000,
+  // HTTP/2's default 64 KB window makes Flink wait for a window update in the middle of every
+  // larger bundle it sends (Beam flushes input in chunks of up to 1 MB)
+  'grpc-node.flow_control_window': 8 << 20,
 };
 
 export class FnApiClient {

@@ -12,9 +12,15 @@ export const UdfPresets = {
     'python.fn-execution.bundle.time': '1',
     'python.fn-execution.arrow.batch.size': '1',
   },
-  /** Throughput: larger bundles (fewer round trips between Flink and the worker). */
+  /**
+   * Throughput: bundles of up to 100,000 rows (Flink's default before 1.17), so Flink streams
+   * input to the worker while it fills a bundle and waits for results once per 100,000 rows instead
+   * of once per 1000, at the cost of latency (a row waits for its bundle) and memory (the bundle's
+   * rows are held until their results are back).
+   */
   highThroughput: {
-    'python.fn-execution.bundle.size': '10000',
-    'python.fn-execution.bundle.time': '2000',
+    'python.fn-execution.bundle.size': '100000',
+    'python.fn-execution.bundle.time': '1000',
+    'python.fn-execution.arrow.batch.size': '10000',
   },
 } as const satisfies Record<string, Readonly<Record<string, string>>>;

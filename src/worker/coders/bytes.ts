@@ -4,11 +4,16 @@
  */
 
 export class ByteReader {
+  /** Numbers are read through a DataView, which V8 compiles to plain loads (Buffer's readers are JS). */
+  private readonly view: DataView;
+
   constructor(
     public buf: Buffer,
     public pos = 0,
     public end = buf.length,
-  ) {}
+  ) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
 
   remaining(): number {
     return this.end - this.pos;
@@ -25,27 +30,32 @@ export class ByteReader {
     return this.buf[this.need(1)];
   }
   i8(): number {
-    return this.buf.readInt8(this.need(1));
+    return this.view.getInt8(this.need(1));
   }
   i16(): number {
-    return this.buf.readInt16BE(this.need(2));
+    return this.view.getInt16(this.need(2));
   }
   i32(): number {
-    return this.buf.readInt32BE(this.need(4));
+    return this.view.getInt32(this.need(4));
   }
   i64(): bigint {
-    return this.buf.readBigInt64BE(this.need(8));
+    const p = this.need(8);
+    const hi = this.view.getInt32(p);
+    const lo = this.view.getUint32(p + 4);
+    // one BigInt instead of Buffer#readBigInt64BE's several, when the value is a safe integer
+    if (hi >= -0x200000 && hi < 0x200000) return BigInt(hi * 4294967296 + lo);
+    return (BigInt(hi) << 32n) | BigInt(lo);
   }
   /** A Java long known to fit a double exactly (millis, counts). */
   i64Number(): number {
     const p = this.need(8);
-    return this.buf.readInt32BE(p) * 4294967296 + this.buf.readUInt32BE(p + 4);
+    return this.view.getInt32(p) * 4294967296 + this.view.getUint32(p + 4);
   }
   f32(): number {
-    return this.buf.readFloatBE(this.need(4));
+    return this.view.getFloat32(this.need(4));
   }
   f64(): number {
-    return this.buf.readDoubleBE(this.need(8));
+    return this.view.getFloat64(this.need(8));
   }
   utf8(n: number): string {
     const p = this.need(n);
@@ -73,9 +83,11 @@ export class ByteReader {
 export class ByteWriter {
   buf: Buffer;
   pos = 0;
+  private view: DataView;
 
   constructor(capacity = 1 << 16) {
     this.buf = Buffer.allocUnsafe(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   ensure(n: number): void {
@@ -85,6 +97,7 @@ export class ByteWriter {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   u8(v: number): void {
@@ -93,42 +106,64 @@ export class ByteWriter {
   }
   i8(v: number): void {
     this.ensure(1);
-    this.pos = this.buf.writeInt8(v, this.pos);
+    this.view.setInt8(this.pos, v);
+    this.pos += 1;
   }
   i16(v: number): void {
     this.ensure(2);
-    this.pos = this.buf.writeInt16BE(v, this.pos);
+    this.view.setInt16(this.pos, v);
+    this.pos += 2;
   }
   i32(v: number): void {
     this.ensure(4);
-    this.pos = this.buf.writeInt32BE(v, this.pos);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
   }
   i64(v: bigint): void {
     this.ensure(8);
-    this.pos = this.buf.writeBigInt64BE(v, this.pos);
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
   }
   /** A Java long from a safe-integer number. */
   i64Number(v: number): void {
     this.ensure(8);
     const hi = Math.floor(v / 4294967296);
-    this.buf.writeInt32BE(hi, this.pos);
-    this.buf.writeUInt32BE(v - hi * 4294967296, this.pos + 4);
+    this.view.setInt32(this.pos, hi);
+    this.view.setUint32(this.pos + 4, v - hi * 4294967296);
     this.pos += 8;
   }
   f32(v: number): void {
     this.ensure(4);
-    this.pos = this.buf.writeFloatBE(v, this.pos);
+    this.view.setFloat32(this.pos, v);
+    this.pos += 4;
   }
   f64(v: number): void {
     this.ensure(8);
-    this.pos = this.buf.writeDoubleBE(v, this.pos);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
   }
   /** Java's StringData layout: int byte length + UTF-8. */
   lengthPrefixedUtf8(s: string): void {
     this.ensure(4 + s.length * 3);
-    const n = this.buf.write(s, this.pos + 4, 'utf8');
-    this.buf.writeInt32BE(n, this.pos);
-    this.pos += 4 + n;
+    const start = this.pos + 4;
+    const buf = this.buf;
+    // short ASCII strings (most keys, codes, names) are copied here: Buffer#write costs ~3× more
+    if (s.length <= 64) {
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === s.length) {
+        this.view.setInt32(this.pos, i);
+        this.pos = start + i;
+        return;
+      }
+    }
+    const n = buf.write(s, start, 'utf8');
+    this.view.setInt32(this.pos, n);
+    this.pos = start + n;
   }
   raw(b: Uint8Array): void {
     this.ensure(b.length);

@@ -14,7 +14,9 @@ import org.apache.flink.table.functions.ScalarFunction;
  * by {@link BidSourceFactory}'s source in the same JVM. Because value is the UDF's result, the probe
  * runs after the UDF (for a Python/TS UDF: after its operator). Once a second it writes its counts
  * as JSON to the file named by the system property {@code tsflink.bench.probe.file}: a file, not a
- * static field, because PyFlink loads this class in a job class loader of its own.
+ * static field, because PyFlink loads this class in a job class loader of its own. Rows within the
+ * first {@code tsflink.bench.probe.warmup.ms} milliseconds (default 0) after the first row are not
+ * counted: they measure the JIT compiler warming up, not the steady state.
  */
 public class LatencyProbe extends ScalarFunction {
     /** Latency buckets of 0.1 ms up to 10 s, the last one catching everything above. */
@@ -22,6 +24,8 @@ public class LatencyProbe extends ScalarFunction {
     private static final long BUCKET_NS = 100_000;
 
     private transient long[] histogram;
+    private transient long warmupNs;
+    private transient long warmupEndNs;
     private transient long count;
     private transient long firstNs;
     private transient long lastNs;
@@ -33,10 +37,18 @@ public class LatencyProbe extends ScalarFunction {
         histogram = new long[BUCKETS];
         String f = System.getProperty("tsflink.bench.probe.file");
         file = f == null ? null : Path.of(f);
+        warmupNs = Long.getLong("tsflink.bench.probe.warmup.ms", 0L) * 1_000_000L;
+        warmupEndNs = Long.MIN_VALUE;
     }
 
     public Double eval(Long genNs, Double value) {
         long now = System.nanoTime();
+        if (warmupEndNs == Long.MIN_VALUE) {
+            warmupEndNs = now + warmupNs;
+        }
+        if (now < warmupEndNs) {
+            return value;
+        }
         if (count == 0) {
             firstNs = now;
             lastFlushNs = now;
