@@ -99,7 +99,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Variants (a) (once per configuration) and (b): TSFlink, one session, 1 slot. */
 async function tsVariants(): Promise<Record<string, Outcome>> {
   const { ensureJvm, callSync } = await import('../src/gateway/jvm');
-  ensureJvm({ classpath: [benchServicesJar()], jvmOptions: process.env.GCLOG ? ['-Xlog:gc:file=/tmp/gc.log'] : [] }); // before the session: the source factory's service entry
+  ensureJvm({ classpath: [benchServicesJar()] }); // before the session: the source factory's service entry
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1 });
   const out: Record<string, Outcome> = {};

@@ -18,6 +18,7 @@ import {
   concat,
   lit,
 } from '../src/index';
+import { callSync } from '../src/gateway/jvm';
 import { batchEnv, changelogOf, rowsOf, sorted, streamingEnv } from './helpers';
 
 const { ROW, FIELD, INT, STRING, BIGINT, DOUBLE, TIMESTAMP } = DataTypes;
@@ -369,6 +370,14 @@ describe('StatementSet and inserts', () => {
 });
 
 describe('bad input', () => {
+  it('the session replaces a TaskManager that failed, and later queries run', async () => {
+    // as Flink does on a fatal TaskManager error (e.g. a collect job cancelled while initializing)
+    callSync('dev.tsflink.gateway.LocalCluster', 'terminateTaskManager', 0);
+    const started = Date.now();
+    expect(await rowsOf(bEnv.sqlQuery('SELECT 41 + 1 AS x'))).toEqual([{ x: 42 }]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('bad SQL gives a FlinkError with the position, and the session keeps working', async () => {
     const err = await tEnv.executeSql('SELEC 1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlinkError);

@@ -3,19 +3,33 @@ package dev.tsflink.gateway;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session's embedded Flink MiniCluster. Its REST endpoint (and web UI) listens on a free
  * loopback port; table environments submit to it as to any remote cluster.
+ *
+ * <p>A MiniCluster does not replace a TaskManager that fails, and every later job would wait for
+ * slots forever. That happens in Flink 2.3 when a collect job is cancelled while its task is still
+ * initializing (CollectSinkFunction's close throws, which Flink treats as fatal for the
+ * TaskManager). A watchdog therefore starts a new TaskManager when the cluster has none left.
  */
 public final class LocalCluster {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+    private static final long WATCH_MS = 500;
+
     private static MiniCluster cluster;
     private static URI restAddress;
+    private static ScheduledExecutorService watchdog;
 
     private LocalCluster() {}
 
@@ -42,7 +56,55 @@ public final class LocalCluster {
             mc.start();
             cluster = mc;
             restAddress = mc.getRestAddress().get();
+            watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tsflink-taskmanager-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            watchdog.scheduleWithFixedDelay(new Watch(mc), WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
             return describe();
+        });
+    }
+
+    /** Starts a new TaskManager once the running cluster has had none for two checks in a row. */
+    private static final class Watch implements Runnable {
+        private final MiniCluster mc;
+        private boolean registered;
+        private int missing;
+
+        Watch(MiniCluster mc) {
+            this.mc = mc;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (!mc.isRunning()) {
+                    return;
+                }
+                int connected = mc.requestClusterOverview().get(5, TimeUnit.SECONDS).getNumTaskManagersConnected();
+                if (connected > 0) {
+                    registered = true;
+                    missing = 0;
+                    return;
+                }
+                if (registered && ++missing >= 2) {
+                    LOG.warn("The local cluster lost its TaskManager (see the error above); TSFlink starts a new one.");
+                    registered = false;
+                    missing = 0;
+                    mc.startTaskManager();
+                }
+            } catch (Exception e) {
+                LOG.debug("TaskManager watchdog check failed", e);
+            }
+        }
+    }
+
+    /** Stops a TaskManager as if it had failed (for tests of the recovery above). */
+    public static void terminateTaskManager(int index) {
+        GatewayException.guard(() -> {
+            get().terminateTaskManager(index).get();
+            return null;
         });
     }
 
@@ -63,6 +125,7 @@ public final class LocalCluster {
             if (cluster != null) {
                 MiniCluster mc = cluster;
                 cluster = null;
+                watchdog.shutdownNow();
                 mc.closeAsync().get();
             }
             return null;
