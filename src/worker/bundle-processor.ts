@@ -19,13 +19,6 @@ const FLINK_CODER_URN = 'flink:coder:v1';
 const STREAM_OUTPUT_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 
-/** What a finished bundle reports in its ProcessBundleResponse. */
-export interface BundleResult {
-  metrics: pipeline.IMonitoringInfo[];
-  /** The bundle's output and its end, when they travel in the response instead of the data stream. */
-  output?: fnApi.IElements;
-}
-
 /** Where a bundle's output goes. */
 export interface OutputChannel {
   /** Sends `data` (may be empty) and, with `isLast`, the end of the bundle's output, in one message. */
@@ -43,19 +36,12 @@ export class BundleProcessor {
   private instructionId = '';
   private chain: Promise<void> = Promise.resolve();
   private flushScheduled = false;
-  /** Whether part of the current bundle's output already went out on the data stream. */
-  private streamed = false;
   busy = false;
 
-  /**
-   * `embedOutput`: the runner takes a bundle's output inside its ProcessBundleResponse (Beam's
-   * control_response_elements_embedding), which spares it a data message per bundle.
-   */
   constructor(
     descriptor: fnApi.IProcessBundleDescriptor,
     private readonly output: OutputChannel,
     contextFor: (udfs: flinkApi.UserDefinedFunctions, metrics: MetricRegistry) => FunctionContext,
-    private readonly embedOutput = false,
   ) {
     const transforms = Object.entries(descriptor.transforms ?? {});
     const source = transforms.find(([, t]) => t.spec?.urn === SOURCE_URN);
@@ -88,7 +74,6 @@ export class BundleProcessor {
   start(instructionId: string): void {
     this.instructionId = instructionId;
     this.busy = true;
-    this.streamed = false;
     this.opened ??= this.operation.open();
     this.chain = this.opened;
     this.chain.catch(() => undefined);
@@ -106,18 +91,13 @@ export class BundleProcessor {
     this.chain.catch(() => undefined);
   }
 
-  /**
-   * Waits for all input to be processed and returns the bundle's metrics; its output is flushed, or
-   * returned to travel in the response when none of it was streamed (so it stays in order).
-   */
-  async finish(): Promise<BundleResult> {
+  /** Waits for all input to be processed, flushes, and returns the bundle's metrics. */
+  async finish(): Promise<pipeline.IMonitoringInfo[]> {
     try {
       await this.chain;
       await this.operation.finishBundle(this.out);
-      const metrics = this.metrics.collect();
-      if (this.embedOutput && !this.streamed) return { metrics, output: this.takeAsElements() };
       this.flush(true);
-      return { metrics };
+      return this.metrics.collect();
     } catch (e) {
       // The runner waits for the end of the output before it looks at the bundle's response.
       this.out = new ByteWriter(); // an async result may still be written into the old one
@@ -147,14 +127,7 @@ export class BundleProcessor {
 
   private flush(isLast: boolean): void {
     if (this.out.pos === 0 && !isLast) return;
-    this.streamed = true;
     this.output.send(this.instructionId, this.outputTransformId, this.out.pos > 0 ? this.out.take() : EMPTY, isLast);
-  }
-
-  private takeAsElements(): fnApi.IElements {
-    const ids = { instruction_id: this.instructionId, transform_id: this.outputTransformId };
-    const data = this.out.pos > 0 ? [{ ...ids, data: this.out.take(), is_last: false }] : [];
-    return { data: [...data, { ...ids, data: EMPTY, is_last: true }] };
   }
 
   close(): Promise<void> {

@@ -4,18 +4,10 @@
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { FunctionContext } from '../api/udf/functions';
-import { BundleProcessor, grpcPortUrl, SINK_URN, type BundleResult, type OutputChannel } from './bundle-processor';
+import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel } from './bundle-processor';
 import { fnApi, flinkApi, FnApiClient } from './fn-api';
 import type { WorkerLog } from './logging';
 import type { MetricRegistry } from './metrics';
-
-/** The runner capability that lets a bundle's output travel inside its ProcessBundleResponse. */
-export const CONTROL_RESPONSE_ELEMENTS_EMBEDDING = 'beam:protocol:control_response_elements_embedding:v1';
-
-export interface HarnessOptions {
-  /** The runner advertised CONTROL_RESPONSE_ELEMENTS_EMBEDDING. */
-  embedOutputInResponse: boolean;
-}
 
 interface PendingInput {
   chunks: Uint8Array[];
@@ -40,7 +32,6 @@ export class Harness implements OutputChannel {
     private readonly controlUrl: string,
     private readonly log: WorkerLog,
     private readonly jobParameters: Map<string, string>,
-    private readonly options: HarnessOptions = { embedOutputInResponse: false },
   ) {}
 
   /** Runs until the runner closes the control stream. */
@@ -66,10 +57,10 @@ export class Harness implements OutputChannel {
     switch (req.request) {
       case 'process_bundle':
         this.processBundle(id, req.process_bundle!).then(
-          ({ metrics, output }) => {
+          (infos) => {
             // log entries of the bundle reach Flink before the bundle completes
             this.log.flush();
-            this.respond({ instruction_id: id, process_bundle: { monitoring_infos: metrics, elements: output } });
+            this.respond({ instruction_id: id, process_bundle: { monitoring_infos: infos } });
           },
           (e: unknown) => {
             this.failed.add(id);
@@ -117,13 +108,13 @@ export class Harness implements OutputChannel {
     const descriptor = await this.descriptor(descriptorId);
     const again = pool.find((p) => !p.busy);
     if (again) return again;
-    const p = new BundleProcessor(descriptor, this, (udfs, metrics) => this.functionContext(udfs, metrics), this.options.embedOutputInResponse);
+    const p = new BundleProcessor(descriptor, this, (udfs, metrics) => this.functionContext(udfs, metrics));
     pool.push(p);
     this.dataStream(p.dataUrl);
     return p;
   }
 
-  private async processBundle(id: string, req: fnApi.IProcessBundleRequest): Promise<BundleResult> {
+  private async processBundle(id: string, req: fnApi.IProcessBundleRequest): Promise<fnApi.IProcessBundleResponse['monitoring_infos']> {
     let processor: BundleProcessor;
     try {
       processor = await this.processor(req.process_bundle_descriptor_id!);

@@ -5,7 +5,7 @@
  */
 import { installWorkerDependencies } from './dependencies';
 import { FnApiClient } from './fn-api';
-import { CONTROL_RESPONSE_ELEMENTS_EMBEDDING, Harness } from './harness';
+import { Harness } from './harness';
 import { WorkerLog } from './logging';
 
 function parseArgs(argv: string[]): Map<string, string> {
@@ -34,9 +34,7 @@ async function main(): Promise<void> {
   if (loggingUrl) log.connect(client.logging(loggingUrl));
   const controlUrl = info.control_endpoint?.url;
   if (!controlUrl) throw new Error('the provision info has no control endpoint');
-  const harness = new Harness(client, controlUrl, log, new Map(), {
-    embedOutputInResponse: (info.runner_capabilities ?? []).includes(CONTROL_RESPONSE_ELEMENTS_EMBEDDING),
-  });
+  const harness = new Harness(client, controlUrl, log, new Map());
   log.info(`TSFlink worker ${workerId} started (pid ${process.pid}, node ${process.version})`);
   const shutdown = async () => {
     await harness.close();
