@@ -121,6 +121,10 @@ export const LocalClusterFacade = {
   isRunning(): boolean {
     return callSync<boolean>(PKG + 'LocalCluster', 'isRunning');
   },
+  /** Resolves once none of the job's tasks is starting (see JobCancellation.java); at once elsewhere. */
+  awaitTasksStarted(jobId: string): Promise<void> {
+    return callAsync<void>(PKG + 'JobCancellation', 'awaitTasksStarted', jobId);
+  },
 };
 
 export const TypesFacade = {

@@ -298,7 +298,7 @@ export class TSFlinkCore implements InteractiveCore {
       const res = await fetch(`${this.session.restAddress}/jobs/overview`);
       const body = (await res.json()) as { jobs: { jid: string; state: string; 'start-time': number }[] };
       const live = body.jobs.filter((j) => !['FINISHED', 'CANCELED', 'FAILED'].includes(j.state) && j['start-time'] >= since - 1000);
-      await Promise.all(live.map((j) => fetch(`${this.session.restAddress}/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' })));
+      await Promise.all(live.map((j) => this.session.cancelJob(j.jid)));
     } catch {
       // the cluster may be gone already; nothing left to cancel then
     }

@@ -135,11 +135,16 @@ export class Session {
   /** Cancels every job that is still running on the cluster. */
   async cancelAllJobs(): Promise<void> {
     const jobs = await this.listJobs();
-    await Promise.all(
-      jobs
-        .filter((j) => !['FINISHED', 'CANCELED', 'FAILED'].includes(j.state))
-        .map((j) => fetch(`${this.restAddress}/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' })),
-    );
+    await Promise.all(jobs.filter((j) => !['FINISHED', 'CANCELED', 'FAILED'].includes(j.state)).map((j) => this.cancelJob(j.jid)));
+  }
+
+  /**
+   * Cancels a job through the REST API, once its tasks have started: cancelling a query whose task
+   * is still initializing makes Flink 2.3 fail the TaskManager, and the other jobs on it.
+   */
+  async cancelJob(jobId: string): Promise<void> {
+    await LocalClusterFacade.awaitTasksStarted(jobId).catch(() => undefined);
+    await fetch(`${this.restAddress}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
   }
 }
 

@@ -2,6 +2,7 @@ package dev.tsflink.arrow;
 
 import dev.tsflink.gateway.GatewayException;
 import dev.tsflink.gateway.Handles;
+import dev.tsflink.gateway.JobCancellation;
 import dev.tsflink.gateway.Json;
 import java.io.FileOutputStream;
 import java.lang.reflect.Method;
@@ -95,6 +96,7 @@ public final class ArrowExport {
             e.cancelled = true;
             CloseableIterator<Row> it = e.rows;
             if (it != null) {
+                JobCancellation.awaitTasksStarted(e.result);
                 it.close();
             }
             return null;

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>A MiniCluster does not replace a TaskManager that fails, and every later job would wait for
  * slots forever. That happens in Flink 2.3 when a collect job is cancelled while its task is still
  * initializing (CollectSinkFunction's close throws, which Flink treats as fatal for the
- * TaskManager). A watchdog therefore starts a new TaskManager when the cluster has none left.
+ * TaskManager; {@link JobCancellation} avoids that case). A watchdog therefore starts a new
+ * TaskManager when the cluster has none left, whatever the cause.
  */
 public final class LocalCluster {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
@@ -130,6 +131,11 @@ public final class LocalCluster {
             }
             return null;
         });
+    }
+
+    /** The running local cluster, or null (the session uses a remote one, or it stopped). */
+    static synchronized MiniCluster runningOrNull() {
+        return cluster != null && cluster.isRunning() ? cluster : null;
     }
 
     static MiniCluster get() {

@@ -19,6 +19,7 @@ import org.apache.flink.util.CloseableIterator;
 final class ResultFetcher {
     private static final Object END = new Object();
 
+    private final TableResult result;
     private final CloseableIterator<Row> iterator;
     private final ArrayBlockingQueue<Object> queue;
     private final Thread thread;
@@ -27,6 +28,7 @@ final class ResultFetcher {
     private boolean ended;
 
     ResultFetcher(TableResult result, int capacity) {
+        this.result = result;
         this.iterator = result.collect();
         this.queue = new ArrayBlockingQueue<>(Math.max(16, capacity));
         this.thread = new Thread(this::drain, "tsflink-result-fetcher");
@@ -91,6 +93,9 @@ final class ResultFetcher {
     }
 
     void close() throws Exception {
+        if (!ended) {
+            JobCancellation.awaitTasksStarted(result); // closing a running job's iterator cancels it
+        }
         closed = true;
         thread.interrupt();
         iterator.close();

@@ -68,6 +68,7 @@ public final class Results {
             TableResult r = Handles.get(result);
             JobClient c = r.getJobClient().orElseThrow(() -> new IllegalStateException("this TableResult has no job to cancel"));
             if (!c.getJobStatus().get().isGloballyTerminalState()) {
+                JobCancellation.awaitTasksStarted(c.getJobID());
                 c.cancel().get();
             }
             return null;
