@@ -4,7 +4,7 @@
  * ScalarFunction, (c) a PyFlink Python UDF in process mode and (d) in thread mode.
  *
  *   npm run bench:udf                     (= node --import ./node_modules/tsx/dist/loader.mjs bench/udf.ts)
- *   npm run bench:udf -- --quick          a short smoke run (5 s per variant)
+ *   npm run bench:udf -- --quick          a short smoke run (2 s warm-up + 5 s per run)
  *   options: --seconds N (measured per variant, default 25), --warmup N (seconds run first and not
  *            measured, default 5), --rate R (rows/s; default unlimited: throughput, with latency at
  *            saturation), --only a,b,c,d, --configs default,highThroughput, --bundle-size N, --json
@@ -13,9 +13,10 @@
  *
  * bids come from the 'tsflink-bench-bids' source (src/jvm/.../bench/BidSourceFactory.java: datagen-like
  * Nexmark bids plus gen_ns = System.nanoTime() at generation); latency_probe (LatencyProbe.java) runs
- * after the UDF, records now - gen_ns and writes count / p50 / p99 to a file once a second. Each
- * variant runs unbounded with 1 slot, parallelism 1, and is cancelled after --warmup + --seconds; rows/s = rows
- * seen by the probe / time between its first and last row. (a), (c) and (d) run on flink-python's
+ * after the UDF, records now - gen_ns (after the first --warmup seconds) and writes count / p50 /
+ * p99 to a file once a second. Each variant runs unbounded with 1 slot, parallelism 1, and is
+ * cancelled after --warmup + --seconds; rows/s = rows the probe counted / time between the first and
+ * last of them. PyFlink's variants run first. (a), (c) and (d) run on flink-python's
  * runtime, once per configuration of its bundle options, the same for all three: Flink's defaults
  * (bundles of 1000 rows) and UdfPresets.highThroughput (bundles of 100,000 rows: more throughput,
  * more latency); --bundle-size N runs one configuration with bundles of N rows instead.
