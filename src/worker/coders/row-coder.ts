@@ -105,15 +105,11 @@ export interface DecodedRow {
   values: unknown[];
 }
 
-/**
- * Decodes a row (mask + fields) into its kind and field values. With `reuse`, every call returns
- * the same object (no allocation per row), for callers that are done with a row before the next.
- */
-export function rowDecoder(t: LogicalTypeTree, reuse = false): (r: ByteReader) => DecodedRow {
+/** Decodes a row (mask + fields) into its kind and field values. */
+export function rowDecoder(t: LogicalTypeTree): (r: ByteReader) => DecodedRow {
   const fields = t.fields!.map((f) => decoderFor(f.type));
   const n = fields.length;
   const maskBytes = Math.ceil((n + 2) / 8);
-  const shared: DecodedRow = { kind: 0, values: new Array<unknown>(n).fill(null) };
   return (r) => {
     const maskStart = r.pos;
     r.pos += maskBytes;
@@ -122,14 +118,12 @@ export function rowDecoder(t: LogicalTypeTree, reuse = false): (r: ByteReader) =
     // mask bit 0 (the MSB) is RowKind bit 0x01, mask bit 1 is 0x02
     const head = buf[maskStart];
     const kind = ((head >> 7) & 1) | ((head >> 5) & 2);
-    const values = reuse ? shared.values : new Array<unknown>(n);
+    const values = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
       const bit = i + 2;
       values[i] = buf[maskStart + (bit >> 3)] & (0x80 >> (bit & 7)) ? null : fields[i](r);
     }
-    if (!reuse) return { kind, values };
-    shared.kind = kind;
-    return shared;
+    return { kind, values };
   };
 }
 

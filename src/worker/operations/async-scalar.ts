@@ -36,10 +36,6 @@ export class AsyncScalarOperation extends UdfOperation {
     };
   }
 
-  protected override keepsInputRows(): boolean {
-    return true; // rows wait for a free slot, and retries evaluate them again
-  }
-
   private async evaluate(values: readonly unknown[]): Promise<unknown[]> {
     const { timeoutMs, retries, retryDelayMs } = this.options;
     for (let attempt = 0; ; attempt++) {

@@ -27,13 +27,8 @@ export abstract class UdfOperation implements Operation {
       this.evaluators.push(buildEvaluator(u, this.functions, fieldNames));
       this.names.push(this.functions[outermost].name);
     }
-    this.decode = rowDecoder(ctx.inputType, !this.keepsInputRows());
+    this.decode = rowDecoder(ctx.inputType);
     this.encode = rowEncoder(ctx.outputType);
-  }
-
-  /** Whether `process` holds on to decoded input rows after it moves to the next one. */
-  protected keepsInputRows(): boolean {
-    return false;
   }
 
   async open(): Promise<void> {
