@@ -4,15 +4,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.table.api.TableResult;
 
 /**
- * Cancels jobs of the local cluster only once none of their tasks is deploying or initializing.
- * Flink 2.3 fails the whole TaskManager, with every other job on it, when a collect job is
+ * Cancels jobs of the local cluster only once their tasks have started (none is being scheduled,
+ * deployed or initialized). Flink 2.3 fails the whole TaskManager, with every other job on it, when a collect job is
  * cancelled while its task initializes (CollectSinkFunction.close throws before open); see
  * LocalCluster. Waiting costs the time a task takes to start, at most {@link #MAX_WAIT_MS}.
  */
@@ -57,13 +56,25 @@ public final class JobCancellation {
         }
     }
 
+    /**
+     * Whether a task may be about to start: the job has no tasks yet (it is initializing), none has
+     * got past CREATED (it is being scheduled), or one is scheduled, deploying or initializing. A
+     * task still CREATED beside running ones (a batch job's later stage) does not count.
+     */
     private static boolean starting(ArchivedExecutionGraph graph) {
+        boolean anyStarted = false;
         for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
-            ExecutionState s = v.getExecutionState();
-            if (s == ExecutionState.DEPLOYING || s == ExecutionState.INITIALIZING) {
-                return true;
+            switch (v.getExecutionState()) {
+                case SCHEDULED:
+                case DEPLOYING:
+                case INITIALIZING:
+                    return true;
+                case CREATED:
+                    break;
+                default:
+                    anyStarted = true;
             }
         }
-        return false;
+        return !anyStarted;
     }
 }
