@@ -44,9 +44,9 @@ function withoutFlinkLogs(text: string): string {
   return out.join('\n');
 }
 
-function run(args: string[], timeoutMs = 220_000): Promise<Run> {
+function run(args: string[], env: Record<string, string> = {}, timeoutMs = 220_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, TSFLINK_QUIET: '1', TSFLINK_DEBUG: '' } });
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, TSFLINK_QUIET: '1', TSFLINK_DEBUG: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -108,7 +108,7 @@ describe('tsflink run', { timeout: 240_000 }, () => {
     ]);
   });
 
-  it('passes -D configuration, the job name and arguments after -- to the script and its job', async () => {
+  it('passes -D configuration, TSFLINK_JVM_OPTS, the job name and arguments after -- to the script and its job', async () => {
     const job = script(
       'config-job.mts',
       `import { DataTypes, EnvironmentSettings, Schema, Session, TableDescriptor, TableEnvironment } from 'tsflink';
@@ -120,7 +120,9 @@ const result = await tEnv
 await result.await();
 const session = await Session.running();
 const job = (await (await fetch(session!.restAddress + '/jobs/' + result.jobId)).json()) as { name: string; vertices: { parallelism: number }[] };
+const jvm = (await (await fetch(session!.restAddress + '/jobmanager/environment')).json()) as { jvm: { options: string[] } };
 console.log(JSON.stringify({
+  jvmOptions: jvm.jvm.options.filter((o) => o.startsWith('-Dtsflink.test')),
   parallelism: tEnv.getConfig().get('parallelism.default'),
   custom: tEnv.getConfig().get('tsflink.test.option'),
   jobName: job.name,
@@ -129,10 +131,13 @@ console.log(JSON.stringify({
 }));
 `,
     );
-    const r = await run(['run', job, '-D', 'parallelism.default=3', '-Dpipeline.name=cli-config-job', '-D', 'tsflink.test.option=a=b', '--', 'first', 'two words', '--not-a-flag']);
+    const r = await run(['run', job, '-D', 'parallelism.default=3', '-Dpipeline.name=cli-config-job', '-D', 'tsflink.test.option=a=b', '--', 'first', 'two words', '--not-a-flag'], {
+      TSFLINK_JVM_OPTS: ' -Dtsflink.test.jvm=one   -Dtsflink.test.other=two ',
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.trim())).toEqual({
+      jvmOptions: ['-Dtsflink.test.jvm=one', '-Dtsflink.test.other=two'],
       parallelism: '3',
       custom: 'a=b',
       jobName: 'cli-config-job',
@@ -214,11 +219,11 @@ console.log('not reached');
       [['cluster', 'start', '--port', 'x'], /--port needs a positive whole number/],
     ];
     for (const [args, message] of cases) {
-      const r = await run(args, 20_000);
+      const r = await run(args, {}, 20_000);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
     }
-    const help = await run(['--help'], 20_000);
+    const help = await run(['--help'], {}, 20_000);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: tsflink run .*<script.ts>/);
   });

@@ -20,7 +20,7 @@ let started = false;
 export function ensureJvm(options: JvmOptions = {}): void {
   if (started) return;
   const base = flinkClasspath();
-  const opts = ['-Xrs', '-XX:+UseParallelGC', ...cdsJvmOptions(base), ...(options.jvmOptions ?? [])];
+  const opts = ['-Xrs', '-XX:+UseParallelGC', ...cdsJvmOptions(base), ...(options.jvmOptions ?? []), ...envJvmOptions()];
   if (!opts.some((o) => o.startsWith('-Xmx'))) opts.push('-Xmx2g');
   // install.sh's CDS training run (src/gateway/cds.ts) records the classes a session start loads.
   const training = process.env.TSFLINK_CDS_TRAINING;
@@ -30,6 +30,11 @@ export function ensureJvm(options: JvmOptions = {}): void {
   // archive stays valid as long as the classpath starts with the one it was dumped for.
   java.ensureJvm({ opts, classpath: [...base, ...(options.classpath ?? [])] });
   started = true;
+}
+
+/** TSFLINK_JVM_OPTS: extra JVM flags from the environment (like Flink's FLINK_ENV_JAVA_OPTS); they go last and win. */
+function envJvmOptions(): string[] {
+  return (process.env.TSFLINK_JVM_OPTS ?? '').split(/\s+/).filter(Boolean);
 }
 
 export function jvmStarted(): boolean {
