@@ -26,6 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UdfPresets } from '../src/api/udf/presets';
+import type { BundleTimingLine } from '../src/worker/bundle-timing';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
 import { pyflinkPython } from './lib/pyflink';
 import { formatTable, machineLoad } from './lib/report';
@@ -34,6 +35,9 @@ process.env.TSFLINK_QUIET ??= '1';
 // PyFlink runs with the environment we started with: a TSFlink session exports variables (e.g.
 // PYFLINK_UDF_RUNNER_DIR, which would make PyFlink launch our Node worker instead of Python).
 const cleanEnv = { ...process.env };
+// (a)'s worker reports where each bundle's time goes (src/worker/bundle-timing.ts)
+const BUNDLE_TIMING_FILE = path.join(os.tmpdir(), `tsflink-bench-udf-${process.pid}-bundle-timing.jsonl`);
+process.env.TSFLINK_WORKER_BUNDLE_TIMING = BUNDLE_TIMING_FILE;
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -82,7 +86,23 @@ interface ProbeStats {
   p99Ms: number;
   maxMs: number;
 }
-type Outcome = ProbeStats | { unavailable: string };
+/** Bundle-weighted means of the worker's timing lines over the measured part of an (a) run. */
+type BundleTimes = Omit<BundleTimingLine, 'time' | 'pid'>;
+type Outcome = (ProbeStats & { bundleTimes?: BundleTimes }) | { unavailable: string };
+
+function bundleTimesSince(epochMs: number): BundleTimes | undefined {
+  if (!fs.existsSync(BUNDLE_TIMING_FILE)) return undefined;
+  const lines = fs
+    .readFileSync(BUNDLE_TIMING_FILE, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as BundleTimingLine)
+    .filter((l) => l.time >= epochMs);
+  const bundles = lines.reduce((n, l) => n + l.bundles, 0);
+  if (bundles === 0) return undefined;
+  const mean = (f: (l: BundleTimingLine) => number) => lines.reduce((s, l) => s + f(l) * l.bundles, 0) / bundles;
+  return { bundles, inputBytes: mean((l) => l.inputBytes), runnerMicros: mean((l) => l.runnerMicros), workerMicros: mean((l) => l.workerMicros) };
+}
 
 function probeFile(variant: string): string {
   const f = path.join(os.tmpdir(), `tsflink-bench-udf-${process.pid}-${variant}.json`);
@@ -99,10 +119,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Variants (a) (once per configuration) and (b): TSFlink, one session, 1 slot. */
 async function tsVariants(): Promise<Record<string, Outcome>> {
-  const { ensureJvm, callSync } = await import('../src/gateway/jvm');
-  ensureJvm({ classpath: [benchServicesJar()] }); // before the session: the source factory's service entry
+  const { callSync } = await import('../src/gateway/jvm');
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
-  const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1 });
+  // the bench jar on the startup classpath: its source factory is found through a service entry
+  const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
   const out: Record<string, Outcome> = {};
 
   const run = async (variant: string, register: () => Promise<void>): Promise<Outcome> => {
@@ -112,12 +132,13 @@ async function tsVariants(): Promise<Record<string, Outcome>> {
     await env.executeSql('DROP TEMPORARY SYSTEM FUNCTION IF EXISTS toEuro');
     await register();
     const result = await env.executeSql(INSERT);
+    const measuredFrom = Date.now() + WARMUP * 1000;
     await sleep((WARMUP + SECONDS) * 1000);
     const status = await result.getJobStatus();
     await result.cancel();
     if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
     await sleep(1500);
-    return readProbe(file);
+    return { ...readProbe(file), bundleTimes: bundleTimesSince(measuredFrom) };
   };
 
   await env.executeSql(BIDS_DDL);
@@ -214,6 +235,15 @@ async function main(): Promise<void> {
     console.log(`  TS vs PyFlink process: ${ratio(`a:${c.name}`, `c:${c.name}`, 2)}`);
     console.log(`  TS vs PyFlink thread:  ${ratio(`a:${c.name}`, `d:${c.name}`, 1)}`);
     console.log(`  TS vs Java:            ${ratio(`a:${c.name}`, 'b', 0.5)}`);
+  }
+  const timed = CONFIGS.map((c) => [c.name, results[`a:${c.name}`]] as const).filter(([, r]) => r && 'bundleTimes' in r && r.bundleTimes);
+  if (timed.length > 0) {
+    console.log(`(a)'s bundles as its worker saw them: runner = its previous response → the bundle's last input (the runner emits results, fills the bundle, sends it); worker = last input → response:`);
+    for (const [name, r] of timed) {
+      const t = (r as { bundleTimes: BundleTimes }).bundleTimes;
+      const share = (100 * t.workerMicros) / (t.runnerMicros + t.workerMicros);
+      console.log(`  ${name}: ${t.bundles.toLocaleString('en-US')} bundles of ${Math.round(t.inputBytes).toLocaleString('en-US')} input bytes; runner ${t.runnerMicros.toFixed(0)} µs, worker ${t.workerMicros.toFixed(0)} µs (${share.toFixed(1)}% of each bundle)`);
+    }
   }
   const described = CONFIGS.map((c) => `${c.name} = ${Object.entries(c.options).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}`);
   console.log(

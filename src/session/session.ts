@@ -21,6 +21,11 @@ export interface SessionOptions {
   config?: Record<string, string>;
   /** Extra JVM flags, e.g. ['-Xmx4g']. */
   jvmOptions?: string[];
+  /**
+   * Extra jars or directories on the JVM's startup classpath, where Flink's factory discovery
+   * (ServiceLoader) sees them. Jobs' own jars go in `pipeline.jars` instead.
+   */
+  classpath?: string[];
   /** Print the web UI address on start (default true). */
   announce?: boolean;
 }
@@ -82,7 +87,7 @@ export class Session {
       for (const [k, v] of Object.entries(c.env ?? {})) process.env[k] ??= v;
     }
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-'));
-    ensureJvm({ jvmOptions: [...contributed.flatMap((c) => c.jvmOptions ?? []), ...(options.jvmOptions ?? []), `-Djava.io.tmpdir=${os.tmpdir()}`] });
+    ensureJvm({ jvmOptions: [...contributed.flatMap((c) => c.jvmOptions ?? []), ...(options.jvmOptions ?? []), `-Djava.io.tmpdir=${os.tmpdir()}`], classpath: options.classpath });
     const config: Record<string, string> = {
       'parallelism.default': String(options.parallelism ?? 1),
       ...Object.assign({}, ...contributed.map((c) => c.flinkConfig ?? {})),
