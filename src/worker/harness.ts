@@ -4,6 +4,7 @@
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { FunctionContext } from '../api/udf/functions';
+import { BundleTiming } from './bundle-timing';
 import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel } from './bundle-processor';
 import { fnApi, flinkApi, FnApiClient } from './fn-api';
 import type { WorkerLog } from './logging';
@@ -26,6 +27,7 @@ export class Harness implements OutputChannel {
   /** Running bundles by instruction id. */
   private readonly active = new Map<string, { processor: BundleProcessor; inputDone: () => void }>();
   private closed?: Promise<void>;
+  private readonly timing = BundleTiming.fromEnv();
 
   constructor(
     private readonly client: FnApiClient,
@@ -61,6 +63,7 @@ export class Harness implements OutputChannel {
             // log entries of the bundle reach Flink before the bundle completes
             this.log.flush();
             this.respond({ instruction_id: id, process_bundle: { monitoring_infos: infos } });
+            this.timing?.responded();
           },
           (e: unknown) => {
             this.failed.add(id);
@@ -167,6 +170,7 @@ export class Harness implements OutputChannel {
 
   private onData(d: fnApi.Elements.IData): void {
     const id = d.instruction_id!;
+    this.timing?.input(d.data?.length ?? 0, !!d.is_last);
     const bundle = this.active.get(id);
     if (!bundle) {
       if (this.failed.has(id)) return;
@@ -216,6 +220,7 @@ export class Harness implements OutputChannel {
           }
         }
       }
+      this.timing?.flush();
       for (const s of this.dataStreams.values()) s.end();
       this.control?.end();
     })();
