@@ -13,10 +13,9 @@ export const UdfPresets = {
     'python.fn-execution.arrow.batch.size': '1',
   },
   /**
-   * Throughput: bundles of up to 100,000 rows (Flink's default before 1.17), so Flink streams
-   * input to the worker while it fills a bundle and waits for results once per 100,000 rows instead
-   * of once per 1000, at the cost of latency (a row waits for its bundle) and memory (the bundle's
-   * rows are held until their results are back).
+   * Throughput: bundles of up to 100,000 rows (Flink's default before 1.17), so Flink waits for
+   * results once per 100,000 rows instead of once per 1000, at the cost of latency (a row waits for
+   * its bundle) and memory (the bundle's rows are held until their results are back).
    */
   highThroughput: {
     'python.fn-execution.bundle.size': '100000',
