@@ -11,9 +11,10 @@ import org.apache.flink.table.api.TableResult;
 
 /**
  * Cancels jobs of the local cluster only once their tasks have started (none is being scheduled,
- * deployed or initialized). Flink 2.3 fails the whole TaskManager, with every other job on it, when a collect job is
- * cancelled while its task initializes (CollectSinkFunction.close throws before open); see
- * LocalCluster. Waiting costs the time a task takes to start, at most {@link #MAX_WAIT_MS}.
+ * deployed or initialized). Flink 2.3 fails the whole TaskManager, with every other job on it,
+ * when a collect job is cancelled while its task initializes (CollectSinkFunction.close throws
+ * before open); see LocalCluster. Waiting costs the time a task takes to start, at most
+ * {@link #MAX_WAIT_MS}.
  */
 public final class JobCancellation {
     private static final long MAX_WAIT_MS = 3_000;
