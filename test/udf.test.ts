@@ -359,4 +359,23 @@ describe('every SQL type round-trips through a UDF', () => {
     const bad = udf((x: number) => `not a number ${x}` as unknown as number, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'badResult' });
     await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(bad, $('x'))))).rejects.toThrow(/TypeScript UDF 'badResult' returned a value that does not match its result type: cannot use "not a number 1" as a value of type INT/);
   });
+
+  it('an anonymous UDF takes the name it is registered under for its messages; a named one keeps its own', async () => {
+    const anonymous = udf(
+      (x: number) => {
+        throw new Error(`boom ${x}`);
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() },
+    );
+    expect(anonymous.name).toMatch(/^scalar_udf_\d+$/);
+    tEnv.createTemporarySystemFunction('explodes', anonymous);
+    expect(anonymous.name).toBe('explodes');
+    await expect(rowsOf(tEnv.sqlQuery('SELECT explodes(x) AS y FROM (VALUES (1)) AS t(x)'))).rejects.toThrow(/TypeScript UDF 'explodes' failed: Error: boom 1/);
+    const named = udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'identity' });
+    tEnv.createTemporaryFunction('`default_catalog`.`default_database`.`same`', named);
+    expect(named.name).toBe('identity');
+    const later = udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() });
+    tEnv.createTemporaryFunction('`default_catalog`.`default_database`.`sameAgain`', later);
+    expect(later.name).toBe('sameAgain');
+  });
 });

@@ -14,6 +14,8 @@ export type ExpressionLike = Expression | string | number | boolean | bigint | D
 /** An object that is a Java-side user-defined function (TS UDFs implement this). */
 export interface JavaFunctionRef {
   toJavaHandle(): number;
+  /** Called with the name a function is registered under, before its Java handle is taken. */
+  registeredAs?(name: string): void;
 }
 
 export class Expression {

@@ -218,11 +218,13 @@ export class TableEnvironment implements TableContext {
 
   /** Registers a function (a TS UDF or a Java UserDefinedFunction) for Table API and SQL, by name. */
   createTemporarySystemFunction(name: string, fn: JavaFunctionRef): void {
+    fn.registeredAs?.(name);
     this.invoke('createTemporarySystemFunction', [name, { k: 'handle', id: fn.toJavaHandle() }]);
   }
 
   /** Registers a function in the current catalog and database. */
   createTemporaryFunction(path: string, fn: JavaFunctionRef): void {
+    fn.registeredAs?.(path.split('.').pop()!.replace(/`/g, ''));
     this.invoke('createTemporaryFunction', [path, { k: 'handle', id: fn.toJavaHandle() }]);
   }
 

@@ -22,7 +22,10 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   resultType: R;
   /** False if the function may return different results for the same arguments (default true). */
   deterministic?: boolean;
-  /** Name shown in plans, logs and errors (default: the function's name). */
+  /**
+   * Name shown in plans, logs and errors (default: the function's or class's name; for an
+   * anonymous function, the name it is first registered under).
+   */
   name?: string;
 }
 
@@ -39,17 +42,31 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   declare readonly __signature: (...args: A) => R;
   private handle?: number;
   private readonly code: ShippedCode;
+  private displayName: string;
 
   constructor(
     readonly kind: UdfKind,
-    readonly name: string,
+    name: string,
+    /** false when `name` was made up (an anonymous function without a `name` option) */
+    private readonly named: boolean,
     private readonly form: 'function' | 'object',
     value: Function | object,
     private readonly inputTypes: readonly DataType[],
     private readonly resultType: DataType,
     readonly deterministic: boolean,
   ) {
+    this.displayName = name;
     this.code = shipValueSync(value, name);
+  }
+
+  /** The name errors, logs and metrics use. */
+  get name(): string {
+    return this.displayName;
+  }
+
+  /** An anonymous function takes the name of its first registration, made before its first use. */
+  registeredAs(name: string): void {
+    if (!this.named && this.handle === undefined) this.displayName = name;
   }
 
   /** The Java function object (created on first use; the session's JVM must be running). */
@@ -116,8 +133,9 @@ function make<A extends unknown[], R>(
   } else {
     throw new TypeError(`${what} takes a function or an instance of ${base.name}, got ${fn === null ? 'null' : typeof fn}`);
   }
-  const name = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : `${kind}_udf_${++counter}`);
-  return new TsFunction<A, R>(kind, name, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true);
+  const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
+  const name = own ?? `${kind}_udf_${++counter}`;
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true);
 }
 
 /**
