@@ -113,6 +113,17 @@ describe('failures', () => {
     expect(await rowsOf(tEnv.fromValues([{ y: 5 }]).select($('y').plus(1).as('z')))).toEqual([{ z: 6 }]);
   });
 
+  it('process.exit in a UDF fails the job with an error at its line instead of ending the worker', async () => {
+    const quit = udf((x: number) => {
+      if (x > 1) process.exit(3); // EXIT-MARKER
+      return x;
+    }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'quit' });
+    const err = await failureOf(tEnv.fromValues([{ x: 1 }, { x: 2 }]).select(call(quit, $('x'))).execute());
+    const text = err.causes.map((c) => c.message).join('\n');
+    expect(text).toContain("TypeScript UDF 'quit' failed: Error: process.exit(3) was called, but a UDF cannot end the TSFlink worker");
+    expect(text).toContain(`udf-runtime.test.ts:${lineOf('EXIT-MARKER')}`);
+  });
+
   it('a killed worker fails the job with a clear cause, and the session answers the next query', async () => {
     const dir = tempDir('tsflink-kill-');
     const pidFile = path.join(dir, 'worker.pid');
@@ -126,6 +137,7 @@ describe('failures', () => {
     // Flink reports the lost worker as a failed bundle whose gRPC call was cut off
     expect(text).toMatch(/Failed to (start|close) remote bundle/);
     expect(text).toMatch(/CANCELLED|UNAVAILABLE|closed/);
+    expect(err.message).toContain('The UDF worker (the Node.js process that runs TypeScript UDFs beside the task) went away in the middle of a bundle');
     expect(await rowsOf(tEnv.fromValues([{ y: 1 }]).select($('y').plus(1).as('z')))).toEqual([{ z: 2 }]);
   });
 

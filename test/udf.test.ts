@@ -198,6 +198,32 @@ describe('table UDFs', () => {
       { k: 'c', v: 'c#0', i: 0 },
     ]);
   });
+
+  it('mistakes name the UDF: a result that is not iterable, a row with none of the fields, a throwing generator', async () => {
+    const rowType = DataTypes.ROW(DataTypes.FIELD('w', DataTypes.STRING()));
+    const rowsFrom = (f: Parameters<typeof udtf>[0]) =>
+      rowsOf(lines().joinLateral(call(udtf(f as (s: string | null) => Iterable<{ w: string }>, { inputTypes: [DataTypes.STRING()], resultType: rowType }), $('line'))).select($('w')));
+    function notIterable() {
+      return 42 as unknown as Iterable<{ w: string }>;
+    }
+    await expect(rowsFrom(notIterable)).rejects.toThrow(
+      /TypeScript UDF 'notIterable' returned a value that does not match its result type: a table function must return an iterable \(array or generator\) of rows, got number 42/,
+    );
+    function* misspelt() {
+      yield { word: 'x' } as unknown as { w: string };
+    }
+    await expect(rowsFrom(misspelt)).rejects.toThrow(
+      /TypeScript UDF 'misspelt' returned a value that does not match its result type: an object with none of the fields of ROW<`w` STRING> \(it has 'word'\)/,
+    );
+    function* partial() {
+      yield {} as { w: string }; // a row of nulls, as a missing field is null
+    }
+    expect(await rowsFrom(partial)).toEqual([{ w: null }, { w: null }, { w: null }]);
+    function* typeErrorInside(line: string | null) {
+      yield { w: (line as unknown as { nope(): string }).nope() };
+    }
+    await expect(rowsFrom(typeErrorInside)).rejects.toThrow(/TypeScript UDF 'typeErrorInside' failed: TypeError: .*nope is not a function/);
+  });
 });
 
 describe('async scalar UDFs', () => {

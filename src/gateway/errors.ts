@@ -42,9 +42,19 @@ export class FlinkError extends Error {
     const first = causes[0];
     const head = `${shortName(first.className)}: ${first.message}`;
     const root = causes[causes.length - 1];
-    if (causes.length === 1 || first.message.includes(root.message)) return head;
-    return `${head}\nCaused by ${shortName(root.className)}: ${root.message}`;
+    const summary = causes.length === 1 || first.message.includes(root.message) ? head : `${head}\nCaused by ${shortName(root.className)}: ${root.message}`;
+    return lostWorker(causes) ? `${summary}\n${LOST_WORKER}` : summary;
   }
+}
+
+const LOST_WORKER =
+  'The UDF worker (the Node.js process that runs TypeScript UDFs beside the task) went away in the middle of a bundle: ' +
+  'it crashed or was killed (for example for lack of memory). Its last log lines, if any, are in the TaskManager log (the session log for the local cluster).';
+
+/** flink-python's view of a worker that ended during a bundle: the bundle's gRPC calls were cut off, no error came from it. */
+function lostWorker(causes: JavaCause[]): boolean {
+  const text = causes.map((c) => c.message).join('\n');
+  return /Failed to (start|close) remote bundle/.test(text) && /CANCELLED|UNAVAILABLE|closed/.test(text) && !text.includes('Error received from SDK harness');
 }
 
 function shortName(className: string): string {

@@ -20,6 +20,12 @@ function parseArgs(argv: string[]): Map<string, string> {
   return out;
 }
 
+/** The worker's own way out; UDF code gets an error instead (as PyFlink's sys.exit raises). */
+const exit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  throw new Error(`process.exit(${code ?? ''}) was called, but a UDF cannot end the TSFlink worker; throw an Error to fail the job`);
+}) as typeof process.exit;
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const workerId = args.get('id') ?? process.env.WORKER_ID ?? '';
@@ -41,22 +47,22 @@ async function main(): Promise<void> {
     await log.close();
     client.close();
   };
-  process.once('SIGTERM', () => void shutdown().finally(() => process.exit(0)));
+  process.once('SIGTERM', () => void shutdown().finally(() => exit(0)));
   // An error thrown outside a bundle (e.g. in a timer a UDF started) ends the worker, like a
   // crash; report it in the TaskManager log first.
   process.on('uncaughtException', (e) => {
     log.error(`uncaught error in the TSFlink worker: ${e.message}`, e.stack);
-    void log.close().finally(() => process.exit(1));
+    void log.close().finally(() => exit(1));
   });
   process.on('unhandledRejection', (e) => {
     log.error(`unhandled promise rejection in the TSFlink worker: ${String(e)}`, e instanceof Error ? e.stack : undefined);
   });
   await harness.run();
   await shutdown();
-  setTimeout(() => process.exit(0), 200).unref();
+  setTimeout(() => exit(0), 200).unref();
 }
 
 main().catch((e: unknown) => {
   process.stderr.write(`TSFlink worker failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
+  exit(1);
 });

@@ -227,13 +227,25 @@ export function encoderFor(t: LogicalTypeTree): Encoder {
       return (w, v) => {
         if (Array.isArray(v)) return enc(w, v);
         if (v === null || typeof v !== 'object') throw typeErr(t, v);
-        const obj = v as Record<string, unknown>;
-        enc(w, names.map((n) => obj[n]));
+        enc(w, objectFieldValues(v as Record<string, unknown>, names, t.sql));
       };
     }
     default:
       throw new TypeError(`TypeScript UDFs do not support values of type ${t.sql}`);
   }
+}
+
+/**
+ * A row's field values from an object, by field name; a missing field is null. An object with none
+ * of the fields but other keys is a mistake (a misspelt or wrong field name), not a row of nulls.
+ */
+export function objectFieldValues(obj: Record<string, unknown>, names: readonly string[], rowSql: string): unknown[] {
+  const values = names.map((n) => obj[n]);
+  if (values.every((x) => x === undefined)) {
+    const keys = Object.keys(obj);
+    if (keys.length > 0) throw new TypeError(`an object with none of the fields of ${rowSql} (it has ${keys.map((k) => `'${k}'`).join(', ')})`);
+  }
+  return values;
 }
 
 function integer(t: LogicalTypeTree, min: number, max: number, write: (w: ByteWriter, v: number) => void): Encoder {
