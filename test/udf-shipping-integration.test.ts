@@ -85,7 +85,7 @@ describe('explicit dependencies through the distributed cache', () => {
     const tsFile = path.join(work, 'brackets.ts');
     fs.writeFileSync(tsFile, "export const bracket = (s: string): string => `[${s}]`;\n");
     tEnv.addJsFile(file);
-    tEnv.addJsFiles(dir, tsFile);
+    tEnv.addJsFiles([dir], tsFile); // an array, or several arguments
     const greet = udf((n: string | null) => require('brackets').bracket(require('shouter')(require('greeter').greet(n))) as string, {
       inputTypes: [DataTypes.STRING()],
       resultType: DataTypes.STRING(),

@@ -237,9 +237,9 @@ export class TableEnvironment implements TableContext {
     udfDependencies.addJsFiles(this.getConfig(), path);
   }
 
-  /** Ships several files, directories or zips to the UDF workers. */
-  addJsFiles(...paths: string[]): void {
-    udfDependencies.addJsFiles(this.getConfig(), ...paths);
+  /** Ships several files, directories or zips to the UDF workers: `addJsFiles(a, b)` or `addJsFiles([a, b])`. */
+  addJsFiles(...paths: (string | readonly string[])[]): void {
+    udfDependencies.addJsFiles(this.getConfig(), ...paths.flat());
   }
 
   /** Ships an archive the workers extract into `targetDir` under their working directory (PyFlink's add_python_archive). */
