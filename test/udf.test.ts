@@ -227,6 +227,31 @@ describe('table UDFs', () => {
 });
 
 describe('async scalar UDFs', () => {
+  it('table.exec.async-scalar timeout and retries: a hanging call is retried; one that always hangs fails naming the UDF', async () => {
+    const env = await streamingEnv();
+    env
+      .getConfig()
+      .set('table.exec.async-scalar.timeout', '300 ms')
+      .set('table.exec.async-scalar.retry-strategy', 'FIXED_DELAY')
+      .set('table.exec.async-scalar.retry-delay', '10 ms')
+      .set('table.exec.async-scalar.max-attempts', '2');
+    const flaky = asyncUdf(
+      async (x: number) => {
+        const seen = ((globalThis as { flakySeen?: Set<number> }).flakySeen ??= new Set<number>());
+        if (!seen.has(x)) {
+          seen.add(x);
+          return new Promise<number>(() => {}); // the first attempt never answers
+        }
+        return x * 10;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() },
+    );
+    const xs = () => env.fromValues([{ x: 1 }, { x: 2 }]);
+    expect(sorted(await rowsOf(xs().select(call(flaky, $('x')).as('y'))))).toEqual([{ y: 10 }, { y: 20 }]);
+    const stuck = asyncUdf((_x: number) => new Promise<number>(() => {}), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'stuck' });
+    await expect(rowsOf(xs().select(call(stuck, $('x'))))).rejects.toThrow(/TypeScript UDF 'stuck' gave no result within 300 ms \(table.exec.async-scalar.timeout\)/);
+  });
+
   it('from the Table API, results in input order despite out-of-order completion', async () => {
     const slowUpper = asyncUdf(
       async (s: string | null, delay: number | null) => {

@@ -41,7 +41,7 @@ export class AsyncScalarOperation extends UdfOperation {
     for (let attempt = 0; ; attempt++) {
       try {
         const all = Promise.all(this.evaluators.map((e) => e(values)));
-        return timeoutMs > 0 ? await withTimeout(all, timeoutMs) : await all;
+        return timeoutMs > 0 ? await withTimeout(all, timeoutMs, this.names) : await all;
       } catch (e) {
         if (attempt >= retries) throw e;
         if (retryDelayMs > 0) await new Promise((r) => setTimeout(r, retryDelayMs));
@@ -117,9 +117,10 @@ interface Slot {
   values?: unknown[];
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, names: readonly string[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`async UDF call timed out after ${ms} ms`)), ms);
+    const udfs = names.map((n) => `'${n}'`).join(', ');
+    const t = setTimeout(() => reject(new Error(`TypeScript UDF ${udfs} gave no result within ${ms} ms (table.exec.async-scalar.timeout)`)), ms);
     p.then(
       (v) => (clearTimeout(t), resolve(v)),
       (e: unknown) => (clearTimeout(t), reject(e)),
