@@ -406,6 +406,15 @@ describe('every SQL type round-trips through a UDF', () => {
     );
   });
 
+  it('registering or calling a plain function says to wrap it with udf()', () => {
+    const plain = (a: number) => a;
+    expect(() => tEnv.createTemporarySystemFunction('plain', plain as never)).toThrow(
+      /createTemporarySystemFunction takes a function made with udf\(\), udtf\(\) or asyncUdf\(\), or a Java function; got a plain function; wrap it/,
+    );
+    expect(() => call(plain as never, $('x'))).toThrow(/call\(\) takes a function made with udf\(\)/);
+    expect(() => tEnv.createTemporaryFunction('p', null as never)).toThrow(/createTemporaryFunction takes .*; got null/);
+  });
+
   it('a wrong result type fails with a message naming the UDF and the value', async () => {
     const bad = udf((x: number) => `not a number ${x}` as unknown as number, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'badResult' });
     await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(bad, $('x'))))).rejects.toThrow(/TypeScript UDF 'badResult' returned a value that does not match its result type: cannot use "not a number 1" as a value of type INT/);

@@ -18,6 +18,13 @@ export interface JavaFunctionRef {
   registeredAs?(name: string): void;
 }
 
+/** Checks that `fn` is a function TSFlink can register or call, with a TypeError that says what to pass. */
+export function assertFunctionRef(fn: unknown, where: string): asserts fn is JavaFunctionRef {
+  if (fn !== null && typeof fn === 'object' && typeof (fn as JavaFunctionRef).toJavaHandle === 'function') return;
+  const got = typeof fn === 'function' ? 'a plain function; wrap it, e.g. udf(fn, { inputTypes: [...], resultType: ... })' : fn === null ? 'null' : typeof fn;
+  throw new TypeError(`${where} takes a function made with udf(), udtf() or asyncUdf(), or a Java function; got ${got}`);
+}
+
 export class Expression {
   constructor(readonly node: ArgNode) {}
 
@@ -134,6 +141,7 @@ function fn(name: string, ...args: ExpressionLike[]): Expression {
 
 /** Calls a registered function by name, or a TSFlink UDF object: `call('myFn', $('a'))`, `call(toEuro, $('price'))`. */
 export function call(fnOrName: string | JavaFunctionRef, ...args: ExpressionLike[]): Expression {
+  if (typeof fnOrName !== 'string') assertFunctionRef(fnOrName, 'call()');
   const target: ArgNode = typeof fnOrName === 'string' ? fnOrName : { k: 'handle', id: fnOrName.toJavaHandle() };
   return new Expression({ k: 'fn', name: 'call', args: [target, ...args.map(toNode)] });
 }

@@ -7,7 +7,7 @@ import { callAsync } from '../gateway/jvm';
 import { Envs, Gateway, TypesFacade, handleOf, track, type ArgNode, type Handle } from '../gateway/facade';
 import { Session, type SessionOptions } from '../session/session';
 import type { DataType, Row } from './data-types';
-import type { JavaFunctionRef } from './expressions';
+import { assertFunctionRef, type JavaFunctionRef } from './expressions';
 import { EnvironmentSettings } from './environment-settings';
 import { StatementSet } from './statement-set';
 import { Table, tableNode, type TableContext } from './table';
@@ -218,12 +218,14 @@ export class TableEnvironment implements TableContext {
 
   /** Registers a function (a TS UDF or a Java UserDefinedFunction) for Table API and SQL, by name. */
   createTemporarySystemFunction(name: string, fn: JavaFunctionRef): void {
+    assertFunctionRef(fn, 'createTemporarySystemFunction');
     fn.registeredAs?.(name);
     this.invoke('createTemporarySystemFunction', [name, { k: 'handle', id: fn.toJavaHandle() }]);
   }
 
   /** Registers a function in the current catalog and database. */
   createTemporaryFunction(path: string, fn: JavaFunctionRef): void {
+    assertFunctionRef(fn, 'createTemporaryFunction');
     fn.registeredAs?.(path.split('.').pop()!.replace(/`/g, ''));
     this.invoke('createTemporaryFunction', [path, { k: 'handle', id: fn.toJavaHandle() }]);
   }
