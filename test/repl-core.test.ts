@@ -111,6 +111,9 @@ describe('interactive core', () => {
     // an unknown member of a TSFlink class is a type error too
     const member = await run('tEnv.executeSqlz("SELECT 1")');
     expect(member.status === 'error' && member.evalue).toContain("Property 'executeSqlz' does not exist");
+    // a UDF parameter that does not admit NULL gets TSFlink's hint
+    const notNull = await run('udf((x: number) => x + 1, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() })');
+    expect(notNull.status === 'error' && notNull.evalue).toContain("Hint: SQL values can be NULL, so a UDF parameter of a nullable type gets 'T | null'");
     expect(await ok('1 + 1')).toBe('2');
     // the failed cell declared nothing
     const missing = await run('wrong');

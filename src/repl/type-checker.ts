@@ -221,7 +221,7 @@ export class CellTypeChecker {
       const at = Math.min(Math.max(start - offset, 0), code.length);
       const before = code.slice(0, at).split('\n');
       out.push({
-        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+        message: withHint(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
         line: before.length,
         column: before[before.length - 1].length + 1,
         category: d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning',
@@ -278,4 +278,14 @@ export class CellTypeChecker {
     this.check('const __tsflink_warm = tEnv;');
     this.complete('tEnv.ex', 7);
   }
+}
+
+const NULLABLE_PARAMETER_HINT =
+  "Hint: SQL values can be NULL, so a UDF parameter of a nullable type gets 'T | null': declare it that way " +
+  '(or leave it unannotated), or declare the type NOT NULL, e.g. DataTypes.INT().notNull().';
+
+/** TSFlink's advice for type errors users of its API commonly meet. */
+function withHint(message: string): string {
+  if (message.includes('ArgsOf<') && message.includes("Type 'null' is not assignable to type")) return `${message}\n${NULLABLE_PARAMETER_HINT}`;
+  return message;
 }
