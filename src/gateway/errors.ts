@@ -43,18 +43,19 @@ export class FlinkError extends Error {
     const head = `${shortName(first.className)}: ${first.message}`;
     const root = causes[causes.length - 1];
     const summary = causes.length === 1 || first.message.includes(root.message) ? head : `${head}\nCaused by ${shortName(root.className)}: ${root.message}`;
-    return lostWorker(causes) ? `${summary}\n${LOST_WORKER}` : summary;
+    const advice = hints.map((h) => h(causes)).filter((a): a is string => a !== undefined);
+    return [summary, ...advice].join('\n');
   }
 }
 
-const LOST_WORKER =
-  'The UDF worker (the Node.js process that runs TypeScript UDFs beside the task) went away in the middle of a bundle: ' +
-  'it crashed or was killed (for example for lack of memory). Its last log lines, if any, are in the TaskManager log (the session log for the local cluster).';
+/** Explains a kind of failure whose Java messages alone do not tell the user what happened. */
+export type ErrorHint = (causes: readonly JavaCause[]) => string | undefined;
 
-/** flink-python's view of a worker that ended during a bundle: the bundle's gRPC calls were cut off, no error came from it. */
-function lostWorker(causes: JavaCause[]): boolean {
-  const text = causes.map((c) => c.message).join('\n');
-  return /Failed to (start|close) remote bundle/.test(text) && /CANCELLED|UNAVAILABLE|closed/.test(text) && !text.includes('Error received from SDK harness');
+const hints: ErrorHint[] = [];
+
+/** Adds a line of advice to the message of every FlinkError the hint recognizes. */
+export function addErrorHint(hint: ErrorHint): void {
+  hints.push(hint);
 }
 
 function shortName(className: string): string {

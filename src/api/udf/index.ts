@@ -1,5 +1,6 @@
 /** TypeScript UDFs: the public API. */
 import './session-setup';
+import './lost-worker-hint';
 
 export { udf, udtf, asyncUdf, TsFunction, type UdfOptions, type ArgsOf, type TableRowOf } from './udf';
 export {
