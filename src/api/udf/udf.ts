@@ -59,7 +59,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     this.code = shipValueSync(value, name);
   }
 
-  /** The name errors, logs and metrics use. */
+  /** The name the function's errors and log lines use. */
   get name(): string {
     return this.displayName;
   }
