@@ -129,6 +129,23 @@ describe('row coders match flink-python serializers byte for byte', () => {
         names.map((n) => bad[n]),
       ),
     ).toThrow(/field 'i': cannot use "seven" as a value of type INT/);
+    expect(() => encode(new ByteWriter(), names.map((n) => (n === 'i' ? NaN : full[n])))).toThrow(/field 'i': cannot use number NaN as a value of type INT/);
+  });
+
+  it('rejects null and undefined for a NOT NULL field, and takes them for a nullable one', () => {
+    const int = (nullable: boolean): LogicalTypeTree => ({ root: 'INTEGER', nullable, sql: nullable ? 'INT' : 'INT NOT NULL' });
+    const encode = rowEncoder({
+      root: 'ROW',
+      nullable: false,
+      sql: 'ROW<`a` INT NOT NULL, `b` INT>',
+      fields: [
+        { name: 'a', type: int(false) },
+        { name: 'b', type: int(true) },
+      ],
+    });
+    expect(() => encode(new ByteWriter(), [1, null])).not.toThrow();
+    expect(() => encode(new ByteWriter(), [undefined, 1])).toThrow(/field 'a': cannot use undefined as a value of type INT NOT NULL/);
+    expect(() => encode(new ByteWriter(), [null, 1])).toThrow(/field 'a': cannot use null as a value of type INT NOT NULL/);
   });
 });
 

@@ -258,7 +258,7 @@ function integer(t: LogicalTypeTree, min: number, max: number, write: (w: ByteWr
 
 /** Encodes a row from its field values (mask with kind — 0 +I, 1 -U, 2 +U, 3 -D — then non-null fields). */
 export function rowEncoder(t: LogicalTypeTree): (w: ByteWriter, values: readonly unknown[], kind?: number) => void {
-  const fields = t.fields!.map((f) => ({ name: f.name, enc: encoderFor(f.type) }));
+  const fields = t.fields!.map((f) => ({ name: f.name, type: f.type, enc: encoderFor(f.type) }));
   const n = fields.length;
   const maskBytes = Math.ceil((n + 2) / 8);
   return (w, values, kind = 0) => {
@@ -271,19 +271,20 @@ export function rowEncoder(t: LogicalTypeTree): (w: ByteWriter, values: readonly
     w.pos += maskBytes;
     for (let i = 0; i < n; i++) {
       const v = values[i];
-      if (v === null || v === undefined) {
-        const bit = i + 2;
-        w.buf[maskStart + (bit >> 3)] |= 0x80 >> (bit & 7);
-      } else {
-        try {
+      try {
+        if (v === null || v === undefined) {
+          if (!fields[i].type.nullable) throw typeErr(fields[i].type, v);
+          const bit = i + 2;
+          w.buf[maskStart + (bit >> 3)] |= 0x80 >> (bit & 7);
+        } else {
           fields[i].enc(w, v);
-        } catch (e) {
-          if (e instanceof TypeError && (e as FieldError).fieldIndex === undefined) {
-            if (n > 1) e.message = `field '${fields[i].name}': ${e.message}`;
-            (e as FieldError).fieldIndex = i;
-          }
-          throw e;
         }
+      } catch (e) {
+        if (e instanceof TypeError && (e as FieldError).fieldIndex === undefined) {
+          if (n > 1) e.message = `field '${fields[i].name}': ${e.message}`;
+          (e as FieldError).fieldIndex = i;
+        }
+        throw e;
       }
     }
   };

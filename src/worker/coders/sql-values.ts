@@ -65,7 +65,8 @@ export function describe(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (v instanceof Date) return `Date(${v.toISOString()})`;
   if (typeof v === 'string') return JSON.stringify(v);
-  if (v === undefined) return 'undefined';
+  if (v === undefined || v === null) return String(v);
+  if (typeof v === 'number') return `number ${v}`; // JSON would print NaN and Infinity as null
   try {
     return `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
   } catch {
