@@ -113,6 +113,22 @@ describe('failures', () => {
     expect(await rowsOf(tEnv.fromValues([{ y: 5 }]).select($('y').plus(1).as('z')))).toEqual([{ z: 6 }]);
   });
 
+  it('an open() that throws fails the job naming the UDF, the method and the user line', async () => {
+    class NeedsDb extends ScalarFunction<[number | null], number | null> {
+      open() {
+        throw new Error('cannot reach the database'); // OPEN-MARKER
+      }
+      eval(x: number | null) {
+        return x;
+      }
+    }
+    const f = udf(new NeedsDb(), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() });
+    const err = await failureOf(tEnv.fromValues([{ x: 1 }]).select(call(f, $('x'))).execute());
+    const text = err.causes.map((c) => c.message).join('\n');
+    expect(text).toContain("TypeScript UDF 'NeedsDb' failed in open(): Error: cannot reach the database");
+    expect(text).toContain(`udf-runtime.test.ts:${lineOf('OPEN-MARKER')}`);
+  });
+
   it('process.exit in a UDF fails the job with an error at its line instead of ending the worker', async () => {
     const quit = udf((x: number) => {
       if (x > 1) process.exit(3); // EXIT-MARKER

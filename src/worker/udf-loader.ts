@@ -38,7 +38,11 @@ export class LoadedFunction {
   async open(ctx: FunctionContext): Promise<void> {
     if (this.opened) return;
     this.opened = true;
-    if (this.target?.open) await this.target.open(ctx);
+    try {
+      if (this.target?.open) await this.target.open(ctx);
+    } catch (e) {
+      throw new UdfError(this.name, e, 'open()');
+    }
   }
 
   async close(): Promise<void> {
@@ -53,9 +57,11 @@ export class UdfError extends Error {
   constructor(
     readonly udfName: string,
     readonly original: unknown,
+    /** The lifecycle method that threw, when not eval. */
+    method?: string,
   ) {
     const msg = original instanceof Error ? `${original.name}: ${original.message}` : String(original);
-    super(`TypeScript UDF '${udfName}' failed: ${msg}`);
+    super(`TypeScript UDF '${udfName}' failed${method ? ` in ${method}` : ''}: ${msg}`);
     this.stack = `${this.message}\n${original instanceof Error ? (original.stack ?? '') : ''}`;
   }
 }
