@@ -99,14 +99,19 @@ function pidReportingUdf() {
   );
 }
 
+/** The cause messages of the job that runs `f` over the rows x = 1 and x = 2; the job must fail. */
+async function failureTextOf(f: Parameters<typeof call>[0]): Promise<string> {
+  const err = await failureOf(tEnv.fromValues([{ x: 1 }, { x: 2 }]).select(call(f, $('x'))).execute());
+  return err.causes.map((c) => c.message).join('\n');
+}
+
 describe('failures', () => {
   it('a throwing UDF fails the job with the TypeScript message and the user source line', async () => {
     const check = udf((x: number) => {
       if (x > 1) throw new RangeError(`value ${x} is out of range`); // THROW-MARKER
       return x;
     }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'checkRange' });
-    const err = await failureOf(tEnv.fromValues([{ x: 1 }, { x: 2 }]).select(call(check, $('x'))).execute());
-    const text = err.causes.map((c) => c.message).join('\n');
+    const text = await failureTextOf(check);
     expect(text).toContain("TypeScript UDF 'checkRange' failed: RangeError: value 2 is out of range");
     expect(text).toContain(`udf-runtime.test.ts:${lineOf('THROW-MARKER')}`);
     // the session is still usable
@@ -123,8 +128,7 @@ describe('failures', () => {
       }
     }
     const f = udf(new NeedsDb(), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() });
-    const err = await failureOf(tEnv.fromValues([{ x: 1 }]).select(call(f, $('x'))).execute());
-    const text = err.causes.map((c) => c.message).join('\n');
+    const text = await failureTextOf(f);
     expect(text).toContain("TypeScript UDF 'NeedsDb' failed in open(): Error: cannot reach the database");
     expect(text).toContain(`udf-runtime.test.ts:${lineOf('OPEN-MARKER')}`);
   });
@@ -134,8 +138,7 @@ describe('failures', () => {
       if (x > 1) process.exit(3); // EXIT-MARKER
       return x;
     }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'quit' });
-    const err = await failureOf(tEnv.fromValues([{ x: 1 }, { x: 2 }]).select(call(quit, $('x'))).execute());
-    const text = err.causes.map((c) => c.message).join('\n');
+    const text = await failureTextOf(quit);
     expect(text).toContain("TypeScript UDF 'quit' failed: Error: process.exit(3) was called, but a UDF cannot end the TSFlink worker");
     expect(text).toContain(`udf-runtime.test.ts:${lineOf('EXIT-MARKER')}`);
   });
