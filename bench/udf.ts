@@ -7,16 +7,17 @@
  *   npm run bench:udf -- --quick          a short smoke run (2 s warm-up + 5 s per run)
  *   options: --seconds N (measured per variant, default 25), --warmup N (seconds run first and not
  *            measured, default 5), --rate R (rows/s; default unlimited: throughput, with latency at
- *            saturation), --only a,b,c,d, --configs default,highThroughput, --bundle-size N, --json
+ *            saturation), --only a,b,c,d, --configs default,highThroughput, --bundle-size N, --json,
+ *            --object-reuse (pipeline.object-reuse = true for all four variants)
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
  *
  * bids come from the 'tsflink-bench-bids' source (src/jvm/.../bench/BidSourceFactory.java: datagen-like
  * Nexmark bids plus gen_ns = System.nanoTime() at generation); latency_probe (LatencyProbe.java) runs
  * after the UDF, records now - gen_ns (after the first --warmup seconds) and writes count / p50 /
- * p99 to a file once a second. Each variant runs unbounded with 1 slot, parallelism 1, and is
- * cancelled after --warmup + --seconds; rows/s = rows the probe counted / time between the first and
- * last of them. PyFlink's variants run first. (a), (c) and (d) run on flink-python's
+ * p99 to a file once a second. Each variant runs unbounded with 1 slot, parallelism 1, in a process
+ * (and JVM) of its own, and is cancelled after --warmup + --seconds; rows/s = rows the probe counted
+ * / time between the first and last of them. (a), (c) and (d) run on flink-python's
  * runtime, once per configuration of its bundle options, the same for all three: Flink's defaults
  * (bundles of 1000 rows) and UdfPresets.highThroughput (bundles of 100,000 rows: more throughput,
  * more latency); --bundle-size N runs one configuration with bundles of N rows instead.
@@ -26,6 +27,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UdfPresets } from '../src/api/udf/presets';
+import { JVM_TUNING_OPTIONS } from '../src/gateway/jvm-tuning';
 import type { BundleTimingLine } from '../src/worker/bundle-timing';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
 import { pyflinkPython } from './lib/pyflink';
@@ -50,6 +52,8 @@ const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 25));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
 const RATE = Number(opt('--rate') ?? 0);
 const ONLY = new Set((opt('--only') ?? 'a,b,c,d').split(','));
+/** Flink options every variant runs with, on top of its configuration. */
+const PIPELINE_OPTIONS: Record<string, string> = args.includes('--object-reuse') ? { 'pipeline.object-reuse': 'true' } : {};
 
 /** A configuration of flink-python's runtime, applied alike to (a), (c) and (d). */
 interface RuntimeConfig {
@@ -117,68 +121,68 @@ function readProbe(file: string): ProbeStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Variants (a) (once per configuration) and (b): TSFlink, one session, 1 slot. */
-async function tsVariants(): Promise<Record<string, Outcome>> {
+/**
+ * One TSFlink variant, run in this process: `b`, or `a:<config name>`. Every variant runs in a
+ * process (so a JVM) of its own: run after (a) in one JVM, (b) measured 1.99M rows/s instead of
+ * 2.5M, the JIT compiler having specialised Flink's shared paths (row copies, chaining) for (a)'s
+ * rows first.
+ */
+async function tsVariant(key: string): Promise<Outcome> {
   const { callSync } = await import('../src/gateway/jvm');
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
+  const config = key === 'b' ? undefined : CONFIGS.find((c) => key === `a:${c.name}`);
+  if (key !== 'b' && !config) throw new Error(`unknown variant ${key}`);
   // the bench jar on the startup classpath: its source factory is found through a service entry
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
-  const out: Record<string, Outcome> = {};
-
-  const run = async (variant: string, register: () => Promise<void>): Promise<Outcome> => {
-    const file = probeFile(variant);
-    callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
-    callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
-    await env.executeSql('DROP TEMPORARY SYSTEM FUNCTION IF EXISTS toEuro');
-    await register();
-    const result = await env.executeSql(INSERT);
-    const measuredFrom = Date.now() + WARMUP * 1000;
-    await sleep((WARMUP + SECONDS) * 1000);
-    const status = await result.getJobStatus();
-    await result.cancel();
-    if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
-    await sleep(1500);
-    return { ...readProbe(file), bundleTimes: bundleTimesSince(measuredFrom) };
-  };
-
+  const file = probeFile(key);
+  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
+  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
+  for (const [k, v] of Object.entries(PIPELINE_OPTIONS)) env.getConfig().set(k, v);
   await env.executeSql(BIDS_DDL);
   await env.executeSql(SINK_DDL);
   await env.executeSql(PROBE_DDL);
-
-  for (const config of ONLY.has('a') ? CONFIGS : []) {
-    process.stderr.write(`[bench:udf] (a) TypeScript UDF, ${config.name}\n`);
+  if (config) {
     for (const [k, v] of Object.entries(config.options)) env.getConfig().set(k, v);
-    const key = `a:${config.name}`;
-    try {
-      out[key] = await run(key, async () => {
-        const toEuro = udf((price: bigint | null) => (price === null ? null : Number(price) * 0.908), {
-          inputTypes: [DataTypes.BIGINT()],
-          resultType: DataTypes.DOUBLE(),
-        });
-        env.createTemporarySystemFunction('toEuro', toEuro);
-      });
-    } catch (e) {
-      out[key] = { unavailable: `TS UDF runtime failed: ${(e as Error).message.split('\n')[0].slice(0, 160)}` };
-    }
-  }
-  if (ONLY.has('b')) {
-    process.stderr.write('[bench:udf] (b) Java ScalarFunction\n');
-    out.b = await run('b', async () => {
-      await env.executeSql(`CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`);
+    const toEuro = udf((price: bigint | null) => (price === null ? null : Number(price) * 0.908), {
+      inputTypes: [DataTypes.BIGINT()],
+      resultType: DataTypes.DOUBLE(),
     });
+    env.createTemporarySystemFunction('toEuro', toEuro);
+  } else {
+    await env.executeSql(`CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`);
   }
+  const result = await env.executeSql(INSERT);
+  const measuredFrom = Date.now() + WARMUP * 1000;
+  await sleep((WARMUP + SECONDS) * 1000);
+  const status = await result.getJobStatus();
+  await result.cancel();
+  if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
+  await sleep(1500);
   const { Session } = await import('../src/session/session');
   await (await Session.running())?.close();
-  return out;
+  return { ...readProbe(file), bundleTimes: bundleTimesSince(measuredFrom) };
+}
+
+const CHILD_RESULT = 'bench:udf child result: ';
+
+/** Runs tsVariant(key) in a child process of its own and returns its outcome. */
+function tsVariantInChild(key: string, label: string): Outcome {
+  process.stderr.write(`[bench:udf] ${label}\n`);
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args, '--child', key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith(CHILD_RESULT));
+  if (!line) return { unavailable: `${label} failed (exit ${r.status}): ${r.stdout.trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` };
+  return JSON.parse(line.slice(CHILD_RESULT.length)) as Outcome;
 }
 
 /** Variants (c) and (d): PyFlink in its own process per variant and configuration. */
 function pyVariant(python: string, mode: 'process' | 'thread', config: RuntimeConfig): Outcome {
   const file = probeFile(`${mode}-${config.name.replace(/\W/g, '')}`);
-  const cli = ['--mode', mode, '--seconds', String(WARMUP + SECONDS), '--warmup', String(WARMUP), '--probe-file', file, '--config', JSON.stringify(config.options)];
+  const cli = ['--mode', mode, '--seconds', String(WARMUP + SECONDS), '--warmup', String(WARMUP), '--probe-file', file, '--config', JSON.stringify({ ...PIPELINE_OPTIONS, ...config.options })];
   const r = spawnSync(python, [path.join(__dirname, 'udf_pyflink.py'), ...cli], {
     env: {
       ...cleanEnv,
+      // PyFlink's JVM gets the collector and heap TSFlink's has (PyFlink's own default is G1)
+      JVM_ARGS: JVM_TUNING_OPTIONS.join(' '),
       TSFLINK_BENCH_JARS: [glueJar(), benchServicesJar()].join(';'),
       TSFLINK_BENCH_SQL: JSON.stringify({ bids: BIDS_DDL, sink: SINK_DDL, probe: PROBE_DDL, insert: INSERT }),
     },
@@ -189,11 +193,23 @@ function pyVariant(python: string, mode: 'process' | 'thread', config: RuntimeCo
   return readProbe(file);
 }
 
+async function childMain(key: string): Promise<void> {
+  let outcome: Outcome;
+  try {
+    outcome = await tsVariant(key);
+  } catch (e) {
+    const what = key === 'b' ? 'the Java UDF job failed' : 'TS UDF runtime failed';
+    outcome = { unavailable: `${what}: ${(e as Error).message.split('\n')[0].slice(0, 160)}` };
+  }
+  console.log(CHILD_RESULT + JSON.stringify(outcome));
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
   const loadBefore = machineLoad();
   const results: Record<string, Outcome> = {};
-  // PyFlink first, while this process has no JVM: with java-bridge's JVM in the process, a
-  // synchronous child's exit was once missed and the benchmark hung
+  // this process starts no JVM (each variant runs in a child process of its own): with
+  // java-bridge's JVM in the process, a synchronous child's exit was once missed and the run hung
   const python = ONLY.has('c') || ONLY.has('d') ? pyflinkPython() : undefined;
   for (const [variant, mode] of [['c', 'process'], ['d', 'thread']] as const) {
     if (!python || !ONLY.has(variant)) continue;
@@ -202,7 +218,10 @@ async function main(): Promise<void> {
       results[`${variant}:${config.name}`] = pyVariant(python, mode, config);
     }
   }
-  Object.assign(results, await tsVariants());
+  if (ONLY.has('b')) results.b = tsVariantInChild('b', '(b) Java ScalarFunction');
+  for (const config of ONLY.has('a') ? CONFIGS : []) {
+    results[`a:${config.name}`] = tsVariantInChild(`a:${config.name}`, `(a) TypeScript UDF, ${config.name}`);
+  }
   const loadAfter = machineLoad();
 
   const names: Record<string, string> = {
@@ -248,14 +267,15 @@ async function main(): Promise<void> {
   const described = CONFIGS.map((c) => `${c.name} = ${Object.entries(c.options).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}`);
   console.log(
     `setup: ${SECONDS} s measured per run after ${WARMUP} s of warm-up, 1 slot, parallelism 1, ${RATE > 0 ? `${RATE} rows/s offered` : 'unthrottled source (latency at saturation)'}; ` +
-      `latency = generation in the source to the probe after the UDF; configs of flink-python's runtime for (a), (c), (d): ${described.join('; ')}.`,
+      `latency = generation in the source to the probe after the UDF; ${Object.entries(PIPELINE_OPTIONS).map(([k, v]) => `${k} = ${v} for all; `).join('')}configs of flink-python's runtime for (a), (c), (d): ${described.join('; ')}.`,
   );
   console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; 2 cores.`);
   if (args.includes('--json')) console.log(JSON.stringify(results));
   process.exit(0);
 }
 
-main().catch((e) => {
+const child = opt('--child');
+(child ? childMain(child) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import * as java from 'java-bridge';
 import { fromJavaError } from './errors';
 import { cdsJvmOptions } from './cds';
+import { JVM_TUNING_OPTIONS } from './jvm-tuning';
 import { flinkClasspath } from './paths';
 
 /**
@@ -20,8 +21,9 @@ let started = false;
 export function ensureJvm(options: JvmOptions = {}): void {
   if (started) return;
   const base = flinkClasspath();
-  const opts = ['-Xrs', '-XX:+UseParallelGC', ...cdsJvmOptions(base), ...(options.jvmOptions ?? []), ...envJvmOptions()];
-  if (!opts.some((o) => o.startsWith('-Xmx'))) opts.push('-Xmx2g');
+  const [collector, heap] = JVM_TUNING_OPTIONS;
+  const opts = ['-Xrs', collector, ...cdsJvmOptions(base), ...(options.jvmOptions ?? []), ...envJvmOptions()];
+  if (!opts.some((o) => o.startsWith('-Xmx'))) opts.push(heap);
   // install.sh's CDS training run (src/gateway/cds.ts) records the classes a session start loads.
   const training = process.env.TSFLINK_CDS_TRAINING;
   if (training) opts.push(`-XX:DumpLoadedClassList=${training}`);
