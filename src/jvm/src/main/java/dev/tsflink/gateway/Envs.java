@@ -9,7 +9,9 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableDescriptor;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
@@ -91,12 +93,12 @@ public final class Envs {
             if (!(type.getLogicalType() instanceof RowType)) {
                 throw new IllegalArgumentException("fromValues needs a ROW type, got " + rowTypeSql);
             }
-            JsonNode rows = Json.parse(rowsJson);
-            Object[] values = Values.rows(rows, (RowType) type.getLogicalType());
-            if (values.length == 0) {
-                return Handles.put(t.fromValues(type, new ArrayList<>()));
-            }
-            return Handles.put(t.fromValues(type, values));
+            // decoded here too, so that a bad value fails the call that passed it
+            InlineValues.rows(rowsJson, (RowType) type.getLogicalType());
+            return Handles.put(t.from(TableDescriptor.forConnector(InlineRowsFactory.IDENTIFIER)
+                    .schema(Schema.newBuilder().fromRowDataType(type).build())
+                    .option(InlineRowsFactory.ROWS, rowsJson)
+                    .build()));
         });
     }
 
