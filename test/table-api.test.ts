@@ -108,6 +108,12 @@ describe('TableEnvironment', () => {
     expect(arrays).toEqual([{ f0: 1, f1: 'a' }, { f0: 2, f1: 'b' }]);
   });
 
+  it('a Table in a SQL string stands for itself, as in Flink and PyFlink', async () => {
+    const t = bEnv.fromValues([{ a: 1 }, { a: 2 }]);
+    expect(String(t)).toMatch(/^UnnamedTable\$\d+$/);
+    expect(await rowsOf(bEnv.sqlQuery(`SELECT a * 10 AS b FROM ${t}`))).toEqual([{ b: 10 }, { b: 20 }]);
+  });
+
   it('fromValues of thousands of rows runs (streaming too) and keeps their order', async () => {
     // Flink's own fromValues plans each such row as a projection under one UNION: 1000 of them
     // ran out of network buffers

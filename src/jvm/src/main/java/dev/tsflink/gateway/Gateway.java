@@ -38,7 +38,7 @@ public final class Gateway {
     }
 
     public static String summary(int handle) {
-        return GatewayException.guard(() -> String.valueOf(Handles.get(handle)));
+        return GatewayException.guard(() -> String.valueOf((Object) Handles.get(handle)));
     }
 
     static String result(Object value) {
