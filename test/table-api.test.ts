@@ -7,9 +7,11 @@ import {
   EnvironmentSettings,
   FlinkError,
   Over,
+  Schema,
   Session,
   Slide,
   SessionWindow,
+  TableDescriptor,
   TableEnvironment,
   Tumble,
   UNBOUNDED_RANGE,
@@ -112,6 +114,15 @@ describe('TableEnvironment', () => {
     const t = bEnv.fromValues([{ a: 1 }, { a: 2 }]);
     expect(String(t)).toMatch(/^UnnamedTable\$\d+$/);
     expect(await rowsOf(bEnv.sqlQuery(`SELECT a * 10 AS b FROM ${t}`))).toEqual([{ b: 10 }, { b: 20 }]);
+  });
+
+  it('expressions, schemas, descriptors and rows print as Flink prints them', async () => {
+    expect(String($('a').plus(1))).toBe('plus(a, 1)');
+    expect(String(Schema.newBuilder().column('a', INT()).build())).toBe('(\n  `a` INT\n)');
+    expect(String(TableDescriptor.forConnector('datagen').option('number-of-rows', '1').build())).toContain("'connector' = 'datagen'");
+    const [row] = await rowsOf(bEnv.fromValues(ROW(FIELD('a', INT()), FIELD('b', STRING()), FIELD('c', INT())), [{ a: 1, b: 'x', c: null }]));
+    expect(String(row)).toBe('+I[1, x, <NULL>]');
+    expect(Object.keys(row)).toEqual(['a', 'b', 'c']);
   });
 
   it('fromValues of thousands of rows runs (streaming too) and keeps their order', async () => {

@@ -4,7 +4,7 @@
  * Expressions are JSON trees on the TypeScript side; the JVM builds the real Flink expression in one
  * crossing when a Table method uses them (see Exprs.java).
  */
-import type { ArgNode } from '../gateway/facade';
+import { Gateway, type ArgNode } from '../gateway/facade';
 import { DataType } from './data-types';
 import { inferSqlType } from './values';
 
@@ -48,8 +48,9 @@ export class Expression {
   over(window: ExpressionLike): Expression {
     return this.m('over', toNode(window));
   }
+  /** As Flink prints it: `plus(a, 1)`. */
   toString(): string {
-    return JSON.stringify(this.node);
+    return Gateway.describe(this.node, () => JSON.stringify(this.node));
   }
 }
 

@@ -2,7 +2,7 @@
  * Table schemas, mirroring org.apache.flink.table.api.Schema: physical, computed and metadata
  * columns, a watermark and a primary key. Physical columns accumulate into the row type.
  */
-import type { ArgNode } from '../gateway/facade';
+import { Gateway, type ArgNode } from '../gateway/facade';
 import type { DataType, Row } from './data-types';
 
 interface Step {
@@ -26,6 +26,11 @@ export class Schema<R = Row> {
   /** @internal */
   static fromSteps<R>(steps: readonly Step[]): Schema<R> {
     return new Schema<R>(steps);
+  }
+
+  /** As Flink prints it: one column per line. */
+  toString(): string {
+    return Gateway.describe(this.node, () => 'Schema');
   }
 }
 

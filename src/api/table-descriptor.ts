@@ -2,7 +2,7 @@
  * Connector-backed tables, mirroring org.apache.flink.table.api.TableDescriptor and
  * FormatDescriptor: `TableDescriptor.forConnector('datagen').schema(schema).option('rows-per-second', '10').build()`.
  */
-import type { ArgNode } from '../gateway/facade';
+import { Gateway, type ArgNode } from '../gateway/facade';
 import type { Row } from './data-types';
 import type { Schema } from './schema';
 
@@ -59,6 +59,11 @@ export class TableDescriptor<R = Row> {
   get node(): ArgNode {
     const [first, ...rest] = this.steps;
     return { k: 'chain', cls: 'TableDescriptor', name: first.name, args: first.args, then: [...rest, { name: 'build', args: [] }] };
+  }
+
+  /** As Flink prints it: the schema, then the connector options. */
+  toString(): string {
+    return Gateway.describe(this.node, () => 'TableDescriptor');
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Results, track, type Handle } from '../gateway/facade';
 import type { Row } from './data-types';
-import { renderText, rowsFooter } from './render';
+import { formatValue, renderText, rowsFooter } from './render';
 import { decodeValue, type LogicalTypeTree } from './values';
 
 export type RowKind = '+I' | '-U' | '+U' | '-D';
@@ -46,6 +46,11 @@ function kindGetter(kind: RowKind): () => RowKind {
   return () => kind;
 }
 
+/** As Flink's Row prints: `+I[1, x]`. */
+function rowText(this: ResultRow<Record<string, unknown>>): string {
+  return `${this.getKind()}[${Object.values(this).map((v) => formatValue(v)).join(', ')}]`;
+}
+
 /** Decodes one wire row [kind, ...fields] into a row object. */
 export function decodeRow<R>(wire: unknown[], columns: ResolvedColumn[]): ResultRow<R> {
   const out: Record<string, unknown> = {};
@@ -53,6 +58,7 @@ export function decodeRow<R>(wire: unknown[], columns: ResolvedColumn[]): Result
     out[columns[i].name] = decodeValue(wire[i + 1] as never, columns[i].type);
   }
   Object.defineProperty(out, 'getKind', { value: kindGetter(wire[0] as RowKind), enumerable: false });
+  Object.defineProperty(out, 'toString', { value: rowText, enumerable: false });
   return out as ResultRow<R>;
 }
 

@@ -1,4 +1,4 @@
-import { callAsync, callSync } from './jvm';
+import { callAsync, callSync, jvmStarted } from './jvm';
 import { toJavaJson } from './java-json';
 
 /**
@@ -45,6 +45,13 @@ export const Gateway = {
   },
   build(node: ArgNode): Handle {
     return callSync<number>(PKG + 'Gateway', 'build', toJavaJson(node));
+  },
+  /**
+   * Java's toString of an argument node (expression, schema, descriptor), or fallback() while no
+   * JVM runs: printing a value must not start one.
+   */
+  describe(node: ArgNode, fallback: () => string): string {
+    return jvmStarted() ? callSync<string>(PKG + 'Gateway', 'describe', toJavaJson(node)) : fallback();
   },
   summary(h: Handle): string {
     return callSync<string>(PKG + 'Gateway', 'summary', h);

@@ -37,6 +37,16 @@ public final class Gateway {
         Handles.release(handle);
     }
 
+    /** Java's toString of an argument node: an expression reads as Flink prints it, plus(a, 1). */
+    public static String describe(String nodeJson) {
+        return ApiThread.run(() -> {
+            Object arg = Exprs.decodeArg(Json.parse(nodeJson));
+            return arg instanceof org.apache.flink.table.expressions.Expression
+                    ? ((org.apache.flink.table.expressions.Expression) arg).asSummaryString()
+                    : String.valueOf(arg);
+        });
+    }
+
     public static String summary(int handle) {
         return GatewayException.guard(() -> String.valueOf((Object) Handles.get(handle)));
     }
