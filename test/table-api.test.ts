@@ -116,6 +116,13 @@ describe('TableEnvironment', () => {
     expect(await rowsOf(bEnv.sqlQuery(`SELECT a * 10 AS b FROM ${t}`))).toEqual([{ b: 10 }, { b: 20 }]);
   });
 
+  it('an expression is no thenable: awaiting one gives it back; Flink\'s then() is thenElse()', async () => {
+    const e = await Promise.resolve($('a').isGreater(1));
+    expect(String(e)).toBe('greaterThan(a, 1)');
+    const t = bEnv.fromValues([{ a: 1 }, { a: 2 }]).select($('a'), e.thenElse('big', 'small').as('size'));
+    expect(await rowsOf(t)).toEqual([{ a: 1, size: 'small' }, { a: 2, size: 'big' }]);
+  });
+
   it('expressions, schemas, descriptors and rows print as Flink prints them', async () => {
     expect(String($('a').plus(1))).toBe('plus(a, 1)');
     expect(String(Schema.newBuilder().column('a', INT()).build())).toBe('(\n  `a` INT\n)');

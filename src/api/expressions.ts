@@ -48,6 +48,14 @@ export class Expression {
   over(window: ExpressionLike): Expression {
     return this.m('over', toNode(window));
   }
+  /**
+   * Flink's `then(ifTrue, ifFalse)`: `$('n').isGreater(5).thenElse('big', 'small')`. Not named
+   * then: an object with a then() method is a thenable, which `await` (and an async function
+   * returning it) would call.
+   */
+  thenElse(ifTrue: ExpressionLike, ifFalse: ExpressionLike): Expression {
+    return this.m('then', toNode(ifTrue), toNode(ifFalse));
+  }
   /** As Flink prints it: `plus(a, 1)`. */
   toString(): string {
     return Gateway.describe(this.node, () => JSON.stringify(this.node));
@@ -69,7 +77,7 @@ const unary = [
 const variadic = [
   'plus', 'minus', 'times', 'dividedBy', 'mod', 'power',
   'isEqual', 'isNotEqual', 'isGreater', 'isGreaterOrEqual', 'isLess', 'isLessOrEqual',
-  'and', 'or', 'between', 'notBetween', 'like', 'similar', 'then', 'ifNull',
+  'and', 'or', 'between', 'notBetween', 'like', 'similar', 'ifNull',
   'substring', 'substr', 'position', 'replace', 'repeat', 'regexp', 'regexpReplace', 'regexpExtract',
   'lpad', 'rpad', 'overlay', 'split', 'splitIndex', 'startsWith', 'endsWith', 'concat',
   'get', 'at', 'round', 'truncate', 'extract', 'arrayContains', 'jsonValue', 'jsonQuery',
