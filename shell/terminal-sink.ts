@@ -44,7 +44,7 @@ export class TerminalSink implements OutputSink {
 
   /** Screen rows the text takes, counting wrapped lines. */
   private rows(text: string): number {
-    const width = this.out.columns ?? 80;
+    const width = this.out.columns || 80; // 0 on a pty whose size was never set
     return text
       .replace(/\n$/, '')
       .split('\n')
@@ -60,7 +60,7 @@ export class TerminalSink implements OutputSink {
     const height = this.out.rows ?? 0;
     if (height < 6 || this.rows(text) < height - 1) return text;
     const lines = text.replace(/\n$/, '').split('\n');
-    const width = this.out.columns ?? 80;
+    const width = this.out.columns || 80; // 0 on a pty whose size was never set
     const keep: string[] = [];
     let used = 0;
     const budget = height - 4;

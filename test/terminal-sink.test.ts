@@ -26,6 +26,14 @@ describe('TerminalSink', () => {
     expect(out.text).toBe('| n |\n| 1 |\nRUNNING\n\x1b[3F\x1b[0J| n |\n| 2 |\nRUNNING\n');
   });
 
+  it('redraws in place on a terminal that reports 0 columns (a pty whose size was never set)', () => {
+    const out = new FakeTerminal(true, 0, 0);
+    const sink = new TerminalSink(out, out);
+    sink.display(table(1), 'd1');
+    sink.updateDisplay(table(2), 'd1');
+    expect(out.text).toBe('| n |\n| 1 |\nRUNNING\n\x1b[3F\x1b[0J| n |\n| 2 |\nRUNNING\n');
+  });
+
   it("drops a late update to an earlier entry's display instead of drawing over the prompt", () => {
     const out = new FakeTerminal(true);
     const sink = new TerminalSink(out, out);
