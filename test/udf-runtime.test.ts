@@ -114,6 +114,8 @@ describe('failures', () => {
     const text = await failureTextOf(check);
     expect(text).toContain("TypeScript UDF 'checkRange' failed: RangeError: value 2 is out of range");
     expect(text).toContain(`udf-runtime.test.ts:${lineOf('THROW-MARKER')}`);
+    // and no frames of the worker that called it
+    expect(text).not.toMatch(/src\/worker\//);
     // the session is still usable
     expect(await rowsOf(tEnv.fromValues([{ y: 5 }]).select($('y').plus(1).as('z')))).toEqual([{ z: 6 }]);
   });

@@ -3,6 +3,7 @@
  * loads each UDF's shipped code, resolves its inputs (input columns, SQL literals, nested UDF calls
  * of a chain) and wraps errors so they name the function.
  */
+import * as path from 'node:path';
 import type { FunctionContext } from '../api/udf/functions';
 import type { UdfDescriptor } from '../api/udf/descriptor';
 import type { LogicalTypeTree } from '../api/values';
@@ -62,9 +63,20 @@ export class UdfError extends Error {
   ) {
     const msg = original instanceof Error ? `${original.name}: ${original.message}` : String(original);
     super(`TypeScript UDF '${udfName}' failed${method ? ` in ${method}` : ''}: ${msg}`);
-    this.stack = `${this.message}\n${original instanceof Error ? (original.stack ?? '') : ''}`;
+    this.stack = `${this.message}\n${original instanceof Error ? withoutWorkerFrames(original.stack ?? '') : ''}`;
   }
 }
+
+/**
+ * A user error's stack without the frames of the worker itself (which calls every UDF through the
+ * same few functions): what is left points at the user's code.
+ */
+function withoutWorkerFrames(stack: string): string {
+  const lines = stack.split('\n');
+  const kept = lines.filter((l) => !(/^\s+at /.test(l) && l.includes(WORKER_DIR)));
+  return kept.some((l) => /^\s+at /.test(l)) ? kept.join('\n') : stack;
+}
+const WORKER_DIR = __dirname + path.sep;
 
 export function parseDescriptor(payload: Uint8Array): UdfDescriptor {
   const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
