@@ -123,6 +123,15 @@ describe('TableEnvironment', () => {
     expect(await rowsOf(t)).toEqual([{ a: 1, size: 'small' }, { a: 2, size: 'big' }]);
   });
 
+  it('a TableResult is read once: a second collect() or print() says so', async () => {
+    const result = await bEnv.fromValues([{ a: 1 }]).execute();
+    const rows = [];
+    for await (const r of result.collect()) rows.push(r.a);
+    expect(rows).toEqual([1]);
+    expect(() => result.collect()).toThrow(/a TableResult can be read once, with collect\(\) or print\(\)/);
+    await expect(result.print({ write: () => undefined })).rejects.toThrow(/run the query again/);
+  });
+
   it('expressions, schemas, descriptors and rows print as Flink prints them', async () => {
     expect(String($('a').plus(1))).toBe('plus(a, 1)');
     expect(String(Schema.newBuilder().column('a', INT()).build())).toBe('(\n  `a` INT\n)');

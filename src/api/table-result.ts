@@ -115,7 +115,7 @@ export class TableResult<R = Row> {
    * iterator, which cancels a still-running streaming job, as Flink's CloseableIterator#close does.
    */
   collect(options: CollectOptions = {}): AsyncIterable<ResultRow<R>> & { close(): Promise<void> } {
-    if (this.collecting) throw new Error('collect() can be called only once per TableResult, as in Flink');
+    if (this.collecting) throw new Error('a TableResult can be read once, with collect() or print(), as in Flink: run the query again for a second read');
     this.collecting = true;
     const columns = this.getResolvedSchema().columns;
     const batchSize = options.batchSize ?? 2000;
