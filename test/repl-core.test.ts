@@ -172,6 +172,11 @@ describe('interactive core', () => {
     expect(await ok('tsflinkGlobalFlag * 6')).toBe('42');
   });
 
+  it('shows an expression as Flink prints it (the value of a cell is awaited: an expression is no thenable)', async () => {
+    expect(await ok("$('a').plus(1)")).toBe('plus(a, 1)');
+    expect(await ok("$('n').isGreater(5).thenElse('big', 'small')")).toBe("ifThenElse(greaterThan(n, 5), 'big', 'small')");
+  });
+
   it('shows Tables, TableResults and SQL paragraphs as tables', async () => {
     const sink0 = new RecordingSink();
     const table = await run("bEnv.fromValues([{ word: 'flink', n: 1 }, { word: 'ts', n: 2 }])", sink0);

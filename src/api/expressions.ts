@@ -60,6 +60,10 @@ export class Expression {
   toString(): string {
     return Gateway.describe(this.node, () => JSON.stringify(this.node));
   }
+  /** console.log and the REPLs show the same text. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 /** Methods of Flink's ApiExpression that take expression arguments, by arity. */

@@ -32,6 +32,9 @@ export class Schema<R = Row> {
   toString(): string {
     return Gateway.describe(this.node, () => 'Schema');
   }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Schema ${this.toString()}`;
+  }
 }
 
 export class SchemaBuilder<R> {

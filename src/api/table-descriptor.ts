@@ -65,6 +65,9 @@ export class TableDescriptor<R = Row> {
   toString(): string {
     return Gateway.describe(this.node, () => 'TableDescriptor');
   }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TableDescriptor ${this.toString()}`;
+  }
 }
 
 export class TableDescriptorBuilder<R> {
