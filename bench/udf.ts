@@ -124,8 +124,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * One TSFlink variant, run in this process: `b`, or `a:<config name>`. Every variant runs in a
  * process (so a JVM) of its own: run after (a) in one JVM, (b) measured 1.99M rows/s instead of
- * 2.5M, the JIT compiler having specialised Flink's shared paths (row copies, chaining) for (a)'s
- * rows first.
+ * 2.5M, most likely because the JIT compiler had specialised Flink's shared paths (row copies,
+ * chaining) for (a)'s rows first.
  */
 async function tsVariant(key: string): Promise<Outcome> {
   const { callSync } = await import('../src/gateway/jvm');
