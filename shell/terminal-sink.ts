@@ -42,9 +42,14 @@ export class TerminalSink implements OutputSink {
     return this.out.isTTY === true;
   }
 
+  /** Columns of the screen: 80 when the terminal does not say (0 on a pty whose size was never set). */
+  private get width(): number {
+    return this.out.columns || 80;
+  }
+
   /** Screen rows the text takes, counting wrapped lines. */
   private rows(text: string): number {
-    const width = this.out.columns || 80; // 0 on a pty whose size was never set
+    const width = this.width;
     return text
       .replace(/\n$/, '')
       .split('\n')
@@ -60,7 +65,7 @@ export class TerminalSink implements OutputSink {
     const height = this.out.rows ?? 0;
     if (height < 6 || this.rows(text) < height - 1) return text;
     const lines = text.replace(/\n$/, '').split('\n');
-    const width = this.out.columns || 80; // 0 on a pty whose size was never set
+    const width = this.width;
     const keep: string[] = [];
     let used = 0;
     const budget = height - 4;
