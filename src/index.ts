@@ -14,7 +14,7 @@ export {
 } from './api/table';
 export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn, type ResultKind } from './api/table-result';
 export { StatementSet } from './api/statement-set';
-export { DataTypes, DataType, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
+export { DataTypes, DataType, DataViewType, RowDataType, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
 export { Schema, SchemaBuilder } from './api/schema';
 export { TableDescriptor, FormatDescriptor } from './api/table-descriptor';
 export {
@@ -53,13 +53,20 @@ export {
   udf,
   udtf,
   asyncUdf,
+  udaf,
+  udtaf,
   TsFunction,
   ScalarFunction,
   TableFunction,
   AsyncScalarFunction,
+  AggregateFunction,
+  TableAggregateFunction,
+  ListView,
+  MapView,
   UdfPresets,
   sessionLogFile,
   type UdfOptions,
+  type AggregateOptions,
   type ArgsOf,
   type TableRowOf,
   type FunctionContext,

@@ -9,6 +9,8 @@
  * UTC), TIMESTAMP_LTZ → Date, ARRAY → array, MAP → Map, MULTISET → Map<element, count>, ROW → object.
  */
 
+import type { ListView, MapView } from './udf/functions';
+
 export class DataType<T = unknown> {
   /** Phantom: the TypeScript type of values of this DataType. */
   declare readonly __value: T;
@@ -60,6 +62,30 @@ function sized(name: string, ...args: (number | undefined)[]): string {
   return given.length ? `${name}(${given.join(', ')})` : name;
 }
 
+/**
+ * The type of a ListView or MapView field of an accumulator (`DataTypes.LIST_VIEW`,
+ * `DataTypes.MAP_VIEW`): stored in Flink list/map state instead of the accumulator's own value. Its
+ * `sql` is the ARRAY/MAP type Flink sees the field as.
+ */
+export class DataViewType<T = unknown> extends DataType<T> {
+  constructor(
+    sql: string,
+    readonly view: 'list' | 'map',
+  ) {
+    super(sql, sql, true);
+  }
+}
+
+/** A ROW type that remembers its fields (so an accumulator type can say which are data views). */
+export class RowDataType<T = unknown> extends DataType<T> {
+  constructor(
+    sql: string,
+    readonly fields: readonly Field[],
+  ) {
+    super(sql);
+  }
+}
+
 export const DataTypes = {
   CHAR: (length: number) => make<string>(`CHAR(${length})`),
   VARCHAR: (length: number) => make<string>(`VARCHAR(${length})`),
@@ -88,11 +114,17 @@ export const DataTypes = {
     description,
   }),
   ROW: <F extends readonly Field[]>(...fields: F): DataType<RowOf<F> | null> =>
-    make<RowOf<F>>(
+    new RowDataType<RowOf<F> | null>(
       `ROW<${fields
         .map((f) => `${quote(f.name)} ${f.type.sql}${f.description ? ` '${f.description.replace(/'/g, "''")}'` : ''}`)
         .join(', ')}>`,
+      fields,
     ),
+  /** A ListView field of an aggregate function's accumulator ROW type (backed by Flink list state). */
+  LIST_VIEW: <T>(element: DataType<T>) => new DataViewType<ListView<NonNullable<T>>>(`ARRAY<${element.sql}>`, 'list'),
+  /** A MapView field of an aggregate function's accumulator ROW type (backed by Flink map state). */
+  MAP_VIEW: <K, V>(key: DataType<K>, value: DataType<V>) =>
+    new DataViewType<MapView<NonNullable<K>, NonNullable<V>>>(`MAP<${key.sql}, ${value.sql}>`, 'map'),
   NULL: () => make<null>('NULL'),
   /** Any SQL type string Flink understands, e.g. `DataTypes.of('ARRAY<INT NOT NULL>')`. */
   of: <T = unknown>(sql: string) => new DataType<T>(sql),

@@ -12,6 +12,9 @@ import { operationFor, type Operation } from './operations/operation';
 import './operations/scalar';
 import './operations/table';
 import './operations/async-scalar';
+import './operations/group-aggregate';
+import { RemoteKeyedState } from './state/keyed-state';
+import type { StateChannel } from './state/state-channel';
 
 const SOURCE_URN = 'beam:runner:source:v1';
 export const SINK_URN = 'beam:runner:sink:v1';
@@ -34,6 +37,8 @@ export class BundleProcessor {
   private opened?: Promise<void>;
   private out = new ByteWriter();
   private instructionId = '';
+  private cacheTokenOfBundle = '';
+  private keyedState?: RemoteKeyedState;
   private chain: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   busy = false;
@@ -41,7 +46,9 @@ export class BundleProcessor {
   constructor(
     descriptor: fnApi.IProcessBundleDescriptor,
     private readonly output: OutputChannel,
-    contextFor: (udfs: flinkApi.UserDefinedFunctions, metrics: MetricRegistry) => FunctionContext,
+    contextFor: (udfs: flinkApi.IUserDefinedFunctions | flinkApi.IUserDefinedAggregateFunctions, metrics: MetricRegistry) => FunctionContext,
+    /** The state stream to an endpoint (opened on first use). */
+    stateChannel: (url: string) => StateChannel,
   ) {
     const transforms = Object.entries(descriptor.transforms ?? {});
     const source = transforms.find(([, t]) => t.spec?.urn === SOURCE_URN);
@@ -58,21 +65,30 @@ export class BundleProcessor {
     const coderOf = (pcoll: string) => flinkCoder(descriptor, descriptor.pcollections![pcoll].coder_id!);
     const inputPcoll = Object.values(opTransform.inputs ?? {})[0];
     const outputPcoll = Object.values(opTransform.outputs ?? {})[0];
-    const udfs = flinkApi.UserDefinedFunctions.decode(opTransform.spec!.payload!);
+    const { factory, payload } = operationFor(opTransform.spec!.urn!)!;
+    const udfs = (payload === 'aggregate' ? flinkApi.UserDefinedAggregateFunctions : flinkApi.UserDefinedFunctions).decode(opTransform.spec!.payload!);
     this.metrics = new MetricRegistry(opId);
-    this.operation = operationFor(opTransform.spec!.urn!)!({
+    const stateUrl = descriptor.state_api_service_descriptor?.url;
+    this.operation = factory({
       transformId: opId,
-      udfs,
+      udfs: udfs as flinkApi.UserDefinedFunctions,
       inputType: rowTypeOfCoder(coderOf(inputPcoll)),
       outputType: rowTypeOfCoder(coderOf(outputPcoll)),
       functionContext: contextFor(udfs, this.metrics),
       outputReady: () => this.scheduleFlush(),
+      keyedState: () => {
+        if (!stateUrl) throw new Error('this bundle descriptor has no state endpoint');
+        this.keyedState ??= new RemoteKeyedState(stateChannel(stateUrl), () => this.instructionId);
+        return this.keyedState;
+      },
+      cacheToken: () => this.cacheTokenOfBundle,
     });
   }
 
   /** Starts a bundle; `data` delivers its input chunks, `finish` completes it. */
-  start(instructionId: string): void {
+  start(instructionId: string, cacheTokens: readonly fnApi.ProcessBundleRequest.ICacheToken[] = []): void {
     this.instructionId = instructionId;
+    this.cacheTokenOfBundle = cacheTokens.map((t) => Buffer.from(t.token ?? []).toString('latin1')).join('|');
     this.busy = true;
     this.opened ??= this.operation.open();
     this.chain = this.opened;

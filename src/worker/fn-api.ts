@@ -98,6 +98,11 @@ export class FnApiClient {
     return this.bidi(url, 'BeamFnData/Data', fnApi.Elements, fnApi.Elements);
   }
 
+  /** State: our StateRequests out, the runner's StateResponses in (flink-python's keyed state). */
+  state(url: string): grpc.ClientDuplexStream<fnApi.IStateRequest, fnApi.StateResponse> {
+    return this.bidi(url, 'BeamFnState/State', fnApi.StateRequest, fnApi.StateResponse);
+  }
+
   logging(url: string): grpc.ClientDuplexStream<fnApi.LogEntry.IList, fnApi.LogControl> {
     return this.bidi(url, 'BeamFnLogging/Logging', fnApi.LogEntry.List, fnApi.LogControl);
   }

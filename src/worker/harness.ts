@@ -9,6 +9,7 @@ import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel } from './bu
 import { fnApi, flinkApi, FnApiClient } from './fn-api';
 import type { WorkerLog } from './logging';
 import type { MetricRegistry } from './metrics';
+import { StateChannel } from './state/state-channel';
 
 interface PendingInput {
   chunks: Uint8Array[];
@@ -20,6 +21,7 @@ export class Harness implements OutputChannel {
   private readonly descriptors = new Map<string, Promise<fnApi.ProcessBundleDescriptor>>();
   private readonly processors = new Map<string, BundleProcessor[]>();
   private readonly dataStreams = new Map<string, ClientDuplexStream<fnApi.IElements, fnApi.Elements>>();
+  private readonly stateChannels = new Map<string, StateChannel>();
   /** Input that arrived before its bundle started, by instruction id. */
   private readonly early = new Map<string, PendingInput>();
   /** Recently failed bundles, whose late input is dropped. */
@@ -111,7 +113,12 @@ export class Harness implements OutputChannel {
     const descriptor = await this.descriptor(descriptorId);
     const again = pool.find((p) => !p.busy);
     if (again) return again;
-    const p = new BundleProcessor(descriptor, this, (udfs, metrics) => this.functionContext(udfs, metrics));
+    const p = new BundleProcessor(
+      descriptor,
+      this,
+      (udfs, metrics) => this.functionContext(udfs, metrics),
+      (url) => this.stateChannel(url),
+    );
     pool.push(p);
     this.dataStream(p.dataUrl);
     return p;
@@ -125,7 +132,7 @@ export class Harness implements OutputChannel {
       await this.endOutputs(id, req.process_bundle_descriptor_id!);
       throw e;
     }
-    processor.start(id);
+    processor.start(id, req.cache_tokens ?? []);
     this.log.currentInstruction = id;
     const inputDone = new Promise<void>((resolve) => this.active.set(id, { processor, inputDone: resolve }));
     const early = this.early.get(id);
@@ -193,7 +200,13 @@ export class Harness implements OutputChannel {
     this.dataStream(url).write({ data: entries });
   }
 
-  private functionContext(udfs: flinkApi.UserDefinedFunctions, metrics: MetricRegistry): FunctionContext {
+  private stateChannel(url: string): StateChannel {
+    let c = this.stateChannels.get(url);
+    if (!c) this.stateChannels.set(url, (c = new StateChannel(this.client.state(url))));
+    return c;
+  }
+
+  private functionContext(udfs: flinkApi.IUserDefinedFunctions | flinkApi.IUserDefinedAggregateFunctions, metrics: MetricRegistry): FunctionContext {
     const params = new Map(this.jobParameters);
     for (const p of udfs.job_parameters ?? []) params.set(p.key ?? "", p.value ?? "");
     const rc = udfs.runtime_context;
@@ -222,6 +235,7 @@ export class Harness implements OutputChannel {
       }
       this.timing?.flush();
       for (const s of this.dataStreams.values()) s.end();
+      for (const c of this.stateChannels.values()) c.close();
       this.control?.end();
     })();
     return this.closed;

@@ -18,4 +18,6 @@ export interface UdfDescriptor {
   code: ShippedCode;
   inputTypes: LogicalTypeTree[];
   resultType: LogicalTypeTree;
+  /** Aggregates: how the worker stores the accumulator (data view fields are NULL fields). */
+  accumulatorType?: LogicalTypeTree;
 }

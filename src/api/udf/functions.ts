@@ -64,4 +64,115 @@ export abstract class AsyncScalarFunction<A extends unknown[] = unknown[], R = u
   abstract eval(...args: A): Promise<R>;
 }
 
-export type UdfKind = 'scalar' | 'table' | 'async';
+/**
+ * A list in an aggregate function's accumulator that lives in Flink's list state (Flink's
+ * `ListView`): declare its field with `DataTypes.LIST_VIEW(elementType)` in the accumulator type.
+ * Inside a job only the elements a call touches are in the worker's memory, so a list of millions
+ * of elements is fine. Writes are synchronous (buffered until the key's accumulators are stored);
+ * reads are asynchronous, as they may ask Flink. `new ListView()` in `createAccumulator` is a
+ * placeholder the worker replaces with the state-backed view (and an in-memory list elsewhere).
+ */
+export class ListView<T = unknown> {
+  private list: T[] = [];
+
+  /** The elements, in insertion order. */
+  async *get(): AsyncIterable<T> {
+    yield* this.list;
+  }
+
+  add(value: T): void {
+    if (value === null || value === undefined) throw new TypeError('a ListView cannot hold null elements');
+    this.list.push(value);
+  }
+
+  addAll(values: Iterable<T>): void {
+    for (const v of values) this.add(v);
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+}
+
+/**
+ * A map in an aggregate function's accumulator that lives in Flink's map state (Flink's `MapView`):
+ * declare its field with `DataTypes.MAP_VIEW(keyType, valueType)`. As with ListView, writes are
+ * synchronous and reads asynchronous.
+ */
+export class MapView<K = unknown, V = unknown> {
+  private map = new Map<K, V | null>();
+
+  /** The value of `key`, or null when there is none. */
+  async get(key: K): Promise<V | null> {
+    return this.map.get(key) ?? null;
+  }
+
+  put(key: K, value: V | null): void {
+    this.map.set(key, value);
+  }
+
+  putAll(entries: Iterable<readonly [K, V | null]>): void {
+    for (const [k, v] of entries) this.put(k, v);
+  }
+
+  remove(key: K): void {
+    this.map.delete(key);
+  }
+
+  async contains(key: K): Promise<boolean> {
+    return this.map.has(key);
+  }
+
+  async *entries(): AsyncIterable<[K, V | null]> {
+    yield* this.map.entries();
+  }
+
+  async *keys(): AsyncIterable<K> {
+    yield* this.map.keys();
+  }
+
+  async *values(): AsyncIterable<V | null> {
+    yield* this.map.values();
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.map.size === 0;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/**
+ * An aggregate function (Flink's `AggregateFunction<T, ACC>`): many rows of a group → one value.
+ * The accumulator must be a mutable container (an object for a ROW accumulator type, an array, a
+ * Map): `accumulate` and `retract` change it in place. It is stored in Flink's keyed state between
+ * bundles, encoded with the declared `accumulatorType`. Methods may return Promises (to read a
+ * ListView or MapView).
+ */
+export abstract class AggregateFunction<T = unknown, ACC = unknown, A extends unknown[] = unknown[]> extends UserDefinedFunction {
+  abstract createAccumulator(): ACC;
+  abstract accumulate(accumulator: ACC, ...args: A): void | Promise<void>;
+  /** Needed when the input is an updating table (an aggregate over an aggregate, a join's output). */
+  retract?(accumulator: ACC, ...args: A): void | Promise<void>;
+  /** Merges `others` into `accumulator` (session windows). */
+  merge?(accumulator: ACC, others: ACC[]): void | Promise<void>;
+  abstract getValue(accumulator: ACC): T | Promise<T>;
+  resetAccumulator?(accumulator: ACC): void | Promise<void>;
+}
+
+/**
+ * A table aggregate function (Flink's `TableAggregateFunction<T, ACC>`): many rows of a group → zero
+ * or more rows, used with `groupBy(...).flatAggregate(call(f, ...))`. `emitValue` yields the
+ * group's current rows (objects with the result type's fields, arrays, or the single column's value).
+ */
+export abstract class TableAggregateFunction<T = unknown, ACC = unknown, A extends unknown[] = unknown[]> extends UserDefinedFunction {
+  abstract createAccumulator(): ACC;
+  abstract accumulate(accumulator: ACC, ...args: A): void | Promise<void>;
+  retract?(accumulator: ACC, ...args: A): void | Promise<void>;
+  merge?(accumulator: ACC, others: ACC[]): void | Promise<void>;
+  abstract emitValue(accumulator: ACC): Iterable<T> | AsyncIterable<T> | Promise<Iterable<T>>;
+}
+
+export type UdfKind = 'scalar' | 'table' | 'async' | 'aggregate' | 'tableAggregate';

@@ -2,11 +2,15 @@
 import './session-setup';
 import './lost-worker-hint';
 
-export { udf, udtf, asyncUdf, TsFunction, type UdfOptions, type ArgsOf, type TableRowOf } from './udf';
+export { udf, udtf, asyncUdf, udaf, udtaf, TsFunction, type UdfOptions, type AggregateOptions, type ArgsOf, type TableRowOf } from './udf';
 export {
   ScalarFunction,
   TableFunction,
   AsyncScalarFunction,
+  AggregateFunction,
+  TableAggregateFunction,
+  ListView,
+  MapView,
   type FunctionContext,
   type MetricGroup,
   type Counter,

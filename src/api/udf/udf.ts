@@ -7,11 +7,11 @@
  */
 import { callSync } from '../../gateway/jvm';
 import { track } from '../../gateway/facade';
-import type { DataType, ValueOf } from '../data-types';
+import { DataViewType, RowDataType, type DataType, type ValueOf } from '../data-types';
 import type { JavaFunctionRef } from '../expressions';
 import type { ShippedCode } from './ship';
 import type { UdfDescriptor } from './descriptor';
-import { AsyncScalarFunction, ScalarFunction, TableFunction, type UdfKind } from './functions';
+import { AggregateFunction, AsyncScalarFunction, ScalarFunction, TableAggregateFunction, TableFunction, type UdfKind } from './functions';
 import { shipValueSync } from './ship';
 import { toJavaJson } from '../../gateway/java-json';
 
@@ -54,6 +54,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     private readonly inputTypes: readonly DataType[],
     private readonly resultType: DataType,
     readonly deterministic: boolean,
+    /** Aggregates: the accumulator type, and which of its ROW fields are data views. */
+    private readonly accumulator?: AccumulatorSpec,
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
@@ -79,6 +81,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         resultType: this.resultType.sql,
         deterministic: this.deterministic,
         takesRowAsInput: false,
+        accumulatorType: this.accumulator?.sql,
+        dataViews: this.accumulator?.views,
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -96,10 +100,29 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   }
 
   toString(): string {
-    return `${this.kind === 'table' ? 'udtf' : this.kind === 'async' ? 'asyncUdf' : 'udf'} ${this.name}(${this.inputTypes.map((t) => t.sql).join(', ')}) → ${this.resultType.sql}`;
+    return `${FACTORY_NAMES[this.kind]} ${this.name}(${this.inputTypes.map((t) => t.sql).join(', ')}) → ${this.resultType.sql}`;
   }
 }
 
+
+const FACTORY_NAMES: Record<UdfKind, string> = { scalar: 'udf', table: 'udtf', async: 'asyncUdf', aggregate: 'udaf', tableAggregate: 'udtaf' };
+
+/** An accumulator type as the Java side builds it: the SQL type, with data view fields marked. */
+interface AccumulatorSpec {
+  sql: string;
+  views: { index: number; view: 'list' | 'map' }[];
+}
+
+function accumulatorSpec(what: string, t: DataType): AccumulatorSpec {
+  if (t instanceof DataViewType) throw new TypeError(`${what}: a ListView/MapView must be a field of a ROW accumulator type`);
+  const views = t instanceof RowDataType ? t.fields.flatMap((f, index) => (f.type instanceof DataViewType ? [{ index, view: f.type.view }] : [])) : [];
+  if (!/^(ROW|ARRAY|MAP)</.test(t.sql)) {
+    throw new TypeError(
+      `${what}: accumulatorType must be a ROW, ARRAY or MAP type (a mutable container that accumulate() changes in place), got ${t.sql}`,
+    );
+  }
+  return { sql: t.sql, views };
+}
 
 function validate(what: string, options: UdfOptions<readonly DataType[], DataType> | undefined): void {
   if (!options || !Array.isArray(options.inputTypes) || !options.resultType) {
@@ -116,26 +139,45 @@ function make<A extends unknown[], R>(
   base: abstract new (...a: never[]) => object,
   what: string,
   fn: Function | object,
-  options: UdfOptions<readonly DataType[], DataType>,
+  options: UdfOptions<readonly DataType[], DataType> & { accumulatorType?: DataType },
 ): TsFunction<A, R> {
   validate(what, options);
+  const aggregate = kind === 'aggregate' || kind === 'tableAggregate';
+  if (aggregate && !options.accumulatorType) throw new TypeError(`${what} needs an accumulatorType option (a DataTypes.ROW, ARRAY or MAP)`);
+  const accumulator = aggregate ? accumulatorSpec(what, options.accumulatorType!) : undefined;
   let form: 'function' | 'object';
   let defaultName: string;
+  if (typeof fn === 'function' && aggregate) {
+    throw new TypeError(`${what} takes an object with createAccumulator/accumulate/${kind === 'aggregate' ? 'getValue' : 'emitValue'} methods, e.g. ${what}(new My${base.name}(), ...)`);
+  }
   if (typeof fn === 'function') {
     if (/^class\b/.test(Function.prototype.toString.call(fn))) {
       throw new TypeError(`${what}: pass an instance, e.g. ${what}(new ${fn.name}(), ...)`);
     }
     form = 'function';
     defaultName = fn.name;
-  } else if (fn instanceof base || (fn !== null && typeof (fn as { eval?: unknown }).eval === 'function')) {
+  } else if (fn instanceof base || (fn !== null && hasMethods(fn, requiredMethods(kind)))) {
     form = 'object';
     defaultName = fn.constructor?.name;
   } else {
-    throw new TypeError(`${what} takes a function or an instance of ${base.name}, got ${fn === null ? 'null' : typeof fn}`);
+    const missing = fn !== null && typeof fn === 'object' ? requiredMethods(kind).filter((m) => typeof (fn as Record<string, unknown>)[m] !== 'function') : [];
+    throw new TypeError(
+      `${what} takes ${aggregate ? 'an object' : 'a function or an object'} like an instance of ${base.name}, got ${fn === null ? 'null' : typeof fn}${missing.length ? ` without ${missing.join(', ')}` : ''}`,
+    );
   }
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
   const name = own ?? `${kind}_udf_${++counter}`;
-  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true);
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true, accumulator);
+}
+
+function requiredMethods(kind: UdfKind): string[] {
+  if (kind === 'aggregate') return ['createAccumulator', 'accumulate', 'getValue'];
+  if (kind === 'tableAggregate') return ['createAccumulator', 'accumulate', 'emitValue'];
+  return ['eval'];
+}
+
+function hasMethods(obj: object, names: string[]): boolean {
+  return names.every((n) => typeof (obj as Record<string, unknown>)[n] === 'function');
 }
 
 /**
@@ -171,4 +213,37 @@ export function asyncUdf<const I extends readonly DataType[], R extends DataType
   options: UdfOptions<I, R>,
 ): TsFunction<ArgsOf<I>, ValueOf<R>> {
   return make('async', AsyncScalarFunction, 'asyncUdf', fn, options);
+}
+
+export interface AggregateOptions<I extends readonly DataType[], R extends DataType, ACC extends DataType> extends UdfOptions<I, R> {
+  /**
+   * The accumulator's type: a ROW (the accumulator is an object with its fields), ARRAY or MAP. ROW
+   * fields of `DataTypes.LIST_VIEW(...)` / `DataTypes.MAP_VIEW(...)` live in Flink state.
+   */
+  accumulatorType: ACC;
+}
+
+/**
+ * An aggregate function (UDAF): `udaf(new WeightedAvg(), { inputTypes: [...], resultType: ..., accumulatorType: DataTypes.ROW(...) })`
+ * with `class WeightedAvg extends AggregateFunction<number | null, Acc> { createAccumulator() {...} accumulate(acc, ...args) {...} getValue(acc) {...} }`,
+ * or an object literal with those methods. Use in `groupBy(...).select(call(f, ...))`,
+ * `aggregate(...)`, windowed group-bys and SQL `GROUP BY` once registered. It runs in the Node worker
+ * and keeps its accumulators in Flink's keyed state (checkpointed, restored after a failure).
+ */
+export function udaf<const I extends readonly DataType[], R extends DataType, ACC extends DataType>(
+  fn: AggregateFunction<ValueOf<R>, NonNullable<ValueOf<ACC>>, ArgsOf<I>>,
+  options: AggregateOptions<I, R, ACC>,
+): TsFunction<ArgsOf<I>, ValueOf<R>> {
+  return make('aggregate', AggregateFunction, 'udaf', fn, options);
+}
+
+/**
+ * A table aggregate function (UDTAF): like `udaf`, but `emitValue(acc)` yields rows; use with
+ * `groupBy(...).flatAggregate(call(f, ...))`. `resultType` is a ROW type (or a single column's type).
+ */
+export function udtaf<const I extends readonly DataType[], R extends DataType, ACC extends DataType>(
+  fn: TableAggregateFunction<TableRowOf<NonNullable<ValueOf<R>>>, NonNullable<ValueOf<ACC>>, ArgsOf<I>>,
+  options: AggregateOptions<I, R, ACC>,
+): TsFunction<ArgsOf<I>, NonNullable<ValueOf<R>>> {
+  return make('tableAggregate', TableAggregateFunction, 'udtaf', fn, options);
 }

@@ -30,6 +30,8 @@ function typeErr(t: LogicalTypeTree, v: unknown): TypeError {
 
 export function decoderFor(t: LogicalTypeTree): Decoder {
   switch (t.root) {
+    case 'NULL': // only ever null, so never read (an accumulator's data view field)
+      return () => null;
     case 'CHAR':
     case 'VARCHAR':
     case 'DECIMAL': // as its plain string
@@ -129,6 +131,10 @@ export function rowDecoder(t: LogicalTypeTree): (r: ByteReader) => DecodedRow {
 
 export function encoderFor(t: LogicalTypeTree): Encoder {
   switch (t.root) {
+    case 'NULL':
+      return (_w, v) => {
+        throw typeErr(t, v);
+      };
     case 'CHAR':
     case 'VARCHAR':
       return (w, v) => {

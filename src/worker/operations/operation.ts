@@ -7,10 +7,14 @@ import type { FunctionContext } from '../../api/udf/functions';
 import type { LogicalTypeTree } from '../../api/values';
 import type { ByteReader, ByteWriter } from '../coders/bytes';
 import type { flinkApi } from '../fn-api';
+import type { RemoteKeyedState } from '../state/keyed-state';
 
-export interface OperationContext {
+/** The payload proto a transform carries: UDFs, or aggregates with their grouping and state options. */
+export type PayloadKind = 'udfs' | 'aggregate';
+
+export interface OperationContext<P = flinkApi.UserDefinedFunctions> {
   transformId: string;
-  udfs: flinkApi.UserDefinedFunctions;
+  udfs: P;
   /** ROW type of the input elements (the UDF arguments). */
   inputType: LogicalTypeTree;
   /** ROW type of the output elements. */
@@ -18,6 +22,10 @@ export interface OperationContext {
   functionContext: FunctionContext;
   /** Tells the harness output was written outside `process` (async results). */
   outputReady(): void;
+  /** Flink's keyed state of the operator (stateful transforms only). */
+  keyedState(): RemoteKeyedState;
+  /** The running bundle's state cache token: it changes when the state behind it may have. */
+  cacheToken(): string;
 }
 
 export interface Operation {
@@ -31,13 +39,13 @@ export interface Operation {
 
 export type OperationFactory = (ctx: OperationContext) => Operation;
 
-const registry = new Map<string, OperationFactory>();
+const registry = new Map<string, { factory: OperationFactory; payload: PayloadKind }>();
 
-export function registerOperation(urn: string, factory: OperationFactory): void {
-  registry.set(urn, factory);
+export function registerOperation(urn: string, factory: OperationFactory, payload: PayloadKind = 'udfs'): void {
+  registry.set(urn, { factory, payload });
 }
 
-export function operationFor(urn: string): OperationFactory | undefined {
+export function operationFor(urn: string): { factory: OperationFactory; payload: PayloadKind } | undefined {
   return registry.get(urn);
 }
 

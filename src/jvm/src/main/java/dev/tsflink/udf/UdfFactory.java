@@ -9,7 +9,16 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.table.functions.UserDefinedFunction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.table.functions.python.PythonAggregateFunction;
 import org.apache.flink.table.functions.python.PythonAsyncScalarFunction;
+import org.apache.flink.table.functions.python.PythonTableAggregateFunction;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.NullType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.StructuredType;
 import org.apache.flink.table.functions.python.PythonEnv;
 import org.apache.flink.table.functions.python.PythonFunctionKind;
 import org.apache.flink.table.functions.python.PythonScalarFunction;
@@ -41,9 +50,29 @@ public final class UdfFactory {
                 inputs.add(Json.MAPPER.valueToTree(Types.describe(t.getLogicalType())));
             }
             descriptor.set("resultType", Json.MAPPER.valueToTree(Types.describe(spec.resultType.getLogicalType())));
+            if (spec.accumulatorType != null) {
+                descriptor.set("accumulatorType", Json.MAPPER.valueToTree(describeAccumulator(spec.accumulatorType)));
+            }
             byte[] payload = Json.MAPPER.writeValueAsString(descriptor).getBytes(StandardCharsets.UTF_8);
             return Handles.put(build(spec, payload));
         });
+    }
+
+    /**
+     * The accumulator's type tree for the worker, which stores accumulators with it: a data view
+     * field (kept in its own Flink state, not in the accumulator's value) is a nullable NULL field.
+     */
+    private static Map<String, Object> describeAccumulator(DataType acc) {
+        LogicalType t = acc.getLogicalType();
+        if (!(t instanceof RowType)) return Types.describe(t);
+        List<RowType.RowField> fields = new ArrayList<>();
+        List<DataType> children = acc.getChildren();
+        List<String> names = ((RowType) t).getFieldNames();
+        for (int i = 0; i < names.size(); i++) {
+            LogicalType ft = children.get(i).getLogicalType();
+            fields.add(new RowType.RowField(names.get(i), ft instanceof StructuredType ? new NullType() : ft));
+        }
+        return Types.describe(new RowType(fields));
     }
 
     static UserDefinedFunction build(UdfSpec spec, byte[] payload) {
@@ -59,6 +88,12 @@ public final class UdfFactory {
             case "table":
                 return new PythonTableFunction(spec.name, payload, spec.inputTypes, spec.resultType, kind,
                         spec.deterministic, spec.takesRowAsInput, env);
+            case "aggregate":
+                return new PythonAggregateFunction(spec.name, payload, spec.inputTypes, spec.resultType,
+                        spec.accumulatorType, kind, spec.deterministic, spec.takesRowAsInput, env);
+            case "tableAggregate":
+                return new PythonTableAggregateFunction(spec.name, payload, spec.inputTypes, spec.resultType,
+                        spec.accumulatorType, kind, spec.deterministic, spec.takesRowAsInput, env);
             default:
                 throw new IllegalArgumentException("unknown TypeScript function kind '" + spec.kind + "'");
         }

@@ -1,8 +1,15 @@
 package dev.tsflink.udf;
 
 import dev.tsflink.gateway.Types;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.dataview.ListView;
+import org.apache.flink.table.api.dataview.MapView;
+import org.apache.flink.table.types.CollectionDataType;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.KeyValueDataType;
 
 /** Signature and flags of a TypeScript UDF, from the JSON the Node side sends. */
 final class UdfSpec {
@@ -12,6 +19,8 @@ final class UdfSpec {
     final DataType resultType;
     final boolean deterministic;
     final boolean takesRowAsInput;
+    /** Aggregates: the accumulator type, with ListView/MapView fields as Flink's data view types. */
+    final DataType accumulatorType;
 
     UdfSpec(JsonNode spec) {
         kind = spec.get("kind").asText();
@@ -24,5 +33,32 @@ final class UdfSpec {
         resultType = Types.parse(spec.get("resultType").asText());
         deterministic = spec.path("deterministic").asBoolean(true);
         takesRowAsInput = spec.path("takesRowAsInput").asBoolean(false);
+        accumulatorType = spec.hasNonNull("accumulatorType")
+                ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
+                : null;
+    }
+
+    /**
+     * Turns the ROW fields named in {@code views} ([{index, view: "list"|"map"}], declared in TS as
+     * ARRAY/MAP types) into ListView/MapView data types, which the planner turns into the DataViewSpecs
+     * flink-python's aggregate operators give the worker.
+     */
+    private static DataType withDataViews(DataType accumulator, JsonNode views) {
+        if (views.size() == 0) return accumulator;
+        List<String> names = DataType.getFieldNames(accumulator);
+        List<DataType> types = new ArrayList<>(DataType.getFieldDataTypes(accumulator));
+        for (JsonNode v : views) {
+            int i = v.get("index").asInt();
+            DataType field = types.get(i);
+            if ("list".equals(v.get("view").asText())) {
+                types.set(i, ListView.newListViewDataType(((CollectionDataType) field).getElementDataType()));
+            } else {
+                KeyValueDataType map = (KeyValueDataType) field;
+                types.set(i, MapView.newMapViewDataType(map.getKeyDataType(), map.getValueDataType()));
+            }
+        }
+        DataTypes.Field[] fields = new DataTypes.Field[names.size()];
+        for (int i = 0; i < fields.length; i++) fields[i] = DataTypes.FIELD(names.get(i), types.get(i));
+        return DataTypes.ROW(fields);
     }
 }

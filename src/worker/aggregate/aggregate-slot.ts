@@ -1,0 +1,243 @@
+/**
+ * One aggregate call of a Python-style aggregate operator, ready to run: the function (a TypeScript
+ * UDAF/UDTAF or a Flink built-in), how its arguments come from the input row, its FILTER column,
+ * how its accumulator is stored, and its data views.
+ *
+ * A TypeScript accumulator is stored with its declared accumulator type (the row coder), so a
+ * wrong accumulator fails naming the UDAF and the field, and what is in Flink's state is as stable
+ * as the declared type; its ListView/MapView fields are stored in state of their own instead.
+ */
+import { serialize, deserialize } from 'node:v8';
+import type { FunctionContext } from '../../api/udf/functions';
+import type { LogicalTypeTree } from '../../api/values';
+import { ByteReader, ByteWriter } from '../coders/bytes';
+import { decodeConstant } from '../coders/pickle';
+import { decoderFor, encoderFor, rowDecoder, rowEncoder } from '../coders/row-coder';
+import { rowTypeOfSchema } from '../coders/schema';
+import type { flinkApi } from '../fn-api';
+import { loadShipped } from '../load-shipped';
+import { coerceConstant, parseDescriptor, UdfError } from '../udf-loader';
+import { StateListView, StateMapView, type StateView } from '../state/data-views';
+import type { RemoteKeyedState } from '../state/keyed-state';
+import { builtinAggregate } from './builtins';
+
+type Method = (...args: unknown[]) => unknown;
+
+/** The methods of Flink's AggregateFunction / TableAggregateFunction the operation calls. */
+interface AggregateMethods {
+  createAccumulator: Method;
+  accumulate: Method;
+  retract?: Method;
+  merge?: Method;
+  getValue?: Method;
+  emitValue?: Method;
+  open?: Method;
+  close?: Method;
+}
+
+interface ViewField {
+  index: number;
+  name: string;
+  view: StateView;
+}
+
+export class AggregateSlot {
+  readonly name: string;
+  readonly filterArg: number;
+  private readonly methods: AggregateMethods;
+  private readonly argOf: ((row: readonly unknown[]) => unknown)[];
+  private readonly store: (w: ByteWriter, acc: unknown) => void;
+  private readonly load: (r: ByteReader) => unknown;
+  readonly views: ViewField[] = [];
+  private readonly user: boolean;
+
+  constructor(
+    index: number,
+    proto: flinkApi.IUserDefinedAggregateFunction,
+    resultType: LogicalTypeTree,
+    state: RemoteKeyedState,
+    mapWriteCacheSize: number,
+  ) {
+    const payload = proto.payload!;
+    this.filterArg = proto.filter_arg ?? -1;
+    let inputTypes: (LogicalTypeTree | undefined)[] = [];
+    if (payload[0] === 0) {
+      const className = Buffer.from(payload.subarray(1)).toString('utf8');
+      this.name = className;
+      this.user = false;
+      this.methods = builtinAggregate(className, resultType) as unknown as AggregateMethods;
+      this.store = (w, acc) => {
+        const b = serialize(acc);
+        w.varint(b.length);
+        w.raw(b);
+      };
+      this.load = (r) => deserialize(r.bytes(r.varint()));
+    } else {
+      const d = parseDescriptor(payload);
+      this.name = d.name;
+      this.user = true;
+      inputTypes = d.inputTypes;
+      const target = loadShipped(d.code) as Record<string, unknown>;
+      const bound = (m: string) => (typeof target?.[m] === 'function' ? (target[m] as Method).bind(target) : undefined);
+      this.methods = {
+        createAccumulator: bound('createAccumulator')!,
+        accumulate: bound('accumulate')!,
+        retract: bound('retract'),
+        merge: bound('merge'),
+        getValue: bound('getValue'),
+        emitValue: bound('emitValue'),
+        open: bound('open'),
+        close: bound('close'),
+      };
+      const acc = d.accumulatorType!;
+      for (const spec of proto.specs ?? []) this.views.push(this.viewOf(index, spec, acc, state, mapWriteCacheSize));
+      [this.store, this.load] = this.codecOf(acc);
+    }
+    if (proto.distinct) {
+      throw new Error(`DISTINCT is not supported for the aggregate '${this.name}' in the TypeScript worker yet; aggregate over a SELECT DISTINCT subquery instead`);
+    }
+    this.argOf = (proto.inputs ?? []).map((input, i) => {
+      if (input.inputConstant?.length) {
+        const v = coerceConstant(decodeConstant(input.inputConstant), inputTypes[i]);
+        return () => v;
+      }
+      const offset = input.inputOffset ?? 0;
+      return (row) => row[offset];
+    });
+  }
+
+  /** A state-backed view for a ListView/MapView field (state named as the planner names it). */
+  private viewOf(
+    index: number,
+    spec: flinkApi.UserDefinedAggregateFunction.IDataViewSpec,
+    acc: LogicalTypeTree,
+    state: RemoteKeyedState,
+    mapWriteCacheSize: number,
+  ): ViewField {
+    const fieldIndex = spec.field_index ?? 0;
+    const name = acc.fields?.[fieldIndex]?.name ?? String(fieldIndex);
+    const typeOf = (t: flinkApi.Schema.IFieldType) => rowTypeOfSchema({ fields: [{ name: 'v', type: t }] }).fields![0].type;
+    const codec = (t: LogicalTypeTree) => ({ encode: encoderFor(t), decode: decoderFor(t) });
+    let view: StateView;
+    if (spec.list_view) {
+      const t = typeOf(spec.list_view.element_type!);
+      view = new StateListView(state.bag(spec.name ?? `agg${index}$${name}`), encoderFor(t), decoderFor(t));
+    } else {
+      const k = typeOf(spec.map_view!.key_type!);
+      const v = typeOf(spec.map_view!.value_type!);
+      view = new StateMapView(state.map(spec.name ?? `agg${index}$${name}`), codec(k), codec(v), mapWriteCacheSize);
+    }
+    return { index: fieldIndex, name, view };
+  }
+
+  /** How a user accumulator is written to and read from the accumulators' state value. */
+  private codecOf(acc: LogicalTypeTree): [(w: ByteWriter, acc: unknown) => void, (r: ByteReader) => unknown] {
+    const what = `the accumulator of TypeScript UDAF '${this.name}' does not match its accumulatorType ${acc.sql}`;
+    if (acc.root !== 'ROW') {
+      const enc = encoderFor(acc);
+      const dec = decoderFor(acc);
+      return [
+        (w, a) => {
+          try {
+            enc(w, a);
+          } catch (e) {
+            throw new TypeError(`${what}: ${(e as Error).message}`);
+          }
+        },
+        dec,
+      ];
+    }
+    const names = acc.fields!.map((f) => f.name);
+    const viewAt = new Set(this.views.map((v) => v.index));
+    const enc = rowEncoder(acc);
+    const dec = rowDecoder(acc);
+    return [
+      (w, a) => {
+        if (a === null || typeof a !== 'object') throw new TypeError(`${what}: it is ${a === null ? 'null' : typeof a}, not an object`);
+        const values = names.map((n, i) => (viewAt.has(i) ? null : (a as Record<string, unknown>)[n]));
+        try {
+          enc(w, values);
+        } catch (e) {
+          throw new TypeError(`${what}: ${(e as Error).message}`);
+        }
+      },
+      (r) => {
+        const values = dec(r).values;
+        const obj: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i++) obj[names[i]] = values[i];
+        return obj;
+      },
+    ];
+  }
+
+  get hasRetract(): boolean {
+    return !!this.methods.retract;
+  }
+
+  async open(ctx: FunctionContext): Promise<void> {
+    try {
+      await this.methods.open?.(ctx);
+    } catch (e) {
+      throw new UdfError(this.name, e, 'open()');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.methods.close?.();
+  }
+
+  /** Points the data views at `key` and puts them into the accumulator. */
+  bindViews(acc: unknown, key: Buffer): void {
+    for (const v of this.views) {
+      v.view.bind(key);
+      (acc as Record<string, unknown>)[v.name] = v.view;
+    }
+  }
+
+  createAccumulator(): unknown {
+    return this.call('createAccumulator', this.methods.createAccumulator);
+  }
+
+  accumulate(acc: unknown, row: readonly unknown[]): unknown {
+    return this.call('accumulate', this.methods.accumulate, acc, ...this.argOf.map((a) => a(row)));
+  }
+
+  retract(acc: unknown, row: readonly unknown[]): unknown {
+    if (!this.methods.retract) {
+      throw new Error(`TypeScript UDAF '${this.name}' has no retract() method, which Flink needs here: its input is an updating table (an aggregate or join result)`);
+    }
+    return this.call('retract', this.methods.retract, acc, ...this.argOf.map((a) => a(row)));
+  }
+
+  getValue(acc: unknown): unknown {
+    return this.call('getValue', this.methods.getValue!, acc);
+  }
+
+  emitValue(acc: unknown): unknown {
+    return this.call('emitValue', this.methods.emitValue!, acc);
+  }
+
+  /** Calls a method, naming the function in what it throws (or rejects with). */
+  private call(method: string, fn: Method, ...args: unknown[]): unknown {
+    let r: unknown;
+    try {
+      r = fn(...args);
+    } catch (e) {
+      throw this.user ? new UdfError(this.name, e, `${method}()`) : e;
+    }
+    if (r instanceof Promise) {
+      return r.catch((e: unknown) => {
+        throw this.user ? new UdfError(this.name, e, `${method}()`) : e;
+      });
+    }
+    return r;
+  }
+
+  writeAccumulator(w: ByteWriter, acc: unknown): void {
+    this.store(w, acc);
+  }
+
+  readAccumulator(r: ByteReader): unknown {
+    return this.load(r);
+  }
+}

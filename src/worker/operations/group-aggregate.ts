@@ -1,0 +1,315 @@
+/**
+ * `flink:transform:stream_group_aggregate:v1` and `…:stream_group_table_aggregate:v1`: streaming
+ * GROUP BY with TypeScript aggregates, under flink-python's PythonStreamGroup(Table)AggregateOperator.
+ *
+ * The runner sends [record type, input row, timer timestamp, key] rows; input rows are buffered by
+ * key, and at the end of the bundle each key's accumulators are read from Flink's keyed state
+ * (value state "accumulators"), updated, written back, and the changed results are emitted as a
+ * changelog (+I, -U/+U, -D), as PyFlink's GroupAggFunction / GroupTableAggFunction do. Since each
+ * state request names its key, the reads of all keys of a bundle are sent at once.
+ */
+import type { LogicalTypeTree } from '../../api/values';
+import { AggregateSlot } from '../aggregate/aggregate-slot';
+import { ByteReader, ByteWriter } from '../coders/bytes';
+import { rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
+import type { flinkApi } from '../fn-api';
+import type { BagState, RemoteKeyedState } from '../state/keyed-state';
+import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
+
+const NORMAL_RECORD = 0;
+const INSERT = 0;
+const UPDATE_BEFORE = 1;
+const UPDATE_AFTER = 2;
+const DELETE = 3;
+
+const isAccumulate = (kind: number) => kind === INSERT || kind === UPDATE_AFTER;
+
+interface Group {
+  key: unknown[];
+  keyBytes: Buffer;
+  rows: DecodedRow[];
+  /** A state-cleanup timer fired for this key before its rows. */
+  cleanup: boolean;
+}
+
+/** A tiny LRU of decoded accumulators by key (`python.state.cache-size`). */
+class AccumulatorCache {
+  private readonly map = new Map<string, unknown[]>();
+  constructor(private readonly size: number) {}
+  get(k: string): unknown[] | undefined {
+    const v = this.map.get(k);
+    if (v) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: unknown[]): void {
+    if (this.size <= 0) return;
+    this.map.delete(k);
+    this.map.set(k, v);
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
+  }
+  delete(k: string): void {
+    this.map.delete(k);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+export class GroupAggregateOperation implements Operation {
+  private readonly slots: AggregateSlot[];
+  private readonly grouping: number[];
+  private readonly decodeInput: (r: ByteReader) => { type: number; row: DecodedRow | null; key: DecodedRow | null };
+  private readonly encodeKey: (w: ByteWriter, values: readonly unknown[], kind?: number) => void;
+  private readonly encodeOutput: (w: ByteWriter, values: readonly unknown[], kind?: number) => void;
+  private readonly accumulators: BagState;
+  private readonly cache: AccumulatorCache;
+  private readonly generateUpdateBefore: boolean;
+  private readonly stateCleaning: boolean;
+  /** Index of the COUNT(*) the planner adds to find groups whose rows were all retracted. */
+  private readonly countStar: number;
+  /** The aggregates whose values are output columns (not an inserted COUNT(*)). */
+  private readonly valueSlots: number[];
+  private groups = new Map<string, Group>();
+  private cacheToken = '';
+
+  constructor(
+    private readonly ctx: OperationContext<flinkApi.UserDefinedAggregateFunctions>,
+    private readonly table: boolean,
+  ) {
+    const spec = ctx.udfs;
+    const state = ctx.keyedState();
+    this.grouping = spec.grouping ?? [];
+    this.generateUpdateBefore = !!spec.generate_update_before;
+    this.stateCleaning = !!spec.state_cleaning_enabled;
+    this.countStar = spec.index_of_count_star ?? -1;
+    const input = ctx.inputType.fields!;
+    const rowType = input[1].type;
+    const keyType = input[3].type;
+    this.decodeInput = inputDecoder(rowType, keyType);
+    this.encodeKey = rowEncoder(keyType);
+    this.encodeOutput = rowEncoder(ctx.outputType);
+    const outputFields = ctx.outputType.fields!;
+    const udfs = spec.udfs ?? [];
+    this.valueSlots = udfs.map((_, i) => i).filter((i) => !(spec.count_star_inserted && i === this.countStar));
+    const resultTypeOf = (i: number): LogicalTypeTree => {
+      const at = this.valueSlots.indexOf(i);
+      return at >= 0 && !table ? outputFields[this.grouping.length + at].type : { root: 'BIGINT', nullable: false, sql: 'BIGINT' };
+    };
+    const writeCache = spec.map_state_write_cache_size || 1000;
+    this.slots = udfs.map((u, i) => new AggregateSlot(i, u, resultTypeOf(i), state, writeCache));
+    this.accumulators = state.bag('accumulators');
+    this.cache = new AccumulatorCache(spec.state_cache_size ?? 1000);
+  }
+
+  async open(): Promise<void> {
+    for (const s of this.slots) await s.open(this.ctx.functionContext);
+  }
+
+  process(input: ByteReader): void {
+    forEachElement(input, this.decodeInput, ({ type, row, key }) => {
+      if (type === NORMAL_RECORD) {
+        const values = row!.values;
+        const keyValues = this.grouping.map((i) => values[i]);
+        this.groupOf(keyValues).rows.push(row!);
+      } else if (this.stateCleaning) {
+        this.groupOf(key!.values).cleanup = true;
+      }
+    });
+  }
+
+  private groupOf(keyValues: unknown[]): Group {
+    const w = new ByteWriter(32);
+    this.encodeKey(w, keyValues);
+    const keyBytes = w.take();
+    const id = keyBytes.toString('latin1');
+    let g = this.groups.get(id);
+    if (!g) this.groups.set(id, (g = { key: keyValues, keyBytes, rows: [], cleanup: false }));
+    return g;
+  }
+
+  async finishBundle(out: ByteWriter): Promise<void> {
+    const groups = [...this.groups.entries()];
+    this.groups = new Map();
+    const token = this.ctx.cacheToken();
+    if (token !== this.cacheToken) {
+      // another operator instance's state (a restarted task): what the cache holds is not its
+      this.cache.clear();
+      this.cacheToken = token;
+    }
+    const writes: Promise<unknown>[] = [];
+    try {
+      // cleanup timers first (PyFlink clears at once, before the bundle's buffered rows are applied)
+      for (const [id, g] of groups) if (g.cleanup) writes.push(this.clearKey(id, g.keyBytes));
+      // read every key's accumulators at once; each is used after its writes were sent
+      const reads = groups.map(([id, g]) => (g.cleanup ? undefined : this.cache.get(id)) ?? this.readAccumulators(g.keyBytes));
+      for (const p of reads) if (p instanceof Promise) p.catch(() => undefined);
+      for (let i = 0; i < groups.length; i++) {
+        const [id, g] = groups[i];
+        if (!g.rows.length) continue;
+        const stored = await reads[i];
+        await this.update(id, g, g.cleanup ? null : stored, out, writes);
+      }
+    } finally {
+      // every write reaches Flink before the bundle ends (and so before a checkpoint)
+      await Promise.all(writes);
+    }
+    if (this.slots.some((s) => s.views.some((v) => v.view.hasOpenIterator))) {
+      await this.ctx.keyedState().clearIterators(groups[groups.length - 1][1].keyBytes);
+    }
+  }
+
+  private async readAccumulators(keyBytes: Buffer): Promise<unknown[] | null> {
+    const data = await this.accumulators.get(keyBytes);
+    if (!data.length) return null;
+    const r = new ByteReader(data);
+    return this.slots.map((s) => s.readAccumulator(r));
+  }
+
+  private clearKey(id: string, keyBytes: Buffer): Promise<unknown> {
+    this.cache.delete(id);
+    const sent: Promise<unknown>[] = [this.accumulators.clear(keyBytes)];
+    for (const s of this.slots) {
+      for (const v of s.views) {
+        v.view.bind(keyBytes);
+        sent.push(v.view.clearState());
+      }
+    }
+    return Promise.all(sent);
+  }
+
+  /** Applies one key's rows (PyFlink's GroupAggFunction.finish_bundle for one key). */
+  private async update(id: string, g: Group, stored: unknown[] | null, out: ByteWriter, writes: Promise<unknown>[]): Promise<void> {
+    let rows = g.rows;
+    let accs = stored;
+    const firstRow = accs === null;
+    if (firstRow) {
+      // retractions of rows this key never saw (state expired or cleaned up) are dropped
+      const start = rows.findIndex((r) => isAccumulate(r.kind));
+      if (start < 0) return;
+      rows = rows.slice(start);
+      accs = [];
+      for (const s of this.slots) accs.push(await s.createAccumulator());
+    }
+    for (let i = 0; i < this.slots.length; i++) this.slots[i].bindViews(accs![i], g.keyBytes);
+
+    const before = !firstRow && !this.table ? await this.values(accs!) : undefined;
+    if (this.table && !firstRow && this.generateUpdateBefore) await this.emitTable(g.key, accs!, DELETE, out);
+
+    for (const row of rows) {
+      const accumulate = isAccumulate(row.kind);
+      for (let i = 0; i < this.slots.length; i++) {
+        const s = this.slots[i];
+        if (s.filterArg >= 0 && !row.values[s.filterArg]) continue;
+        const r = accumulate ? s.accumulate(accs![i], row.values) : s.retract(accs![i], row.values);
+        if (r instanceof Promise) await r;
+      }
+    }
+
+    const viewWrites = () => this.slots.flatMap((s) => s.views.map((v) => v.view.flush()));
+    if (this.countStar >= 0 && ((accs![this.countStar] as number[])[0] ?? 0) === 0) {
+      // every row of the key was retracted: retract its result and forget the key
+      // (a table aggregate's rows were already retracted above, when update-before is on)
+      if (!firstRow && !this.table) this.emit(g.key, before!, DELETE, out);
+      writes.push(this.clearKey(id, g.keyBytes));
+      return;
+    }
+
+    if (this.table) {
+      await this.emitTable(g.key, accs!, INSERT, out);
+    } else {
+      const after = await this.values(accs!);
+      if (firstRow) this.emit(g.key, after, INSERT, out);
+      else if (!sameRow(this.rowBytes(g.key, before!), this.rowBytes(g.key, after))) {
+        if (this.generateUpdateBefore) this.emit(g.key, before!, UPDATE_BEFORE, out);
+        this.emit(g.key, after, UPDATE_AFTER, out);
+      }
+    }
+    writes.push(...viewWrites());
+    const w = new ByteWriter(64);
+    for (let i = 0; i < this.slots.length; i++) this.slots[i].writeAccumulator(w, accs![i]);
+    const bytes = w.take();
+    writes.push(this.accumulators.clear(g.keyBytes), this.accumulators.append(g.keyBytes, bytes));
+    this.cache.set(id, accs!);
+  }
+
+  private async values(accs: unknown[]): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (const i of this.valueSlots) out.push(await this.slots[i].getValue(accs[i]));
+    return out;
+  }
+
+  private rowBytes(key: unknown[], values: unknown[]): Buffer {
+    const w = new ByteWriter(64);
+    this.encodeChecked(w, [...key, ...values], INSERT);
+    return w.take();
+  }
+
+  private emit(key: unknown[], values: unknown[], kind: number, out: ByteWriter): void {
+    const start = out.beginPrefixed();
+    this.encodeChecked(out, [...key, ...values], kind);
+    out.endPrefixed(start);
+  }
+
+  /** Encodes an output row; a result that does not fit names the aggregate that produced it. */
+  private encodeChecked(w: ByteWriter, values: unknown[], kind: number): void {
+    try {
+      this.encodeOutput(w, values, kind);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      const field = (e as FieldError).fieldIndex ?? 0;
+      const at = field - this.grouping.length;
+      const slot = this.table ? this.slots[0] : this.slots[this.valueSlots[Math.max(0, at)]];
+      throw new TypeError(
+        `TypeScript ${this.table ? 'UDTAF' : 'UDAF'} '${slot.name}' produced a value that does not match its result type: ${e.message}`,
+      );
+    }
+  }
+
+  /** A table aggregate's rows for the key, each joined to the key columns. */
+  private async emitTable(key: unknown[], accs: unknown[], kind: number, out: ByteWriter): Promise<void> {
+    const slot = this.slots[0];
+    let rows = slot.emitValue(accs[0]);
+    if (rows instanceof Promise) rows = await rows;
+    const width = this.ctx.outputType.fields!.length - key.length;
+    const names = this.ctx.outputType.fields!.slice(key.length).map((f) => f.name);
+    const emitOne = (r: unknown) => {
+      const values = Array.isArray(r) ? r : width === 1 && (r === null || typeof r !== 'object' || r instanceof Date) ? [r] : names.map((n) => (r as Record<string, unknown>)[n]);
+      this.emit(key, values, kind, out);
+    };
+    if (rows && typeof (rows as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+      for await (const r of rows as AsyncIterable<unknown>) emitOne(r);
+    } else if (rows && typeof (rows as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const r of rows as Iterable<unknown>) emitOne(r);
+    } else if (rows !== null && rows !== undefined) {
+      throw new TypeError(`TypeScript UDTAF '${slot.name}': emitValue() must return an iterable of rows (e.g. be a generator)`);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.slots) await s.close();
+  }
+}
+
+function sameRow(a: Buffer, b: Buffer): boolean {
+  return a.equals(b);
+}
+
+/** Decodes the runner's [record type, row (with its kind), timestamp, key] input rows. */
+function inputDecoder(rowType: LogicalTypeTree, keyType: LogicalTypeTree) {
+  const row = rowDecoder(rowType);
+  const key = rowDecoder(keyType);
+  return (r: ByteReader) => {
+    const mask = r.u8(); // 2 kind bits, then null bits of the 4 fields
+    const type = mask & 0x20 ? NORMAL_RECORD : r.i8();
+    const value = mask & 0x10 ? null : row(r);
+    if (!(mask & 0x08)) r.i64();
+    const k = mask & 0x04 ? null : key(r);
+    return { type, row: value, key: k };
+  };
+}
+
+registerOperation('flink:transform:stream_group_aggregate:v1', (ctx) => new GroupAggregateOperation(ctx as unknown as OperationContext<flinkApi.UserDefinedAggregateFunctions>, false), 'aggregate');
+registerOperation('flink:transform:stream_group_table_aggregate:v1', (ctx) => new GroupAggregateOperation(ctx as unknown as OperationContext<flinkApi.UserDefinedAggregateFunctions>, true), 'aggregate');

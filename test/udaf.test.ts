@@ -1,0 +1,273 @@
+/**
+ * TypeScript aggregate functions on the real mini-cluster: flink-python's group-aggregate operators
+ * run our Node worker, which keeps accumulators (and ListView/MapView fields) in Flink's keyed state
+ * through the Fn API state service.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  $,
+  AggregateFunction,
+  call,
+  DataTypes,
+  ListView,
+  MapView,
+  Session,
+  TableAggregateFunction,
+  udaf,
+  udtaf,
+  FlinkError,
+  type TableEnvironment,
+  type TableResult,
+} from '../src/index';
+import { changelogOf, rowsOf, sorted, streamingEnv } from './helpers';
+
+let tEnv: TableEnvironment;
+
+beforeAll(async () => {
+  tEnv = await streamingEnv();
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+const BIDS = DataTypes.ROW(DataTypes.FIELD('auction', DataTypes.STRING()), DataTypes.FIELD('bidder', DataTypes.STRING()), DataTypes.FIELD('price', DataTypes.DOUBLE()));
+const bids = () =>
+  tEnv.fromValues(BIDS, [
+    ['a', 'ann', 10],
+    ['b', 'bob', 20],
+    ['a', 'cy', 30],
+    ['a', 'ann', 50],
+    ['b', 'dee', null],
+  ]);
+
+interface AvgAcc {
+  sum: number;
+  count: bigint;
+}
+
+class TsAvg extends AggregateFunction<number | null, AvgAcc, [number | null]> {
+  createAccumulator(): AvgAcc {
+    return { sum: 0, count: 0n };
+  }
+  accumulate(acc: AvgAcc, price: number | null): void {
+    if (price === null) return;
+    acc.sum += price;
+    acc.count += 1n;
+  }
+  retract(acc: AvgAcc, price: number | null): void {
+    if (price === null) return;
+    acc.sum -= price;
+    acc.count -= 1n;
+  }
+  getValue(acc: AvgAcc): number | null {
+    return acc.count === 0n ? null : acc.sum / Number(acc.count);
+  }
+}
+
+const AVG_ACC = DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.DOUBLE()), DataTypes.FIELD('count', DataTypes.BIGINT()));
+const tsAvg = () => udaf(new TsAvg(), { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC });
+
+/** Final rows of a changelog: the last value of each key. */
+function finalRows(log: [string, Record<string, unknown>][], key: string): Record<string, unknown>[] {
+  const byKey = new Map<unknown, Record<string, unknown>>();
+  for (const [kind, row] of log) {
+    if (kind === '+I' || kind === '+U') byKey.set(row[key], row);
+    else byKey.delete(row[key]);
+  }
+  return sorted([...byKey.values()]);
+}
+
+describe('udaf', () => {
+  it('runs in SQL GROUP BY next to built-in aggregates, with its state in Flink', async () => {
+    tEnv.createTemporarySystemFunction('tsAvg', tsAvg());
+    tEnv.createTemporaryView('bids', bids());
+    const log = await changelogOf(await tEnv.executeSql('SELECT auction, tsAvg(price) AS avgPrice, COUNT(*) AS n, MAX(price) AS top FROM bids GROUP BY auction'));
+    expect(finalRows(log, 'auction')).toEqual([
+      { auction: 'a', avgPrice: 30, n: 3n, top: 50 },
+      { auction: 'b', avgPrice: 20, n: 2n, top: 20 },
+    ]);
+  });
+
+  it('Table API groupBy().select() and aggregate()', async () => {
+    const f = tsAvg();
+    const rows = await rowsOf(bids().groupBy($('auction')).select($('auction'), call(f, $('price')).as('avgPrice')));
+    expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
+      { auction: 'a', avgPrice: 30 },
+      { auction: 'b', avgPrice: 20 },
+    ]);
+  });
+
+  it('retracts over an updating input (an aggregate of an aggregate)', async () => {
+    tEnv.createTemporarySystemFunction('tsAvg2', tsAvg());
+    // per bidder totals update as bids arrive; the average over bidders must follow the retractions
+    const log = await changelogOf(
+      await tEnv.executeSql(`SELECT tsAvg2(total) AS avgTotal, COUNT(*) AS bidders FROM (SELECT bidder, SUM(price) AS total FROM bids WHERE price IS NOT NULL GROUP BY bidder)`),
+    );
+    // ann's total goes 10 → 60: without retract() the average would count her twice (and 4 bidders)
+    const last = log.filter(([k]) => k === '+I' || k === '+U').pop()![1];
+    expect(last).toEqual({ avgTotal: (60 + 20 + 30) / 3, bidders: 3n });
+  });
+
+  it('without retract() over an updating input, the job fails saying why', async () => {
+    const noRetract = udaf(
+      { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: (acc: AvgAcc, p: number | null) => void (acc.sum += p ?? 0), getValue: (acc: AvgAcc) => acc.sum },
+      { name: 'sumNoRetract', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC },
+    );
+    tEnv.createTemporarySystemFunction('sumNoRetract', noRetract);
+    const err = await failureOf(tEnv.executeSql(`SELECT sumNoRetract(total) FROM (SELECT bidder, SUM(price) AS total FROM bids GROUP BY bidder)`));
+    expect(causes(err)).toMatch(/TypeScript UDAF 'sumNoRetract' has no retract\(\) method/);
+  });
+});
+
+async function failureOf(result: Promise<TableResult>): Promise<FlinkError> {
+  try {
+    const r = await result;
+    for await (const _ of r.collect()) {
+      // drain until the job fails
+    }
+  } catch (e) {
+    expect(e).toBeInstanceOf(FlinkError);
+    return e as FlinkError;
+  }
+  throw new Error('the job did not fail');
+}
+
+const causes = (e: FlinkError) => e.causes.map((c) => c.message).join('\n');
+
+describe('errors', () => {
+  it('a throwing accumulate fails the job with the message and the user\'s line; the session goes on', async () => {
+    const boom = udaf(
+      {
+        createAccumulator: () => ({ sum: 0, count: 0n }),
+        accumulate(acc: AvgAcc, p: number | null) {
+          if (p === 30) throw new RangeError(`no bids of ${p}`);
+          acc.sum += p ?? 0;
+        },
+        getValue: (acc: AvgAcc) => acc.sum,
+      },
+      { name: 'boom', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC },
+    );
+    const err = await failureOf(bids().groupBy($('auction')).select($('auction'), call(boom, $('price'))).execute());
+    const text = causes(err);
+    expect(text).toMatch(/TypeScript UDF 'boom' failed in accumulate\(\): RangeError: no bids of 30/);
+    expect(text).toMatch(/udaf\.test\.ts:\d+/);
+    expect(await rowsOf(tEnv.sqlQuery('SELECT 1 AS answer'))).toEqual([{ answer: 1 }]);
+  });
+
+  it('an accumulator that does not fit its type names the UDAF, the field and the value', async () => {
+    const bad = udaf(
+      { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: (acc: AvgAcc) => void (acc.count = 1.5 as unknown as bigint), getValue: () => 1 },
+      { name: 'badAcc', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC },
+    );
+    const err = await failureOf(bids().groupBy($('auction')).select($('auction'), call(bad, $('price'))).execute());
+    expect(causes(err)).toMatch(/accumulator of TypeScript UDAF 'badAcc' does not match its accumulatorType .*field 'count'.*1\.5/);
+  });
+
+  it('a result that does not fit the result type names the UDAF and the value', async () => {
+    const bad = udaf(
+      { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: () => undefined, getValue: () => 'lots' as unknown as number },
+      { name: 'badResult', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC },
+    );
+    const err = await failureOf(bids().groupBy($('auction')).select($('auction'), call(bad, $('price'))).execute());
+    expect(causes(err)).toMatch(/TypeScript UDAF 'badResult' produced a value that does not match its result type: .*"lots"/);
+  });
+
+  it('udaf() rejects what cannot work before any job runs', () => {
+    expect(() => udaf((() => 1) as never, { inputTypes: [], resultType: DataTypes.INT(), accumulatorType: AVG_ACC })).toThrow(/createAccumulator/);
+    expect(() => udaf(new TsAvg(), { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: DataTypes.DOUBLE() })).toThrow(
+      /accumulatorType must be a ROW, ARRAY or MAP/,
+    );
+    expect(() => udaf({ accumulate() {} } as never, { inputTypes: [], resultType: DataTypes.INT(), accumulatorType: AVG_ACC })).toThrow(/without createAccumulator, getValue/);
+  });
+});
+
+interface TopAcc {
+  seen: MapView<string, bigint>;
+  order: ListView<string>;
+  total: bigint;
+}
+
+/** Counts bids per bidder in a MapView and remembers arrival order in a ListView. */
+class TopBidders extends AggregateFunction<string | null, TopAcc, [string | null]> {
+  createAccumulator(): TopAcc {
+    return { seen: new MapView(), order: new ListView(), total: 0n };
+  }
+  async accumulate(acc: TopAcc, bidder: string | null): Promise<void> {
+    if (bidder === null) return;
+    const n = (await acc.seen.get(bidder)) ?? 0n;
+    if (n === 0n) acc.order.add(bidder);
+    acc.seen.put(bidder, n + 1n);
+    acc.total += 1n;
+  }
+  async getValue(acc: TopAcc): Promise<string | null> {
+    const parts: string[] = [];
+    for await (const name of acc.order.get()) parts.push(`${name}:${await acc.seen.get(name)}`);
+    return parts.length ? `${parts.join(',')} of ${acc.total}` : null;
+  }
+}
+
+describe('data views', () => {
+  it('ListView and MapView fields live in Flink state', async () => {
+    const top = udaf(new TopBidders(), {
+      inputTypes: [DataTypes.STRING()],
+      resultType: DataTypes.STRING(),
+      accumulatorType: DataTypes.ROW(
+        DataTypes.FIELD('seen', DataTypes.MAP_VIEW(DataTypes.STRING(), DataTypes.BIGINT())),
+        DataTypes.FIELD('order', DataTypes.LIST_VIEW(DataTypes.STRING())),
+        DataTypes.FIELD('total', DataTypes.BIGINT()),
+      ),
+    });
+    const rows = await rowsOf(bids().groupBy($('auction')).select($('auction'), call(top, $('bidder')).as('bidders')));
+    expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
+      { auction: 'a', bidders: 'ann:2,cy:1 of 3' },
+      { auction: 'b', bidders: 'bob:1,dee:1 of 2' },
+    ]);
+  });
+});
+
+interface Top2Acc {
+  first: number | null;
+  second: number | null;
+}
+
+class Top2 extends TableAggregateFunction<{ price: number; rank: number }, Top2Acc, [number | null]> {
+  createAccumulator(): Top2Acc {
+    return { first: null, second: null };
+  }
+  accumulate(acc: Top2Acc, price: number | null): void {
+    if (price === null) return;
+    if (acc.first === null || price > acc.first) {
+      acc.second = acc.first;
+      acc.first = price;
+    } else if (acc.second === null || price > acc.second) acc.second = price;
+  }
+  *emitValue(acc: Top2Acc): Iterable<{ price: number; rank: number }> {
+    if (acc.first !== null) yield { price: acc.first, rank: 1 };
+    if (acc.second !== null) yield { price: acc.second, rank: 2 };
+  }
+}
+
+describe('udtaf', () => {
+  it('flatAggregate emits several rows per group and retracts them on change', async () => {
+    const top2 = udtaf(new Top2(), {
+      inputTypes: [DataTypes.DOUBLE()],
+      resultType: DataTypes.ROW(DataTypes.FIELD('price', DataTypes.DOUBLE()), DataTypes.FIELD('rank', DataTypes.INT())),
+      accumulatorType: DataTypes.ROW(DataTypes.FIELD('first', DataTypes.DOUBLE()), DataTypes.FIELD('second', DataTypes.DOUBLE())),
+    });
+    const result = await bids().groupBy($('auction')).flatAggregate(call(top2, $('price')).as('price', 'rank')).select($('auction'), $('price'), $('rank')).execute();
+    const live = new Map<string, Record<string, unknown>>();
+    for (const [kind, row] of await changelogOf(result)) {
+      const id = JSON.stringify(row);
+      if (kind === '+I' || kind === '+U') live.set(id, row);
+      else expect(live.delete(id)).toBe(true);
+    }
+    expect(sorted([...live.values()])).toEqual(
+      sorted([
+        { auction: 'a', price: 50, rank: 1 },
+        { auction: 'a', price: 30, rank: 2 },
+        { auction: 'b', price: 20, rank: 1 },
+      ]),
+    );
+  });
+});
