@@ -22,7 +22,7 @@ import {
   type TableEnvironment,
   type TableResult,
 } from '../src/index';
-import { changelogOf, rowsOf, sorted, streamingEnv } from './helpers';
+import { batchEnv, changelogOf, rowsOf, sorted, streamingEnv } from './helpers';
 
 let tEnv: TableEnvironment;
 
@@ -250,6 +250,26 @@ describe('errors', () => {
     );
     const err = await failureOf(bids().groupBy($('auction')).select($('auction'), call(bad, $('price'))).execute());
     expect(causes(err)).toMatch(/TypeScript UDAF 'badResult' produced a value that does not match its result type: .*"lots"/);
+  });
+
+  it('a group window with a TypeScript aggregate fails saying what to do instead', async () => {
+    await tEnv.executeSql(`CREATE TEMPORARY TABLE ticks (x DOUBLE, pt AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`);
+    tEnv.createTemporarySystemFunction('tsAvgW', tsAvg());
+    const err = await failureOf(tEnv.executeSql(`SELECT tsAvgW(x) FROM ticks GROUP BY TUMBLE(pt, INTERVAL '1' SECOND)`));
+    expect(causes(err)).toMatch(/TypeScript aggregates in group windows .* do not run in the TSFlink worker yet/);
+  });
+
+  it('in batch mode, the planner\'s refusal says what to do instead', async () => {
+    const bEnv = await batchEnv();
+    bEnv.createTemporarySystemFunction('tsAvgB', tsAvg());
+    bEnv.createTemporaryView('bbids', bEnv.fromValues(BIDS, [['a', 'ann', 10]]));
+    let message = '';
+    try {
+      await rowsOf(bEnv.sqlQuery('SELECT auction, tsAvgB(price) FROM bbids GROUP BY auction'));
+    } catch (e) {
+      message = String((e as Error).message);
+    }
+    expect(message).toMatch(/TypeScript aggregate functions \(udaf\/udtaf\) .* run in streaming mode only: run the query on a streaming TableEnvironment/);
   });
 
   it('udaf() rejects what cannot work before any job runs', () => {

@@ -1,6 +1,7 @@
 /** TypeScript UDFs: the public API. */
 import './session-setup';
 import './lost-worker-hint';
+import './aggregate-hints';
 
 export { udf, udtf, asyncUdf, udaf, udtaf, TsFunction, type UdfOptions, type AggregateOptions, type ArgsOf, type TableRowOf } from './udf';
 export {

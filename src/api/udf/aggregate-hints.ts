@@ -1,0 +1,11 @@
+/**
+ * The planner refuses general (row-at-a-time) Python-style aggregates in batch mode with a line deep
+ * in a plan dump; say what it means for TypeScript aggregates and what to do instead.
+ */
+import { addErrorHint } from '../../gateway/errors';
+
+const BATCH_UDAF =
+  'TypeScript aggregate functions (udaf/udtaf) keep their accumulators in Flink state and, like PyFlink\'s general UDAFs, run in streaming mode only: ' +
+  'run the query on a streaming TableEnvironment (tEnv, %%sql), where a bounded input gives the same final result, or use Flink\'s built-in aggregates in batch mode (docs/udaf.md).';
+
+addErrorHint((causes) => (causes.some((c) => c.message.includes('non-Pandas UDAFs are not supported in batch mode')) ? BATCH_UDAF : undefined));
