@@ -13,6 +13,7 @@ import './operations/scalar';
 import './operations/table';
 import './operations/async-scalar';
 import './operations/group-aggregate';
+import './operations/group-window-aggregate';
 import { RemoteKeyedState } from './state/keyed-state';
 import type { StateChannel } from './state/state-channel';
 
@@ -21,12 +22,6 @@ export const SINK_URN = 'beam:runner:sink:v1';
 const FLINK_CODER_URN = 'flink:coder:v1';
 const STREAM_OUTPUT_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
-
-/** Flink transforms the planner can give the worker that it does not run yet, with what to do instead. */
-const NOT_YET: Record<string, string> = {
-  'flink:transform:stream_group_window_aggregate:v1':
-    'TypeScript aggregates in group windows (TUMBLE/HOP/SESSION with GROUP BY) do not run in the TSFlink worker yet; aggregate per window in SQL with a window TVF and Flink built-ins, or group by a computed window start column (FLOOR(ts TO MINUTE)) with the TypeScript aggregate',
-};
 
 /** Where a bundle's output goes. */
 export interface OutputChannel {
@@ -61,8 +56,6 @@ export class BundleProcessor {
     const sink = transforms.find(([, t]) => t.spec?.urn === SINK_URN);
     const op = transforms.find(([, t]) => t.spec?.urn && operationFor(t.spec.urn));
     if (!source || !sink || !op) {
-      const unsupported = transforms.map(([, t]) => NOT_YET[t.spec?.urn ?? '']).find(Boolean);
-      if (unsupported) throw new Error(unsupported);
       const urns = transforms.map(([, t]) => t.spec?.urn).join(', ');
       throw new Error(`the TSFlink worker cannot execute a bundle with transforms [${urns}]`);
     }

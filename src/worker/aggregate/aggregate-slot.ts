@@ -186,10 +186,10 @@ export class AggregateSlot {
     await this.methods.close?.();
   }
 
-  /** Points the data views at `key` and puts them into the accumulator. */
-  bindViews(acc: unknown, key: Buffer): void {
+  /** Points the data views at `key` (and `window`) and puts them into the accumulator. */
+  bindViews(acc: unknown, key: Buffer, window?: Buffer): void {
     for (const v of this.views) {
-      v.view.bind(key);
+      v.view.bind(key, window);
       (acc as Record<string, unknown>)[v.name] = v.view;
     }
   }

@@ -12,8 +12,8 @@ import { elementsOf, IterateType, type BagState, type MapState, type MapWrite } 
 
 /** What the operation needs of a state-backed view. */
 export interface StateView {
-  /** Binds the view to a key (its pending writes must have been flushed). */
-  bind(key: Buffer): void;
+  /** Binds the view to a key, and a window for window aggregates (pending writes must have been flushed). */
+  bind(key: Buffer, window?: Buffer): void;
   /** Sends the pending writes; resolves when Flink has applied them. */
   flush(): Promise<unknown>;
   /** Drops the key's whole view (state cleanup, or a group whose rows were all retracted). */
@@ -30,6 +30,7 @@ function encodeWith(enc: Encoder, v: unknown): Buffer {
 
 export class StateListView<T> extends ListView<T> implements StateView {
   private key: Buffer = Buffer.alloc(0);
+  private window?: Buffer;
   private pending: T[] = [];
   private cleared = false;
   readonly hasOpenIterator = false;
@@ -42,15 +43,16 @@ export class StateListView<T> extends ListView<T> implements StateView {
     super();
   }
 
-  bind(key: Buffer): void {
+  bind(key: Buffer, window?: Buffer): void {
     this.key = key;
+    this.window = window;
     this.pending = [];
     this.cleared = false;
   }
 
   override async *get(): AsyncIterable<T> {
     if (!this.cleared) {
-      const data = await this.state.get(this.key);
+      const data = await this.state.get(this.key, this.window);
       yield* elementsOf(data, this.decode) as Iterable<T>;
     }
     yield* this.pending;
@@ -68,11 +70,11 @@ export class StateListView<T> extends ListView<T> implements StateView {
 
   flush(): Promise<unknown> {
     const sent: Promise<unknown>[] = [];
-    if (this.cleared) sent.push(this.state.clear(this.key));
+    if (this.cleared) sent.push(this.state.clear(this.key, this.window));
     if (this.pending.length) {
       const w = new ByteWriter(64);
       for (const v of this.pending) this.encode(w, v);
-      sent.push(this.state.append(this.key, w.take()));
+      sent.push(this.state.append(this.key, w.take(), this.window));
     }
     this.pending = [];
     this.cleared = false;
@@ -82,7 +84,7 @@ export class StateListView<T> extends ListView<T> implements StateView {
   clearState(): Promise<unknown> {
     this.pending = [];
     this.cleared = false;
-    return this.state.clear(this.key);
+    return this.state.clear(this.key, this.window);
   }
 }
 
@@ -94,6 +96,7 @@ interface CachedWrite<V> {
 
 export class StateMapView<K, V> extends MapView<K, V> implements StateView {
   private key: Buffer = Buffer.alloc(0);
+  private window?: Buffer;
   /** Pending writes by the map key's bytes. */
   private writes = new Map<string, CachedWrite<V>>();
   private cleared = false;
@@ -114,8 +117,9 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
     return this.openIterators > 0;
   }
 
-  bind(key: Buffer): void {
+  bind(key: Buffer, window?: Buffer): void {
     this.key = key;
+    this.window = window;
     this.writes.clear();
     this.cleared = false;
     this.openIterators = 0;
@@ -132,7 +136,7 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
     const cached = this.writes.get(kb.toString('latin1'));
     if (cached) return cached.value ?? null;
     if (this.cleared) return null;
-    const v = await this.state.get(this.key, kb);
+    const v = await this.state.get(this.key, kb, this.window);
     return v ? (this.valueCodec.decode(new ByteReader(v)) as V) : null;
   }
 
@@ -156,7 +160,7 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
     const cached = this.writes.get(kb.toString('latin1'));
     if (cached) return cached.value !== undefined;
     if (this.cleared) return false;
-    return (await this.state.get(this.key, kb)) !== undefined;
+    return (await this.state.get(this.key, kb, this.window)) !== undefined;
   }
 
   override async *entries(): AsyncIterable<[K, V | null]> {
@@ -179,7 +183,7 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
 
   override async isEmpty(): Promise<boolean> {
     await this.flush();
-    return this.state.isEmpty(this.key);
+    return this.state.isEmpty(this.key, this.window);
   }
 
   override clear(): void {
@@ -193,7 +197,7 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
     const progress = { finished: false };
     this.openIterators++;
     try {
-      yield* this.state.iterate(this.key, type, progress);
+      yield* this.state.iterate(this.key, type, progress, this.window);
     } finally {
       if (progress.finished) this.openIterators--;
     }
@@ -201,7 +205,7 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
 
   /** Sends a pending clear, then the pending writes (the runner applies them in order). */
   private sendPending(): Promise<unknown> {
-    const cleared = this.cleared ? this.state.clear(this.key) : undefined;
+    const cleared = this.cleared ? this.state.clear(this.key, this.window) : undefined;
     this.cleared = false;
     const written = this.sendWrites();
     return cleared ? Promise.all([cleared, written]) : written;
@@ -214,7 +218,7 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
       ops.push(value === undefined ? { key, deleted: true } : { key, value: value === null ? null : encodeWith(this.valueCodec.encode, value) });
     }
     this.writes.clear();
-    return this.state.write(this.key, ops);
+    return this.state.write(this.key, ops, this.window);
   }
 
   flush(): Promise<unknown> {
@@ -227,6 +231,6 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
   clearState(): Promise<unknown> {
     this.writes.clear();
     this.cleared = false;
-    return this.state.clear(this.key);
+    return this.state.clear(this.key, this.window);
   }
 }

@@ -83,28 +83,29 @@ export class BagState {
     private readonly send: Send,
   ) {}
 
-  private stateKey(key: Buffer): fnApi.IStateKey {
-    return { bag_user_state: { transform_id: '', user_state_id: this.id, key } };
+  /** `window`: the namespace (a serialized window) of window aggregates; none for plain keyed state. */
+  private stateKey(key: Buffer, window?: Buffer): fnApi.IStateKey {
+    return { bag_user_state: { transform_id: '', user_state_id: this.id, key, window } };
   }
 
   /** All elements, concatenated (following continuation tokens until the runner has sent everything). */
-  async get(key: Buffer): Promise<Buffer> {
+  async get(key: Buffer, window?: Buffer): Promise<Buffer> {
     const parts: Buffer[] = [];
     let token: Uint8Array | undefined;
     do {
-      const r = await this.send({ state_key: this.stateKey(key), get: { continuation_token: token } });
+      const r = await this.send({ state_key: this.stateKey(key, window), get: { continuation_token: token } });
       parts.push(toBuffer(r.get?.data));
       token = r.get?.continuation_token?.length ? r.get.continuation_token : undefined;
     } while (token);
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 
-  append(key: Buffer, data: Buffer): Promise<unknown> {
-    return this.send({ state_key: this.stateKey(key), append: { data } });
+  append(key: Buffer, data: Buffer, window?: Buffer): Promise<unknown> {
+    return this.send({ state_key: this.stateKey(key, window), append: { data } });
   }
 
-  clear(key: Buffer): Promise<unknown> {
-    return this.send({ state_key: this.stateKey(key), clear: {} });
+  clear(key: Buffer, window?: Buffer): Promise<unknown> {
+    return this.send({ state_key: this.stateKey(key, window), clear: {} });
   }
 }
 
@@ -115,18 +116,18 @@ export class MapState {
     private readonly send: Send,
   ) {}
 
-  private stateKey(key: Buffer): fnApi.IStateKey {
-    return { multimap_side_input: { transform_id: '', side_input_id: this.id, key } };
+  private stateKey(key: Buffer, window?: Buffer): fnApi.IStateKey {
+    return { multimap_side_input: { transform_id: '', side_input_id: this.id, key, window } };
   }
 
-  private async getRaw(key: Buffer, token: Buffer): Promise<fnApi.StateGetResponse> {
-    const r = await this.send({ state_key: this.stateKey(key), get: { continuation_token: token } });
+  private async getRaw(key: Buffer, token: Buffer, window?: Buffer): Promise<fnApi.StateGetResponse> {
+    const r = await this.send({ state_key: this.stateKey(key, window), get: { continuation_token: token } });
     return r.get as fnApi.StateGetResponse;
   }
 
   /** The value bytes of `mapKey`: a Buffer, null for a NULL value, undefined when absent. */
-  async get(key: Buffer, mapKey: Buffer): Promise<Buffer | null | undefined> {
-    const data = toBuffer((await this.getRaw(key, Buffer.concat([Buffer.of(GET_FLAG), mapKey]))).data);
+  async get(key: Buffer, mapKey: Buffer, window?: Buffer): Promise<Buffer | null | undefined> {
+    const data = toBuffer((await this.getRaw(key, Buffer.concat([Buffer.of(GET_FLAG), mapKey]), window)).data);
     switch (data[0]) {
       case EXIST_FLAG:
         return data.subarray(1);
@@ -139,8 +140,8 @@ export class MapState {
     }
   }
 
-  async isEmpty(key: Buffer): Promise<boolean> {
-    const data = toBuffer((await this.getRaw(key, Buffer.of(CHECK_EMPTY_FLAG))).data);
+  async isEmpty(key: Buffer, window?: Buffer): Promise<boolean> {
+    const data = toBuffer((await this.getRaw(key, Buffer.of(CHECK_EMPTY_FLAG), window)).data);
     return data[0] === IS_EMPTY_FLAG;
   }
 
@@ -149,7 +150,7 @@ export class MapState {
    * concatenated [key][has-value byte][value] (ITEMS/VALUES) or [key] (KEYS) bytes, to be split by
    * the caller's self-delimiting decoders. `finished` is false while the runner holds an iterator.
    */
-  async *iterate(key: Buffer, type: IterateType, progress: { finished: boolean }): AsyncGenerator<Buffer> {
+  async *iterate(key: Buffer, type: IterateType, progress: { finished: boolean }, window?: Buffer): AsyncGenerator<Buffer> {
     let token: Buffer = EMPTY;
     progress.finished = false;
     for (;;) {
@@ -158,7 +159,7 @@ export class MapState {
       w.u8(type);
       w.i32(token.length);
       w.raw(token);
-      const r = await this.getRaw(key, w.take());
+      const r = await this.getRaw(key, w.take(), window);
       token = toBuffer(r.continuation_token);
       if (!token.length) progress.finished = true;
       yield toBuffer(r.data);
@@ -167,7 +168,7 @@ export class MapState {
   }
 
   /** Applies writes in one request. */
-  write(key: Buffer, writes: readonly MapWrite[]): Promise<unknown> {
+  write(key: Buffer, writes: readonly MapWrite[], window?: Buffer): Promise<unknown> {
     const w = new ByteWriter(64);
     w.i32(writes.length);
     for (const op of writes) {
@@ -180,11 +181,11 @@ export class MapState {
         w.raw(value);
       }
     }
-    return this.send({ state_key: this.stateKey(key), append: { data: w.take() } });
+    return this.send({ state_key: this.stateKey(key, window), append: { data: w.take() } });
   }
 
-  clear(key: Buffer): Promise<unknown> {
-    return this.send({ state_key: this.stateKey(key), clear: {} });
+  clear(key: Buffer, window?: Buffer): Promise<unknown> {
+    return this.send({ state_key: this.stateKey(key, window), clear: {} });
   }
 }
 

@@ -1,0 +1,323 @@
+/**
+ * `flink:transform:stream_group_window_aggregate:v1`: TUMBLE and HOP group windows (event or
+ * processing time) with TypeScript aggregates, under flink-python's
+ * PythonStreamGroupWindowAggregateOperator, with PyFlink's semantics (GroupWindowAggFunction with
+ * the general window process function and the event-/processing-time triggers):
+ * - a record comes with the operator's current watermark; it is accumulated into each of its
+ *   windows that is not late, whose accumulators live in Flink's keyed state under the window as
+ *   namespace (value state "window_state");
+ * - the worker asks Flink for timers (trigger at the window's end, cleanup after the allowed
+ *   lateness) by emitting timer records; Flink sends fired timers back as input records;
+ * - a fired window emits key + aggregate values + window properties (start, end, rowtime as
+ *   epoch millis; Flink turns them into timestamps), and its state is dropped at cleanup time.
+ * Session (merging) and count windows are not supported yet.
+ */
+import type { LogicalTypeTree } from '../../api/values';
+import { AggregateSlot } from '../aggregate/aggregate-slot';
+import { ByteReader, ByteWriter } from '../coders/bytes';
+import { decoderFor, rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
+import { flinkApi } from '../fn-api';
+import type { BagState } from '../state/keyed-state';
+import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
+
+const NORMAL_RECORD = 0;
+const TRIGGER_TIMER = 1;
+const REGISTER_EVENT_TIMER = 0;
+const REGISTER_PROCESSING_TIMER = 1;
+const INSERT = 0;
+const MAX_LONG = Number.MAX_SAFE_INTEGER;
+const isAccumulate = (kind: number) => kind === 0 || kind === 2;
+
+const W = flinkApi.GroupWindow;
+
+interface TimeWindow {
+  start: number;
+  end: number;
+}
+const maxTimestamp = (w: TimeWindow) => w.end - 1;
+
+function encodeWindow(w: TimeWindow): Buffer {
+  const out = new ByteWriter(16);
+  out.i64Number(w.start);
+  out.i64Number(w.end);
+  return out.take();
+}
+
+function decodeWindow(b: Uint8Array): TimeWindow {
+  const r = new ByteReader(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return { start: r.i64Number(), end: r.i64Number() };
+}
+
+/** Epoch millis → the same wall-clock time in `zone`, read as UTC (Flink's TimeWindowUtil.toUtcTimestampMills). */
+function shifter(zone: string): (ms: number) => number {
+  if (!zone || zone === 'UTC' || zone === 'Z') return (ms) => ms;
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  return (ms) => {
+    const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (((ms % 1000) + 1000) % 1000);
+  };
+}
+
+export class GroupWindowAggregateOperation implements Operation {
+  private readonly slots: AggregateSlot[];
+  private readonly grouping: number[];
+  private readonly decodeRecord: (r: ByteReader) => Input;
+  private readonly encodeKey: (w: ByteWriter, values: readonly unknown[], kind?: number) => void;
+  private readonly encodeOutput: (w: ByteWriter, values: readonly unknown[], kind?: number) => void;
+  private readonly resultFieldCount: number;
+  private readonly windowState: BagState;
+  private readonly valueSlots: number[];
+  private readonly eventTime: boolean;
+  private readonly size: number;
+  private readonly slide: number;
+  private readonly lateness: number;
+  private readonly timeField: number;
+  private readonly properties: ((w: TimeWindow) => number)[];
+  private readonly shift: (ms: number) => number;
+  private watermark = -MAX_LONG;
+  /** Records and fired timers of the running bundle, in arrival order. */
+  private pending: Input[] = [];
+
+  constructor(private readonly ctx: OperationContext<flinkApi.UserDefinedAggregateFunctions>) {
+    const spec = ctx.udfs;
+    const win = spec.group_window!;
+    if (win.window_type === W.WindowType.SESSION_GROUP_WINDOW) {
+      throw new Error('TypeScript aggregates in SESSION windows do not run in the TSFlink worker yet; use TUMBLE or HOP windows, or Flink built-in aggregates');
+    }
+    if (!win.is_time_window) {
+      throw new Error('TypeScript aggregates in row-count windows do not run in the TSFlink worker yet; use time windows (TUMBLE or HOP)');
+    }
+    this.eventTime = !!win.is_row_time;
+    this.size = Number(win.window_size ?? 0);
+    this.slide = win.window_type === W.WindowType.SLIDING_GROUP_WINDOW ? Number(win.window_slide ?? 0) : this.size;
+    this.lateness = Number(win.allowedLateness ?? 0);
+    this.timeField = win.time_field_index ?? 0;
+    this.shift = shifter(win.shift_timezone ?? 'UTC');
+    this.properties = (win.namedProperties ?? []).map((p) => {
+      switch (p) {
+        case W.WindowProperty.WINDOW_START:
+          return (w: TimeWindow) => w.start;
+        case W.WindowProperty.WINDOW_END:
+          return (w: TimeWindow) => w.end;
+        case W.WindowProperty.ROW_TIME_ATTRIBUTE:
+          return (w: TimeWindow) => w.end - 1;
+        default:
+          return () => -1;
+      }
+    });
+    this.grouping = spec.grouping ?? [];
+    const input = ctx.inputType.fields!;
+    const rowType = input[1].type;
+    const timerType = input[4].type;
+    const keyType = timerType.fields![1].type;
+    this.decodeRecord = inputDecoder(rowType, timerType);
+    this.encodeKey = rowEncoder(keyType);
+    this.encodeOutput = rowEncoder(ctx.outputType);
+    const resultType = ctx.outputType.fields![1].type;
+    this.resultFieldCount = resultType.fields!.length;
+    const udfs = spec.udfs ?? [];
+    const countStar = spec.index_of_count_star ?? -1;
+    this.valueSlots = udfs.map((_, i) => i).filter((i) => !(spec.count_star_inserted && i === countStar));
+    const resultTypeOf = (i: number): LogicalTypeTree => {
+      const at = this.valueSlots.indexOf(i);
+      return at >= 0 ? resultType.fields![this.grouping.length + at].type : { root: 'BIGINT', nullable: false, sql: 'BIGINT' };
+    };
+    const state = ctx.keyedState();
+    this.slots = udfs.map((u, i) => new AggregateSlot(i, u, resultTypeOf(i), state, spec.map_state_write_cache_size || 1000));
+    this.windowState = state.bag('window_state');
+  }
+
+  async open(): Promise<void> {
+    for (const s of this.slots) await s.open(this.ctx.functionContext);
+  }
+
+  process(input: ByteReader): void {
+    forEachElement(input, this.decodeRecord, (rec) => this.pending.push(rec));
+  }
+
+  async finishBundle(out: ByteWriter): Promise<void> {
+    const records = this.pending;
+    this.pending = [];
+    for (const rec of records) {
+      if (rec.type === NORMAL_RECORD) {
+        if (rec.watermark !== null) this.watermark = Math.max(this.watermark, rec.watermark);
+        await this.processElement(rec.row!, out);
+      } else {
+        await this.onTimer(rec, out);
+      }
+    }
+  }
+
+  private keyOf(values: readonly unknown[]): { key: unknown[]; keyBytes: Buffer } {
+    return this.keyFrom(this.grouping.map((i) => values[i]));
+  }
+
+  private keyFrom(key: unknown[]): { key: unknown[]; keyBytes: Buffer } {
+    const w = new ByteWriter(32);
+    this.encodeKey(w, key);
+    return { key, keyBytes: w.take() };
+  }
+
+  /** The windows a timestamp falls into (TimeWindow.getWindowStartWithOffset, offset 0). */
+  private windowsOf(ts: number): TimeWindow[] {
+    const out: TimeWindow[] = [];
+    const last = ts - (((ts % this.slide) + this.slide) % this.slide);
+    for (let start = last; start > ts - this.size; start -= this.slide) out.push({ start, end: start + this.size });
+    return out;
+  }
+
+  private cleanupTime(w: TimeWindow): number {
+    if (!this.eventTime) return Math.max(0, maxTimestamp(w));
+    const t = Math.max(0, maxTimestamp(w) + this.lateness);
+    return t >= maxTimestamp(w) ? t : MAX_LONG;
+  }
+
+  private isLate(w: TimeWindow): boolean {
+    return this.eventTime && this.cleanupTime(w) <= this.watermark;
+  }
+
+  private async processElement(row: DecodedRow, out: ByteWriter): Promise<void> {
+    const { key, keyBytes } = this.keyOf(row.values);
+    let ts: number;
+    if (this.eventTime) {
+      const t = row.values[this.timeField];
+      if (!(t instanceof Date)) throw new Error('a row without its event time reached a window aggregate');
+      ts = this.shift(t.getTime());
+    } else {
+      ts = this.shift(Date.now());
+    }
+    const windows = this.windowsOf(ts).filter((w) => !this.isLate(w));
+    for (const w of windows) {
+      const ns = encodeWindow(w);
+      const accs = await this.accumulators(keyBytes, ns);
+      for (let i = 0; i < this.slots.length; i++) {
+        const s = this.slots[i];
+        if (s.filterArg >= 0 && !row.values[s.filterArg]) continue;
+        const r = isAccumulate(row.kind) ? s.accumulate(accs[i], row.values) : s.retract(accs[i], row.values);
+        if (r instanceof Promise) await r;
+      }
+      await this.store(keyBytes, ns, accs);
+    }
+    for (const w of windows) {
+      // the event-/processing-time trigger: fire at once if the watermark already passed the end
+      if (this.eventTime && maxTimestamp(w) <= this.watermark) await this.fire(key, keyBytes, w, out);
+      else this.timer(out, this.eventTime ? REGISTER_EVENT_TIMER : REGISTER_PROCESSING_TIMER, key, maxTimestamp(w), w);
+      const cleanup = this.cleanupTime(w);
+      if (cleanup !== MAX_LONG && cleanup !== maxTimestamp(w)) {
+        this.timer(out, this.eventTime ? REGISTER_EVENT_TIMER : REGISTER_PROCESSING_TIMER, key, cleanup, w);
+      }
+    }
+  }
+
+  private async onTimer(rec: Input, out: ByteWriter): Promise<void> {
+    const timer = rec.timer!;
+    // the key comes as an object of its fields (the row decoder's form of a nested row)
+    const { key: keyValues, keyBytes } = this.keyFrom(Object.values(timer.values[1] as Record<string, unknown>));
+    const w = decodeWindow(timer.values[2] as Uint8Array);
+    const time = rec.timestamp!;
+    const eventTimer = timer.values[0] === REGISTER_EVENT_TIMER;
+    if (eventTimer === this.eventTime && time === maxTimestamp(w)) await this.fire(keyValues, keyBytes, w, out);
+    if (eventTimer === this.eventTime && time === this.cleanupTime(w)) {
+      const ns = encodeWindow(w);
+      const sent: Promise<unknown>[] = [this.windowState.clear(keyBytes, ns)];
+      for (const s of this.slots) {
+        for (const v of s.views) {
+          v.view.bind(keyBytes, ns);
+          sent.push(v.view.clearState());
+        }
+      }
+      await Promise.all(sent);
+    }
+  }
+
+  private async accumulators(keyBytes: Buffer, ns: Buffer): Promise<unknown[]> {
+    const data = await this.windowState.get(keyBytes, ns);
+    let accs: unknown[];
+    if (data.length) {
+      const r = new ByteReader(data);
+      accs = this.slots.map((s) => s.readAccumulator(r));
+    } else {
+      accs = [];
+      for (const s of this.slots) accs.push(await s.createAccumulator());
+    }
+    for (let i = 0; i < this.slots.length; i++) this.slots[i].bindViews(accs[i], keyBytes, ns);
+    return accs;
+  }
+
+  private async store(keyBytes: Buffer, ns: Buffer, accs: unknown[]): Promise<void> {
+    const w = new ByteWriter(64);
+    for (let i = 0; i < this.slots.length; i++) this.slots[i].writeAccumulator(w, accs[i]);
+    await Promise.all([
+      ...this.slots.flatMap((s) => s.views.map((v) => v.view.flush())),
+      this.windowState.clear(keyBytes, ns),
+      this.windowState.append(keyBytes, w.take(), ns),
+    ]);
+  }
+
+  /** Emits the window's result: key, aggregate values, window properties. */
+  private async fire(key: unknown[], keyBytes: Buffer, w: TimeWindow, out: ByteWriter): Promise<void> {
+    const accs = await this.accumulators(keyBytes, encodeWindow(w));
+    const values: unknown[] = [...key];
+    for (const i of this.valueSlots) values.push(await this.slots[i].getValue(accs[i]));
+    for (const p of this.properties) values.push(p(w));
+    const start = out.beginPrefixed();
+    try {
+      this.encodeOutput(out, [NORMAL_RECORD, values, null], INSERT);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      const at = ((e as FieldError).fieldIndex ?? 0) === 1 ? this.valueSlots[0] : 0;
+      throw new TypeError(`TypeScript UDAF '${this.slots[at].name}' produced a value that does not match its result type: ${e.message}`);
+    }
+    out.endPrefixed(start);
+  }
+
+  /** Asks Flink to register (or delete) a timer for the key and window. */
+  private timer(out: ByteWriter, type: number, key: unknown[], time: number, w: TimeWindow): void {
+    const start = out.beginPrefixed();
+    this.encodeOutput(out, [TRIGGER_TIMER, null, [type, key, time, encodeWindow(w)]], INSERT);
+    out.endPrefixed(start);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.slots) await s.close();
+  }
+}
+
+interface Input {
+  type: number;
+  row: DecodedRow | null;
+  timestamp: number | null;
+  watermark: number | null;
+  timer: DecodedRow | null;
+}
+
+/** [record type, row, timer timestamp, watermark, timer (type, key, window)] rows. */
+function inputDecoder(rowType: LogicalTypeTree, timerType: LogicalTypeTree): (r: ByteReader) => Input {
+  const row = rowDecoder(rowType);
+  const timer = rowDecoder(timerType);
+  const tinyint = decoderFor({ root: 'TINYINT', nullable: true, sql: 'TINYINT' });
+  return (r) => {
+    const mask = r.u8(); // 2 kind bits, then the null bits of the 5 fields
+    const type = mask & 0x20 ? NORMAL_RECORD : (tinyint(r) as number);
+    const value = mask & 0x10 ? null : row(r);
+    const timestamp = mask & 0x08 ? null : r.i64Number();
+    const watermark = mask & 0x04 ? null : r.i64Number();
+    const t = mask & 0x02 ? null : timer(r);
+    return { type, row: value, timestamp, watermark, timer: t };
+  };
+}
+
+registerOperation(
+  'flink:transform:stream_group_window_aggregate:v1',
+  (ctx) => new GroupWindowAggregateOperation(ctx as unknown as OperationContext<flinkApi.UserDefinedAggregateFunctions>),
+  'aggregate',
+);
