@@ -280,15 +280,20 @@ describe('fault tolerance', () => {
       .set('restart-strategy.type', 'fixed-delay')
       .set('restart-strategy.fixed-delay.attempts', '3')
       .set('restart-strategy.fixed-delay.delay', '500 ms')
-      .set('python.fn-execution.bundle.size', '10')
-      // flink-python's state requests alias their keys in the heap backend, which then checkpoints
-      // every key of a TS (or Python) aggregate as the last one used: docs/udaf.md § Fault tolerance
-      .set('state.backend.type', 'rocksdb');
+      .set('python.fn-execution.bundle.size', '10');
     const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-udaf-ft-')), 'worker.pid');
     const N = 3000;
     await env.executeSql(`CREATE TEMPORARY TABLE ids (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '500',
       'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${N}')`);
     env.createTemporarySystemFunction('tsSum', udaf(new PidReportingSum(pidFile), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())) }));
+    // flink-python's state requests alias their keys in the heap backend, which then checkpoints
+    // every key of a TS (or Python) aggregate as the last one used: with aggregates in use, TSFlink
+    // environments default to RocksDB (docs/udaf.md § Fault tolerance)
+    expect(env.getConfig().get('state.backend.type')).toBe('rocksdb');
+    const chosen = await streamingEnv();
+    chosen.getConfig().set('state.backend.type', 'hashmap');
+    expect((await streamingEnv()).getConfig().get('state.backend.type')).toBe('rocksdb');
+    expect(chosen.getConfig().get('state.backend.type')).toBe('hashmap');
     const result = await env.executeSql('SELECT id % 4 AS k, tsSum(id) AS total, COUNT(*) AS n FROM ids GROUP BY id % 4');
     const rows = changelogOf(result);
     const readPid = () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined);

@@ -18,6 +18,7 @@ import type * as arrow from 'apache-arrow';
 import { fromArrowTable } from './arrow/from-arrow';
 import * as udfDependencies from './udf/ship/dependencies';
 import { toJavaJson } from '../gateway/java-json';
+import { trackTableConfig } from './udf/aggregate-state-backend';
 
 export class TableConfig {
   constructor(private readonly env: Handle) {}
@@ -81,6 +82,7 @@ export class TableEnvironment implements TableContext {
   ) {
     this.streaming = settings.isStreamingMode();
     track(this, handle);
+    trackTableConfig(this.getConfig());
   }
 
   /** Creates a table environment on the process's session (started on first use). */

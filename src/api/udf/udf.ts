@@ -14,6 +14,7 @@ import type { UdfDescriptor } from './descriptor';
 import { AggregateFunction, AsyncScalarFunction, ScalarFunction, TableAggregateFunction, TableFunction, type UdfKind } from './functions';
 import { shipValueSync } from './ship';
 import { toJavaJson } from '../../gateway/java-json';
+import { useAggregateStateBackend } from './aggregate-state-backend';
 
 export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /** SQL types of the parameters, in order. */
@@ -74,6 +75,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   /** The Java function object (created on first use; the session's JVM must be running). */
   toJavaHandle(): number {
     if (this.handle === undefined) {
+      if (this.accumulator) useAggregateStateBackend();
       const spec = {
         kind: this.kind,
         name: this.name,
