@@ -116,6 +116,16 @@ describe('udaf', () => {
     expect(last).toEqual({ avgTotal: (60 + 20 + 30) / 3, bidders: 3n });
   });
 
+  it('FILTER (WHERE ...) picks the rows each aggregate sees', async () => {
+    tEnv.createTemporarySystemFunction('tsAvgF', tsAvg());
+    tEnv.createTemporaryView('fbids', bids());
+    const rows = await rowsOf(tEnv.executeSql(`SELECT auction, tsAvgF(price) FILTER (WHERE bidder = 'ann') AS ann, tsAvgF(price) AS allBids FROM fbids GROUP BY auction`));
+    expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
+      { auction: 'a', ann: 30, allBids: 30 },
+      { auction: 'b', ann: null, allBids: 20 },
+    ]);
+  });
+
   it('without retract() over an updating input, the job fails saying why', async () => {
     const noRetract = udaf(
       { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: (acc: AvgAcc, p: number | null) => void (acc.sum += p ?? 0), getValue: (acc: AvgAcc) => acc.sum },
