@@ -98,7 +98,7 @@ write("streaming-sql-udf.ipynb", [
 
 A TypeScript function becomes a Flink scalar function with `udf(fn, { inputTypes, resultType })`.
 Flink runs it in TSFlink's Node worker. Register it, and SQL cells can call it.""",
-    """import { udf, DataTypes } from 'tsflink';
+    """import { udf, udaf, DataTypes } from 'tsflink';
 
 const sizeClass = udf((amount: number | null) => (amount === null ? 'unknown' : amount >= 50 ? 'large' : 'small'), {
   inputTypes: [DataTypes.INT()],
@@ -154,6 +154,36 @@ SELECT COUNT(*) FROM orders WHERE size_class(amount) = 'large'""",
 
 const labelled = tEnv.fromValues([{ amount: 10 }, { amount: 70 }]).select($('amount'), call(sizeClass, $('amount')).as('size'));
 (await (await labelled.execute()).toArray()).map((r) => `${r.amount}:${r.size}`).join(' ')""",
+    """md:## A TypeScript aggregate function
+`udaf(...)` makes an aggregate whose accumulator lives in Flink's keyed state (checkpointed and
+restored like any Flink state); see `docs/udaf.md`. This one finds each size class's largest and
+smallest order, with the accumulator declared as a ROW type.""",
+    """import { AggregateFunction } from 'tsflink';
+
+type Range = { lo: number | null; hi: number | null };
+class AmountRange extends AggregateFunction<string | null, Range, [number | null]> {
+  createAccumulator(): Range {
+    return { lo: null, hi: null };
+  }
+  accumulate(acc: Range, amount: number | null) {
+    if (amount === null) return;
+    acc.lo = Math.min(acc.lo ?? amount, amount);
+    acc.hi = Math.max(acc.hi ?? amount, amount);
+  }
+  getValue(acc: Range) {
+    return acc.lo === null ? null : `${acc.lo}..${acc.hi}`;
+  }
+}
+tEnv.createTemporarySystemFunction('amount_range', udaf(new AmountRange(), {
+  inputTypes: [DataTypes.INT()],
+  resultType: DataTypes.STRING(),
+  accumulatorType: DataTypes.ROW(DataTypes.FIELD('lo', DataTypes.INT()), DataTypes.FIELD('hi', DataTypes.INT())),
+}));
+'registered amount_range'""",
+    """%%sql type=update refreshInterval=500
+SELECT size_class(amount) AS size, amount_range(amount) AS amounts, COUNT(*) AS orders
+FROM orders
+GROUP BY size_class(amount)""",
 ])
 
 write("arrow-interop.ipynb", [

@@ -79,6 +79,16 @@ describe('example notebooks under nbclient', () => {
     expect(appended.match(/^\| +\d+ \| +\d+ \| +(large|small) \|$/gm)).toHaveLength(10);
     expect(lastText(cellWith(cells, 'large orders so far'))).toMatch(/^\d+ large orders so far/);
     expect(lastText(cellWith(cells, 'call(sizeClass'))).toBe("'10:small 70:large'");
+    expect(lastText(cellWith(cells, 'class AmountRange'))).toBe("'registered amount_range'");
+    const ranges = lastText(cellWith(cells, 'amount_range(amount) AS amounts'));
+    expect(ranges).toContain('FINISHED');
+    // the datagen amounts are 1..100: small is 1..49 at most, large 50..100 at most
+    const found = Object.fromEntries([...ranges.matchAll(/\| +(large|small) \| +(\d+)\.\.(\d+) \| +(\d+) \|/g)].map((m) => [m[1], [Number(m[2]), Number(m[3]), Number(m[4])]]));
+    expect(found.small[0]).toBeGreaterThanOrEqual(1);
+    expect(found.small[1]).toBeLessThan(50);
+    expect(found.large[0]).toBeGreaterThanOrEqual(50);
+    expect(found.large[1]).toBeLessThanOrEqual(100);
+    expect(found.small[2] + found.large[2]).toBe(300);
   });
 
   it('arrow-interop.ipynb', async () => {
