@@ -67,6 +67,7 @@ export {
   sessionLogFile,
   type UdfOptions,
   type AggregateOptions,
+  type RetractableCollector,
   type ArgsOf,
   type TableRowOf,
   type FunctionContext,

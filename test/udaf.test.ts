@@ -18,6 +18,7 @@ import {
   Session,
   Slide,
   TableAggregateFunction,
+  type RetractableCollector,
   udaf,
   udtaf,
   FlinkError,
@@ -420,6 +421,27 @@ async function rowByRow<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 describe('data views', () => {
+  it('outside a job, ListView and MapView are in-memory collections with the same API', async () => {
+    const list = new ListView<string>();
+    list.add('x');
+    list.addAll(['y', 'z']);
+    const got: string[] = [];
+    for await (const v of list.get()) got.push(v);
+    expect(got).toEqual(['x', 'y', 'z']);
+    expect(() => list.add(null as unknown as string)).toThrow(/cannot hold null/);
+    const map = new MapView<string, number>();
+    map.put('a', 1);
+    map.putAll([['b', 2], ['c', null]]);
+    map.remove('a');
+    expect(await map.get('a')).toBeNull();
+    expect(await map.contains('c')).toBe(true);
+    const entries: [string, number | null][] = [];
+    for await (const e of map.entries()) entries.push(e);
+    expect(entries).toEqual([['b', 2], ['c', null]]);
+    map.clear();
+    expect(await map.isEmpty()).toBe(true);
+  });
+
   it('ListView and MapView fields live in Flink state', async () => {
     const top = udaf(new TopBidders(), {
       inputTypes: [DataTypes.STRING()],
@@ -460,7 +482,45 @@ class Top2 extends TableAggregateFunction<{ price: number; rank: number }, Top2A
   }
 }
 
+interface Top1Acc {
+  best: number | null;
+  emitted: number | null;
+}
+
+/** The highest price, sending only its changes. */
+class Top1 extends TableAggregateFunction<{ price: number }, Top1Acc, [number | null]> {
+  createAccumulator(): Top1Acc {
+    return { best: null, emitted: null };
+  }
+  accumulate(acc: Top1Acc, price: number | null): void {
+    if (price !== null && (acc.best === null || price > acc.best)) acc.best = price;
+  }
+  emitUpdateWithRetract(acc: Top1Acc, out: RetractableCollector<{ price: number }>): void {
+    if (acc.best === acc.emitted) return;
+    if (acc.emitted !== null) out.retract({ price: acc.emitted });
+    out.collect({ price: acc.best! });
+    acc.emitted = acc.best;
+  }
+}
+
 describe('udtaf', () => {
+  it('emitUpdateWithRetract sends only what changed', async () => {
+    const top1 = udtaf(new Top1(), {
+      inputTypes: [DataTypes.DOUBLE()],
+      resultType: DataTypes.ROW(DataTypes.FIELD('price', DataTypes.DOUBLE())),
+      accumulatorType: DataTypes.ROW(DataTypes.FIELD('best', DataTypes.DOUBLE()), DataTypes.FIELD('emitted', DataTypes.DOUBLE())),
+    });
+    const log = await rowByRow(async () => changelogOf(await bids().groupBy($('auction')).flatAggregate(call(top1, $('price')).as('price')).select($('auction'), $('price')).execute()));
+    expect(log.filter(([, r]) => r.auction === 'a')).toEqual([
+      ['+I', { auction: 'a', price: 10 }],
+      ['-D', { auction: 'a', price: 10 }],
+      ['+I', { auction: 'a', price: 30 }],
+      ['-D', { auction: 'a', price: 30 }],
+      ['+I', { auction: 'a', price: 50 }],
+    ]);
+    expect(log.filter(([, r]) => r.auction === 'b')).toEqual([['+I', { auction: 'b', price: 20 }]]);
+  });
+
   it('flatAggregate emits several rows per group and retracts them on change', async () => {
     const top2 = udtaf(new Top2(), {
       inputTypes: [DataTypes.DOUBLE()],

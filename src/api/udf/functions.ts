@@ -162,17 +162,28 @@ export abstract class AggregateFunction<T = unknown, ACC = unknown, A extends un
   resetAccumulator?(accumulator: ACC): void | Promise<void>;
 }
 
+/** Where `emitUpdateWithRetract` sends its changes (Flink's `RetractableCollector`). */
+export interface RetractableCollector<T> {
+  /** Emits a new row (+I). */
+  collect(row: T): void;
+  /** Retracts a row emitted before (-D). */
+  retract(row: T): void;
+}
+
 /**
  * A table aggregate function (Flink's `TableAggregateFunction<T, ACC>`): many rows of a group → zero
  * or more rows, used with `groupBy(...).flatAggregate(call(f, ...))`. `emitValue` yields the
- * group's current rows (objects with the result type's fields, arrays, or the single column's value).
+ * group's current rows (objects with the result type's fields, arrays, or the single column's value);
+ * when a group changes, its previous rows are retracted first. Or, instead, `emitUpdateWithRetract`
+ * sends only what changed (the accumulator must remember what it emitted).
  */
 export abstract class TableAggregateFunction<T = unknown, ACC = unknown, A extends unknown[] = unknown[]> extends UserDefinedFunction {
   abstract createAccumulator(): ACC;
   abstract accumulate(accumulator: ACC, ...args: A): void | Promise<void>;
   retract?(accumulator: ACC, ...args: A): void | Promise<void>;
   merge?(accumulator: ACC, others: ACC[]): void | Promise<void>;
-  abstract emitValue(accumulator: ACC): Iterable<T> | AsyncIterable<T> | Promise<Iterable<T>>;
+  emitValue?(accumulator: ACC): Iterable<T> | AsyncIterable<T> | Promise<Iterable<T>>;
+  emitUpdateWithRetract?(accumulator: ACC, out: RetractableCollector<T>): void | Promise<void>;
 }
 
 export type UdfKind = 'scalar' | 'table' | 'async' | 'aggregate' | 'tableAggregate';

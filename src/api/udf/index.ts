@@ -12,6 +12,7 @@ export {
   TableAggregateFunction,
   ListView,
   MapView,
+  type RetractableCollector,
   type FunctionContext,
   type MetricGroup,
   type Counter,

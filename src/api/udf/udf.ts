@@ -167,6 +167,9 @@ function make<A extends unknown[], R>(
       `${what} takes ${aggregate ? 'an object' : 'a function or an object'} like an instance of ${base.name}, got ${fn === null ? 'null' : typeof fn}${missing.length ? ` without ${missing.join(', ')}` : ''}`,
     );
   }
+  if (kind === 'tableAggregate' && !hasMethods(fn, ['emitValue']) && !hasMethods(fn, ['emitUpdateWithRetract'])) {
+    throw new TypeError(`${what} needs an emitValue or an emitUpdateWithRetract method`);
+  }
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
   const name = own ?? `${kind}_udf_${++counter}`;
   return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true, accumulator);
@@ -174,7 +177,7 @@ function make<A extends unknown[], R>(
 
 function requiredMethods(kind: UdfKind): string[] {
   if (kind === 'aggregate') return ['createAccumulator', 'accumulate', 'getValue'];
-  if (kind === 'tableAggregate') return ['createAccumulator', 'accumulate', 'emitValue'];
+  if (kind === 'tableAggregate') return ['createAccumulator', 'accumulate'];
   return ['eval'];
 }
 

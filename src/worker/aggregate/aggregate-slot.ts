@@ -31,6 +31,7 @@ interface AggregateMethods {
   merge?: Method;
   getValue?: Method;
   emitValue?: Method;
+  emitUpdateWithRetract?: Method;
   open?: Method;
   close?: Method;
 }
@@ -86,6 +87,7 @@ export class AggregateSlot {
         merge: bound('merge'),
         getValue: bound('getValue'),
         emitValue: bound('emitValue'),
+        emitUpdateWithRetract: bound('emitUpdateWithRetract'),
         open: bound('open'),
         close: bound('close'),
       };
@@ -215,6 +217,15 @@ export class AggregateSlot {
 
   emitValue(acc: unknown): unknown {
     return this.call('emitValue', this.methods.emitValue!, acc);
+  }
+
+  /** True when the table aggregate sends its own changes (emitUpdateWithRetract). */
+  get emitsUpdates(): boolean {
+    return !!this.methods.emitUpdateWithRetract;
+  }
+
+  emitUpdateWithRetract(acc: unknown, out: { collect(row: unknown): void; retract(row: unknown): void }): unknown {
+    return this.call('emitUpdateWithRetract', this.methods.emitUpdateWithRetract!, acc, out);
   }
 
   /** Calls a method, naming the function in what it throws (or rejects with). */

@@ -196,7 +196,8 @@ export class GroupAggregateOperation implements Operation {
     for (let i = 0; i < this.slots.length; i++) this.slots[i].bindViews(accs![i], g.keyBytes);
 
     const before = !firstRow && !this.table ? await this.values(accs!) : undefined;
-    if (this.table && !firstRow && this.generateUpdateBefore) await this.emitTable(g.key, accs!, DELETE, out);
+    const updates = this.table && this.slots[0].emitsUpdates;
+    if (this.table && !updates && !firstRow && this.generateUpdateBefore) await this.emitTable(g.key, accs!, DELETE, out);
 
     for (const row of rows) {
       const accumulate = isAccumulate(row.kind);
@@ -217,7 +218,9 @@ export class GroupAggregateOperation implements Operation {
       return;
     }
 
-    if (this.table) {
+    if (updates) {
+      await this.emitUpdates(g.key, accs!, out);
+    } else if (this.table) {
       await this.emitTable(g.key, accs!, INSERT, out);
     } else {
       const after = await this.values(accs!);
@@ -268,17 +271,29 @@ export class GroupAggregateOperation implements Operation {
     }
   }
 
+  /** A table aggregate's row as the output row's values after the key columns. */
+  private tableRowValues(key: unknown[], r: unknown): unknown[] {
+    const fields = this.ctx.outputType.fields!.slice(key.length);
+    if (Array.isArray(r)) return r;
+    if (fields.length === 1 && (r === null || typeof r !== 'object' || r instanceof Date)) return [r];
+    return fields.map((f) => (r as Record<string, unknown>)[f.name]);
+  }
+
+  /** A table aggregate's changes, as its emitUpdateWithRetract sends them. */
+  private async emitUpdates(key: unknown[], accs: unknown[], out: ByteWriter): Promise<void> {
+    const r = this.slots[0].emitUpdateWithRetract(accs[0], {
+      collect: (row) => this.emit(key, this.tableRowValues(key, row), INSERT, out),
+      retract: (row) => this.emit(key, this.tableRowValues(key, row), DELETE, out),
+    });
+    if (r instanceof Promise) await r;
+  }
+
   /** A table aggregate's rows for the key, each joined to the key columns. */
   private async emitTable(key: unknown[], accs: unknown[], kind: number, out: ByteWriter): Promise<void> {
     const slot = this.slots[0];
     let rows = slot.emitValue(accs[0]);
     if (rows instanceof Promise) rows = await rows;
-    const width = this.ctx.outputType.fields!.length - key.length;
-    const names = this.ctx.outputType.fields!.slice(key.length).map((f) => f.name);
-    const emitOne = (r: unknown) => {
-      const values = Array.isArray(r) ? r : width === 1 && (r === null || typeof r !== 'object' || r instanceof Date) ? [r] : names.map((n) => (r as Record<string, unknown>)[n]);
-      this.emit(key, values, kind, out);
-    };
+    const emitOne = (r: unknown) => this.emit(key, this.tableRowValues(key, r), kind, out);
     if (rows && typeof (rows as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
       for await (const r of rows as AsyncIterable<unknown>) emitOne(r);
     } else if (rows && typeof (rows as Iterable<unknown>)[Symbol.iterator] === 'function') {
