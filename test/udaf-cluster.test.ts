@@ -1,0 +1,115 @@
+/**
+ * A TypeScript aggregate on a real standalone cluster (a JobManager and two TaskManagers, separate
+ * JVMs): the TaskManager running the job is killed mid-job; the job restarts from its last
+ * checkpoint on the other one, and the final results equal a run without failure.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AggregateFunction, DataTypes, EnvironmentSettings, Session, TableEnvironment, udaf } from '../src/index';
+import { startStandaloneCluster, stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
+import { changelogOf, tempDir } from './helpers';
+
+const dir = tempDir('tsflink-udaf-cluster-');
+let cluster: StandaloneCluster;
+let tEnv: TableEnvironment;
+
+beforeAll(async () => {
+  cluster = await startStandaloneCluster({
+    dir,
+    restPort: 19081 + (process.pid % 1000),
+    taskManagers: 2,
+    slotsPerTaskManager: 1,
+    taskManagerMemory: '1200m',
+    // notice a lost TaskManager in seconds, not Flink's default 50
+    config: { 'heartbeat.interval': '1000', 'heartbeat.timeout': '4000' },
+  });
+  tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { remote: cluster.remote });
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+  await stopStandaloneCluster(dir);
+});
+
+interface SumAcc {
+  sum: bigint;
+}
+
+/** Sums ids; open() records the worker's pid (its parent chain leads to the TaskManager). */
+class PidReportingSum extends AggregateFunction<bigint, SumAcc, [bigint]> {
+  constructor(private readonly pidFile: string) {
+    super();
+  }
+  open(): void {
+    require('node:fs').writeFileSync(this.pidFile, String(process.pid));
+  }
+  createAccumulator(): SumAcc {
+    return { sum: 0n };
+  }
+  accumulate(acc: SumAcc, id: bigint): void {
+    acc.sum += id;
+  }
+  getValue(acc: SumAcc): bigint {
+    return acc.sum;
+  }
+}
+
+function parentOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a TaskManager killed mid-job', () => {
+  it('the job restarts from its checkpoint on the other TaskManager: nothing lost, nothing counted twice', async () => {
+    tEnv
+      .getConfig()
+      .set('execution.checkpointing.interval', '500 ms')
+      .set('restart-strategy.type', 'fixed-delay')
+      .set('restart-strategy.fixed-delay.attempts', '3')
+      .set('restart-strategy.fixed-delay.delay', '1 s')
+      .set('parallelism.default', '1')
+      .set('python.fn-execution.bundle.size', '10');
+    const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-udaf-tm-')), 'worker.pid');
+    const N = 4000;
+    await tEnv.executeSql(`CREATE TEMPORARY TABLE ids (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '400',
+      'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${N}')`);
+    tEnv.createTemporarySystemFunction(
+      'tsSum',
+      udaf(new PidReportingSum(pidFile), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())) }),
+    );
+    const result = await tEnv.executeSql('SELECT id % 3 AS k, tsSum(id) AS total, COUNT(*) AS n FROM ids GROUP BY id % 3');
+    const log = changelogOf(result);
+    const worker = await until('the worker', () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined));
+    let tm = worker;
+    while (tm > 1 && !cluster.pids.includes(tm)) tm = parentOf(tm);
+    expect(cluster.pids).toContain(tm);
+    await new Promise((r) => setTimeout(r, 3000)); // a few checkpoints in
+    process.kill(tm, 'SIGKILL');
+    const byKey = new Map<unknown, Record<string, unknown>>();
+    for (const [kind, row] of await log) {
+      if (kind === '+I' || kind === '+U') byKey.set(row.k, row);
+      else byKey.delete(row.k);
+    }
+    const expected = [0, 1, 2].map((k) => {
+      let total = 0n;
+      let n = 0n;
+      for (let id = 1; id <= N; id++) if (id % 3 === k) (total += BigInt(id)), n++;
+      return { k, total, n };
+    });
+    expect([...byKey.values()].sort((a, b) => Number(a.k) - Number(b.k))).toEqual(expected);
+    // the job ran on: a worker of the other TaskManager took over
+    expect(Number(fs.readFileSync(pidFile, 'utf8'))).not.toBe(worker);
+  }, 240_000);
+});
