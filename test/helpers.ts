@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvironmentSettings, TableEnvironment, type ResultRow, type Table, type TableResult } from '../src/index';
+import { expect } from 'vitest';
+import { EnvironmentSettings, FlinkError, TableEnvironment, type ResultRow, type Table, type TableResult } from '../src/index';
 
 process.env.TSFLINK_QUIET ??= '1';
 
@@ -35,4 +36,29 @@ export function tempDir(prefix = 'tsflink-test-'): string {
 export function sorted<T>(rows: T[]): T[] {
   const key = (r: T) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
   return [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** Polls `probe` until it returns a value. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Drains a result until its job fails, and returns the FlinkError. */
+export async function failureOf(result: Promise<TableResult> | TableResult): Promise<FlinkError> {
+  try {
+    const r = await result;
+    for await (const _ of r.collect()) {
+      // drain until the job fails
+    }
+  } catch (e) {
+    expect(e).toBeInstanceOf(FlinkError);
+    return e as FlinkError;
+  }
+  throw new Error('the job did not fail');
 }

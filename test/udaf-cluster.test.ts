@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AggregateFunction, DataTypes, EnvironmentSettings, Session, TableEnvironment, udaf } from '../src/index';
+import { DataTypes, EnvironmentSettings, Session, TableEnvironment, udaf } from '../src/index';
 import { startStandaloneCluster, stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
-import { changelogOf, tempDir } from './helpers';
+import { changelogOf, tempDir, until } from './helpers';
+import { expectedSums, PidReportingSum } from './udaf-fixtures';
 
 const dir = tempDir('tsflink-udaf-cluster-');
 let cluster: StandaloneCluster;
@@ -33,42 +34,9 @@ afterAll(async () => {
   await stopStandaloneCluster(dir);
 });
 
-interface SumAcc {
-  sum: bigint;
-}
-
-/** Sums ids; open() records the worker's pid (its parent chain leads to the TaskManager). */
-class PidReportingSum extends AggregateFunction<bigint, SumAcc, [bigint]> {
-  constructor(private readonly pidFile: string) {
-    super();
-  }
-  open(): void {
-    require('node:fs').writeFileSync(this.pidFile, String(process.pid));
-  }
-  createAccumulator(): SumAcc {
-    return { sum: 0n };
-  }
-  accumulate(acc: SumAcc, id: bigint): void {
-    acc.sum += id;
-  }
-  getValue(acc: SumAcc): bigint {
-    return acc.sum;
-  }
-}
-
 function parentOf(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('a TaskManager killed mid-job', () => {
@@ -102,13 +70,7 @@ describe('a TaskManager killed mid-job', () => {
       if (kind === '+I' || kind === '+U') byKey.set(row.k, row);
       else byKey.delete(row.k);
     }
-    const expected = [0, 1, 2].map((k) => {
-      let total = 0n;
-      let n = 0n;
-      for (let id = 1; id <= N; id++) if (id % 3 === k) (total += BigInt(id)), n++;
-      return { k, total, n };
-    });
-    expect([...byKey.values()].sort((a, b) => Number(a.k) - Number(b.k))).toEqual(expected);
+    expect([...byKey.values()].sort((a, b) => Number(a.k) - Number(b.k))).toEqual(expectedSums(N, 3));
     // the job ran on: a worker of the other TaskManager took over
     expect(Number(fs.readFileSync(pidFile, 'utf8'))).not.toBe(worker);
   }, 240_000);

@@ -21,11 +21,11 @@ import {
   type RetractableCollector,
   udaf,
   udtaf,
-  FlinkError,
+  type FlinkError,
   type TableEnvironment,
-  type TableResult,
 } from '../src/index';
-import { batchEnv, changelogOf, rowsOf, sorted, streamingEnv } from './helpers';
+import { batchEnv, changelogOf, failureOf, rowsOf, sorted, streamingEnv, until } from './helpers';
+import { expectedSums, PidReportingSum } from './udaf-fixtures';
 
 let tEnv: TableEnvironment;
 
@@ -138,56 +138,7 @@ describe('udaf', () => {
   });
 });
 
-async function failureOf(result: Promise<TableResult>): Promise<FlinkError> {
-  try {
-    const r = await result;
-    for await (const _ of r.collect()) {
-      // drain until the job fails
-    }
-  } catch (e) {
-    expect(e).toBeInstanceOf(FlinkError);
-    return e as FlinkError;
-  }
-  throw new Error('the job did not fail');
-}
-
 const causes = (e: FlinkError) => e.causes.map((c) => c.message).join('\n');
-
-interface SumAcc {
-  sum: bigint;
-}
-
-/** Sums ids; open() reports the worker's pid, so the test can kill it. */
-class PidReportingSum extends AggregateFunction<bigint, SumAcc, [bigint]> {
-  constructor(private readonly pidFile: string) {
-    super();
-  }
-  open(): void {
-    require('node:fs').writeFileSync(this.pidFile, String(process.pid));
-  }
-  createAccumulator(): SumAcc {
-    return { sum: 0n };
-  }
-  accumulate(acc: SumAcc, id: bigint): void {
-    acc.sum += id;
-  }
-  retract(acc: SumAcc, id: bigint): void {
-    acc.sum -= id;
-  }
-  getValue(acc: SumAcc): bigint {
-    return acc.sum;
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('group windows', () => {
   /** Bids with event times (seconds past midnight), read from a CSV file with a watermark. */
@@ -315,13 +266,7 @@ describe('fault tolerance', () => {
       const p = readPid();
       return p !== undefined && p !== first ? p : undefined;
     });
-    const expected = [0, 1, 2, 3].map((k) => {
-      let total = 0n;
-      let n = 0n;
-      for (let id = 1; id <= N; id++) if (id % 4 === k) (total += BigInt(id)), n++;
-      return { k, total, n };
-    });
-    expect(finalRows(await rows, 'k')).toEqual(sorted(expected));
+    expect(finalRows(await rows, 'k')).toEqual(sorted(expectedSums(N, 4)));
   }, 120_000);
 });
 
@@ -378,7 +323,7 @@ describe('errors', () => {
 
   it('udaf() rejects what cannot work before any job runs', () => {
     expect(() => udaf((() => 1) as never, { inputTypes: [], resultType: DataTypes.INT(), accumulatorType: AVG_ACC })).toThrow(/createAccumulator/);
-    expect(() => udaf(new TsAvg(), { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: DataTypes.DOUBLE() })).toThrow(
+    expect(() => udaf(new TsAvg() as never, { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: DataTypes.DOUBLE() })).toThrow(
       /accumulatorType must be a ROW, ARRAY or MAP/,
     );
     expect(() => udaf({ accumulate() {} } as never, { inputTypes: [], resultType: DataTypes.INT(), accumulatorType: AVG_ACC })).toThrow(/without createAccumulator, getValue/);

@@ -25,7 +25,7 @@ import {
   type TableEnvironment,
   type TableResult,
 } from '../src/index';
-import { rowsOf, streamingEnv, tempDir } from './helpers';
+import { failureOf, rowsOf, streamingEnv, tempDir, until } from './helpers';
 
 let tEnv: TableEnvironment;
 let session: Session;
@@ -46,16 +46,6 @@ function lineOf(marker: string): number {
   return lines.findIndex((l) => l.includes(marker)) + 1;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** An unbounded source of increasing ids. */
 function ticks(rowsPerSecond = 20) {
   return tEnv.from(
@@ -73,19 +63,6 @@ async function restJson<T>(pathname: string): Promise<T> {
   const res = await fetch(`${session.restAddress}${pathname}`);
   if (!res.ok) throw new Error(`${pathname}: HTTP ${res.status}`);
   return (await res.json()) as T;
-}
-
-async function failureOf(result: Promise<TableResult> | TableResult): Promise<FlinkError> {
-  try {
-    const r = await result;
-    for await (const _ of r.collect()) {
-      // drain until the job fails
-    }
-  } catch (e) {
-    expect(e).toBeInstanceOf(FlinkError);
-    return e as FlinkError;
-  }
-  throw new Error('the job did not fail');
 }
 
 /** A UDF that writes its worker's pid to the file it gets, so a test can kill that worker. */

@@ -252,3 +252,37 @@ export class AggregateSlot {
     return this.load(r);
   }
 }
+
+/** The aggregate calls of an operator, and which of them are output columns. */
+export interface AggregateCalls {
+  slots: AggregateSlot[];
+  /** Indexes of the slots whose values are output columns (all but a COUNT(*) the planner inserted). */
+  valueSlots: number[];
+}
+
+/**
+ * The operator's aggregate calls; `valueFields` are the output fields holding their values (after
+ * the key columns), which give the built-ins their result types.
+ */
+export function aggregateCalls(
+  spec: flinkApi.IUserDefinedAggregateFunctions,
+  valueFields: readonly { type: LogicalTypeTree }[],
+  state: RemoteKeyedState,
+): AggregateCalls {
+  const udfs = spec.udfs ?? [];
+  const countStar = spec.index_of_count_star ?? -1;
+  const valueSlots = udfs.map((_, i) => i).filter((i) => !(spec.count_star_inserted && i === countStar));
+  const writeCache = spec.map_state_write_cache_size || 1000;
+  const slots = udfs.map((u, i) => {
+    const at = valueSlots.indexOf(i);
+    const resultType = valueFields[at]?.type ?? { root: 'BIGINT', nullable: false, sql: 'BIGINT' };
+    return new AggregateSlot(i, u, resultType, state, writeCache);
+  });
+  return { slots, valueSlots };
+}
+
+/** Names the aggregate whose result did not fit output field `field` (counted after the key columns). */
+export function aggregateResultError(e: TypeError, calls: AggregateCalls, field: number, table: boolean): TypeError {
+  const slot = table ? calls.slots[0] : calls.slots[calls.valueSlots[Math.min(Math.max(0, field), calls.valueSlots.length - 1)]];
+  return new TypeError(`TypeScript ${table ? 'UDTAF' : 'UDAF'} '${slot.name}' produced a value that does not match its result type: ${e.message}`);
+}

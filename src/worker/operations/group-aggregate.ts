@@ -9,7 +9,7 @@
  * state request names its key, the reads of all keys of a bundle are sent at once.
  */
 import type { LogicalTypeTree } from '../../api/values';
-import { AggregateSlot } from '../aggregate/aggregate-slot';
+import { aggregateCalls, aggregateResultError, type AggregateCalls, type AggregateSlot } from '../aggregate/aggregate-slot';
 import { ByteReader, ByteWriter } from '../coders/bytes';
 import { rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
 import type { flinkApi } from '../fn-api';
@@ -59,6 +59,7 @@ class AccumulatorCache {
 }
 
 export class GroupAggregateOperation implements Operation {
+  private readonly calls: AggregateCalls;
   private readonly slots: AggregateSlot[];
   private readonly grouping: number[];
   private readonly decodeInput: (r: ByteReader) => { type: number; row: DecodedRow | null; key: DecodedRow | null };
@@ -91,15 +92,9 @@ export class GroupAggregateOperation implements Operation {
     this.decodeInput = inputDecoder(rowType, keyType);
     this.encodeKey = rowEncoder(keyType);
     this.encodeOutput = rowEncoder(ctx.outputType);
-    const outputFields = ctx.outputType.fields!;
-    const udfs = spec.udfs ?? [];
-    this.valueSlots = udfs.map((_, i) => i).filter((i) => !(spec.count_star_inserted && i === this.countStar));
-    const resultTypeOf = (i: number): LogicalTypeTree => {
-      const at = this.valueSlots.indexOf(i);
-      return at >= 0 && !table ? outputFields[this.grouping.length + at].type : { root: 'BIGINT', nullable: false, sql: 'BIGINT' };
-    };
-    const writeCache = spec.map_state_write_cache_size || 1000;
-    this.slots = udfs.map((u, i) => new AggregateSlot(i, u, resultTypeOf(i), state, writeCache));
+    this.calls = aggregateCalls(spec, table ? [] : ctx.outputType.fields!.slice(this.grouping.length), state);
+    this.slots = this.calls.slots;
+    this.valueSlots = this.calls.valueSlots;
     this.accumulators = state.bag('accumulators');
     this.cache = new AccumulatorCache(spec.state_cache_size ?? 1000);
   }
@@ -262,12 +257,7 @@ export class GroupAggregateOperation implements Operation {
       this.encodeOutput(w, values, kind);
     } catch (e) {
       if (!(e instanceof TypeError)) throw e;
-      const field = (e as FieldError).fieldIndex ?? 0;
-      const at = field - this.grouping.length;
-      const slot = this.table ? this.slots[0] : this.slots[this.valueSlots[Math.max(0, at)]];
-      throw new TypeError(
-        `TypeScript ${this.table ? 'UDTAF' : 'UDAF'} '${slot.name}' produced a value that does not match its result type: ${e.message}`,
-      );
+      throw aggregateResultError(e, this.calls, ((e as FieldError).fieldIndex ?? 0) - this.grouping.length, this.table);
     }
   }
 

@@ -13,7 +13,7 @@
  * Session (merging) and count windows are not supported yet.
  */
 import type { LogicalTypeTree } from '../../api/values';
-import { AggregateSlot } from '../aggregate/aggregate-slot';
+import { aggregateCalls, aggregateResultError, type AggregateCalls, type AggregateSlot } from '../aggregate/aggregate-slot';
 import { ByteReader, ByteWriter } from '../coders/bytes';
 import { decoderFor, rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
 import { flinkApi } from '../fn-api';
@@ -68,6 +68,7 @@ function shifter(zone: string): (ms: number) => number {
 }
 
 export class GroupWindowAggregateOperation implements Operation {
+  private readonly calls: AggregateCalls;
   private readonly slots: AggregateSlot[];
   private readonly grouping: number[];
   private readonly decodeRecord: (r: ByteReader) => Input;
@@ -124,15 +125,10 @@ export class GroupWindowAggregateOperation implements Operation {
     this.encodeOutput = rowEncoder(ctx.outputType);
     const resultType = ctx.outputType.fields![1].type;
     this.resultFieldCount = resultType.fields!.length;
-    const udfs = spec.udfs ?? [];
-    const countStar = spec.index_of_count_star ?? -1;
-    this.valueSlots = udfs.map((_, i) => i).filter((i) => !(spec.count_star_inserted && i === countStar));
-    const resultTypeOf = (i: number): LogicalTypeTree => {
-      const at = this.valueSlots.indexOf(i);
-      return at >= 0 ? resultType.fields![this.grouping.length + at].type : { root: 'BIGINT', nullable: false, sql: 'BIGINT' };
-    };
     const state = ctx.keyedState();
-    this.slots = udfs.map((u, i) => new AggregateSlot(i, u, resultTypeOf(i), state, spec.map_state_write_cache_size || 1000));
+    this.calls = aggregateCalls(spec, resultType.fields!.slice(this.grouping.length), state);
+    this.slots = this.calls.slots;
+    this.valueSlots = this.calls.valueSlots;
     this.windowState = state.bag('window_state');
   }
 
@@ -274,8 +270,8 @@ export class GroupWindowAggregateOperation implements Operation {
       this.encodeOutput(out, [NORMAL_RECORD, values, null], INSERT);
     } catch (e) {
       if (!(e instanceof TypeError)) throw e;
-      const at = ((e as FieldError).fieldIndex ?? 0) === 1 ? this.valueSlots[0] : 0;
-      throw new TypeError(`TypeScript UDAF '${this.slots[at].name}' produced a value that does not match its result type: ${e.message}`);
+      // the nested result row's encoder numbered the field within that row
+      throw aggregateResultError(e, this.calls, ((e as FieldError).fieldIndex ?? 0) - this.grouping.length, false);
     }
     out.endPrefixed(start);
   }
