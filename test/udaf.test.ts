@@ -225,11 +225,34 @@ describe('group windows', () => {
     expect(next - 1).toBeLessThanOrEqual(60);
   });
 
-  it('SESSION windows fail saying what works instead', async () => {
-    await timedBids('sbids');
-    tEnv.createTemporarySystemFunction('tsAvgS', tsAvg());
-    const err = await failureOf(tEnv.executeSql(`SELECT tsAvgS(price) FROM sbids GROUP BY SESSION(ts, INTERVAL '5' SECOND)`));
-    expect(causes(err)).toMatch(/TypeScript aggregates in SESSION windows do not run in the TSFlink worker yet; use TUMBLE or HOP/);
+  it('SESSION windows merge sessions that a late row bridges, with the function\'s merge()', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-udaf-session-'));
+    // a@6 arrives after a@10 (within the watermark's 10 s delay) and joins [1, 6) and [10, 15)
+    const rows = [['a', 10, 1], ['a', 30, 10], ['a', 20, 6], ['b', 40, 3], ['a', 70, 25]];
+    fs.writeFileSync(path.join(dir, 'bids.csv'), rows.map(([a, p, t]) => `${a},${p},2026-12-04 00:00:${String(t).padStart(2, '0')}`).join('\n') + '\n');
+    await tEnv.executeSql(`CREATE TEMPORARY TABLE sbids (auction STRING, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '10' SECOND)
+      WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv')`);
+    class MergingAvg extends TsAvg {
+      merge(acc: AvgAcc, others: AvgAcc[]): void {
+        for (const o of others) (acc.sum += o.sum), (acc.count += o.count);
+      }
+    }
+    tEnv.createTemporarySystemFunction('tsAvgS', udaf(new MergingAvg(), { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC }));
+    const result = await rowsOf(
+      tEnv.executeSql(`SELECT auction, SESSION_START(ts, INTERVAL '5' SECOND) AS s, SESSION_END(ts, INTERVAL '5' SECOND) AS e, tsAvgS(price) AS avgPrice, COUNT(*) AS n
+        FROM sbids GROUP BY auction, SESSION(ts, INTERVAL '5' SECOND)`),
+    );
+    expect(sorted(result.map((r) => ({ ...r })))).toEqual(
+      sorted([
+        { auction: 'a', s: at(1), e: at(15), avgPrice: 20, n: 3n },
+        { auction: 'b', s: at(3), e: at(8), avgPrice: 40, n: 1n },
+        { auction: 'a', s: at(25), e: at(30), avgPrice: 70, n: 1n },
+      ]),
+    );
+    // without merge(), merging two sessions fails saying so
+    tEnv.createTemporarySystemFunction('tsAvgNoMerge', tsAvg());
+    const err = await failureOf(tEnv.executeSql(`SELECT tsAvgNoMerge(price) FROM sbids GROUP BY auction, SESSION(ts, INTERVAL '5' SECOND)`));
+    expect(causes(err)).toMatch(/TypeScript UDAF 'TsAvg' has no merge\(\) method, which SESSION windows need/);
   });
 });
 

@@ -215,6 +215,13 @@ export class AggregateSlot {
     return this.call('getValue', this.methods.getValue!, acc);
   }
 
+  merge(acc: unknown, other: unknown): unknown {
+    if (!this.methods.merge) {
+      throw new Error(`TypeScript UDAF '${this.name}' has no merge() method, which SESSION windows need to merge two sessions' accumulators`);
+    }
+    return this.call('merge', this.methods.merge, acc, [other]);
+  }
+
   emitValue(acc: unknown): unknown {
     return this.call('emitValue', this.methods.emitValue!, acc);
   }

@@ -10,20 +10,23 @@
  *   lateness) by emitting timer records; Flink sends fired timers back as input records;
  * - a fired window emits key + aggregate values + window properties (start, end, rowtime as
  *   epoch millis; Flink turns them into timestamps), and its state is dropped at cleanup time.
- * Session (merging) and count windows are not supported yet.
+ * SESSION windows merge as PyFlink's do (a per-key map of session → the window holding its
+ * accumulators, merged with the function's merge()). Count windows are not supported yet.
  */
 import type { LogicalTypeTree } from '../../api/values';
 import { aggregateCalls, aggregateResultError, type AggregateCalls, type AggregateSlot } from '../aggregate/aggregate-slot';
 import { ByteReader, ByteWriter } from '../coders/bytes';
 import { decoderFor, rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
 import { flinkApi } from '../fn-api';
-import type { BagState } from '../state/keyed-state';
+import { elementsOf, IterateType, type BagState, type MapState } from '../state/keyed-state';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
 const NORMAL_RECORD = 0;
 const TRIGGER_TIMER = 1;
 const REGISTER_EVENT_TIMER = 0;
 const REGISTER_PROCESSING_TIMER = 1;
+const DELETE_EVENT_TIMER = 2;
+const DELETE_PROCESSING_TIMER = 3;
 const INSERT = 0;
 const MAX_LONG = Number.MAX_SAFE_INTEGER;
 const isAccumulate = (kind: number) => kind === 0 || kind === 2;
@@ -76,6 +79,9 @@ export class GroupWindowAggregateOperation implements Operation {
   private readonly encodeOutput: (w: ByteWriter, values: readonly unknown[], kind?: number) => void;
   private readonly resultFieldCount: number;
   private readonly windowState: BagState;
+  /** Session windows: which windows exist per key, and where their accumulators are. */
+  private readonly sessions?: SessionWindows;
+  private cacheToken = '';
   private readonly valueSlots: number[];
   private readonly eventTime: boolean;
   private readonly size: number;
@@ -91,9 +97,6 @@ export class GroupWindowAggregateOperation implements Operation {
   constructor(private readonly ctx: OperationContext<flinkApi.UserDefinedAggregateFunctions>) {
     const spec = ctx.udfs;
     const win = spec.group_window!;
-    if (win.window_type === W.WindowType.SESSION_GROUP_WINDOW) {
-      throw new Error('TypeScript aggregates in SESSION windows do not run in the TSFlink worker yet; use TUMBLE or HOP windows, or Flink built-in aggregates');
-    }
     if (!win.is_time_window) {
       throw new Error('TypeScript aggregates in row-count windows do not run in the TSFlink worker yet; use time windows (TUMBLE or HOP)');
     }
@@ -130,6 +133,13 @@ export class GroupWindowAggregateOperation implements Operation {
     this.slots = this.calls.slots;
     this.valueSlots = this.calls.valueSlots;
     this.windowState = state.bag('window_state');
+    if (win.window_type === W.WindowType.SESSION_GROUP_WINDOW) {
+      const viewful = this.slots.find((sl) => sl.views.length > 0);
+      if (viewful) {
+        throw new Error(`TypeScript UDAF '${viewful.name}' has ListView/MapView fields, which SESSION windows cannot merge yet; use TUMBLE or HOP windows, or an accumulator without data views`);
+      }
+      this.sessions = new SessionWindows(Number(win.window_gap ?? 0), state.map('session-window-mapping'));
+    }
   }
 
   async open(): Promise<void> {
@@ -143,6 +153,11 @@ export class GroupWindowAggregateOperation implements Operation {
   async finishBundle(out: ByteWriter): Promise<void> {
     const records = this.pending;
     this.pending = [];
+    const token = this.ctx.cacheToken();
+    if (token !== this.cacheToken) {
+      this.sessions?.forget();
+      this.cacheToken = token;
+    }
     for (const rec of records) {
       if (rec.type === NORMAL_RECORD) {
         if (rec.watermark !== null) this.watermark = Math.max(this.watermark, rec.watermark);
@@ -191,9 +206,9 @@ export class GroupWindowAggregateOperation implements Operation {
     } else {
       ts = this.shift(Date.now());
     }
-    const windows = this.windowsOf(ts).filter((w) => !this.isLate(w));
+    const windows = this.sessions ? await this.sessionOf(key, keyBytes, ts, out) : this.windowsOf(ts).filter((w) => !this.isLate(w));
     for (const w of windows) {
-      const ns = encodeWindow(w);
+      const ns = await this.stateNamespace(keyBytes, w);
       const accs = await this.accumulators(keyBytes, ns);
       for (let i = 0; i < this.slots.length; i++) {
         const s = this.slots[i];
@@ -223,16 +238,66 @@ export class GroupWindowAggregateOperation implements Operation {
     const eventTimer = timer.values[0] === REGISTER_EVENT_TIMER;
     if (eventTimer === this.eventTime && time === maxTimestamp(w)) await this.fire(keyValues, keyBytes, w, out);
     if (eventTimer === this.eventTime && time === this.cleanupTime(w)) {
-      const ns = encodeWindow(w);
-      const sent: Promise<unknown>[] = [this.windowState.clear(keyBytes, ns)];
-      for (const s of this.slots) {
-        for (const v of s.views) {
-          v.view.bind(keyBytes, ns);
-          sent.push(v.view.clearState());
-        }
-      }
-      await Promise.all(sent);
+      const ns = await this.stateNamespace(keyBytes, w);
+      await this.clearWindowState(keyBytes, ns);
+      await this.sessions?.retire(keyBytes, w);
     }
+  }
+
+  private clearWindowState(keyBytes: Buffer, ns: Buffer): Promise<unknown> {
+    const sent: Promise<unknown>[] = [this.windowState.clear(keyBytes, ns)];
+    for (const s of this.slots) {
+      for (const v of s.views) {
+        v.view.bind(keyBytes, ns);
+        sent.push(v.view.clearState());
+      }
+    }
+    return Promise.all(sent);
+  }
+
+  /** Where a window's accumulators are: the window itself, or for a session the window it grew from. */
+  private async stateNamespace(keyBytes: Buffer, w: TimeWindow): Promise<Buffer> {
+    return encodeWindow(this.sessions ? ((await this.sessions.stateWindowOf(keyBytes, w)) ?? w) : w);
+  }
+
+  /**
+   * The session window a row at `ts` belongs to, after merging it with the key's sessions it
+   * touches (PyFlink's MergingWindowProcessFunction): the merged sessions' accumulators are merged
+   * into one (the function's merge()), and their timers deleted. Empty when the session is late.
+   */
+  private async sessionOf(key: unknown[], keyBytes: Buffer, ts: number, out: ByteWriter): Promise<TimeWindow[]> {
+    const sessions = this.sessions!;
+    const actual = await sessions.add(keyBytes, { start: ts, end: ts + sessions.gap }, async (merged, target, mergedStateWindows) => {
+      for (const w of merged) this.deleteTimers(out, key, w);
+      if (!mergedStateWindows.length) return;
+      const targetNs = encodeWindow(target);
+      const accs = await this.accumulators(keyBytes, targetNs);
+      for (const sw of mergedStateWindows) {
+        const ns = encodeWindow(sw);
+        if ((await this.windowState.get(keyBytes, ns)).length) {
+          const others = await this.accumulators(keyBytes, ns);
+          for (let i = 0; i < this.slots.length; i++) {
+            const r = this.slots[i].merge(accs[i], others[i]);
+            if (r instanceof Promise) await r;
+          }
+        }
+        await this.clearWindowState(keyBytes, ns);
+      }
+      await this.store(keyBytes, targetNs, accs);
+    });
+    if (this.isLate(actual)) {
+      await sessions.retire(keyBytes, actual);
+      return [];
+    }
+    return [actual];
+  }
+
+  /** Deletes a window's trigger and cleanup timers (it was merged into another). */
+  private deleteTimers(out: ByteWriter, key: unknown[], w: TimeWindow): void {
+    const type = this.eventTime ? DELETE_EVENT_TIMER : DELETE_PROCESSING_TIMER;
+    this.timer(out, type, key, maxTimestamp(w), w);
+    const cleanup = this.cleanupTime(w);
+    if (cleanup !== MAX_LONG && cleanup !== maxTimestamp(w)) this.timer(out, type, key, cleanup, w);
   }
 
   private async accumulators(keyBytes: Buffer, ns: Buffer): Promise<unknown[]> {
@@ -261,7 +326,7 @@ export class GroupWindowAggregateOperation implements Operation {
 
   /** Emits the window's result: key, aggregate values, window properties. */
   private async fire(key: unknown[], keyBytes: Buffer, w: TimeWindow, out: ByteWriter): Promise<void> {
-    const accs = await this.accumulators(keyBytes, encodeWindow(w));
+    const accs = await this.accumulators(keyBytes, await this.stateNamespace(keyBytes, w));
     const values: unknown[] = [...key];
     for (const i of this.valueSlots) values.push(await this.slots[i].getValue(accs[i]));
     for (const p of this.properties) values.push(p(w));
@@ -287,6 +352,97 @@ export class GroupWindowAggregateOperation implements Operation {
     for (const s of this.slots) await s.close();
   }
 }
+
+/**
+ * The session windows of each key, in Flink's map state ('session-window-mapping': window → the
+ * window whose namespace holds its accumulators), with a per-key cache of the sorted windows.
+ */
+class SessionWindows {
+  private readonly cache = new Map<string, TimeWindow[]>();
+
+  constructor(
+    readonly gap: number,
+    private readonly mapping: MapState,
+  ) {}
+
+  forget(): void {
+    this.cache.clear();
+  }
+
+  private async sorted(keyBytes: Buffer): Promise<TimeWindow[]> {
+    const id = keyBytes.toString('latin1');
+    let windows = this.cache.get(id);
+    if (!windows) {
+      windows = [];
+      for await (const batch of this.mapping.iterate(keyBytes, IterateType.KEYS, { finished: false })) {
+        for (const w of elementsOf(batch, (r) => ({ start: r.i64Number(), end: r.i64Number() }))) windows.push(w);
+      }
+      windows.sort(compareWindows);
+      if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(id, windows);
+    }
+    return windows;
+  }
+
+  async stateWindowOf(keyBytes: Buffer, w: TimeWindow): Promise<TimeWindow | undefined> {
+    const v = await this.mapping.get(keyBytes, encodeWindow(w));
+    return v ? decodeWindow(v) : undefined;
+  }
+
+  /**
+   * Adds a session; returns the (possibly merged) session it is now part of. `onMerge` gets the
+   * sessions that merged away, the resulting session's state window, and the state windows whose
+   * accumulators go into it.
+   */
+  async add(
+    keyBytes: Buffer,
+    added: TimeWindow,
+    onMerge: (merged: TimeWindow[], target: TimeWindow, mergedStateWindows: TimeWindow[]) => Promise<void>,
+  ): Promise<TimeWindow> {
+    const windows = await this.sorted(keyBytes);
+    // the sessions just before and after the new one (SessionWindowAssigner.merge_windows)
+    const at = windows.findIndex((w) => compareWindows(w, added) >= 0);
+    const neighbours = [at >= 0 ? windows[at] : undefined, at > 0 ? windows[at - 1] : at < 0 ? windows[windows.length - 1] : undefined];
+    let result = added;
+    const merged: TimeWindow[] = [];
+    for (const n of neighbours) {
+      if (n && n.start <= result.end && n.end >= result.start) {
+        merged.push(n);
+        result = { start: Math.min(result.start, n.start), end: Math.max(result.end, n.end) };
+      }
+    }
+    if (!merged.length) {
+      windows.push(added);
+      windows.sort(compareWindows);
+      await this.mapping.write(keyBytes, [{ key: encodeWindow(added), value: encodeWindow(added) }]);
+      return added;
+    }
+    const existing = merged.filter((w) => !sameWindow(w, result));
+    if (!existing.length) return result; // the new session lies inside an existing one
+    const stateWindows = await Promise.all(merged.map((w) => this.stateWindowOf(keyBytes, w)));
+    const target = stateWindows.find(Boolean) ?? result;
+    for (const w of merged) windows.splice(windows.findIndex((x) => sameWindow(x, w)), 1);
+    windows.push(result);
+    windows.sort(compareWindows);
+    await this.mapping.write(keyBytes, [
+      ...merged.map((w) => ({ key: encodeWindow(w), deleted: true as const })),
+      { key: encodeWindow(result), value: encodeWindow(target) },
+    ]);
+    await onMerge(merged, target, stateWindows.filter((w): w is TimeWindow => !!w && !sameWindow(w, target)));
+    return result;
+  }
+
+  /** Forgets a session (cleaned up, or late). */
+  async retire(keyBytes: Buffer, w: TimeWindow): Promise<void> {
+    const windows = await this.sorted(keyBytes);
+    const i = windows.findIndex((x) => sameWindow(x, w));
+    if (i >= 0) windows.splice(i, 1);
+    await this.mapping.write(keyBytes, [{ key: encodeWindow(w), deleted: true }]);
+  }
+}
+
+const compareWindows = (a: TimeWindow, b: TimeWindow) => a.start - b.start || a.end - b.end;
+const sameWindow = (a: TimeWindow, b: TimeWindow) => a.start === b.start && a.end === b.end;
 
 interface Input {
   type: number;
