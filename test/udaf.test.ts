@@ -410,7 +410,7 @@ describe('data views', () => {
     expect(await map.isEmpty()).toBe(true);
   });
 
-  it('ListView and MapView fields live in Flink state', async () => {
+  it.each(['hashmap', 'rocksdb'])('ListView and MapView fields live in Flink state (%s backend, mini-batch on)', async (backend) => {
     const top = udaf(new TopBidders(), {
       inputTypes: [DataTypes.STRING()],
       resultType: DataTypes.STRING(),
@@ -420,11 +420,22 @@ describe('data views', () => {
         DataTypes.FIELD('total', DataTypes.BIGINT()),
       ),
     });
-    const rows = await rowByRow(() => rowsOf(bids().groupBy($('auction')).select($('auction'), call(top, $('bidder')).as('bidders'))));
-    expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
-      { auction: 'a', bidders: 'ann:2,cy:1 of 3' },
-      { auction: 'b', bidders: 'bob:1,dee:1 of 2' },
-    ]);
+    const before = tEnv.getConfig().get('state.backend.type');
+    tEnv
+      .getConfig()
+      .set('state.backend.type', backend)
+      .set('table.exec.mini-batch.enabled', 'true')
+      .set('table.exec.mini-batch.allow-latency', '100 ms')
+      .set('table.exec.mini-batch.size', '2');
+    try {
+      const rows = await rowByRow(() => rowsOf(bids().groupBy($('auction')).select($('auction'), call(top, $('bidder')).as('bidders'))));
+      expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
+        { auction: 'a', bidders: 'ann:2,cy:1 of 3' },
+        { auction: 'b', bidders: 'bob:1,dee:1 of 2' },
+      ]);
+    } finally {
+      tEnv.getConfig().set('state.backend.type', before ?? 'rocksdb').set('table.exec.mini-batch.enabled', 'false');
+    }
   });
 });
 
