@@ -11,7 +11,7 @@
  */
 import { ByteReader, ByteWriter } from '../coders/bytes';
 import { flinkApi, type fnApi } from '../fn-api';
-import type { StateChannel } from './state-channel';
+import type { StateRequester } from './state-channel';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -48,7 +48,7 @@ function toBuffer(b: Uint8Array | null | undefined): Buffer {
 
 export class RemoteKeyedState {
   constructor(
-    private readonly channel: StateChannel,
+    private readonly channel: StateRequester,
     /** The running bundle's instruction id (state requests belong to a bundle). */
     private readonly instructionId: () => string,
   ) {}

@@ -9,7 +9,12 @@ import type { fnApi } from '../fn-api';
 
 type Stream = ClientDuplexStream<fnApi.IStateRequest, fnApi.StateResponse>;
 
-export class StateChannel {
+/** What the keyed state needs of a channel: one request, its response. */
+export interface StateRequester {
+  request(instructionId: string, req: Omit<fnApi.IStateRequest, 'id' | 'instruction_id'>): Promise<fnApi.StateResponse>;
+}
+
+export class StateChannel implements StateRequester {
   private nextId = 0;
   private readonly pending = new Map<string, { resolve(r: fnApi.StateResponse): void; reject(e: Error): void }>();
   private broken?: Error;
