@@ -11,10 +11,12 @@ describe('examples', () => {
   it('type-check under strict TypeScript', async () => {
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
-    await expect(run(process.execPath, [tsc, ...args, 'examples/tour.mts', 'examples/word-count.ts'], { cwd: root })).resolves.toBeDefined();
+    // tsc exits non-zero (run rejects) and prints the errors on a type error
+    const { stdout, stderr } = await run(process.execPath, [tsc, ...args, 'examples/tour.mts', 'examples/word-count.ts'], { cwd: root });
+    expect(stdout + stderr).toBe('');
   });
 
-  it('the README tour runs: SQL, a window, a TS UDF, collect() and print()', async () => {
+  it('the README tour runs: SQL, a window with a TS aggregate, a TS UDF, collect() and print()', async () => {
     const { stdout } = await run(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'tsflink.js'), 'run', 'examples/tour.mts'], {
       cwd: root,
       env: { ...process.env, TSFLINK_QUIET: '1' },
@@ -26,8 +28,13 @@ describe('examples', () => {
       const [, usd, eur] = /: \$([\d.]+) = €([\d.]+)$/.exec(line)!;
       expect(Number(eur)).toBeCloseTo(Math.round(Number(usd) * 92) / 100, 2);
     }
-    expect(stdout).toMatch(/\| op \| auction \| bids \|\s+avgPrice \|/);
-    const bids = [...stdout.matchAll(/^\| \+I \|\s+\d \|\s+(\d+) \|/gm)].map((m) => Number(m[1]));
-    expect(bids.reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(stdout).toMatch(/\| op \| auction \| bids \|\s+avgPrice \|\s+spread \|/);
+    const windows = [...stdout.matchAll(/^\| \+I \|\s+\d \|\s+(\d+) \|\s+([\d.]+) \|\s+([\d.]+) \|/gm)].map((m) => ({ bids: Number(m[1]), spread: Number(m[3]) }));
+    expect(windows.reduce((a, w) => a + w.bids, 0)).toBe(2000);
+    // prices are 0..100: the TS aggregate's max - min is at most 100, and for a window of 20 or more
+    // bids above 50 (less would take all 20 in one half: a chance of about 2 in 10^5)
+    for (const w of windows) expect(w.spread).toBeLessThanOrEqual(100);
+    for (const w of windows.filter((x) => x.bids >= 20)) expect(w.spread).toBeGreaterThan(50);
+    expect(windows.some((w) => w.bids >= 20)).toBe(true);
   });
 });
