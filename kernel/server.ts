@@ -141,7 +141,8 @@ export class Kernel {
       case 'comm_close':
         return;
       case 'interrupt_request':
-        await this.interrupt();
+        // the control relay raised SIGINT for it already, which interrupted through main.ts's handler
+        if (!msg.interruptSignalled) await this.interrupt();
         return this.channels.reply(channel, msg, 'interrupt_reply', { status: 'ok' });
       case 'shutdown_request':
         return this.shutdown(channel, msg);

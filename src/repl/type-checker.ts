@@ -24,6 +24,8 @@ export interface TypeCheckerOptions {
   /** The bindings module's declarations (export declare const tEnv: ...). */
   bindingsDeclarations: string;
   bindingNames: string[];
+  /** Packages TSFlink's API hands out values of, resolved to TSFlink's own copy: name → declaration entry. */
+  sharedPackages?: Record<string, string>;
 }
 
 const INTERNAL = /^__tsflink/;
@@ -128,7 +130,7 @@ export class CellTypeChecker {
       skipLibCheck: true,
       noEmit: true,
       resolveJsonModule: true,
-      paths: { tsflink: [opts.tsflinkEntry] },
+      paths: { tsflink: [opts.tsflinkEntry], ...Object.fromEntries(Object.entries(opts.sharedPackages ?? {}).map(([name, entry]) => [name, [entry]])) },
     };
     const canonical = (f: string) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase());
     this.resolutionCache = ts.createModuleResolutionCache(opts.cwd, canonical, this.options);

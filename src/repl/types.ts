@@ -59,6 +59,11 @@ export interface InteractiveCore {
   interrupt(): Promise<void>;
   /** Cancels running jobs, stops the mini-cluster; the process may exit afterwards. */
   shutdown(): Promise<void>;
+  /**
+   * Shows an error nobody awaited (unhandled rejection, uncaught exception) in the output of the
+   * entry running or run last, with advice for fatal JVM conditions (out of memory).
+   */
+  reportBackgroundError(err: unknown, kind?: string): Promise<void>;
   /** Banner facts: Flink version, web UI address, pre-bound names. */
   readonly info: { flinkVersion: string; webUi: string; boundNames: string[] };
 }

@@ -1,0 +1,103 @@
+/**
+ * The kernel around the cells when things go wrong (issue 18): child processes during a TS UDF
+ * job (item 9), listening sockets on loopback only (item 11), a synchronous endless loop stopped by
+ * an interrupt message (item 6), apache-arrow resolving for a notebook outside the repo (item 7),
+ * errors nobody awaited and an out-of-memory job (item 1). Real kernels driven by jupyter_client
+ * (test/kernel/faults.py, test/kernel/oom.py).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runDriver, useKernelTestEnv } from './kernel/env';
+
+const kt = useKernelTestEnv();
+
+type Msg = { type: string; name?: string; text?: string; data?: Record<string, string>; ename?: string; evalue?: string; traceback?: string[] };
+type Cell = { reply?: Record<string, unknown>; iopub?: Msg[]; value?: string | null; timeout?: string };
+
+async function driver(name: string, args: string[]): Promise<Record<string, unknown>> {
+  const stderrFile = path.join(path.dirname(kt.dataDir), `${name}-stderr.log`);
+  const r = await runDriver(path.join(__dirname, 'kernel', `${name}.py`), [stderrFile, ...args], kt.env, 400_000);
+  if (process.env.TSFLINK_TEST_VERBOSE) console.log(JSON.stringify(r.result, null, 1), fs.readFileSync(stderrFile, 'utf8').slice(-3000));
+  return r.result;
+}
+
+function streamText(c: Cell): string {
+  return (c.iopub ?? []).filter((m) => m.type === 'stream').map((m) => m.text).join('');
+}
+
+describe('a kernel whose notebook is outside the repo, with a TS UDF job running', () => {
+  let r: Record<string, unknown>;
+  let notebookDir: string;
+  const cell = (name: string) => r[name] as Cell;
+
+  beforeAll(async () => {
+    notebookDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-notebook-'));
+    r = await driver('faults', [notebookDir]);
+    fs.rmSync(notebookDir, { recursive: true, force: true });
+  }, 420_000);
+
+  it('apache-arrow, which TSFlink hands out, resolves in a notebook folder without node_modules', () => {
+    expect(path.relative(repoRoot, notebookDir).startsWith('..')).toBe(true);
+    expect(cell('arrow_import').reply).toMatchObject({ status: 'ok' });
+    expect(cell('arrow_import').value).toBe(`[ '${fs.realpathSync.native(path.dirname(notebookDir)) === path.dirname(notebookDir) ? notebookDir : fs.realpathSync(notebookDir)}', 3 ]`);
+  });
+
+  it('execSync and exec answer while a TS UDF job runs (and a helper child lives)', () => {
+    expect(cell('udf_job').reply).toMatchObject({ status: 'ok' });
+    expect(cell('udf_job').value).toBe('false');
+    expect(cell('exec_sync')).toMatchObject({ reply: { status: 'ok' }, value: "'ok'" });
+    expect(cell('exec_async')).toMatchObject({ reply: { status: 'ok' }, value: "'ok'" });
+    expect(cell('udf_job_stop')).toMatchObject({ reply: { status: 'ok' } });
+  });
+
+  it('no socket of the session (kernel process and its UDF workers) listens outside loopback', () => {
+    const listening = r.listening as { address: string; port: number; own: boolean }[];
+    // the kernel's own zmq sockets and Flink's REST, BLOB, RPC and Beam ports exist ...
+    expect(listening.filter((s) => s.own).length).toBeGreaterThan(5);
+    // ... and every one of them is on loopback
+    expect(listening.filter((s) => !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(s.address))).toEqual([]);
+  });
+
+  it('an error nobody awaited is shown in the cell that caused it; the kernel carries on', () => {
+    const c = cell('stray_rejection');
+    expect(c.reply).toMatchObject({ status: 'ok' });
+    expect(c.value).toBe("'after'");
+    expect(streamText(c)).toMatch(/An error nobody awaited \(unhandled promise rejection\):\nError: stray failure in a callback/);
+  });
+
+  it('an interrupt message stops a synchronous endless loop; earlier definitions survive', () => {
+    expect(r.sync_loop_interrupt_reply).toEqual({ status: 'ok' });
+    const s = r.sync_loop as { reply: Record<string, unknown>; seconds: number };
+    expect(s.reply).toMatchObject({ status: 'error', ename: 'Interrupted' });
+    expect(s.seconds).toBeLessThan(3);
+    expect(cell('after_loop')).toMatchObject({ reply: { status: 'ok' }, value: '42' });
+  });
+});
+
+describe('a kernel with a small session heap running a job that exhausts it', () => {
+  let r: Record<string, unknown>;
+  const cell = (name: string) => r[name] as Cell;
+
+  beforeAll(async () => {
+    r = await driver('oom', []);
+  }, 420_000);
+
+  it('shows the OutOfMemoryError in the cell that caused it, with the heap option and how to set it', () => {
+    const c = cell('oom');
+    expect(c.reply).toMatchObject({ status: 'error', evalue: expect.stringContaining("The session's JVM ran out of memory (OutOfMemoryError") });
+    const error = (c.iopub ?? []).find((m) => m.type === 'error');
+    const text = (error?.traceback ?? []).join('\n');
+    expect(text).toContain('OutOfMemoryError');
+    expect(text).toMatch(/Its heap is about \d+ MB/);
+    expect(text).toContain('TSFLINK_JVM_OPTS=-Xmx4g');
+    expect(text).toContain('The session survived');
+  });
+
+  it('the next TypeScript and SQL cells answer', () => {
+    expect(cell('next_ts')).toMatchObject({ reply: { status: 'ok' }, value: '42' });
+    expect(cell('next_sql').reply).toMatchObject({ status: 'ok' });
+    expect(JSON.stringify(cell('next_sql').iopub)).toMatch(/\| two \|[^]*\|\s+2 \|/);
+  });
+});
