@@ -178,6 +178,12 @@ describe('tsflink-shell in a terminal', () => {
     expect(good).not.toContain('error');
   });
 
+  it('shows an error nobody awaited in the entry that caused it, and carries on', async () => {
+    const out = await shell.enter("void Promise.reject(new Error('stray failure in a callback')); await new Promise((r) => setTimeout(r, 300)); 'after'", /'after'/);
+    expect(out).toMatch(/An error nobody awaited \(unhandled promise rejection\):\s+Error: stray failure in a callback/);
+    await shell.enter('6 * 7', /\n42\r?\n/);
+  });
+
   it('completes a TSFlink method name with Tab', async () => {
     const from = shell.mark();
     shell.proc.write('tEnv.executeS');
