@@ -67,6 +67,29 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     expect(streamText(c)).toMatch(/An error nobody awaited \(unhandled promise rejection\):\nError: stray failure in a callback/);
   });
 
+  it('display.html/markdown/svg/png/mime output their MIME types; bad bundles are refused with the cause', () => {
+    const c = cell('rich_display');
+    expect(c).toMatchObject({ reply: { status: 'ok' }, value: "'done'" });
+    const shown = (c.iopub ?? []).filter((m) => m.type === 'display_data').map((m) => m.data);
+    expect(shown).toEqual([
+      { 'text/html': '<b>bold</b>' },
+      { 'text/markdown': '# Title', 'text/plain': '# Title' },
+      { 'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>' },
+      { 'image/png': Buffer.from([137, 80, 78, 71]).toString('base64') },
+      { 'text/html': '<i>chart</i>', 'application/vnd.vegalite.v5+json': { mark: 'bar' } },
+    ]);
+    expect(cell('bad_mime').reply).toMatchObject({ status: 'error', ename: 'TypeError', evalue: "display.mime: 'application/json' is a JSON type and needs an object, got string" });
+  });
+
+  it('an array of row objects is shown as a table, like Flink results', () => {
+    const literal = (cell('rows_literal').iopub ?? []).find((m) => m.type === 'execute_result')?.data;
+    expect(literal?.['text/plain']).toMatch(/\| a \| +b \| +c \|/);
+    expect(literal?.['text/plain']).toContain('2 rows in set');
+    expect(literal?.['text/html']).toContain('<table');
+    const collected = (cell('rows_collected').iopub ?? []).find((m) => m.type === 'execute_result')?.data;
+    expect(collected?.['text/plain']).toMatch(/\| x \| y \|[^]*\| 3 \| 4 \|/);
+  });
+
   it('an interrupt message stops a synchronous endless loop; earlier definitions survive', () => {
     expect(r.sync_loop_interrupt_reply).toEqual({ status: 'ok' });
     const s = r.sync_loop as { reply: Record<string, unknown>; seconds: number };

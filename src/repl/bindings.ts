@@ -6,6 +6,7 @@
 import type { TableEnvironment } from '../api/table-environment';
 import type { TableResult } from '../api/table-result';
 import type { Session } from '../session/session';
+import { DISPLAY_DECLARATION, type DisplayFunction } from './display-helpers';
 
 export const BINDING_NAMES = ['tEnv', 'bEnv', 'sql', 'display', 'session'] as const;
 
@@ -18,9 +19,7 @@ export declare const bEnv: TableEnvironment;
 /** Runs one SQL statement on tEnv: sql('SELECT ...') or` + " sql`SELECT ${x}`" + `. */
 export declare function sql(statement: string): Promise<TableResult>;
 export declare function sql(strings: TemplateStringsArray, ...values: unknown[]): Promise<TableResult>;
-/** Shows a value (Table, TableResult, Arrow table, string, anything) in the output now. */
-export declare function display(value: unknown): Promise<void>;
-/** The running TSFlink session: web UI address, jobs, cancelAllJobs(). */
+` + DISPLAY_DECLARATION + `/** The running TSFlink session: web UI address, jobs, cancelAllJobs(). */
 export declare const session: Session;
 `;
 
@@ -28,7 +27,7 @@ export interface Bindings {
   tEnv: TableEnvironment;
   bEnv: TableEnvironment;
   sql: (statement: string | TemplateStringsArray, ...values: unknown[]) => Promise<TableResult>;
-  display: (value: unknown) => Promise<void>;
+  display: DisplayFunction;
   session: Session;
 }
 

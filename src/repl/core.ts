@@ -31,6 +31,7 @@ import type {
   OutputSink,
 } from './types';
 import { bundleFor, type DisplayContext } from './value-display';
+import { makeDisplay } from './display-helpers';
 import { checkSessionHealth, fatalConditionIn, fatalReport, type SessionHealth } from './fatal';
 
 export interface InteractiveCoreOptions {
@@ -182,6 +183,13 @@ export class TSFlinkCore implements InteractiveCore {
       r.pending.add(tracked);
     }
     return p;
+  }
+
+  /** `display.html()` and friends: a ready bundle into the output of the entry that is running. */
+  displayBundle(bundle: MimeBundle): Promise<void> {
+    const r = this.current;
+    this.displayContext(r).sink.display(bundle);
+    return Promise.resolve();
   }
 
   execute(code: string, sink: OutputSink): Promise<ExecuteOutcome> {
@@ -482,7 +490,10 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
     tEnv,
     bEnv,
     sql: sqlFunction(tEnv),
-    display: (value) => core!.display(value),
+    display: makeDisplay(
+      (value) => core!.display(value),
+      (bundle) => core!.displayBundle(bundle),
+    ),
     session,
   };
   const baseRequire = createRequire(path.join(cwd, '__tsflink_repl__.js'));

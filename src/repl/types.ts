@@ -5,8 +5,12 @@
  * Flink session, jobs, interrupts) lives in the core.
  */
 
-/** A MIME bundle as Jupyter defines it, e.g. {'text/plain': '...', 'text/html': '...'}. */
-export type MimeBundle = Record<string, string>;
+/**
+ * A MIME bundle as Jupyter defines it, e.g. {'text/plain': '...', 'text/html': '...'}. Text and
+ * base64 types are strings; JSON types (application/json, application/vnd.vegalite.v5+json, any
+ * `+json`) are objects, as the messaging spec wants them.
+ */
+export type MimeBundle = { 'text/plain'?: string; 'text/html'?: string } & { [mime: string]: string | object | undefined };
 
 export interface OutputSink {
   stdout(text: string): void;

@@ -113,12 +113,48 @@ function showArrow(t: ArrowLike, maxRows: number): MimeBundle {
   return bundleOf(columns, rows, footer);
 }
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * An array of row objects (`await t.toArray()`, or rows built in TypeScript) as a table like
+ * Flink's results: the columns are the keys in order of first appearance; an `op` column appears
+ * when collected rows carry changelog kinds other than +I.
+ */
+function showRows(rows: Record<string, unknown>[], maxRows: number): MimeBundle {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        names.push(k);
+      }
+    }
+  }
+  const shown = rows.slice(0, maxRows);
+  const kindOf = (r: Record<string, unknown>) => (typeof r.getKind === 'function' ? String((r.getKind as () => unknown)()) : '+I');
+  const kinds = shown.map(kindOf);
+  const changelog = kinds.some((k) => k !== '+I');
+  const footer = rowsFooter(rows.length, changelog) + (rows.length > maxRows ? ` (showing ${maxRows})` : '');
+  return bundleOf(
+    names.map((name) => ({ name })),
+    shown.map((r) => names.map((n) => r[n])),
+    footer,
+    changelog ? kinds : undefined,
+  );
+}
+
 /** The MIME bundle for a cell's value; undefined shows nothing. */
 export async function bundleFor(value: unknown, ctx: DisplayContext): Promise<MimeBundle | undefined> {
   if (value === undefined) return undefined;
   if (value instanceof Table) return showTableResult(await value.execute(), ctx);
   if (value instanceof TableResult) return showTableResult(value, ctx);
   if (isArrowTable(value)) return showArrow(value, ctx.maxRows ?? 1000);
+  if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) return showRows(value, ctx.maxRows ?? 1000);
   if (typeof value === 'string') return { 'text/plain': util.inspect(value) };
   return { 'text/plain': util.inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 }) };
 }

@@ -85,6 +85,17 @@ cell("udf_job_stop", "await rows.return?.(undefined); helper.kill(); 'stopped'")
 # item 1: an error nobody awaited is shown in the cell, the kernel carries on
 cell("stray_rejection", "void Promise.reject(new Error('stray failure in a callback'));\nawait new Promise((r) => setTimeout(r, 300));\n'after'")
 
+# item 3: rich display from TypeScript, and rows shown as a table
+cell("rich_display", """await display.html('<b>bold</b>');
+await display.markdown('# Title');
+await display.svg('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
+await display.png(new Uint8Array([137, 80, 78, 71]));
+await display.mime({ 'text/html': '<i>chart</i>', 'application/vnd.vegalite.v5+json': { mark: 'bar' } });
+'done'""")
+cell("bad_mime", "await display.mime({ 'application/json': 'not an object' })")
+cell("rows_literal", "[{ a: 1, b: 'x' }, { a: 2, c: true }]")
+cell("rows_collected", "await (await tEnv.sqlQuery('SELECT * FROM (VALUES (1, 2), (3, 4)) AS t(x, y)').execute()).toArray()")
+
 # item 6: a synchronous endless loop, interrupted by interrupt_request (message mode)
 cell("keep", "const keep = 41; keep")
 msg_id = kc.execute("while (true) {}")
