@@ -90,6 +90,29 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     expect(collected?.['text/plain']).toMatch(/\| x \| y \|[^]*\| 3 \| 4 \|/);
   });
 
+  it('chart(rows, …) shows a Vega-Lite bar chart with the table as fallback', () => {
+    const shown = (cell('chart_rows').iopub ?? []).find((m) => m.type === 'display_data')?.data as Record<string, unknown> | undefined;
+    expect(shown?.['application/vnd.vegalite.v5+json']).toMatchObject({
+      data: { values: [{ w: 'a', n: 3 }, { w: 'b', n: 5 }] },
+      mark: { type: 'bar' },
+      encoding: { x: { field: 'w', type: 'nominal' }, y: { field: 'n', type: 'quantitative' } },
+    });
+    expect(shown?.['text/plain']).toMatch(/\| w \| n \|/);
+  });
+
+  it('%%sql(chart=bar, x, y) draws the streaming aggregate as a chart updated in place; a wrong column is named', () => {
+    const c = cell('chart_sql');
+    expect(c.reply).toMatchObject({ status: 'ok' });
+    const live = (c.iopub ?? []).filter((m) => m.type === 'display_data' || m.type === 'update_display_data') as (Msg & { display_id?: string })[];
+    expect(new Set(live.map((m) => m.display_id)).size).toBe(1);
+    const specs = live.map((m) => (m.data as Record<string, unknown>)['application/vnd.vegalite.v5+json'] as { mark: { type: string }; data: { values: { k: number; c: number }[] } });
+    expect(specs.every((s) => s?.mark.type === 'bar')).toBe(true);
+    const total = (s: (typeof specs)[number]) => s.data.values.reduce((a, v) => a + v.c, 0);
+    expect(live.filter((m) => m.type === 'update_display_data').length).toBeGreaterThan(2);
+    expect(total(specs[specs.length - 1])).toBeGreaterThan(total(specs.find((s) => total(s) > 0)!));
+    expect(cell('chart_bad').reply).toMatchObject({ status: 'error', evalue: expect.stringContaining('x=nope is not a column of the result (columns: c)') });
+  });
+
   it('an interrupt message stops a synchronous endless loop; earlier definitions survive', () => {
     expect(r.sync_loop_interrupt_reply).toEqual({ status: 'ok' });
     const s = r.sync_loop as { reply: Record<string, unknown>; seconds: number };

@@ -32,6 +32,7 @@ import type {
 } from './types';
 import { bundleFor, type DisplayContext } from './value-display';
 import { makeDisplay } from './display-helpers';
+import { chart } from './chart';
 import { checkSessionHealth, fatalConditionIn, fatalReport, type SessionHealth } from './fatal';
 
 export interface InteractiveCoreOptions {
@@ -494,6 +495,7 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
       (value) => core!.display(value),
       (bundle) => core!.displayBundle(bundle),
     ),
+    chart,
     session,
   };
   const baseRequire = createRequire(path.join(cwd, '__tsflink_repl__.js'));

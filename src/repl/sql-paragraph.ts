@@ -14,9 +14,10 @@ import { rowsFooter } from '../api/render';
 import { FlinkError } from '../gateway/errors';
 import { LiveTable, type DisplayMode } from './live-table';
 import { renderJobStatus, renderLive, type JobProgress } from './live-table-view';
+import { CHART_TYPES, checkChartOptions, type ChartOptions, type ChartType } from './chart';
 import { splitStatements, stripLeadingComments } from './sql-paragraph-parse';
 import type { ExecuteOutcome, MimeBundle, OutputSink } from './types';
-import { bundleOf, columnsOf } from './value-display';
+import { bundleOf, columnsOf, withChart } from './value-display';
 
 export { parseSqlCell, splitStatements, type SqlCell } from './sql-paragraph-parse';
 
@@ -54,9 +55,12 @@ export interface ParagraphSettings {
    * %jupyter). Default from $TSFLINK_LIVE_DISPLAY, else update.
    */
   liveDisplay: 'update' | 'clear';
+  /** `chart=bar|line|area|pie|scatter` with `x`, `y` (and `color`, `title`): the rows also as a Vega-Lite chart. */
+  chart?: Partial<ChartOptions> & Record<string, unknown>;
 }
 
-const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay'];
+const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title'];
+const CHART_KEYS = ['x', 'y', 'color', 'title'];
 
 function positiveInt(key: string, v: string, min: number): number {
   const n = Number(v);
@@ -77,6 +81,10 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
   if (detach !== 'true' && detach !== 'false') throw new RangeError(`SQL option detach=${options.detach}: expected true or false`);
   const liveDisplay = options.liveDisplay ?? process.env.TSFLINK_LIVE_DISPLAY ?? 'update';
   if (liveDisplay !== 'update' && liveDisplay !== 'clear') throw new RangeError(`SQL option liveDisplay=${liveDisplay}: expected update or clear`);
+  const chartKeys = CHART_KEYS.filter((k) => options[k] !== undefined);
+  if (options.chart === undefined && chartKeys.length) throw new RangeError(`SQL option ${chartKeys[0]}=${options[chartKeys[0]]} belongs to a chart: add chart=${CHART_TYPES.join('|')}`);
+  if (options.chart !== undefined && type === 'single') throw new RangeError('SQL option chart: not with type=single (a chart needs rows: type=update or append)');
+  if (options.chart !== undefined && !(CHART_TYPES as readonly string[]).includes(options.chart.toLowerCase())) throw new RangeError(`SQL option chart=${options.chart}: expected one of ${CHART_TYPES.join(', ')}`);
   return {
     type,
     refreshInterval: options.refreshInterval === undefined ? 1000 : positiveInt('refreshInterval', options.refreshInterval, 0),
@@ -86,6 +94,7 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
     stopAfter: options.stopAfter === undefined ? undefined : positiveInt('stopAfter', options.stopAfter, 1),
     detach: detach === 'true',
     liveDisplay,
+    chart: options.chart === undefined ? undefined : { type: options.chart.toLowerCase() as ChartType, x: options.x, y: options.y, color: options.color, title: options.title },
   };
 }
 
@@ -232,7 +241,8 @@ async function followQuery(result: TableResult, jobId: string, started: number, 
   const webUi = opts.env.session.webUi;
   let state = 'RUNNING';
   let note: string | undefined;
-  const render = () => renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note }, settings.template);
+  const chartOptions = settings.chart ? checkChartOptions(settings.chart, columns, 'SQL option chart') : undefined;
+  const render = () => withChart(renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note }, settings.template), chartOptions, columns, table.snapshot().rows);
   const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
   live.show(render());
 

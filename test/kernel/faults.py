@@ -96,6 +96,12 @@ cell("bad_mime", "await display.mime({ 'application/json': 'not an object' })")
 cell("rows_literal", "[{ a: 1, b: 'x' }, { a: 2, c: true }]")
 cell("rows_collected", "await (await tEnv.sqlQuery('SELECT * FROM (VALUES (1, 2), (3, 4)) AS t(x, y)').execute()).toArray()")
 
+# item 2: charts, of rows here and of a streaming SQL query updated in place
+cell("chart_rows", "await display(chart([{ w: 'a', n: 3 }, { w: 'b', n: 5 }], { type: 'bar', x: 'w', y: 'n' }))")
+cell("chart_ddl", "%%sql\nCREATE TEMPORARY TABLE ticks_k (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '40', 'fields.k.min' = '1', 'fields.k.max' = '3')")
+cell("chart_sql", "%%sql(type=update, chart=bar, x=k, y=c, refreshInterval=300, stopAfter=4000)\nSELECT k, COUNT(*) AS c FROM ticks_k GROUP BY k")
+cell("chart_bad", "%%sql(chart=bar, x=nope, y=c)\nSELECT 1 AS c")
+
 # item 6: a synchronous endless loop, interrupted by interrupt_request (message mode)
 cell("keep", "const keep = 41; keep")
 msg_id = kc.execute("while (true) {}")
