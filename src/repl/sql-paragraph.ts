@@ -296,7 +296,8 @@ async function followQuery(result: TableResult, jobId: string, started: number, 
       throw new Interrupted(`query cancelled; Flink job ${jobId} cancelled`);
     }
     if (note !== undefined) {
-      state = 'CANCELED';
+      // stopped as asked (maxRows, stopAfter): users read CANCELED as a failure
+      state = 'STOPPED';
       await result.cancel().catch(() => undefined);
     } else if (failure !== undefined) {
       state = 'FAILED';
