@@ -103,8 +103,16 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
   it('%%sql(chart=bar, x, y) draws the streaming aggregate as a chart updated in place; a wrong column is named', () => {
     const c = cell('chart_sql');
     expect(c.reply).toMatchObject({ status: 'ok' });
-    const live = (c.iopub ?? []).filter((m) => m.type === 'display_data' || m.type === 'update_display_data') as (Msg & { display_id?: string })[];
-    expect(new Set(live.map((m) => m.display_id)).size).toBe(1);
+    const all = (c.iopub ?? []).filter((m) => m.type === 'display_data' || m.type === 'update_display_data') as (Msg & { display_id?: string })[];
+    expect(new Set(all.map((m) => m.display_id)).size).toBe(1);
+    // progress (item 4): the status line is there before the job is even submitted, then the job's state
+    expect(all[0].type).toBe('display_data');
+    expect(all[0].data?.['text/plain']).toMatch(/^SUBMITTING · \d+\.\d s$/);
+    const firstWithJob = all.findIndex((m) => / · job [0-9a-f]{32}/.test(m.data?.['text/plain'] ?? ''));
+    expect(firstWithJob).toBeGreaterThan(0);
+    expect(all[firstWithJob].data?.['text/plain']).toMatch(/(SUBMITTED|CREATED|INITIALIZING|RUNNING) · 0 rows/);
+    const live = all.filter((m) => (m.data as Record<string, unknown>)['application/vnd.vegalite.v5+json'] !== undefined);
+    expect(live.length).toBe(all.length - firstWithJob);
     const specs = live.map((m) => (m.data as Record<string, unknown>)['application/vnd.vegalite.v5+json'] as { mark: { type: string }; data: { values: { k: number; c: number }[] } });
     expect(specs.every((s) => s?.mark.type === 'bar')).toBe(true);
     const total = (s: (typeof specs)[number]) => s.data.values.reduce((a, v) => a + v.c, 0);

@@ -7,7 +7,7 @@ import type { LiveTable } from './live-table';
 import type { MimeBundle } from './types';
 
 export interface JobProgress {
-  /** RUNNING, FINISHED, CANCELED, FAILED, or SUBMITTING before the first answer. */
+  /** SUBMITTING (planning, submission), the job's state (SUBMITTED, CREATED, INITIALIZING, RUNNING), then FINISHED, STOPPED, CANCELED or FAILED. */
   state: string;
   jobId?: string;
   /** The Flink web UI root, e.g. http://127.0.0.1:8081. */
@@ -19,7 +19,7 @@ export interface JobProgress {
 
 /** The web UI page of one job. */
 export function jobUrl(webUi: string, jobId: string, state: string): string {
-  const section = state === 'RUNNING' || state === 'CREATED' || state === 'SUBMITTING' ? 'running' : 'completed';
+  const section = ['FINISHED', 'CANCELED', 'FAILED', 'STOPPED'].includes(state) ? 'completed' : 'running';
   return `${webUi.replace(/\/$/, '')}/#/job/${section}/${jobId}/overview`;
 }
 

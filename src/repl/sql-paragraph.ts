@@ -100,13 +100,18 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
 
 /** One display shown and then refreshed in place, by display id or by clear-and-redraw. */
 class LiveDisplay {
+  private shown = false;
+
   constructor(
     private readonly sink: OutputSink,
     private readonly id: string,
     private readonly mode: 'update' | 'clear',
   ) {}
 
+  /** Shows the display (the first time) or updates it (the submission status was there first). */
   show(bundle: MimeBundle): void {
+    if (this.shown) return this.update(bundle);
+    this.shown = true;
     this.sink.display(bundle, this.mode === 'update' ? this.id : undefined);
   }
 
@@ -134,6 +139,10 @@ function errorOutcome(err: unknown, context: string): ExecuteOutcome {
 }
 
 const DML = /^(INSERT\b|EXECUTE\s+(INSERT|STATEMENT\s+SET)\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;
+/** Statements that submit a job: their status line appears before the submission returns. */
+const SUBMITS_JOB = /^(\(|SELECT\b|WITH\b|VALUES\b|TABLE\b|INSERT\b|EXECUTE\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;
+/** Job states before RUNNING, shown while the job gets its slots (and its UDF workers start). */
+const BEFORE_RUNNING = new Set(['SUBMITTED', 'CREATED', 'INITIALIZING', 'RECONCILING']);
 
 /** Runs every statement of the paragraph in order; stops at the first failure. */
 export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<ExecuteOutcome> {
@@ -173,12 +182,29 @@ function firstLine(s: string): string {
 
 async function runStatement(statement: string, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
   const started = Date.now();
-  const result = await opts.env.executeSql(statement);
+  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
+  // Planning and submitting take seconds (more with UDFs): the status line shows at once.
+  const submitting = SUBMITS_JOB.test(stripLeadingComments(statement));
+  const submissionStatus = (state: string, note?: string) => renderJobStatus({ state, webUi: opts.env.session.webUi, elapsedMs: Date.now() - started, note });
+  let submitTimer: NodeJS.Timeout | undefined;
+  if (submitting) {
+    live.show(submissionStatus('SUBMITTING'));
+    submitTimer = setInterval(() => live.update(submissionStatus('SUBMITTING')), 1000);
+  }
+  let result: TableResult;
+  try {
+    result = await opts.env.executeSql(statement);
+  } catch (err) {
+    if (submitting) live.update(submissionStatus('FAILED', 'not submitted'));
+    throw err;
+  } finally {
+    clearInterval(submitTimer);
+  }
   const jobId = result.jobId;
   if (jobId !== undefined && DML.test(stripLeadingComments(statement))) {
-    await followInsert(result, jobId, started, settings, opts, displayId);
+    await followInsert(result, jobId, started, settings, opts, live);
   } else if (jobId !== undefined) {
-    await followQuery(result, jobId, started, settings, opts, displayId);
+    await followQuery(result, jobId, started, settings, opts, live);
   } else if (result.getResultKind() === 'SUCCESS_WITH_CONTENT') {
     await showContent(result, opts.sink);
   } else {
@@ -209,10 +235,9 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose()
 }
 
 /** INSERT: show the job's status, updated every refreshInterval, until it ends. */
-async function followInsert(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+async function followInsert(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
   const webUi = opts.env.session.webUi;
   const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note });
-  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
   live.show(renderJobStatus(progress('RUNNING', settings.detach ? 'detached: the job keeps running' : undefined)));
   if (settings.detach) return;
   const timer = setInterval(() => live.update(renderJobStatus(progress('RUNNING'))), Math.max(settings.refreshInterval, 100));
@@ -235,27 +260,43 @@ async function followInsert(result: TableResult, jobId: string, started: number,
 }
 
 /** A query: fold the changelog into a LiveTable and keep one display up to date. */
-async function followQuery(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+async function followQuery(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
   const columns = columnsOf(result);
   const table = new LiveTable(settings.type, settings.maxRows);
   const webUi = opts.env.session.webUi;
-  let state = 'RUNNING';
+  // the job's own state until it runs (or a row arrives): SUBMITTED, CREATED, INITIALIZING → RUNNING
+  let state = 'SUBMITTED';
+  let asking = false;
+  const askState = () => {
+    if (asking || !BEFORE_RUNNING.has(state)) return;
+    asking = true;
+    result
+      .getJobStatus()
+      .then((s) => {
+        if (s && BEFORE_RUNNING.has(state)) state = s;
+      })
+      .catch(() => undefined)
+      .finally(() => (asking = false));
+  };
+  askState();
   let note: string | undefined;
   const chartOptions = settings.chart ? checkChartOptions(settings.chart, columns, 'SQL option chart') : undefined;
   const render = () => withChart(renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note }, settings.template), chartOptions, columns, table.snapshot().rows);
-  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
   live.show(render());
 
   let dirty = false;
+  let renderedState = state;
   let lastRender = Date.now();
   const flush = (): void => {
     dirty = false;
+    renderedState = state;
     lastRender = Date.now();
     live.update(render());
   };
   // Renders on a timer (throttled to refreshInterval) so elapsed time moves even without rows.
   const timer = setInterval(() => {
-    if (dirty || Date.now() - lastRender >= Math.max(settings.refreshInterval, 1000)) flush();
+    askState();
+    if (dirty || state !== renderedState || Date.now() - lastRender >= Math.max(settings.refreshInterval, 1000)) flush();
   }, Math.max(settings.refreshInterval, 50));
 
   const stop = new AbortController();
@@ -273,6 +314,7 @@ async function followQuery(result: TableResult, jobId: string, started: number, 
     for await (const row of rows) {
       const record = row as Record<string, unknown>;
       table.apply(row.getKind(), columns.map((c) => record[c.name]));
+      if (BEFORE_RUNNING.has(state)) state = 'RUNNING';
       dirty = true;
       if (!firstRowShown) {
         // the first row is shown at once; later ones wait for the refresh timer
