@@ -188,7 +188,7 @@ export class Kernel {
       const core = await this.core();
       const sink = this.sinkFor(msg.header);
       this.outputSink = sink;
-      outcome = code.trim() === '' ? { status: 'ok' } : await core.execute(code, sink);
+      outcome = code.trim() === '' ? { status: 'ok' } : await core.execute(code, sink, storeHistory ? { executionCount: count } : {});
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       outcome = { status: 'error', ename: e.name, evalue: e.message, traceback: (e.stack ?? e.message).split('\n') };

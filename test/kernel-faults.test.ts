@@ -121,6 +121,18 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     expect(cell('chart_bad').reply).toMatchObject({ status: 'error', evalue: expect.stringContaining('x=nope is not a column of the result (columns: c)') });
   });
 
+  it("errors name the user's cell as Jupyter numbers it and the line typed, without TSFlink's frames; Calcite's list is cut", () => {
+    const loc = cell('err_location').reply as { execution_count: number; traceback: string[] };
+    expect(loc.traceback).toEqual(['RangeError: bad value 1', `    at eval (cell[${loc.execution_count}]:2:7)`]);
+    const api = cell('err_api').reply as { execution_count: number; traceback: string[] };
+    expect(api.traceback[0]).toMatch(/^FlinkError: SqlParserException: SQL parse failed/);
+    expect(api.traceback.slice(1)).toEqual([`    at eval (cell[${api.execution_count}]:1:6)`]);
+    const parse = (cell('err_parse').reply as { traceback: string[] }).traceback.join('\n');
+    expect(parse).toContain('Was expecting one of:');
+    expect(parse).toMatch(/… and \d+ more/);
+    expect(parse.split('\n').length).toBeLessThan(30);
+  });
+
   it('an interrupt message stops a synchronous endless loop; earlier definitions survive', () => {
     expect(r.sync_loop_interrupt_reply).toEqual({ status: 'ok' });
     const s = r.sync_loop as { reply: Record<string, unknown>; seconds: number };

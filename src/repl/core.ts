@@ -24,6 +24,7 @@ import type {
   CompletenessStatus,
   CompletionResult,
   Diagnostic,
+  ExecuteOptions,
   ExecuteOutcome,
   InspectResult,
   InteractiveCore,
@@ -33,6 +34,7 @@ import type {
 import { bundleFor, type DisplayContext } from './value-display';
 import { makeDisplay } from './display-helpers';
 import { chart } from './chart';
+import { cutExpectations } from './error-text';
 import { checkSessionHealth, fatalConditionIn, fatalReport, type SessionHealth } from './fatal';
 
 export interface InteractiveCoreOptions {
@@ -138,6 +140,7 @@ export class TSFlinkCore implements InteractiveCore {
   private current?: Running;
   private entries = 0;
   private cells = 0;
+  private readonly cellNames = new Set<string>();
   private closed = false;
   /** Set while the session failed its health check after a fatal condition: why. */
   private unhealthy?: string;
@@ -193,13 +196,13 @@ export class TSFlinkCore implements InteractiveCore {
     return Promise.resolve();
   }
 
-  execute(code: string, sink: OutputSink): Promise<ExecuteOutcome> {
-    const run = this.queue.then(() => this.run(code, sink));
+  execute(code: string, sink: OutputSink, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
+    const run = this.queue.then(() => this.run(code, sink, options.executionCount));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async run(code: string, sink: OutputSink): Promise<ExecuteOutcome> {
+  private async run(code: string, sink: OutputSink, executionCount?: number): Promise<ExecuteOutcome> {
     if (this.closed) return { status: 'error', ename: 'SessionClosed', evalue: 'the session has been shut down', traceback: ['the session has been shut down'] };
     const r: Running = { controller: new AbortController(), startedAt: Date.now(), pending: new Set(), sink, displays: 0, id: ++this.entries };
     this.current = r;
@@ -208,21 +211,21 @@ export class TSFlinkCore implements InteractiveCore {
       if (this.unhealthy) await this.recheckHealth(sink);
       // Whatever the entry waits on (a JVM call that never returns, a display), an interrupt
       // answers it within a few seconds: the queue behind it must never stay blocked.
-      const outcome = await settleAfterAbort(this.runEntry(code, r), r.controller.signal, INTERRUPT_GRACE_MS, () => this.errorOutcome(new Interrupted()));
+      const outcome = await settleAfterAbort(this.runEntry(code, r, executionCount), r.controller.signal, INTERRUPT_GRACE_MS, () => this.errorOutcome(new Interrupted()));
       return outcome.status === 'error' ? await this.withFatalReport(outcome) : outcome;
     } finally {
       if (this.current === r) this.current = undefined;
     }
   }
 
-  private async runEntry(code: string, r: Running): Promise<ExecuteOutcome> {
+  private async runEntry(code: string, r: Running, executionCount?: number): Promise<ExecuteOutcome> {
     let magic: SqlMagic | undefined;
     try {
       magic = parseMagic(code);
     } catch (e) {
       return this.errorOutcome(e);
     }
-    const outcome = magic ? await this.runSql(magic, r) : await this.runTypeScript(code, r);
+    const outcome = magic ? await this.runSql(magic, r) : await this.runTypeScript(code, r, executionCount);
     await Promise.all(r.pending);
     return outcome;
   }
@@ -288,7 +291,7 @@ export class TSFlinkCore implements InteractiveCore {
     }
   }
 
-  private async runTypeScript(code: string, r: Running): Promise<ExecuteOutcome> {
+  private async runTypeScript(code: string, r: Running, executionCount?: number): Promise<ExecuteOutcome> {
     let prepared;
     try {
       prepared = await this.checker.prepare(code);
@@ -308,7 +311,7 @@ export class TSFlinkCore implements InteractiveCore {
         diagnostics: errors,
       };
     }
-    const name = `cell[${++this.cells}]`;
+    const name = this.cellName(executionCount);
     try {
       const running = this.evaluator.run({ js: prepared.js ?? '', sourceMap: prepared.sourceMap, positions: prepared.positions }, name, this.breakOnSigint);
       let value = await this.interruptible(running.value, r);
@@ -326,6 +329,18 @@ export class TSFlinkCore implements InteractiveCore {
     }
   }
 
+  /**
+   * The name stack traces give the cell: `cell[N]` with the front-end's execution count (what
+   * Jupyter shows as [N]), else the core's own count; a suffix keeps a reused number unique.
+   */
+  private cellName(executionCount?: number): string {
+    const base = `cell[${executionCount ?? ++this.cells}`;
+    let name = `${base}]`;
+    for (let i = 0; this.cellNames.has(name); i++) name = `${base}${String.fromCharCode(98 + (i % 25))}${i >= 25 ? i : ''}]`;
+    this.cellNames.add(name);
+    return name;
+  }
+
   private errorOutcome(e: unknown): ExecuteOutcome {
     if (e instanceof Interrupted || (e as { code?: string })?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
       const it = new Interrupted();
@@ -333,7 +348,7 @@ export class TSFlinkCore implements InteractiveCore {
     }
     if (e instanceof Error) {
       const ename = e.name || e.constructor?.name || 'Error';
-      return { status: 'error', ename, evalue: e.message, traceback: this.evaluator.traceback(e) };
+      return { status: 'error', ename, evalue: cutExpectations(e.message), traceback: this.evaluator.traceback(e).map(cutExpectations) };
     }
     return { status: 'error', ename: 'Error', evalue: String(e), traceback: [`Uncaught ${String(e)}`] };
   }

@@ -14,6 +14,7 @@ import { rowsFooter } from '../api/render';
 import { FlinkError } from '../gateway/errors';
 import { LiveTable, type DisplayMode } from './live-table';
 import { renderJobStatus, renderLive, type JobProgress } from './live-table-view';
+import { cutExpectations, foldCauses } from './error-text';
 import { CHART_TYPES, checkChartOptions, type ChartOptions, type ChartType } from './chart';
 import { splitStatements, stripLeadingComments } from './sql-paragraph-parse';
 import type { ExecuteOutcome, MimeBundle, OutputSink } from './types';
@@ -132,10 +133,11 @@ class Interrupted extends Error {
 function errorOutcome(err: unknown, context: string): ExecuteOutcome {
   if (err instanceof Interrupted) return { status: 'error', ename: 'Interrupted', evalue: err.message, traceback: [`Interrupted: ${err.message}`] };
   const e = err instanceof Error ? err : new Error(String(err));
-  const traceback = [`${context}`, `${e.name}: ${e.message}`];
+  const message = cutExpectations(e.message);
+  const traceback = [`${context}`, `${e.name}: ${message}`];
   if (e instanceof FlinkError && e.sqlPosition) traceback.push(`  at SQL line ${e.sqlPosition.line}, column ${e.sqlPosition.column}`);
-  if (e instanceof FlinkError) for (const c of e.causes.slice(1)) traceback.push(`Caused by ${c.className}: ${c.message}`);
-  return { status: 'error', ename: e.name, evalue: e.message, traceback };
+  if (e instanceof FlinkError) traceback.push(...foldCauses(`${e.name}: ${e.message}`, e.causes.slice(1)).map(cutExpectations));
+  return { status: 'error', ename: e.name, evalue: message, traceback };
 }
 
 const DML = /^(INSERT\b|EXECUTE\s+(INSERT|STATEMENT\s+SET)\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;

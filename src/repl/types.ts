@@ -37,6 +37,11 @@ export type ExecuteOutcome =
   | { status: 'ok'; result?: MimeBundle }
   | { status: 'error'; ename: string; evalue: string; traceback: string[]; diagnostics?: Diagnostic[] };
 
+export interface ExecuteOptions {
+  /** The front-end's number for the entry (Jupyter's execution count): stack traces name it `cell[N]`. */
+  executionCount?: number;
+}
+
 export interface CompletionResult {
   matches: string[];
   cursorStart: number;
@@ -55,7 +60,7 @@ export type CompletenessStatus =
 
 export interface InteractiveCore {
   /** Runs one cell / REPL entry: TypeScript, or a %sql / %%sql / %bsql / %%bsql paragraph. */
-  execute(code: string, sink: OutputSink): Promise<ExecuteOutcome>;
+  execute(code: string, sink: OutputSink, options?: ExecuteOptions): Promise<ExecuteOutcome>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   inspect(code: string, cursor: number): Promise<InspectResult>;
   isComplete(code: string): CompletenessStatus;

@@ -102,6 +102,11 @@ cell("chart_ddl", "%%sql\nCREATE TEMPORARY TABLE ticks_k (k INT) WITH ('connecto
 cell("chart_sql", "%%sql(type=update, chart=bar, x=k, y=c, refreshInterval=300, stopAfter=4000)\nSELECT k, COUNT(*) AS c FROM ticks_k GROUP BY k")
 cell("chart_bad", "%%sql(chart=bar, x=nope, y=c)\nSELECT 1 AS c")
 
+# item 5: errors worth reading
+cell("err_location", "const before = 1;\nthrow new RangeError('bad value ' + before)")
+cell("err_api", "tEnv.sqlQuery('SELEC 1')")
+cell("err_parse", "%%sql\nSELECT * FROM ticks_k WHERE")
+
 # item 6: a synchronous endless loop, interrupted by interrupt_request (message mode)
 cell("keep", "const keep = 41; keep")
 msg_id = kc.execute("while (true) {}")
