@@ -112,12 +112,16 @@ export class Kernel {
         const core = await this.core();
         const code = String(c.code ?? '');
         const r = await core.complete(code, cursorIndex(code, c));
+        const start = indexToCodePoints(code, r.cursorStart);
+        const end = indexToCodePoints(code, r.cursorEnd);
+        // what JupyterLab (and others) show as each completion's kind
+        const types = r.kinds ? r.matches.map((text, i) => ({ start, end, text, type: r.kinds![i] })) : undefined;
         return this.channels.reply(channel, msg, 'complete_reply', {
           status: 'ok',
           matches: r.matches,
-          cursor_start: indexToCodePoints(code, r.cursorStart),
-          cursor_end: indexToCodePoints(code, r.cursorEnd),
-          metadata: {},
+          cursor_start: start,
+          cursor_end: end,
+          metadata: types ? { _jupyter_types_experimental: types } : {},
         });
       }
       case 'inspect_request': {

@@ -133,6 +133,14 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     expect(parse.split('\n').length).toBeLessThan(30);
   });
 
+  it('completions carry their kinds (_jupyter_types_experimental)', () => {
+    const method = r.complete_kinds as { matches: string[]; cursor_start: number; cursor_end: number; metadata: { _jupyter_types_experimental: { text: string; type: string; start: number; end: number }[] } };
+    expect(method.matches).toContain('executeSql');
+    expect(method.metadata._jupyter_types_experimental).toContainEqual({ start: 5, end: 13, text: 'executeSql', type: 'method' });
+    const variable = r.complete_kinds_variable as typeof method;
+    expect(variable.metadata._jupyter_types_experimental).toContainEqual({ start: 20, end: 25, text: 'keepName', type: 'variable' });
+  });
+
   it('an interrupt message stops a synchronous endless loop; earlier definitions survive', () => {
     expect(r.sync_loop_interrupt_reply).toEqual({ status: 'ok' });
     const s = r.sync_loop as { reply: Record<string, unknown>; seconds: number };

@@ -370,8 +370,9 @@ export class TSFlinkCore implements InteractiveCore {
       // completion must never fail an interactive session
     }
     const upper = prefix.toUpperCase();
-    const matches = [...new Set([...names.filter((n) => n.startsWith(prefix)), ...SQL_KEYWORDS.filter((k) => prefix && k.startsWith(upper))])];
-    return { matches, cursorStart: start, cursorEnd: cursor };
+    const tables = new Set(names.filter((n) => n.startsWith(prefix)));
+    const matches = [...new Set([...tables, ...SQL_KEYWORDS.filter((k) => prefix && k.startsWith(upper))])];
+    return { matches, cursorStart: start, cursorEnd: cursor, kinds: matches.map((m) => (tables.has(m) ? 'table' : 'keyword')) };
   }
 
   async inspect(code: string, cursor: number): Promise<InspectResult> {

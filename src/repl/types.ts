@@ -46,6 +46,8 @@ export interface CompletionResult {
   matches: string[];
   cursorStart: number;
   cursorEnd: number;
+  /** What each match is ('method', 'property', 'function', 'class', 'variable', 'keyword', 'table', ...), in the same order. */
+  kinds?: string[];
 }
 
 export interface InspectResult {

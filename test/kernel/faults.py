@@ -107,6 +107,14 @@ cell("err_location", "const before = 1;\nthrow new RangeError('bad value ' + bef
 cell("err_api", "tEnv.sqlQuery('SELEC 1')")
 cell("err_parse", "%%sql\nSELECT * FROM ticks_k WHERE")
 
+# item 8: completions carry their kinds
+msg_id = kc.complete("tEnv.executeS", 13)
+out["complete_kinds"] = reply_for(kc, msg_id)["content"]
+collect(kc, msg_id)
+msg_id = kc.complete("const keepName = 1; keepN", 25)
+out["complete_kinds_variable"] = reply_for(kc, msg_id)["content"]
+collect(kc, msg_id)
+
 # item 6: a synchronous endless loop, interrupted by interrupt_request (message mode)
 cell("keep", "const keep = 41; keep")
 msg_id = kc.execute("while (true) {}")
