@@ -90,6 +90,14 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     expect(collected?.['text/plain']).toMatch(/\| x \| y \|[^]*\| 3 \| 4 \|/);
   });
 
+  it("a bounded job's status line shows its progress (finished tasks) while it runs", () => {
+    const c = cell('bounded_progress');
+    expect(c.reply).toMatchObject({ status: 'ok' });
+    const texts = (c.iopub ?? []).filter((m) => m.type === 'display_data' || m.type === 'update_display_data').map((m) => m.data?.['text/plain'] ?? '');
+    expect(texts.some((t) => /RUNNING · [▰▱]{10} \d+% \(\d+\/\d+ tasks\)/.test(t))).toBe(true);
+    expect(texts[texts.length - 1]).toMatch(/FINISHED · 3 rows/);
+  });
+
   it('chart(rows, …) shows a Vega-Lite bar chart with the table as fallback', () => {
     const shown = (cell('chart_rows').iopub ?? []).find((m) => m.type === 'display_data')?.data as Record<string, unknown> | undefined;
     expect(shown?.['application/vnd.vegalite.v5+json']).toMatchObject({

@@ -143,6 +143,37 @@ function errorOutcome(err: unknown, context: string): ExecuteOutcome {
 const DML = /^(INSERT\b|EXECUTE\s+(INSERT|STATEMENT\s+SET)\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;
 /** Statements that submit a job: their status line appears before the submission returns. */
 const SUBMITS_JOB = /^(\(|SELECT\b|WITH\b|VALUES\b|TABLE\b|INSERT\b|EXECUTE\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;
+/**
+ * A bounded job's progress while it runs: its finished subtasks out of all, from Flink's REST API
+ * (`/jobs/:jid`), asked at most once at a time. Streaming jobs (whose tasks never finish) show it
+ * only once some task has finished.
+ */
+class TaskProgress {
+  tasks?: { finished: number; total: number };
+  private asking = false;
+
+  constructor(
+    private readonly webUi: string,
+    private readonly jobId: string,
+    private readonly bounded: boolean,
+  ) {}
+
+  poll(): void {
+    if (this.asking) return;
+    this.asking = true;
+    fetch(`${this.webUi.replace(/\/$/, '')}/jobs/${this.jobId}`)
+      .then((res) => (res.ok ? (res.json() as Promise<{ vertices?: { parallelism: number; tasks?: Record<string, number> }[] }>) : undefined))
+      .then((job) => {
+        const vertices = job?.vertices ?? [];
+        const total = vertices.reduce((a, v) => a + v.parallelism, 0);
+        const finished = vertices.reduce((a, v) => a + (v.tasks?.FINISHED ?? 0), 0);
+        if (total > 0 && (this.bounded || finished > 0)) this.tasks = { finished, total };
+      })
+      .catch(() => undefined)
+      .finally(() => (this.asking = false));
+  }
+}
+
 /** Job states before RUNNING, shown while the job gets its slots (and its UDF workers start). */
 const BEFORE_RUNNING = new Set(['SUBMITTED', 'CREATED', 'INITIALIZING', 'RECONCILING']);
 
@@ -239,10 +270,14 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose()
 /** INSERT: show the job's status, updated every refreshInterval, until it ends. */
 async function followInsert(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
   const webUi = opts.env.session.webUi;
-  const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note });
+  const tasks = new TaskProgress(webUi, jobId, !opts.env.streaming);
+  const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note, tasks: tasks.tasks });
   live.show(renderJobStatus(progress('RUNNING', settings.detach ? 'detached: the job keeps running' : undefined)));
   if (settings.detach) return;
-  const timer = setInterval(() => live.update(renderJobStatus(progress('RUNNING'))), Math.max(settings.refreshInterval, 100));
+  const timer = setInterval(() => {
+    tasks.poll();
+    live.update(renderJobStatus(progress('RUNNING')));
+  }, Math.max(settings.refreshInterval, 100));
   const abort = abortPromise(opts.signal);
   try {
     await Promise.race([result.await(), abort.promise]);
@@ -283,7 +318,8 @@ async function followQuery(result: TableResult, jobId: string, started: number, 
   askState();
   let note: string | undefined;
   const chartOptions = settings.chart ? checkChartOptions(settings.chart, columns, 'SQL option chart') : undefined;
-  const render = () => withChart(renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note }, settings.template), chartOptions, columns, table.snapshot().rows);
+  const tasks = new TaskProgress(webUi, jobId, !opts.env.streaming);
+  const render = () => withChart(renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note, tasks: tasks.tasks }, settings.template), chartOptions, columns, table.snapshot().rows);
   live.show(render());
 
   let dirty = false;
@@ -298,6 +334,7 @@ async function followQuery(result: TableResult, jobId: string, started: number, 
   // Renders on a timer (throttled to refreshInterval) so elapsed time moves even without rows.
   const timer = setInterval(() => {
     askState();
+    if (state === 'RUNNING') tasks.poll();
     if (dirty || state !== renderedState || Date.now() - lastRender >= Math.max(settings.refreshInterval, 1000)) flush();
   }, Math.max(settings.refreshInterval, 50));
 

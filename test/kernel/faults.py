@@ -100,6 +100,8 @@ cell("rows_collected", "await (await tEnv.sqlQuery('SELECT * FROM (VALUES (1, 2)
 cell("chart_rows", "await display(chart([{ w: 'a', n: 3 }, { w: 'b', n: 5 }], { type: 'bar', x: 'w', y: 'n' }))")
 cell("chart_ddl", "%%sql\nCREATE TEMPORARY TABLE ticks_k (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '40', 'fields.k.min' = '1', 'fields.k.max' = '3')")
 cell("chart_sql", "%%sql(type=update, chart=bar, x=k, y=c, refreshInterval=300, stopAfter=4000)\nSELECT k, COUNT(*) AS c FROM ticks_k GROUP BY k")
+cell("bounded_ddl", "%%bsql\nCREATE TEMPORARY TABLE bounded_k (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '200000', 'rows-per-second' = '50000', 'fields.k.min' = '1', 'fields.k.max' = '3')")
+cell("bounded_progress", "%%bsql(refreshInterval=200)\nSELECT k, COUNT(*) AS c FROM bounded_k GROUP BY k")
 cell("chart_bad", "%%sql(chart=bar, x=nope, y=c)\nSELECT 1 AS c")
 
 # item 5: errors worth reading
