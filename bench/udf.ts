@@ -208,8 +208,9 @@ async function childMain(key: string): Promise<void> {
 async function main(): Promise<void> {
   const loadBefore = machineLoad();
   const results: Record<string, Outcome> = {};
-  // this process starts no JVM (each variant runs in a child process of its own): with
-  // java-bridge's JVM in the process, a synchronous child's exit was once missed and the run hung
+  // each variant runs in a process and JVM of its own (as each PyFlink variant does), so none
+  // inherits another's JIT state, heap or mini-cluster. (This was also how the bench once avoided
+  // a hang: the JDK reset SIGCHLD in a process hosting the JVM; ChildSignals.java fixes that.)
   const python = ONLY.has('c') || ONLY.has('d') ? pyflinkPython() : undefined;
   for (const [variant, mode] of [['c', 'process'], ['d', 'thread']] as const) {
     if (!python || !ONLY.has(variant)) continue;

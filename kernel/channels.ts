@@ -3,6 +3,7 @@
  * sending serialized per socket (zeromq.js allows one send in flight per socket).
  */
 import { Publisher, Reply, Router } from 'zeromq';
+import { ControlRelay } from './control-relay';
 import { kernelLog } from './stdio';
 import { decode, encode, endpoint, newHeader, type ConnectionInfo, type Header, type JsonObject, type Message, type Signer, WireError } from './wire';
 
@@ -25,7 +26,8 @@ export type ChannelName = 'shell' | 'control' | 'stdin';
 
 export class Channels {
   readonly shell = new Router({ linger: 1000 });
-  readonly control = new Router({ linger: 1000 });
+  /** On a thread of its own, so that an interrupt_request reaches a cell stuck in synchronous code. */
+  readonly control: ControlRelay;
   readonly stdin = new Router({ linger: 1000 });
   readonly iopub = new Publisher({ linger: 1000 });
   readonly hb = new Reply({ linger: 0 });
@@ -39,6 +41,7 @@ export class Channels {
     readonly session: string,
     private readonly log: (line: string) => void,
   ) {
+    this.control = new ControlRelay(endpoint(info, info.control_port), info.key, log);
     this.senders = {
       shell: new SerialSender(this.shell),
       control: new SerialSender(this.control),
@@ -51,7 +54,7 @@ export class Channels {
     const i = this.info;
     await Promise.all([
       this.shell.bind(endpoint(i, i.shell_port)),
-      this.control.bind(endpoint(i, i.control_port)),
+      this.control.bound(),
       this.stdin.bind(endpoint(i, i.stdin_port)),
       this.iopub.bind(endpoint(i, i.iopub_port)),
       this.hb.bind(endpoint(i, i.hb_port)),
@@ -69,11 +72,15 @@ export class Channels {
 
   /** Reads signed messages from a channel; unsigned or badly signed ones are logged and dropped. */
   async *messages(channel: ChannelName): AsyncGenerator<Message> {
-    const socket = this[channel];
+    const socket: AsyncIterable<unknown> = this[channel];
     try {
-      for await (const frames of socket) {
+      for await (const received of socket) {
+        const relayed = channel === 'control' ? (received as { frames: Buffer[]; interruptSignalled: boolean }) : undefined;
+        const frames = relayed ? relayed.frames : (received as Buffer[]);
         try {
-          yield decode(frames as Buffer[], this.signer);
+          const msg = decode(frames, this.signer);
+          if (relayed?.interruptSignalled) msg.interruptSignalled = true;
+          yield msg;
         } catch (err) {
           if (err instanceof WireError) this.log(`rejected a message on ${channel}: ${err.message}`);
           else throw err;

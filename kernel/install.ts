@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LOGO_SVG, logoPng } from './logo';
 
 export interface KernelSpec {
   argv: string[];
@@ -50,6 +51,9 @@ export function installKernelSpec(options: { prefix?: string; name?: string; mai
   const dir = path.join(kernelsDir(options), options.name ?? 'tsflink');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(kernelSpec(mainJs), null, 2) + '\n');
+  // the launcher's icon (the kernelspec's resource files)
+  fs.writeFileSync(path.join(dir, 'logo-svg.svg'), LOGO_SVG);
+  for (const size of [32, 64]) fs.writeFileSync(path.join(dir, `logo-${size}x${size}.png`), logoPng(size));
   return dir;
 }
 

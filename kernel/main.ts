@@ -27,9 +27,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     void kernel.stop().finally(() => process.exit(0));
   });
-  // a cell's stray promise must not take the kernel (and the session) down
-  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`));
-  process.on('uncaughtException', (err) => log(`uncaught exception: ${err.stack ?? String(err)}`));
+  // A cell's stray promise (or a runtime callback's error) must not take the kernel down, nor go
+  // unseen: it is shown in the cell running (or run last), with advice if the JVM is out of memory.
+  const background = (err: unknown, kind: string) => {
+    log(`${kind}: ${err instanceof Error ? err.stack : String(err)}`);
+    void core.then((c) => c.reportBackgroundError(err, kind)).catch((e: unknown) => log(`could not report it: ${String(e)}`));
+  };
+  process.on('unhandledRejection', (reason) => background(reason, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => background(err, 'uncaught exception'));
 }
 
 main().catch((err: unknown) => {

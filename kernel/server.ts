@@ -112,12 +112,16 @@ export class Kernel {
         const core = await this.core();
         const code = String(c.code ?? '');
         const r = await core.complete(code, cursorIndex(code, c));
+        const start = indexToCodePoints(code, r.cursorStart);
+        const end = indexToCodePoints(code, r.cursorEnd);
+        // what JupyterLab (and others) show as each completion's kind
+        const types = r.kinds ? r.matches.map((text, i) => ({ start, end, text, type: r.kinds![i] })) : undefined;
         return this.channels.reply(channel, msg, 'complete_reply', {
           status: 'ok',
           matches: r.matches,
-          cursor_start: indexToCodePoints(code, r.cursorStart),
-          cursor_end: indexToCodePoints(code, r.cursorEnd),
-          metadata: {},
+          cursor_start: start,
+          cursor_end: end,
+          metadata: types ? { _jupyter_types_experimental: types } : {},
         });
       }
       case 'inspect_request': {
@@ -141,7 +145,8 @@ export class Kernel {
       case 'comm_close':
         return;
       case 'interrupt_request':
-        await this.interrupt();
+        // the control relay raised SIGINT for it already, which interrupted through main.ts's handler
+        if (!msg.interruptSignalled) await this.interrupt();
         return this.channels.reply(channel, msg, 'interrupt_reply', { status: 'ok' });
       case 'shutdown_request':
         return this.shutdown(channel, msg);
@@ -187,7 +192,7 @@ export class Kernel {
       const core = await this.core();
       const sink = this.sinkFor(msg.header);
       this.outputSink = sink;
-      outcome = code.trim() === '' ? { status: 'ok' } : await core.execute(code, sink);
+      outcome = code.trim() === '' ? { status: 'ok' } : await core.execute(code, sink, storeHistory ? { executionCount: count } : {});
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       outcome = { status: 'error', ename: e.name, evalue: e.message, traceback: (e.stack ?? e.message).split('\n') };

@@ -58,6 +58,8 @@ export interface Message {
   metadata: JsonObject;
   content: JsonObject;
   buffers: Buffer[];
+  /** Not on the wire: the control relay already raised SIGINT for this interrupt_request. */
+  interruptSignalled?: boolean;
 }
 
 export class Signer {

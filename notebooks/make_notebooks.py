@@ -129,6 +129,13 @@ web UI.""",
 SELECT size_class(amount) AS size, COUNT(*) AS orders, SUM(amount) AS total
 FROM orders
 GROUP BY size_class(amount)""",
+    """md:Charts, as Zeppelin draws them: `chart=bar` (or `line`, `area`, `pie`, `scatter`) with the `x` and
+`y` columns. JupyterLab and VS Code draw a Vega-Lite chart that updates with the table while the job
+runs; other front-ends show the table. From TypeScript: `display(chart(result, { type: 'bar', x, y }))`.""",
+    """%%sql type=update chart=bar x=size y=orders refreshInterval=500
+SELECT size_class(amount) AS size, COUNT(*) AS orders
+FROM orders
+GROUP BY size_class(amount)""",
     """md:`type=append` lists rows as they arrive. With `maxRows` the query stops after that many rows,
 and the job is cancelled, so the cell also ends on an unbounded source.""",
     """%%sql

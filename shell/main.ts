@@ -243,6 +243,10 @@ async function main(): Promise<void> {
   // registered after the JVM started (and the JVM runs with -Xrs), so SIGINT reaches us
   process.on('SIGINT', () => void shell.onInterrupt());
   process.on('SIGTERM', () => void shell.exit(143));
+  // an error nobody awaited (a stray promise of an entry, a runtime callback) is shown, with advice
+  // when the JVM ran out of memory; it must not end the shell and its session
+  process.on('unhandledRejection', (reason) => void core.reportBackgroundError(reason, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => void core.reportBackgroundError(err, 'uncaught exception'));
 
   if (scripts.length) {
     for (const text of scripts) for (const line of text.split('\n')) shell.feed(line);

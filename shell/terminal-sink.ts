@@ -15,7 +15,8 @@ export interface TerminalOutput {
 
 function textOf(bundle: MimeBundle): string {
   if (bundle['text/plain'] !== undefined) return bundle['text/plain'];
-  if (bundle['text/markdown'] !== undefined) return bundle['text/markdown'];
+  const markdown = bundle['text/markdown'];
+  if (typeof markdown === 'string') return markdown;
   const kinds = Object.keys(bundle);
   return `[${kinds.join(', ') || 'empty output'}]`;
 }

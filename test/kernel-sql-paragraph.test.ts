@@ -129,7 +129,7 @@ describe('runSqlParagraph', () => {
     const { sink, outcome } = await run(tEnv, 'SELECT id FROM ticks', { type: 'append', maxRows: '5', refreshInterval: '100' });
     expect(outcome).toEqual({ status: 'ok' });
     const final = sink.last();
-    expect(final).toContain('CANCELED · 5 rows received');
+    expect(final).toContain('STOPPED · 5 rows received');
     expect(final).toContain('stopped after maxRows=5');
     expect(final.match(/^\| +\d+ \|$/gm)).toHaveLength(5);
     await expectNoRunningJobs();
@@ -164,7 +164,7 @@ describe('runSqlParagraph', () => {
     expect(sink.events.filter((e) => e.kind === 'clear').length).toBeGreaterThan(0);
     expect(sink.displays().every((d) => d.id === undefined)).toBe(true);
     expect(sink.last()).toContain('stopped after stopAfter=1500 ms');
-    expect(sink.last()).toMatch(/CANCELED · 3 rows/);
+    expect(sink.last()).toMatch(/STOPPED · 3 rows/);
     await expectNoRunningJobs();
   });
 

@@ -37,6 +37,14 @@ describe('kernelspec installation', () => {
       language: 'typescript',
       interrupt_mode: 'message',
     });
+    // the launcher's logo: an SVG and PNGs of the sizes their names say
+    const dir = specs.tsflink.resource_dir;
+    expect(fs.readFileSync(path.join(dir, 'logo-svg.svg'), 'utf8')).toMatch(/^<svg [^>]*viewBox="0 0 64 64"/);
+    for (const size of [32, 64]) {
+      const png = fs.readFileSync(path.join(dir, `logo-${size}x${size}.png`));
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
+    }
   });
 
   it('--prefix installs under <prefix>/share/jupyter/kernels; bad options are refused', () => {

@@ -15,6 +15,7 @@ interface Output {
   name?: string;
   ename?: string;
   evalue?: string;
+  vegalite?: { mark: { type: string }; encoding: Record<string, { field: string }>; data: { values: Record<string, unknown>[] } };
 }
 interface CellRun {
   source: string;
@@ -74,6 +75,14 @@ describe('example notebooks under nbclient', () => {
     expect(grouped).toContain('FINISHED');
     const counts = [...grouped.matchAll(/\| +(large|small) \| +(\d+) \|/g)].map((m) => Number(m[2]));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
+    // the chart cell: one display holding the chart (Vega-Lite) of the final counts, and the table
+    const charted = cellWith(cells, 'chart=bar');
+    expect(charted.outputs).toHaveLength(1);
+    const spec = charted.outputs[0].vegalite!;
+    expect(spec.mark.type).toBe('bar');
+    expect([spec.encoding.x.field, spec.encoding.y.field]).toEqual(['size', 'orders']);
+    expect(spec.data.values.reduce((a, v) => a + Number(v.orders), 0)).toBe(300);
+    expect(lastText(charted)).toContain('FINISHED');
     const appended = lastText(cellWith(cells, 'maxRows=10'));
     expect(appended).toContain('stopped after maxRows=10');
     expect(appended.match(/^\| +\d+ \| +\d+ \| +(large|small) \|$/gm)).toHaveLength(10);

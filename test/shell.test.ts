@@ -95,9 +95,9 @@ async function jobsNotEnded(webUi: string): Promise<{ jid: string; state: string
   return body.jobs.filter((j) => !['FINISHED', 'CANCELED', 'FAILED'].includes(j.state));
 }
 
-function runShell(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runShell(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SHELL, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SHELL, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -176,6 +176,12 @@ describe('tsflink-shell in a terminal', () => {
     expect(bad).toContain('cell:1:7');
     const good = await shell.enter('const n = 20; n * 2 + 2', /\n42\r?\n/);
     expect(good).not.toContain('error');
+  });
+
+  it('shows an error nobody awaited in the entry that caused it, and carries on', async () => {
+    const out = await shell.enter("void Promise.reject(new Error('stray failure in a callback')); await new Promise((r) => setTimeout(r, 300)); 'after'", /'after'/);
+    expect(out).toMatch(/An error nobody awaited \(unhandled promise rejection\):\s+Error: stray failure in a callback/);
+    await shell.enter('6 * 7', /\n42\r?\n/);
   });
 
   it('completes a TSFlink method name with Tab', async () => {
@@ -277,6 +283,26 @@ describe('tsflink-shell without a terminal', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('TS2322');
   });
+
+  it('a job exhausting a small heap: the entry shows the OutOfMemoryError with the heap option, the next entries run', async () => {
+    const r = await runShell(
+      [
+        '-e',
+        "%sql CREATE TEMPORARY TABLE orders (order_id BIGINT, k INT) WITH ('connector' = 'datagen', 'fields.order_id.kind' = 'sequence', 'fields.order_id.start' = '1', 'fields.order_id.end' = '100000000', 'fields.k.min' = '1', 'fields.k.max' = '5')",
+        '-e',
+        '%sql SELECT k, COUNT(*) AS c FROM orders GROUP BY k',
+        '-e',
+        'const after: number = 40; after + 2',
+      ],
+      undefined,
+      { TSFLINK_JVM_OPTS: '-Xmx400m' },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("The session's JVM ran out of memory (OutOfMemoryError: Java heap space)");
+    expect(r.stderr).toContain('TSFLINK_JVM_OPTS=-Xmx4g');
+    expect(r.stderr).toContain('The session survived');
+    expect(r.stdout).toMatch(/^42$/m);
+  }, 240_000);
 
   it('runs a script from stdin: later entries still run, the status tells about the failure', async () => {
     const script = [

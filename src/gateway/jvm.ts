@@ -32,6 +32,21 @@ export function ensureJvm(options: JvmOptions = {}): void {
   // archive stays valid as long as the classpath starts with the one it was dumped for.
   java.ensureJvm({ opts, classpath: [...base, ...(options.classpath ?? [])] });
   started = true;
+  keepNodeChildHandler();
+}
+
+/**
+ * The JDK resets SIGCHLD the first time the JVM starts a process (flink-python's UDF workers),
+ * which in this shared process silences libuv: Node would never see a child exit again
+ * (`execSync` hangs). Running that one-time initialisation now and restoring Node's handler
+ * keeps child processes working for the whole session (`ChildSignals.java` has the details).
+ */
+function keepNodeChildHandler(): void {
+  try {
+    (java.importClass('dev.tsflink.gateway.ChildSignals') as unknown as JavaStatics).initProcessSupportSync();
+  } catch (err) {
+    process.emitWarning(`TSFlink could not protect Node's SIGCHLD handler: ${(fromJavaError(err) as Error).message}`);
+  }
 }
 
 /** TSFLINK_JVM_OPTS: extra JVM flags from the environment (like Flink's FLINK_ENV_JAVA_OPTS); they go last and win. */

@@ -6,8 +6,10 @@
 import type { TableEnvironment } from '../api/table-environment';
 import type { TableResult } from '../api/table-result';
 import type { Session } from '../session/session';
+import { DISPLAY_DECLARATION, type DisplayFunction } from './display-helpers';
+import { CHART_DECLARATION, type chart } from './chart';
 
-export const BINDING_NAMES = ['tEnv', 'bEnv', 'sql', 'display', 'session'] as const;
+export const BINDING_NAMES = ['tEnv', 'bEnv', 'sql', 'display', 'chart', 'session'] as const;
 
 /** What the type checker sees for the bindings (a virtual module next to the cells). */
 export const BINDINGS_DECLARATIONS = `import type { TableEnvironment, TableResult, Session } from 'tsflink';
@@ -18,9 +20,7 @@ export declare const bEnv: TableEnvironment;
 /** Runs one SQL statement on tEnv: sql('SELECT ...') or` + " sql`SELECT ${x}`" + `. */
 export declare function sql(statement: string): Promise<TableResult>;
 export declare function sql(strings: TemplateStringsArray, ...values: unknown[]): Promise<TableResult>;
-/** Shows a value (Table, TableResult, Arrow table, string, anything) in the output now. */
-export declare function display(value: unknown): Promise<void>;
-/** The running TSFlink session: web UI address, jobs, cancelAllJobs(). */
+` + DISPLAY_DECLARATION + CHART_DECLARATION + `/** The running TSFlink session: web UI address, jobs, cancelAllJobs(). */
 export declare const session: Session;
 `;
 
@@ -28,7 +28,8 @@ export interface Bindings {
   tEnv: TableEnvironment;
   bEnv: TableEnvironment;
   sql: (statement: string | TemplateStringsArray, ...values: unknown[]) => Promise<TableResult>;
-  display: (value: unknown) => Promise<void>;
+  display: DisplayFunction;
+  chart: typeof chart;
   session: Session;
 }
 

@@ -11,6 +11,7 @@ import * as tsflink from '../index';
 import { EnvironmentSettings } from '../api/environment-settings';
 import { TableEnvironment } from '../api/table-environment';
 import { packageRoot } from '../gateway/paths';
+import { javaClass } from '../gateway/jvm';
 import { Session, type SessionOptions } from '../session/session';
 import { identifierStart } from './cell-positions';
 import { BINDING_NAMES, BINDINGS_DECLARATIONS, sqlFunction, type Bindings } from './bindings';
@@ -23,6 +24,7 @@ import type {
   CompletenessStatus,
   CompletionResult,
   Diagnostic,
+  ExecuteOptions,
   ExecuteOutcome,
   InspectResult,
   InteractiveCore,
@@ -30,6 +32,10 @@ import type {
   OutputSink,
 } from './types';
 import { bundleFor, type DisplayContext } from './value-display';
+import { makeDisplay } from './display-helpers';
+import { chart } from './chart';
+import { cutExpectations } from './error-text';
+import { checkSessionHealth, fatalConditionIn, fatalReport, type SessionHealth } from './fatal';
 
 export interface InteractiveCoreOptions {
   /** Options of the TSFlink session (remote cluster, config, parallelism, ...). */
@@ -62,6 +68,8 @@ interface Running {
 const INTERRUPTED = 'Interrupted';
 /** How long an interrupted SQL paragraph may take to wind down before the entry ends anyway. */
 const PARAGRAPH_GRACE_MS = 1000;
+/** How long an interrupted entry may take to settle before it is answered (and the queue freed) anyway. */
+const INTERRUPT_GRACE_MS = 3000;
 
 class Interrupted extends Error {
   override name = INTERRUPTED;
@@ -77,6 +85,36 @@ const processSink: OutputSink = {
   updateDisplay: (b) => process.stdout.write((b['text/plain'] ?? '') + '\n'),
   clearOutput: () => undefined,
 };
+
+/**
+ * Packages whose values TSFlink's API hands out (Arrow tables from `toArrow()`, and `fromArrow()`
+ * takes them). Cells get TSFlink's own copy, for types and at run time, wherever the notebook is
+ * and whatever its folder holds: a second copy would make `instanceof` checks fail between them.
+ */
+const SHARED_PACKAGES = ['apache-arrow'];
+const ownRequire = createRequire(__filename);
+
+function sharedPackage(id: string): string | undefined {
+  return SHARED_PACKAGES.find((p) => id === p || id.startsWith(`${p}/`));
+}
+
+/** name → the declaration file the type checker uses for it (TSFlink's copy). */
+function sharedPackageTypes(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of SHARED_PACKAGES) {
+    try {
+      // its package.json may not be exported: walk up from the main entry to the package's folder
+      let dir = path.dirname(ownRequire.resolve(name));
+      while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { types?: string; typings?: string };
+      out[name] = path.join(dir, pkg.types ?? pkg.typings ?? 'index.d.ts');
+      out[`${name}/*`] = path.join(dir, '*');
+    } catch {
+      // not installed with TSFlink: cells resolve it from their folder like any package
+    }
+  }
+  return out;
+}
 
 function typesEntry(root: string): string {
   const dts = path.join(root, 'dist', 'src', 'index.d.ts');
@@ -102,7 +140,14 @@ export class TSFlinkCore implements InteractiveCore {
   private current?: Running;
   private entries = 0;
   private cells = 0;
+  private readonly cellNames = new Set<string>();
   private closed = false;
+  /** Set while the session failed its health check after a fatal condition: why. */
+  private unhealthy?: string;
+  /** The sink of the entry running or run last: where errors nobody awaited are shown. */
+  private lastSink?: OutputSink;
+  /** The JVM's heap limit in bytes (Runtime.maxMemory), for the out-of-memory advice. */
+  maxMemoryBytes?: number;
   /** Flink's log file for this session (JobManager, TaskManager, UDF workers' console output). */
   logFile?: string;
   readonly info: { flinkVersion: string; webUi: string; boundNames: string[] };
@@ -144,29 +189,79 @@ export class TSFlinkCore implements InteractiveCore {
     return p;
   }
 
-  execute(code: string, sink: OutputSink): Promise<ExecuteOutcome> {
-    const run = this.queue.then(() => this.run(code, sink));
+  /** `display.html()` and friends: a ready bundle into the output of the entry that is running. */
+  displayBundle(bundle: MimeBundle): Promise<void> {
+    const r = this.current;
+    this.displayContext(r).sink.display(bundle);
+    return Promise.resolve();
+  }
+
+  execute(code: string, sink: OutputSink, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
+    const run = this.queue.then(() => this.run(code, sink, options.executionCount));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async run(code: string, sink: OutputSink): Promise<ExecuteOutcome> {
+  private async run(code: string, sink: OutputSink, executionCount?: number): Promise<ExecuteOutcome> {
     if (this.closed) return { status: 'error', ename: 'SessionClosed', evalue: 'the session has been shut down', traceback: ['the session has been shut down'] };
     const r: Running = { controller: new AbortController(), startedAt: Date.now(), pending: new Set(), sink, displays: 0, id: ++this.entries };
     this.current = r;
+    this.lastSink = sink;
     try {
-      let magic: SqlMagic | undefined;
-      try {
-        magic = parseMagic(code);
-      } catch (e) {
-        return this.errorOutcome(e);
-      }
-      const outcome = magic ? await this.runSql(magic, r) : await this.runTypeScript(code, r);
-      await Promise.all(r.pending);
-      return outcome;
+      if (this.unhealthy) await this.recheckHealth(sink);
+      // Whatever the entry waits on (a JVM call that never returns, a display), an interrupt
+      // answers it within a few seconds: the queue behind it must never stay blocked.
+      const outcome = await settleAfterAbort(this.runEntry(code, r, executionCount), r.controller.signal, INTERRUPT_GRACE_MS, () => this.errorOutcome(new Interrupted()));
+      return outcome.status === 'error' ? await this.withFatalReport(outcome) : outcome;
     } finally {
       if (this.current === r) this.current = undefined;
     }
+  }
+
+  private async runEntry(code: string, r: Running, executionCount?: number): Promise<ExecuteOutcome> {
+    let magic: SqlMagic | undefined;
+    try {
+      magic = parseMagic(code);
+    } catch (e) {
+      return this.errorOutcome(e);
+    }
+    const outcome = magic ? await this.runSql(magic, r) : await this.runTypeScript(code, r, executionCount);
+    await Promise.all(r.pending);
+    return outcome;
+  }
+
+  /** An error that is a fatal JVM condition gets what to do and whether the session survived. */
+  private async withFatalReport(outcome: Extract<ExecuteOutcome, { status: 'error' }>): Promise<ExecuteOutcome> {
+    const condition = fatalConditionIn(`${outcome.evalue}\n${outcome.traceback.join('\n')}`, this.maxMemoryBytes);
+    if (!condition) return outcome;
+    const health = await this.checkHealth();
+    const report = fatalReport(condition, health);
+    return { ...outcome, evalue: `${condition.summary} ${outcome.evalue}`, traceback: [...outcome.traceback, ...report] };
+  }
+
+  private async checkHealth(): Promise<SessionHealth> {
+    const health = await checkSessionHealth(this.session.restAddress);
+    this.unhealthy = health.ok ? undefined : health.reason;
+    return health;
+  }
+
+  /** After a failed health check, every entry says so first (and finds out whether it recovered). */
+  private async recheckHealth(sink: OutputSink): Promise<void> {
+    const health = await this.checkHealth();
+    if (!health.ok) sink.stderr(`⚠ The session is not healthy (${health.reason}); this entry may not complete. Restart it: Kernel → Restart Kernel in Jupyter, or .exit and start tsflink-shell again.\n`);
+  }
+
+  /**
+   * An error nobody awaited (a stray promise of a cell, a callback of the runtime): shown in the
+   * output of the entry running (or run last), with advice when it is a fatal JVM condition. The
+   * front-ends route process-level 'unhandledRejection' / 'uncaughtException' here.
+   */
+  async reportBackgroundError(err: unknown, kind = 'unhandled promise rejection'): Promise<void> {
+    const sink = this.current?.sink ?? this.lastSink ?? processSink;
+    const text = err instanceof Error ? this.evaluator.traceback(err).join('\n') : String(err);
+    sink.stderr(`⚠ An error nobody awaited (${kind}):\n${text}\n`);
+    const condition = fatalConditionIn(text, this.maxMemoryBytes);
+    if (condition) sink.stderr(fatalReport(condition, await this.checkHealth()).join('\n') + '\n');
   }
 
   /** Resolves with the promise's value, or rejects with Interrupted once the entry is interrupted. */
@@ -196,7 +291,7 @@ export class TSFlinkCore implements InteractiveCore {
     }
   }
 
-  private async runTypeScript(code: string, r: Running): Promise<ExecuteOutcome> {
+  private async runTypeScript(code: string, r: Running, executionCount?: number): Promise<ExecuteOutcome> {
     let prepared;
     try {
       prepared = await this.checker.prepare(code);
@@ -216,7 +311,7 @@ export class TSFlinkCore implements InteractiveCore {
         diagnostics: errors,
       };
     }
-    const name = `cell[${++this.cells}]`;
+    const name = this.cellName(executionCount);
     try {
       const running = this.evaluator.run({ js: prepared.js ?? '', sourceMap: prepared.sourceMap, positions: prepared.positions }, name, this.breakOnSigint);
       let value = await this.interruptible(running.value, r);
@@ -234,6 +329,18 @@ export class TSFlinkCore implements InteractiveCore {
     }
   }
 
+  /**
+   * The name stack traces give the cell: `cell[N]` with the front-end's execution count (what
+   * Jupyter shows as [N]), else the core's own count; a suffix keeps a reused number unique.
+   */
+  private cellName(executionCount?: number): string {
+    const base = `cell[${executionCount ?? ++this.cells}`;
+    let name = `${base}]`;
+    for (let i = 0; this.cellNames.has(name); i++) name = `${base}${String.fromCharCode(98 + (i % 25))}${i >= 25 ? i : ''}]`;
+    this.cellNames.add(name);
+    return name;
+  }
+
   private errorOutcome(e: unknown): ExecuteOutcome {
     if (e instanceof Interrupted || (e as { code?: string })?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
       const it = new Interrupted();
@@ -241,7 +348,7 @@ export class TSFlinkCore implements InteractiveCore {
     }
     if (e instanceof Error) {
       const ename = e.name || e.constructor?.name || 'Error';
-      return { status: 'error', ename, evalue: e.message, traceback: this.evaluator.traceback(e) };
+      return { status: 'error', ename, evalue: cutExpectations(e.message), traceback: this.evaluator.traceback(e).map(cutExpectations) };
     }
     return { status: 'error', ename: 'Error', evalue: String(e), traceback: [`Uncaught ${String(e)}`] };
   }
@@ -263,8 +370,9 @@ export class TSFlinkCore implements InteractiveCore {
       // completion must never fail an interactive session
     }
     const upper = prefix.toUpperCase();
-    const matches = [...new Set([...names.filter((n) => n.startsWith(prefix)), ...SQL_KEYWORDS.filter((k) => prefix && k.startsWith(upper))])];
-    return { matches, cursorStart: start, cursorEnd: cursor };
+    const tables = new Set(names.filter((n) => n.startsWith(prefix)));
+    const matches = [...new Set([...tables, ...SQL_KEYWORDS.filter((k) => prefix && k.startsWith(upper))])];
+    return { matches, cursorStart: start, cursorEnd: cursor, kinds: matches.map((m) => (tables.has(m) ? 'table' : 'keyword')) };
   }
 
   async inspect(code: string, cursor: number): Promise<InspectResult> {
@@ -322,6 +430,22 @@ function parseMagicSafe(code: string): SqlMagic | undefined {
   }
 }
 
+/** p's value; or, once `signal` is aborted and p is still pending after graceMs, fallback(). */
+function settleAfterAbort<T>(p: Promise<T>, signal: AbortSignal, graceMs: number, fallback: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      timer = setTimeout(() => resolve(fallback()), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
 function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -349,6 +473,7 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
       typeRoots: [path.join(root, 'node_modules', '@types')],
       bindingsDeclarations: BINDINGS_DECLARATIONS,
       bindingNames: [...BINDING_NAMES],
+      sharedPackages: sharedPackageTypes(),
     },
     root,
   );
@@ -382,14 +507,24 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
     tEnv,
     bEnv,
     sql: sqlFunction(tEnv),
-    display: (value) => core!.display(value),
+    display: makeDisplay(
+      (value) => core!.display(value),
+      (bundle) => core!.displayBundle(bundle),
+    ),
+    chart,
     session,
   };
   const baseRequire = createRequire(path.join(cwd, '__tsflink_repl__.js'));
-  const requireInCells = (id: string): unknown => (id === 'tsflink' ? tsflink : baseRequire(id));
+  const requireInCells = (id: string): unknown => (id === 'tsflink' ? tsflink : sharedPackage(id) ? ownRequire(id) : baseRequire(id));
   const evaluator = new CellEvaluator({ ...tsflink, ...bindings }, requireInCells);
   core = new TSFlinkCore(session, tEnv, bEnv, checker, evaluator, { sessionMs, typeCheckerMs, totalMs: performance.now() - t0 }, options.breakOnSigint ?? true);
   // the UDF runtime's session setup sends Flink's log (JobManager, TaskManager, UDF console output) here
   core.logFile = tsflink.sessionLogFile();
+  try {
+    const runtime = (javaClass('java.lang.Runtime').getRuntimeSync as () => { maxMemorySync(): number | bigint })();
+    core.maxMemoryBytes = Number(runtime.maxMemorySync());
+  } catch {
+    // only used to word advice; without it the advice names no number
+  }
   return core;
 }

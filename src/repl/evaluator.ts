@@ -5,6 +5,7 @@
  * them, e.g. UDFs whose closures get shipped) see as real scope bindings; redeclaring a name in a
  * later cell shadows it; top-level `await` works; a failed cell leaves the chain where it was.
  */
+import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { INTEROP_DEFAULT, RESULT_VAR } from './cell-names';
 import { originalPosition, type PositionMap } from './cell-positions';
@@ -28,6 +29,9 @@ function interopDefault(m: unknown): unknown {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** TSFlink's own modules: src/ (from the sources) or dist/src/ (a build), the folder above this one. */
+const OWN_CODE = path.resolve(__dirname, '..') + path.sep;
+const keepOwnFrames = () => process.env.TSFLINK_DEBUG === '1';
 
 export class CellEvaluator {
   private next: Continuation;
@@ -83,9 +87,11 @@ export class CellEvaluator {
     const out: string[] = [];
     for (const line of lines) {
       const frame = /^\s+at /.test(line);
-      if (frame && /tsflink-repl-(root|step)|\(node:|\/(dist\/)?src\/(repl|gateway)\//.test(line)) continue;
+      // frames of the REPL's wrappers, of Node and of TSFlink's own code say nothing about the user's
+      // mistake (TSFLINK_DEBUG=1 keeps TSFlink's)
+      if (frame && (/tsflink-repl-(root|step)|\(node:/.test(line) || (!keepOwnFrames() && line.includes(OWN_CODE)))) continue;
       let unmapped = false;
-      const mapped = line.replace(/(cell\[\d+\]):(\d+):(\d+)/g, (m, cellName: string, l: string, c: string) => {
+      const mapped = line.replace(/(cell\[\w+\]):(\d+):(\d+)/g, (m, cellName: string, l: string, c: string) => {
         // line 1 of the eval code is our wrapper
         const m2 = this.maps.get(cellName);
         const edited = m2?.map.originalPosition(Number(l) - 1, Number(c));

@@ -7,7 +7,7 @@ import type { LiveTable } from './live-table';
 import type { MimeBundle } from './types';
 
 export interface JobProgress {
-  /** RUNNING, FINISHED, CANCELED, FAILED, or SUBMITTING before the first answer. */
+  /** SUBMITTING (planning, submission), the job's state (SUBMITTED, CREATED, INITIALIZING, RUNNING), then FINISHED, STOPPED, CANCELED or FAILED. */
   state: string;
   jobId?: string;
   /** The Flink web UI root, e.g. http://127.0.0.1:8081. */
@@ -15,11 +15,20 @@ export interface JobProgress {
   elapsedMs: number;
   /** Extra words after the status, e.g. 'stopped after maxRows=10'. */
   note?: string;
+  /** Subtasks finished of all the job's subtasks, from its REST status (a bounded job's progress). */
+  tasks?: { finished: number; total: number };
+}
+
+/** '▰▰▰▱▱▱▱▱▱▱ 30% (3/10 tasks)': how far a running job is, as Zeppelin shows per paragraph. */
+function progressText(tasks: { finished: number; total: number }): string {
+  const share = tasks.total > 0 ? tasks.finished / tasks.total : 0;
+  const filled = Math.round(share * 10);
+  return `${'▰'.repeat(filled)}${'▱'.repeat(10 - filled)} ${Math.round(share * 100)}% (${tasks.finished}/${tasks.total} tasks)`;
 }
 
 /** The web UI page of one job. */
 export function jobUrl(webUi: string, jobId: string, state: string): string {
-  const section = state === 'RUNNING' || state === 'CREATED' || state === 'SUBMITTING' ? 'running' : 'completed';
+  const section = ['FINISHED', 'CANCELED', 'FAILED', 'STOPPED'].includes(state) ? 'completed' : 'running';
   return `${webUi.replace(/\/$/, '')}/#/job/${section}/${jobId}/overview`;
 }
 
@@ -41,6 +50,7 @@ function countWords(table: LiveTable): string {
 /** The one-line status: 'RUNNING · 12 rows (15 changes received) · 3.2 s · job 1234… · web UI'. */
 function statusText(table: LiveTable | undefined, p: JobProgress): string {
   const parts = [p.state];
+  if (p.tasks && p.state === 'RUNNING') parts.push(progressText(p.tasks));
   if (table) parts.push(countWords(table));
   parts.push(seconds(p.elapsedMs));
   if (p.jobId) parts.push(`job ${p.jobId}`);
@@ -51,6 +61,7 @@ function statusText(table: LiveTable | undefined, p: JobProgress): string {
 
 function statusHtml(table: LiveTable | undefined, p: JobProgress): string {
   const parts = [`<b>${escapeHtml(p.state)}</b>`];
+  if (p.tasks && p.state === 'RUNNING') parts.push(`<progress max="${p.tasks.total}" value="${p.tasks.finished}"></progress> ${escapeHtml(progressText(p.tasks).replace(/^\S+ /, ''))}`);
   if (table) parts.push(escapeHtml(countWords(table)));
   parts.push(seconds(p.elapsedMs));
   if (p.jobId) {

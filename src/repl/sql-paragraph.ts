@@ -14,9 +14,11 @@ import { rowsFooter } from '../api/render';
 import { FlinkError } from '../gateway/errors';
 import { LiveTable, type DisplayMode } from './live-table';
 import { renderJobStatus, renderLive, type JobProgress } from './live-table-view';
+import { cutExpectations, foldCauses } from './error-text';
+import { CHART_TYPES, checkChartOptions, type ChartOptions, type ChartType } from './chart';
 import { splitStatements, stripLeadingComments } from './sql-paragraph-parse';
 import type { ExecuteOutcome, MimeBundle, OutputSink } from './types';
-import { bundleOf, columnsOf } from './value-display';
+import { bundleOf, columnsOf, withChart } from './value-display';
 
 export { parseSqlCell, splitStatements, type SqlCell } from './sql-paragraph-parse';
 
@@ -54,9 +56,12 @@ export interface ParagraphSettings {
    * %jupyter). Default from $TSFLINK_LIVE_DISPLAY, else update.
    */
   liveDisplay: 'update' | 'clear';
+  /** `chart=bar|line|area|pie|scatter` with `x`, `y` (and `color`, `title`): the rows also as a Vega-Lite chart. */
+  chart?: Partial<ChartOptions> & Record<string, unknown>;
 }
 
-const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay'];
+const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title'];
+const CHART_KEYS = ['x', 'y', 'color', 'title'];
 
 function positiveInt(key: string, v: string, min: number): number {
   const n = Number(v);
@@ -77,6 +82,10 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
   if (detach !== 'true' && detach !== 'false') throw new RangeError(`SQL option detach=${options.detach}: expected true or false`);
   const liveDisplay = options.liveDisplay ?? process.env.TSFLINK_LIVE_DISPLAY ?? 'update';
   if (liveDisplay !== 'update' && liveDisplay !== 'clear') throw new RangeError(`SQL option liveDisplay=${liveDisplay}: expected update or clear`);
+  const chartKeys = CHART_KEYS.filter((k) => options[k] !== undefined);
+  if (options.chart === undefined && chartKeys.length) throw new RangeError(`SQL option ${chartKeys[0]}=${options[chartKeys[0]]} belongs to a chart: add chart=${CHART_TYPES.join('|')}`);
+  if (options.chart !== undefined && type === 'single') throw new RangeError('SQL option chart: not with type=single (a chart needs rows: type=update or append)');
+  if (options.chart !== undefined && !(CHART_TYPES as readonly string[]).includes(options.chart.toLowerCase())) throw new RangeError(`SQL option chart=${options.chart}: expected one of ${CHART_TYPES.join(', ')}`);
   return {
     type,
     refreshInterval: options.refreshInterval === undefined ? 1000 : positiveInt('refreshInterval', options.refreshInterval, 0),
@@ -86,18 +95,24 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
     stopAfter: options.stopAfter === undefined ? undefined : positiveInt('stopAfter', options.stopAfter, 1),
     detach: detach === 'true',
     liveDisplay,
+    chart: options.chart === undefined ? undefined : { type: options.chart.toLowerCase() as ChartType, x: options.x, y: options.y, color: options.color, title: options.title },
   };
 }
 
 /** One display shown and then refreshed in place, by display id or by clear-and-redraw. */
 class LiveDisplay {
+  private shown = false;
+
   constructor(
     private readonly sink: OutputSink,
     private readonly id: string,
     private readonly mode: 'update' | 'clear',
   ) {}
 
+  /** Shows the display (the first time) or updates it (the submission status was there first). */
   show(bundle: MimeBundle): void {
+    if (this.shown) return this.update(bundle);
+    this.shown = true;
     this.sink.display(bundle, this.mode === 'update' ? this.id : undefined);
   }
 
@@ -118,13 +133,49 @@ class Interrupted extends Error {
 function errorOutcome(err: unknown, context: string): ExecuteOutcome {
   if (err instanceof Interrupted) return { status: 'error', ename: 'Interrupted', evalue: err.message, traceback: [`Interrupted: ${err.message}`] };
   const e = err instanceof Error ? err : new Error(String(err));
-  const traceback = [`${context}`, `${e.name}: ${e.message}`];
+  const message = cutExpectations(e.message);
+  const traceback = [`${context}`, `${e.name}: ${message}`];
   if (e instanceof FlinkError && e.sqlPosition) traceback.push(`  at SQL line ${e.sqlPosition.line}, column ${e.sqlPosition.column}`);
-  if (e instanceof FlinkError) for (const c of e.causes.slice(1)) traceback.push(`Caused by ${c.className}: ${c.message}`);
-  return { status: 'error', ename: e.name, evalue: e.message, traceback };
+  if (e instanceof FlinkError) traceback.push(...foldCauses(`${e.name}: ${e.message}`, e.causes.slice(1)).map(cutExpectations));
+  return { status: 'error', ename: e.name, evalue: message, traceback };
 }
 
 const DML = /^(INSERT\b|EXECUTE\s+(INSERT|STATEMENT\s+SET)\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;
+/** Statements that submit a job: their status line appears before the submission returns. */
+const SUBMITS_JOB = /^(\(|SELECT\b|WITH\b|VALUES\b|TABLE\b|INSERT\b|EXECUTE\b|BEGIN\s+STATEMENT\s+SET\b|STATEMENT\s+SET\b)/i;
+/**
+ * A bounded job's progress while it runs: its finished subtasks out of all, from Flink's REST API
+ * (`/jobs/:jid`), asked at most once at a time. Streaming jobs (whose tasks never finish) show it
+ * only once some task has finished.
+ */
+class TaskProgress {
+  tasks?: { finished: number; total: number };
+  private asking = false;
+
+  constructor(
+    private readonly webUi: string,
+    private readonly jobId: string,
+    private readonly bounded: boolean,
+  ) {}
+
+  poll(): void {
+    if (this.asking) return;
+    this.asking = true;
+    fetch(`${this.webUi.replace(/\/$/, '')}/jobs/${this.jobId}`)
+      .then((res) => (res.ok ? (res.json() as Promise<{ vertices?: { parallelism: number; tasks?: Record<string, number> }[] }>) : undefined))
+      .then((job) => {
+        const vertices = job?.vertices ?? [];
+        const total = vertices.reduce((a, v) => a + v.parallelism, 0);
+        const finished = vertices.reduce((a, v) => a + (v.tasks?.FINISHED ?? 0), 0);
+        if (total > 0 && (this.bounded || finished > 0)) this.tasks = { finished, total };
+      })
+      .catch(() => undefined)
+      .finally(() => (this.asking = false));
+  }
+}
+
+/** Job states before RUNNING, shown while the job gets its slots (and its UDF workers start). */
+const BEFORE_RUNNING = new Set(['SUBMITTED', 'CREATED', 'INITIALIZING', 'RECONCILING']);
 
 /** Runs every statement of the paragraph in order; stops at the first failure. */
 export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<ExecuteOutcome> {
@@ -164,12 +215,29 @@ function firstLine(s: string): string {
 
 async function runStatement(statement: string, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
   const started = Date.now();
-  const result = await opts.env.executeSql(statement);
+  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
+  // Planning and submitting take seconds (more with UDFs): the status line shows at once.
+  const submitting = SUBMITS_JOB.test(stripLeadingComments(statement));
+  const submissionStatus = (state: string, note?: string) => renderJobStatus({ state, webUi: opts.env.session.webUi, elapsedMs: Date.now() - started, note });
+  let submitTimer: NodeJS.Timeout | undefined;
+  if (submitting) {
+    live.show(submissionStatus('SUBMITTING'));
+    submitTimer = setInterval(() => live.update(submissionStatus('SUBMITTING')), 1000);
+  }
+  let result: TableResult;
+  try {
+    result = await opts.env.executeSql(statement);
+  } catch (err) {
+    if (submitting) live.update(submissionStatus('FAILED', 'not submitted'));
+    throw err;
+  } finally {
+    clearInterval(submitTimer);
+  }
   const jobId = result.jobId;
   if (jobId !== undefined && DML.test(stripLeadingComments(statement))) {
-    await followInsert(result, jobId, started, settings, opts, displayId);
+    await followInsert(result, jobId, started, settings, opts, live);
   } else if (jobId !== undefined) {
-    await followQuery(result, jobId, started, settings, opts, displayId);
+    await followQuery(result, jobId, started, settings, opts, live);
   } else if (result.getResultKind() === 'SUCCESS_WITH_CONTENT') {
     await showContent(result, opts.sink);
   } else {
@@ -200,13 +268,16 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose()
 }
 
 /** INSERT: show the job's status, updated every refreshInterval, until it ends. */
-async function followInsert(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+async function followInsert(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
   const webUi = opts.env.session.webUi;
-  const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note });
-  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
+  const tasks = new TaskProgress(webUi, jobId, !opts.env.streaming);
+  const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note, tasks: tasks.tasks });
   live.show(renderJobStatus(progress('RUNNING', settings.detach ? 'detached: the job keeps running' : undefined)));
   if (settings.detach) return;
-  const timer = setInterval(() => live.update(renderJobStatus(progress('RUNNING'))), Math.max(settings.refreshInterval, 100));
+  const timer = setInterval(() => {
+    tasks.poll();
+    live.update(renderJobStatus(progress('RUNNING')));
+  }, Math.max(settings.refreshInterval, 100));
   const abort = abortPromise(opts.signal);
   try {
     await Promise.race([result.await(), abort.promise]);
@@ -226,26 +297,45 @@ async function followInsert(result: TableResult, jobId: string, started: number,
 }
 
 /** A query: fold the changelog into a LiveTable and keep one display up to date. */
-async function followQuery(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+async function followQuery(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
   const columns = columnsOf(result);
   const table = new LiveTable(settings.type, settings.maxRows);
   const webUi = opts.env.session.webUi;
-  let state = 'RUNNING';
+  // the job's own state until it runs (or a row arrives): SUBMITTED, CREATED, INITIALIZING → RUNNING
+  let state = 'SUBMITTED';
+  let asking = false;
+  const askState = () => {
+    if (asking || !BEFORE_RUNNING.has(state)) return;
+    asking = true;
+    result
+      .getJobStatus()
+      .then((s) => {
+        if (s && BEFORE_RUNNING.has(state)) state = s;
+      })
+      .catch(() => undefined)
+      .finally(() => (asking = false));
+  };
+  askState();
   let note: string | undefined;
-  const render = () => renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note }, settings.template);
-  const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
+  const chartOptions = settings.chart ? checkChartOptions(settings.chart, columns, 'SQL option chart') : undefined;
+  const tasks = new TaskProgress(webUi, jobId, !opts.env.streaming);
+  const render = () => withChart(renderLive(columns, table, { state, jobId, webUi, elapsedMs: Date.now() - started, note, tasks: tasks.tasks }, settings.template), chartOptions, columns, table.snapshot().rows);
   live.show(render());
 
   let dirty = false;
+  let renderedState = state;
   let lastRender = Date.now();
   const flush = (): void => {
     dirty = false;
+    renderedState = state;
     lastRender = Date.now();
     live.update(render());
   };
   // Renders on a timer (throttled to refreshInterval) so elapsed time moves even without rows.
   const timer = setInterval(() => {
-    if (dirty || Date.now() - lastRender >= Math.max(settings.refreshInterval, 1000)) flush();
+    askState();
+    if (state === 'RUNNING') tasks.poll();
+    if (dirty || state !== renderedState || Date.now() - lastRender >= Math.max(settings.refreshInterval, 1000)) flush();
   }, Math.max(settings.refreshInterval, 50));
 
   const stop = new AbortController();
@@ -263,6 +353,7 @@ async function followQuery(result: TableResult, jobId: string, started: number, 
     for await (const row of rows) {
       const record = row as Record<string, unknown>;
       table.apply(row.getKind(), columns.map((c) => record[c.name]));
+      if (BEFORE_RUNNING.has(state)) state = 'RUNNING';
       dirty = true;
       if (!firstRowShown) {
         // the first row is shown at once; later ones wait for the refresh timer
@@ -286,7 +377,8 @@ async function followQuery(result: TableResult, jobId: string, started: number, 
       throw new Interrupted(`query cancelled; Flink job ${jobId} cancelled`);
     }
     if (note !== undefined) {
-      state = 'CANCELED';
+      // stopped as asked (maxRows, stopAfter): users read CANCELED as a failure
+      state = 'STOPPED';
       await result.cancel().catch(() => undefined);
     } else if (failure !== undefined) {
       state = 'FAILED';

@@ -24,6 +24,8 @@ export interface TypeCheckerOptions {
   /** The bindings module's declarations (export declare const tEnv: ...). */
   bindingsDeclarations: string;
   bindingNames: string[];
+  /** Packages TSFlink's API hands out values of, resolved to TSFlink's own copy: name → declaration entry. */
+  sharedPackages?: Record<string, string>;
 }
 
 const INTERNAL = /^__tsflink/;
@@ -128,7 +130,7 @@ export class CellTypeChecker {
       skipLibCheck: true,
       noEmit: true,
       resolveJsonModule: true,
-      paths: { tsflink: [opts.tsflinkEntry] },
+      paths: { tsflink: [opts.tsflinkEntry], ...Object.fromEntries(Object.entries(opts.sharedPackages ?? {}).map(([name, entry]) => [name, [entry]])) },
     };
     const canonical = (f: string) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase());
     this.resolutionCache = ts.createModuleResolutionCache(opts.cwd, canonical, this.options);
@@ -256,8 +258,10 @@ export class CellTypeChecker {
     const entries = (info?.entries ?? [])
       .filter((e) => e.name.startsWith(prefix) && !INTERNAL.test(e.name))
       .sort((a, b) => a.sortText.localeCompare(b.sortText) || a.name.localeCompare(b.name));
-    const matches = [...new Set(entries.map((e) => e.name))];
-    return { matches, cursorStart: start, cursorEnd: cursor };
+    const kindOf = new Map<string, string>();
+    for (const e of entries) if (!kindOf.has(e.name)) kindOf.set(e.name, completionKind(e.kind));
+    const matches = [...kindOf.keys()];
+    return { matches, cursorStart: start, cursorEnd: cursor, kinds: matches.map((m) => kindOf.get(m)!) };
   }
 
   inspect(code: string, cursor: number): InspectResult {
@@ -277,6 +281,32 @@ export class CellTypeChecker {
   warmUp(): void {
     this.check('const __tsflink_warm = tEnv;');
     this.complete('tEnv.ex', 7);
+  }
+}
+
+/** A TypeScript completion entry's kind in the words Jupyter front-ends show next to completions. */
+function completionKind(kind: string): string {
+  switch (kind) {
+    case 'let':
+    case 'const':
+    case 'var':
+    case 'local var':
+      return 'variable';
+    case 'method':
+    case 'construct':
+      return 'method';
+    case 'local function':
+      return 'function';
+    case 'getter':
+    case 'setter':
+      return 'property';
+    case 'type':
+    case 'alias':
+      return 'type';
+    case 'external module name':
+      return 'module';
+    default:
+      return kind || 'text';
   }
 }
 

@@ -5,8 +5,12 @@
  * Flink session, jobs, interrupts) lives in the core.
  */
 
-/** A MIME bundle as Jupyter defines it, e.g. {'text/plain': '...', 'text/html': '...'}. */
-export type MimeBundle = Record<string, string>;
+/**
+ * A MIME bundle as Jupyter defines it, e.g. {'text/plain': '...', 'text/html': '...'}. Text and
+ * base64 types are strings; JSON types (application/json, application/vnd.vegalite.v5+json, any
+ * `+json`) are objects, as the messaging spec wants them.
+ */
+export type MimeBundle = { 'text/plain'?: string; 'text/html'?: string } & { [mime: string]: string | object | undefined };
 
 export interface OutputSink {
   stdout(text: string): void;
@@ -33,10 +37,17 @@ export type ExecuteOutcome =
   | { status: 'ok'; result?: MimeBundle }
   | { status: 'error'; ename: string; evalue: string; traceback: string[]; diagnostics?: Diagnostic[] };
 
+export interface ExecuteOptions {
+  /** The front-end's number for the entry (Jupyter's execution count): stack traces name it `cell[N]`. */
+  executionCount?: number;
+}
+
 export interface CompletionResult {
   matches: string[];
   cursorStart: number;
   cursorEnd: number;
+  /** What each match is ('method', 'property', 'function', 'class', 'variable', 'keyword', 'table', ...), in the same order. */
+  kinds?: string[];
 }
 
 export interface InspectResult {
@@ -51,7 +62,7 @@ export type CompletenessStatus =
 
 export interface InteractiveCore {
   /** Runs one cell / REPL entry: TypeScript, or a %sql / %%sql / %bsql / %%bsql paragraph. */
-  execute(code: string, sink: OutputSink): Promise<ExecuteOutcome>;
+  execute(code: string, sink: OutputSink, options?: ExecuteOptions): Promise<ExecuteOutcome>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   inspect(code: string, cursor: number): Promise<InspectResult>;
   isComplete(code: string): CompletenessStatus;
@@ -59,6 +70,11 @@ export interface InteractiveCore {
   interrupt(): Promise<void>;
   /** Cancels running jobs, stops the mini-cluster; the process may exit afterwards. */
   shutdown(): Promise<void>;
+  /**
+   * Shows an error nobody awaited (unhandled rejection, uncaught exception) in the output of the
+   * entry running or run last, with advice for fatal JVM conditions (out of memory).
+   */
+  reportBackgroundError(err: unknown, kind?: string): Promise<void>;
   /** Banner facts: Flink version, web UI address, pre-bound names. */
   readonly info: { flinkVersion: string; webUi: string; boundNames: string[] };
 }

@@ -10,6 +10,7 @@ import { TableResult } from '../api/table-result';
 import { LiveTable, type DisplayMode } from './live-table';
 import { renderLive, type JobProgress } from './live-table-view';
 import type { MimeBundle, OutputSink } from './types';
+import { Chart, checkChartOptions, VEGA_LITE_MIME, vegaLiteSpec, type ChartOptions } from './chart';
 
 export interface DisplayContext {
   sink: OutputSink;
@@ -23,6 +24,13 @@ export interface DisplayContext {
   refreshMs?: number;
   /** How a streaming result is folded (default update). */
   mode?: DisplayMode;
+  /** Also draw the rows as this chart (checked against the result's columns). */
+  chart?: Partial<ChartOptions> & Record<string, unknown>;
+}
+
+/** A bundle with the chart of its rows added first (front-ends show the richest type they know). */
+export function withChart(bundle: MimeBundle, options: ChartOptions | undefined, columns: RenderColumn[], rows: unknown[][]): MimeBundle {
+  return options ? { [VEGA_LITE_MIME]: vegaLiteSpec(options, columns, rows), ...bundle } : bundle;
 }
 
 /** A result's columns, as the renderers take them. */
@@ -46,6 +54,7 @@ export function bundleOf(columns: RenderColumn[], rows: unknown[][], footer: str
 async function showTableResult(result: TableResult, ctx: DisplayContext): Promise<MimeBundle | undefined> {
   if (result.getResultKind() === 'SUCCESS') return { 'text/plain': 'OK', 'text/html': '<pre>OK</pre>' };
   const columns = columnsOf(result);
+  const chartOptions = ctx.chart ? checkChartOptions(ctx.chart, columns) : undefined;
   const maxRows = ctx.maxRows ?? 1000;
   const refreshMs = ctx.refreshMs ?? 500;
   const live = new LiveTable(ctx.mode ?? (result.streaming ? 'update' : 'append'), maxRows);
@@ -54,7 +63,7 @@ async function showTableResult(result: TableResult, ctx: DisplayContext): Promis
   let displayId: string | undefined;
   const progress = (state: string): JobProgress => ({ state, jobId, webUi: ctx.webUi, elapsedMs: Date.now() - started });
   const refresh = (state: string) => {
-    const bundle = renderLive(columns, live, progress(state));
+    const bundle = withChart(renderLive(columns, live, progress(state)), chartOptions, columns, live.snapshot().rows);
     if (displayId === undefined) {
       displayId = ctx.newDisplayId();
       ctx.sink.display(bundle, displayId);
@@ -86,7 +95,7 @@ async function showTableResult(result: TableResult, ctx: DisplayContext): Promis
   const snap = live.snapshot();
   const shown = snap.truncated ? ` (showing ${snap.rows.length})` : '';
   const footer = ctx.signal.aborted ? `Cancelled after ${snap.total} rows` : rowsFooter(snap.total, false) + shown;
-  return bundleOf(columns, snap.rows, footer, snap.kinds);
+  return withChart(bundleOf(columns, snap.rows, footer, snap.kinds), chartOptions, columns, snap.rows);
 }
 
 interface ArrowLike {
@@ -113,12 +122,75 @@ function showArrow(t: ArrowLike, maxRows: number): MimeBundle {
   return bundleOf(columns, rows, footer);
 }
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * An array of row objects (`await t.toArray()`, or rows built in TypeScript) as a table like
+ * Flink's results: the columns are the keys in order of first appearance; an `op` column appears
+ * when collected rows carry changelog kinds other than +I.
+ */
+function showRows(rows: Record<string, unknown>[], maxRows: number): MimeBundle {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        names.push(k);
+      }
+    }
+  }
+  const shown = rows.slice(0, maxRows);
+  const kindOf = (r: Record<string, unknown>) => (typeof r.getKind === 'function' ? String((r.getKind as () => unknown)()) : '+I');
+  const kinds = shown.map(kindOf);
+  const changelog = kinds.some((k) => k !== '+I');
+  const footer = rowsFooter(rows.length, changelog) + (rows.length > maxRows ? ` (showing ${maxRows})` : '');
+  return bundleOf(
+    names.map((name) => ({ name })),
+    shown.map((r) => names.map((n) => r[n])),
+    footer,
+    changelog ? kinds : undefined,
+  );
+}
+
+/** A chart: of a (live) result with its table, or of rows / an Arrow table already here. */
+async function showChart(c: Chart, ctx: DisplayContext): Promise<MimeBundle | undefined> {
+  const src = c.source instanceof Table ? await c.source.execute() : c.source;
+  if (src instanceof TableResult) return showTableResult(src, { ...ctx, chart: c.options });
+  let columns: RenderColumn[];
+  let rows: unknown[][];
+  let bundle: MimeBundle;
+  if (isArrowTable(src)) {
+    columns = src.schema.fields.map((f) => ({ name: f.name }));
+    rows = [];
+    for (let i = 0; i < src.numRows; i++) {
+      const r = src.get(i);
+      rows.push(columns.map((col) => (r ? r[col.name] : null)));
+    }
+    bundle = showArrow(src, ctx.maxRows ?? 1000);
+  } else if (Array.isArray(src) && src.length > 0 && src.every(isPlainObject)) {
+    bundle = showRows(src, ctx.maxRows ?? 1000);
+    const names = [...new Set(src.flatMap((r) => Object.keys(r)))];
+    columns = names.map((name) => ({ name }));
+    rows = src.map((r) => names.map((n) => r[n]));
+  } else {
+    throw new TypeError('chart(source, …): source must be a Table, a TableResult, a non-empty array of row objects or an Arrow table');
+  }
+  return withChart(bundle, checkChartOptions(c.options, columns), columns, rows);
+}
+
 /** The MIME bundle for a cell's value; undefined shows nothing. */
 export async function bundleFor(value: unknown, ctx: DisplayContext): Promise<MimeBundle | undefined> {
   if (value === undefined) return undefined;
+  if (value instanceof Chart) return showChart(value, ctx);
   if (value instanceof Table) return showTableResult(await value.execute(), ctx);
   if (value instanceof TableResult) return showTableResult(value, ctx);
   if (isArrowTable(value)) return showArrow(value, ctx.maxRows ?? 1000);
+  if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) return showRows(value, ctx.maxRows ?? 1000);
   if (typeof value === 'string') return { 'text/plain': util.inspect(value) };
   return { 'text/plain': util.inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 }) };
 }

@@ -31,17 +31,22 @@ def log(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-def start(timeout=120, stderr_path=None):
+def start(timeout=120, stderr_path=None, cwd=None, env=None):
     """Starts the kernel; returns (km, kc, seconds until kernel_info answered).
 
-    The kernel's stderr goes to stderr_path when given (for asserting on its log)."""
+    The kernel's stderr goes to stderr_path when given (for asserting on its log); cwd is the
+    notebook's folder (default this process's); env adds environment variables."""
     t0 = time.monotonic()
     km = KernelManager(kernel_name=KERNEL_NAME)
     _managers.append(km)
+    kwargs = {}
     if stderr_path:
-        km.start_kernel(stderr=open(stderr_path, "w"))
-    else:
-        km.start_kernel()
+        kwargs["stderr"] = open(stderr_path, "w")
+    if cwd:
+        kwargs["cwd"] = cwd
+    if env:
+        kwargs["env"] = {**os.environ, **env}
+    km.start_kernel(**kwargs)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=timeout)

@@ -34,7 +34,10 @@ def texts(output):
     if t == "error":
         return {"type": t, "ename": output["ename"], "evalue": output["evalue"]}
     data = output.get("data", {})
-    return {"type": t, "text": data.get("text/plain", ""), "html": data.get("text/html", "")}
+    shown = {"type": t, "text": data.get("text/plain", ""), "html": data.get("text/html", "")}
+    if "application/vnd.vegalite.v5+json" in data:
+        shown["vegalite"] = data["application/vnd.vegalite.v5+json"]
+    return shown
 
 
 cells = [

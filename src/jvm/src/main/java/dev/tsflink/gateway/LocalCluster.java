@@ -28,6 +28,9 @@ public final class LocalCluster {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
     private static final long WATCH_MS = 500;
 
+    /** Host options of the embedded cluster that default to loopback here (Flink: all interfaces). */
+    private static final String[] LOOPBACK_BY_DEFAULT = {"jobmanager.bind-host", "taskmanager.bind-host", "taskmanager.host"};
+
     private static MiniCluster cluster;
     private static URI restAddress;
     private static ScheduledExecutorService watchdog;
@@ -44,6 +47,12 @@ public final class LocalCluster {
             Configuration conf = Configuration.fromMap(settings);
             conf.setString(RestOptions.BIND_ADDRESS.key(), settings.getOrDefault(RestOptions.BIND_ADDRESS.key(), "127.0.0.1"));
             conf.setString(RestOptions.ADDRESS.key(), "127.0.0.1");
+            // Every other port of the embedded cluster on loopback too, unless the user asks otherwise:
+            // the BLOB server binds to jobmanager.bind-host, and what a running job opens (the result
+            // collection socket of collect()) to taskmanager.bind-host; both default to all interfaces.
+            for (String key : LOOPBACK_BY_DEFAULT) {
+                conf.setString(key, settings.getOrDefault(key, "127.0.0.1"));
+            }
             if (!settings.containsKey(RestOptions.BIND_PORT.key())) {
                 conf.setString(RestOptions.BIND_PORT.key(), "0");
             }
