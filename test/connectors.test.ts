@@ -5,10 +5,11 @@
  * and `tsflink run --connector`. Real Flink planning (explain) proves the factories are found; the
  * Kafka and JDBC tests run real jobs with them.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvironmentSettings, FlinkError, TableEnvironment, UnknownConnectorError } from '../src/index';
+import { DataTypes, EnvironmentSettings, FlinkError, TableEnvironment, UnknownConnectorError, udf } from '../src/index';
 import { connectorSpec, connectorTable, resolveConnector } from '../src/connectors/resolve';
 import { parseRunArgs } from '../src/cli/tsflink';
 import { createInteractiveCore, type TSFlinkCore } from '../src/repl/core';
@@ -151,5 +152,23 @@ describe('adding connectors to a running session', () => {
     ]);
     expect(await core.tEnv.explainSql('SELECT * FROM av')).toContain('TableSourceScan');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the session process after a UDF job', () => {
+  // The test services (Kafka's tools, psql) are child processes of the session's process; a JVM
+  // that starts UDF workers with posix_spawn made their exits go unnoticed (src/gateway/jvm.ts).
+  it('still sees its child processes exit', async () => {
+    core.tEnv.createTemporarySystemFunction('plusOne', udf((x: number | null) => (x === null ? null : x + 1), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() }));
+    const rows = await (await core.tEnv.executeSql('SELECT plusOne(41) AS v')).toArray();
+    expect(rows.map((r) => r.v)).toEqual([42]);
+    const exited = await new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve('no exit event within 10 s'), 10_000);
+      execFile('sh', ['-c', 'exit 3'], (err) => {
+        clearTimeout(timer);
+        resolve(`exit ${(err as { code?: number } | null)?.code ?? 0}`);
+      });
+    });
+    expect(exited).toBe('exit 3');
   });
 });

@@ -4,10 +4,10 @@
  * (`mvn dependency:copy`, like install.sh fetches Flink, so ~/.m2 and Maven's settings apply) into a
  * cache directory and reused from there without Maven afterwards.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../gateway/paths';
+import { runCommand } from './command';
 
 export interface ConnectorSpec {
   name: string;
@@ -106,22 +106,23 @@ export function fetchArtifact(coordinates: string): Promise<string> {
 function runMavenCopy(coordinates: string, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const args = ['-B', '-q', 'dependency:copy', `-Dartifact=${coordinates}`, `-DoutputDirectory=${dir}`, '-Dmdep.overWriteReleases=false'];
-  return new Promise((resolve, reject) => {
-    execFile(process.env.TSFLINK_MVN ?? 'mvn', args, { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 }, (err, stdout, stderr) => {
-      if (!err) return resolve();
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        return reject(new Error(`cannot fetch ${coordinates}: Maven ('mvn') is not installed; install it (install.sh needs it too) or put the jar in ${dir}`));
-      }
+  // runCommand, not execFile: this may run in a session process after UDF jobs (see command.ts)
+  return runCommand(process.env.TSFLINK_MVN ?? 'mvn', args, { timeoutMs: 10 * 60_000 }).then(
+    (r) => {
+      if (r.code === 0) return;
       // Maven prints its reasons as [ERROR] lines; the first few say what went wrong.
-      const reasons = `${stdout}\n${stderr}`
+      const reasons = `${r.stdout}\n${r.stderr}`
         .split('\n')
         .filter((l) => l.includes('[ERROR]') && !/Help 1|re-run Maven|For more information|^\s*\[ERROR\]\s*$/.test(l))
         .slice(0, 3)
         .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim());
-      reject(new Error(`cannot fetch ${coordinates} from Maven Central through Maven: ${reasons.join(' ') || err.message}`));
-    });
-  });
+      throw new Error(`cannot fetch ${coordinates} from Maven Central through Maven: ${reasons.join(' ') || `mvn exited with ${r.code}`}`);
+    },
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') throw new Error(`cannot fetch ${coordinates}: Maven ('mvn') is not installed; install it (install.sh needs it too) or put the jar in ${dir}`);
+      throw e;
+    },
+  );
 }
 
 /** A resolved connector: its table entry and the local jars to add (none for built-in ones). */

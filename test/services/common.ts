@@ -1,5 +1,5 @@
 /** Helpers shared by the test services (Kafka broker, PostgreSQL): ports, waiting, log tails, Maven. */
-import { execFile } from 'node:child_process';
+import { runCommand } from '../../src/connectors/command';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -36,16 +36,9 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** Runs a command to completion (never throws for a non-zero exit; a timeout kills it). */
+/** Runs a command to completion (never throws for a non-zero exit; a timeout kills it); see src/connectors/command.ts for why not execFile. */
 export function run(cmd: string, args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, env: options.env, cwd: options.cwd }, (err, stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${cmd} is not installed`));
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      resolve({ code, stdout, stderr: err && code === -1 ? `${stderr}\n${err.message}` : stderr });
-    });
-    if (options.input !== undefined) child.stdin!.end(options.input);
-  });
+  return runCommand(cmd, args, options);
 }
 
 /**

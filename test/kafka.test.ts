@@ -1,0 +1,146 @@
+/**
+ * Kafka end to end against a real Apache Kafka broker (KRaft, test/services/kafka.ts; one per file):
+ * JSON records produced with Kafka's own producer → a TSFlink job reads them with Flink's Kafka
+ * connector (added by name) → a TypeScript UDF enriches them → Flink's Kafka sink writes another
+ * topic, read back with Kafka's own consumer. Then exactly-once: transactions + checkpoints, a job
+ * failure in the middle (injected by the UDF once), and a read_committed consumer that sees every
+ * record exactly once.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataTypes, EnvironmentSettings, TableEnvironment, UdfPresets, udf, type TableResult } from '../src/index';
+import { startKafka, type KafkaBroker } from './services/kafka';
+import { tempDir } from './helpers';
+
+process.env.TSFLINK_QUIET ??= '1';
+
+let kafka: KafkaBroker;
+let tEnv: TableEnvironment;
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = tempDir('tsflink-kafka-test-');
+  // the broker and the session (with the Kafka connector resolved by name) start side by side
+  [kafka, tEnv] = await Promise.all([startKafka(), TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { connectors: ['kafka'] })]);
+  // a TS UDF used by both jobs: the customer's tier from the order amount
+  tEnv.createTemporarySystemFunction(
+    'tier',
+    udf((amount: number | null) => (amount === null ? null : amount >= 100 ? 'gold' : amount >= 10 ? 'silver' : 'bronze'), {
+      inputTypes: [DataTypes.DOUBLE()],
+      resultType: DataTypes.STRING(),
+    }),
+  );
+});
+
+afterAll(async () => {
+  await tEnv?.session.close();
+  await kafka?.stop();
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+const source = (table: string, topic: string, bounded: boolean) => `CREATE TABLE ${table} (id INT, customer STRING, amount DOUBLE) WITH (
+  'connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.group.id' = '${table}', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json'
+  ${bounded ? ", 'scan.bounded.mode' = 'latest-offset'" : ''})`;
+
+describe('Kafka → TS UDF → Kafka', () => {
+  it('reads JSON records, enriches them with a TypeScript UDF and writes them to another topic', async () => {
+    await kafka.createTopic('orders');
+    await kafka.createTopic('orders-enriched');
+    await kafka.produce('orders', [
+      '{"id":1,"customer":"ada","amount":250.0}',
+      '{"id":2,"customer":"bob","amount":12.5}',
+      '{"id":3,"customer":"cy","amount":3.0}',
+      '{"id":4,"customer":"dee","amount":null}',
+    ]);
+    await tEnv.executeSql(source('orders', 'orders', true));
+    await tEnv.executeSql(`CREATE TABLE orders_enriched (id INT, customer STRING, tier STRING) WITH (
+      'connector' = 'kafka', 'topic' = 'orders-enriched', 'properties.bootstrap.servers' = '${kafka.bootstrap}',
+      'format' = 'json')`);
+    const insert = await tEnv.executeSql('INSERT INTO orders_enriched SELECT id, UPPER(customer), tier(amount) FROM orders');
+    await insert.await();
+    expect(await kafka.consume('orders-enriched', { idleMs: 2000 })).toEqual([
+      '{"id":1,"customer":"ADA","tier":"gold"}',
+      '{"id":2,"customer":"BOB","tier":"silver"}',
+      '{"id":3,"customer":"CY","tier":"bronze"}',
+      '{"id":4,"customer":"DEE","tier":null}',
+    ]);
+  });
+
+  it('exactly once: a read_committed consumer sees every record once across a failure and restart', async () => {
+    await kafka.createTopic('payments');
+    await kafka.createTopic('payments-out');
+    const marker = path.join(scratch, 'failed-once');
+    // Fails the job once, on record 55 (after the first batch was committed): Flink restarts from the
+    // last checkpoint, replays what came after it and aborts the open Kafka transaction, which holds
+    // records 51-54: UDF bundles of one row (UdfPresets.lowLatency) let them reach the sink first.
+    tEnv.createTemporarySystemFunction(
+      'failOnce',
+      udf(
+        (id: number | null) => {
+          if (id === 55 && !fs.existsSync(marker)) {
+            fs.writeFileSync(marker, 'failed');
+            throw new Error('injected failure');
+          }
+          return id;
+        },
+        { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() },
+      ),
+    );
+    const config = tEnv.getConfig();
+    for (const [k, v] of Object.entries(UdfPresets.lowLatency)) config.set(k, v);
+    config.set('execution.checkpointing.interval', '1s');
+    config.set('restart-strategy.type', 'fixed-delay');
+    config.set('restart-strategy.fixed-delay.attempts', '3');
+    config.set('restart-strategy.fixed-delay.delay', '1s');
+    await tEnv.executeSql(source('payments', 'payments', false));
+    await tEnv.executeSql(`CREATE TABLE payments_out (id INT, tier STRING) WITH (
+      'connector' = 'kafka', 'topic' = 'payments-out', 'properties.bootstrap.servers' = '${kafka.bootstrap}',
+      'format' = 'json', 'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = 'tsflink-test-eo',
+      'properties.transaction.timeout.ms' = '60000')`);
+    const record = (id: number) => `{"id":${id},"customer":"c${id}","amount":${id}.0}`;
+    const expected = (id: number) => `{"id":${id},"tier":"${id >= 100 ? 'gold' : id >= 10 ? 'silver' : 'bronze'}"}`;
+    const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+    await kafka.produce('payments', ids(1, 50).map(record));
+    const job: TableResult = await tEnv.executeSql('INSERT INTO payments_out SELECT failOnce(id), tier(amount) FROM payments');
+    try {
+      // transactions commit on checkpoints: the first batch becomes visible to read_committed
+      await untilCommitted(50);
+      await kafka.produce('payments', ids(51, 120).map(record));
+      await untilCommitted(120);
+      expect(fs.existsSync(marker)).toBe(true);
+      // the job really failed with the injected error and recovered (Flink's exception history)
+      expect(await failureMessages(job.jobId!)).toEqual([expect.stringContaining('injected failure')]);
+    } finally {
+      await job.cancel().catch(() => undefined);
+    }
+    const committed = await kafka.consume('payments-out', { readCommitted: true, idleMs: 3000 });
+    expect([...committed].sort()).toEqual(ids(1, 120).map(expected).sort());
+    // the topic does hold the aborted attempt's records (read_uncommitted sees them twice): the
+    // failure really made Flink write some records again, and the transactions kept them out
+    const everything = await kafka.consume('payments-out', { idleMs: 2000 });
+    expect(everything.length).toBeGreaterThan(120);
+    expect(everything.filter((r) => r === expected(51)).length).toBe(2);
+  });
+});
+
+/** Polls a read_committed consumer until it sees n records (more fails the test right there). */
+async function untilCommitted(n: number, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    seen = await kafka.consume('payments-out', { readCommitted: true, idleMs: 1500 });
+    if (seen.length > n) throw new Error(`read_committed saw ${seen.length} records, more than the ${n} produced:\n${seen.join('\n')}`);
+    if (seen.length === n) return;
+  }
+  throw new Error(`read_committed saw ${seen.length} of ${n} records within ${timeoutMs} ms`);
+}
+
+/** The failures a job recovered from (REST /jobs/:id/exceptions), each as its stack trace text. */
+async function failureMessages(jobId: string): Promise<string[]> {
+  const res = await fetch(`${tEnv.session.restAddress}/jobs/${jobId}/exceptions`);
+  const body = (await res.json()) as { exceptionHistory?: { entries?: { stacktrace: string }[] } };
+  return (body.exceptionHistory?.entries ?? []).map((e) => e.stacktrace);
+}
