@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataTypes, EnvironmentSettings, TableEnvironment, UdfPresets, udf, type TableResult } from '../src/index';
 import { startKafka, type KafkaBroker } from './services/kafka';
+import { freePort } from './services/common';
+import { runCommand } from '../src/connectors/command';
+import { startStandaloneCluster, stopStandaloneCluster } from '../src/cluster/standalone';
 import { tempDir } from './helpers';
 
 process.env.TSFLINK_QUIET ??= '1';
@@ -123,6 +126,51 @@ describe('Kafka → TS UDF → Kafka', () => {
     const everything = await kafka.consume('payments-out', { idleMs: 2000 });
     expect(everything.length).toBeGreaterThan(120);
     expect(everything.filter((r) => r === expected(51)).length).toBe(2);
+  });
+});
+
+describe('tsflink run --connector kafka --remote', () => {
+  it('ships the connector jar with the job to a standalone cluster whose classpath lacks it', { timeout: 240_000 }, async () => {
+    const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'tsflink.js');
+    expect(fs.existsSync(cli)).toBe(true);
+    await kafka.createTopic('remote-in');
+    await kafka.createTopic('remote-out');
+    await kafka.produce('remote-in', ['{"id":7,"customer":"eve","amount":1.0}', '{"id":8,"customer":"fay","amount":2.0}']);
+    const script = path.join(scratch, 'remote-job.mts');
+    fs.writeFileSync(
+      script,
+      `import { EnvironmentSettings, TableEnvironment } from 'tsflink';
+const [bootstrap] = process.argv.slice(2);
+const tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+await tEnv.executeSql(\`CREATE TABLE src (id INT, customer STRING) WITH ('connector' = 'kafka', 'topic' = 'remote-in',
+  'properties.bootstrap.servers' = '\${bootstrap}', 'properties.group.id' = 'remote', 'scan.startup.mode' = 'earliest-offset',
+  'scan.bounded.mode' = 'latest-offset', 'format' = 'json')\`);
+await tEnv.executeSql(\`CREATE TABLE dst (id INT, customer STRING) WITH ('connector' = 'kafka', 'topic' = 'remote-out',
+  'properties.bootstrap.servers' = '\${bootstrap}', 'format' = 'json')\`);
+const job = await tEnv.executeSql('INSERT INTO dst SELECT id, UPPER(customer) FROM src');
+await job.await();
+console.log('job', job.jobId);
+`,
+    );
+    const cluster = await startStandaloneCluster({ dir: path.join(scratch, 'cluster'), restPort: await freePort(), slotsPerTaskManager: 1, taskManagerMemory: '1024m' });
+    try {
+      const r = await runCommand(process.execPath, [cli, 'run', '--connector', 'kafka', '--remote', cluster.remote, script, '--', kafka.bootstrap], {
+        timeoutMs: 180_000,
+        env: { ...process.env, TSFLINK_QUIET: '1' },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const jobId = /job ([0-9a-f]{32})/.exec(r.stdout)?.[1];
+      expect(jobId).toBeDefined();
+      // the job ran on the cluster (its TaskManager got the Kafka jar from the job, pipeline.jars)
+      const overview = (await (await fetch(`${cluster.restAddress}/jobs/overview`)).json()) as { jobs: { jid: string; state: string }[] };
+      expect(overview.jobs.find((j) => j.jid === jobId)?.state).toBe('FINISHED');
+      const tmLog = fs.readFileSync(path.join(cluster.logDir, 'taskmanager-0.log'), 'utf8');
+      expect(tmLog).toMatch(/Classpath: /);
+      expect(tmLog.split('\n').find((l) => l.includes('Classpath: '))).not.toContain('flink-sql-connector-kafka');
+      expect(await kafka.consume('remote-out', { idleMs: 2000 })).toEqual(['{"id":7,"customer":"EVE"}', '{"id":8,"customer":"FAY"}']);
+    } finally {
+      await stopStandaloneCluster(path.join(scratch, 'cluster'));
+    }
   });
 });
 
