@@ -63,7 +63,7 @@ describe('Kafka → TS UDF → Kafka', () => {
       'format' = 'json')`);
     const insert = await tEnv.executeSql('INSERT INTO orders_enriched SELECT id, UPPER(customer), tier(amount) FROM orders');
     await insert.await();
-    expect(await kafka.consume('orders-enriched', { idleMs: 2000 })).toEqual([
+    expect(await kafka.consume('orders-enriched', { maxMessages: 4, idleMs: 30_000 })).toEqual([
       '{"id":1,"customer":"ADA","tier":"gold"}',
       '{"id":2,"customer":"BOB","tier":"silver"}',
       '{"id":3,"customer":"CY","tier":"bronze"}',
@@ -119,11 +119,11 @@ describe('Kafka → TS UDF → Kafka', () => {
     } finally {
       await job.cancel().catch(() => undefined);
     }
-    const committed = await kafka.consume('payments-out', { readCommitted: true, idleMs: 3000 });
+    const committed = await kafka.consume('payments-out', { readCommitted: true, idleMs: 6000 });
     expect([...committed].sort()).toEqual(ids(1, 120).map(expected).sort());
     // the topic does hold the aborted attempt's records (read_uncommitted sees them twice): the
     // failure really made Flink write some records again, and the transactions kept them out
-    const everything = await kafka.consume('payments-out', { idleMs: 2000 });
+    const everything = await kafka.consume('payments-out', { idleMs: 6000 });
     expect(everything.length).toBeGreaterThan(120);
     expect(everything.filter((r) => r === expected(51)).length).toBe(2);
   });
@@ -167,7 +167,7 @@ console.log('job', job.jobId);
       const tmLog = fs.readFileSync(path.join(cluster.logDir, 'taskmanager-0.log'), 'utf8');
       expect(tmLog).toMatch(/Classpath: /);
       expect(tmLog.split('\n').find((l) => l.includes('Classpath: '))).not.toContain('flink-sql-connector-kafka');
-      expect(await kafka.consume('remote-out', { idleMs: 2000 })).toEqual(['{"id":7,"customer":"EVE"}', '{"id":8,"customer":"FAY"}']);
+      expect(await kafka.consume('remote-out', { maxMessages: 2, idleMs: 30_000 })).toEqual(['{"id":7,"customer":"EVE"}', '{"id":8,"customer":"FAY"}']);
     } finally {
       await stopStandaloneCluster(path.join(scratch, 'cluster'));
     }
@@ -179,7 +179,7 @@ async function untilCommitted(n: number, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let seen: string[] = [];
   while (Date.now() < deadline) {
-    seen = await kafka.consume('payments-out', { readCommitted: true, idleMs: 1500 });
+    seen = await kafka.consume('payments-out', { readCommitted: true, idleMs: 3000 });
     if (seen.length > n) throw new Error(`read_committed saw ${seen.length} records, more than the ${n} produced:\n${seen.join('\n')}`);
     if (seen.length === n) return;
   }

@@ -20,7 +20,9 @@ export interface KafkaBroker {
   /** Produces each line as one record value (ConsoleProducer), acks=all. */
   produce(topic: string, values: readonly string[]): Promise<void>;
   /**
-   * Reads a topic from the beginning until `idleMs` pass without a new record (ConsoleConsumer);
+   * Reads a topic from the beginning until `idleMs` pass without a new record, or `maxMessages`
+   * arrived (ConsoleConsumer; joining the topic takes a few seconds on a busy machine, so keep
+   * idleMs generous, or give maxMessages and a long idleMs);
    * `readCommitted` sets isolation.level=read_committed (transactional records only once committed).
    */
   consume(topic: string, options?: { readCommitted?: boolean; idleMs?: number; maxMessages?: number }): Promise<string[]>;
@@ -129,7 +131,7 @@ export async function startKafka(options: { timeoutMs?: number } = {}): Promise<
       await tool('org.apache.kafka.tools.ConsoleProducer', ['--bootstrap-server', bootstrap, '--topic', topic, '--producer-property', 'acks=all'], values.join('\n') + '\n');
     },
     async consume(topic, o = {}) {
-      const args = ['--bootstrap-server', bootstrap, '--topic', topic, '--from-beginning', '--timeout-ms', String(o.idleMs ?? 4000)];
+      const args = ['--bootstrap-server', bootstrap, '--topic', topic, '--from-beginning', '--timeout-ms', String(o.idleMs ?? 5000)];
       if (o.readCommitted) args.push('--isolation-level', 'read_committed');
       if (o.maxMessages !== undefined) args.push('--max-messages', String(o.maxMessages));
       const stdout = await tool('org.apache.kafka.tools.consumer.ConsoleConsumer', args);
