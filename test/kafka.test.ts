@@ -128,6 +128,18 @@ describe('Kafka → TS UDF → Kafka', () => {
   });
 });
 
+describe('a broker that cannot start', () => {
+  it('fails with the reason, not a hang', async () => {
+    const started = Date.now();
+    const err = await startKafka({ properties: { 'node.id': 'one' }, timeoutMs: 60_000 }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/Kafka broker/);
+    // Kafka's own words about the bad setting are in the message
+    expect((err as Error).message).toContain('Invalid value one for configuration broker.id: Not a number of type INT');
+    expect(Date.now() - started).toBeLessThan(90_000);
+  });
+});
+
 describe('tsflink run --connector kafka --remote', () => {
   it('ships the connector jar with the job to a standalone cluster whose classpath lacks it', { timeout: 240_000 }, async () => {
     const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'tsflink.js');

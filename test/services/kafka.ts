@@ -53,7 +53,7 @@ export function kafkaLibs(): Promise<string> {
  * Starts a broker and waits until it accepts connections and reports itself started. A broker that
  * cannot start (exits, or is not ready within `timeoutMs`) fails with its log's last lines.
  */
-export async function startKafka(options: { timeoutMs?: number } = {}): Promise<KafkaBroker> {
+export async function startKafka(options: { timeoutMs?: number; /** extra or overriding server.properties */ properties?: Record<string, string> } = {}): Promise<KafkaBroker> {
   const lib = await kafkaLibs();
   const classpath = path.join(lib, '*');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-kafka-'));
@@ -81,6 +81,7 @@ export async function startKafka(options: { timeoutMs?: number } = {}): Promise<
       'group.initial.rebalance.delay.ms=0',
       // Flink's exactly-once sink may keep a transaction open up to its timeout (15 min default)
       'transaction.max.timeout.ms=900000',
+      ...Object.entries(options.properties ?? {}).map(([k, v]) => `${k}=${v}`),
       '',
     ].join('\n'),
   );
