@@ -219,3 +219,62 @@ SELECT name, age, score FROM people WHERE age > 30 ORDER BY score DESC""",
     """const months = over30.getChild('months')!.toArray();
 Array.from(months as ArrayLike<number | bigint>, Number).reduce((a, b) => a + b, 0)""",
 ])
+
+write("kafka-pipeline.ipynb", [
+    """md:# A Kafka pipeline: JSON in, a TypeScript UDF, JSON out
+
+This notebook reads JSON orders from a Kafka topic, enriches them with a TypeScript function and
+writes them to another topic, then looks at the result with a `%%sql` cell.
+
+It needs a Kafka broker. **Change the one address below** to your broker's `bootstrap.servers`
+(or start the kernel with `KAFKA_BOOTSTRAP` set). The topics `orders` and `orders-enriched` are
+created by the broker on first use (`auto.create.topics.enable`, Kafka's default); create them first
+if your broker does not allow that.""",
+    """const BOOTSTRAP = process.env.KAFKA_BOOTSTRAP ?? 'localhost:9092';
+`using the Kafka broker at ${BOOTSTRAP}`""",
+    """md:`%connector kafka` fetches Flink's Kafka connector (for this Flink version) from Maven Central
+through Maven, once, and adds it to the running session: `tEnv`, `bEnv` and every job they submit.
+`%connector` alone lists the connectors and formats TSFlink knows.""",
+    "%connector kafka",
+    """md:Two tables on Kafka topics. Both read from the earliest offset up to the offsets at job start
+(`scan.bounded.mode`), so the queries here end by themselves; drop that option for a job that runs
+until you stop it.""",
+    """const kafkaTable = (name: string, topic: string, columns: string) => sql(`
+  CREATE TABLE ${name} (${columns}) WITH (
+    'connector' = 'kafka',
+    'topic' = '${topic}',
+    'properties.bootstrap.servers' = '${BOOTSTRAP}',
+    'properties.group.id' = 'tsflink-notebook',
+    'scan.startup.mode' = 'earliest-offset',
+    'scan.bounded.mode' = 'latest-offset',
+    'format' = 'json'
+  )`);
+await kafkaTable('orders', 'orders', 'order_id BIGINT, customer STRING, amount DOUBLE');
+await kafkaTable('orders_enriched', 'orders-enriched', 'order_id BIGINT, customer STRING, amount DOUBLE, tier STRING');
+'tables created'""",
+    """md:Some input: four JSON orders written to the `orders` topic (by a Flink job here; in real life,
+by whatever produces your events).""",
+    """%%sql
+INSERT INTO orders VALUES
+  (1, 'ada', 250.0),
+  (2, 'bob', 12.5),
+  (3, 'cy', 3.0),
+  (4, 'dee', 99.0)""",
+    """md:The enrichment: a TypeScript function, run by Flink in TSFlink's Node workers.""",
+    """import { udf, DataTypes } from 'tsflink';
+
+const tier = udf((amount: number | null) => (amount === null ? null : amount >= 100 ? 'gold' : amount >= 10 ? 'silver' : 'bronze'), {
+  inputTypes: [DataTypes.DOUBLE()],
+  resultType: DataTypes.STRING(),
+});
+tEnv.createTemporarySystemFunction('tier', tier);
+const job = await tEnv.executeSql(`
+  INSERT INTO orders_enriched
+  SELECT order_id, UPPER(customer), amount, tier(amount) FROM orders`);
+await job.await();
+`pipeline job ${job.jobId} finished`""",
+    """md:What landed in `orders-enriched` (run the notebook again and each order shows up twice: the
+topics keep what earlier runs wrote).""",
+    """%%sql
+SELECT tier, COUNT(*) AS orders, SUM(amount) AS total FROM orders_enriched GROUP BY tier""",
+])

@@ -49,6 +49,7 @@ export {
 export { Tumble, Slide, Session as SessionWindow, Over, GroupWindow, OverWindow } from './api/windows';
 export { renderText, renderHtml, formatValue } from './api/render';
 export { FlinkError, type JavaCause, type SqlPosition } from './gateway/errors';
+export { UnknownConnectorError, connectorTable, knownConnectorNames, type ConnectorSpec, type ResolvedConnector } from './connectors/resolve';
 export {
   udf,
   udtf,

@@ -5,7 +5,9 @@
  */
 import { callAsync } from '../gateway/jvm';
 import { Envs, Gateway, TypesFacade, handleOf, track, type ArgNode, type Handle } from '../gateway/facade';
-import { Session, type SessionOptions } from '../session/session';
+import { Session, type ConnectorJarTarget, type SessionOptions } from '../session/session';
+import type { ResolvedConnector } from '../connectors/resolve';
+import '../connectors/factory-hint';
 import type { DataType, Row } from './data-types';
 import { assertFunctionRef, type JavaFunctionRef } from './expressions';
 import { EnvironmentSettings } from './environment-settings';
@@ -72,7 +74,7 @@ function inferRowType(rows: readonly unknown[]): string {
   return `ROW<${fields.join(', ')}>`;
 }
 
-export class TableEnvironment implements TableContext {
+export class TableEnvironment implements TableContext, ConnectorJarTarget {
   readonly streaming: boolean;
 
   private constructor(
@@ -90,7 +92,28 @@ export class TableEnvironment implements TableContext {
     const s = await Session.start(session);
     const config = { ...s.baseConfig, ...settings.configuration };
     const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'create', settings.mode, toJavaJson(config));
-    return new TableEnvironment(handle, settings, s);
+    const env = new TableEnvironment(handle, settings, s);
+    await s.attachEnvironment(env);
+    // connectors asked for here also count when the session was already running
+    if (session?.connectors?.length) await s.addConnectors(...session.connectors);
+    return env;
+  }
+
+  /**
+   * Adds connectors or formats by name ('kafka', 'jdbc', 'avro', ...; src/connectors/connectors.json),
+   * Maven coordinates or jar paths to the running session: the jars are fetched through Maven when
+   * not cached, added to this and every other table environment of the session without a restart,
+   * and shipped with each job to the cluster (`pipeline.jars`). See docs/connectors.md.
+   */
+  addConnector(...names: string[]): Promise<ResolvedConnector[]> {
+    return this.session.addConnectors(...names);
+  }
+
+  /** Flink's ADD JAR for each jar: the environment's user class loader, and the jobs' pipeline.jars. */
+  async addJars(jars: readonly string[]): Promise<void> {
+    for (const jar of jars) {
+      await Gateway.invokeAsync(this.handle, 'executeSql', [`ADD JAR '${jar.replace(/'/g, "''")}'`]);
+    }
   }
 
   private invoke(method: string, args: ArgNode[]): ReturnType<typeof Gateway.invoke> {

@@ -9,13 +9,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../gateway/paths';
 import type { SessionOptions } from '../session/session';
+import { connectorSpec } from '../connectors/resolve';
 import { CLUSTER_USAGE, clusterCommand, UsageError } from './cluster-command';
 
-const USAGE = `usage: tsflink run [-D key=value]... [--parallelism N] [--remote host:port] <script.ts> [-- script args]
+const USAGE = `usage: tsflink run [-D key=value]... [--parallelism N] [--remote host:port] [--connector NAME]... <script.ts> [-- script args]
 
 Runs a TypeScript Flink job script. -D sets Flink configuration for the session's cluster and every
 TableEnvironment the script creates; --parallelism sets the default parallelism of its jobs; --remote
-submits to a running Flink cluster instead of the embedded mini-cluster. Arguments after -- reach
+submits to a running Flink cluster instead of the embedded mini-cluster. --connector adds a connector
+or format by name (kafka, jdbc, avro, parquet, ...; docs/connectors.md), Maven coordinates or a jar
+path: fetched through Maven and shipped with the jobs (repeat it, or separate names with commas). Arguments after -- reach
 the script as process.argv.slice(2). Scripts with top-level await must be ES modules (.mts).
 Exit code: 0 on success, 1 if the script failed (TSFLINK_DEBUG=1 prints full stack traces), 2 for
 usage errors.
@@ -55,6 +58,12 @@ export function parseRunArgs(argv: string[]): RunCommand {
       options.parallelism = n;
     } else if (a === '--remote') {
       options.remote = value();
+    } else if (a === '--connector' || a.startsWith('--connector=')) {
+      const names = (a === '--connector' ? value() : a.slice('--connector='.length)).split(',').map((n) => n.trim()).filter(Boolean);
+      if (names.length === 0) throw new Error('--connector needs a name');
+      // unknown names fail here, before a JVM starts, with the list of known ones
+      for (const n of names) if (!n.endsWith('.jar')) connectorSpec(n);
+      options.connectors = [...(options.connectors ?? []), ...names.map((n) => (n.endsWith('.jar') ? path.resolve(n) : n))];
     } else if (!a.startsWith('-') && script === undefined) {
       script = a;
     } else {

@@ -4,7 +4,7 @@
  * a trailing `=` or `.`) mean incomplete; a syntax error elsewhere means invalid.
  */
 import type * as TS from 'typescript';
-import { parseMagic } from './magics';
+import { parseConnectorMagic, parseMagic } from './magics';
 import type { CompletenessStatus } from './types';
 
 const INDENT = '  ';
@@ -94,6 +94,7 @@ function isCompleteTypeScript(code: string): CompletenessStatus {
 
 /** %%sql paragraphs end with a `;` or an empty line; one-line magics are complete. */
 export function isComplete(code: string): CompletenessStatus {
+  if (parseConnectorMagic(code)) return { status: 'complete' };
   const magic = parseMagic(code);
   if (magic) {
     if (!magic.cell) return { status: 'complete' };

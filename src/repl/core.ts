@@ -17,7 +17,8 @@ import { identifierStart } from './cell-positions';
 import { BINDING_NAMES, BINDINGS_DECLARATIONS, sqlFunction, type Bindings } from './bindings';
 import { isComplete, loadTypeScript } from './completeness';
 import { CellEvaluator } from './evaluator';
-import { parseMagic, type SqlMagic } from './magics';
+import { parseConnectorMagic, parseMagic, type SqlMagic } from './magics';
+import { connectorTable } from '../connectors/resolve';
 import { runSqlParagraph } from './sql-paragraph';
 import { TypeCheckerClient } from './type-checker-client';
 import type {
@@ -219,6 +220,8 @@ export class TSFlinkCore implements InteractiveCore {
   }
 
   private async runEntry(code: string, r: Running, executionCount?: number): Promise<ExecuteOutcome> {
+    const connectors = parseConnectorMagic(code);
+    if (connectors) return await this.runConnectorMagic(connectors, r);
     let magic: SqlMagic | undefined;
     try {
       magic = parseMagic(code);
@@ -287,6 +290,26 @@ export class TSFlinkCore implements InteractiveCore {
       // The paragraph sees the abort too: give it a moment to cancel its job and draw its final
       // state, so that lands in this entry's output rather than after the next prompt.
       if (e instanceof Interrupted) await withTimeout(paragraph.catch(() => undefined), PARAGRAPH_GRACE_MS);
+      return this.errorOutcome(e);
+    }
+  }
+
+  /** `%connector names...`: adds them to the session (tEnv, bEnv and later environments); alone, lists them. */
+  private async runConnectorMagic(names: string[], r: Running): Promise<ExecuteOutcome> {
+    if (names.length === 0) {
+      const added = new Set(this.session.connectors);
+      const lines = [...connectorTable().values()].map((s) => `${added.has(s.name) ? '*' : ' '} ${s.name.padEnd(14)} ${s.description}`);
+      r.sink.stdout(`Connectors and formats (* = added; %connector NAME adds one):\n${lines.join('\n')}\n`);
+      return { status: 'ok' };
+    }
+    try {
+      const resolved = await this.interruptible(this.session.addConnectors(...names), r);
+      for (const c of resolved) {
+        const what = c.spec.builtin ? 'built in, nothing to add' : c.jars.map((j) => path.basename(j)).join(', ');
+        r.sink.stdout(`Added ${c.spec.name}: ${what}\n`);
+      }
+      return { status: 'ok' };
+    } catch (e) {
       return this.errorOutcome(e);
     }
   }

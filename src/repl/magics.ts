@@ -17,3 +17,14 @@ export function parseMagic(code: string): SqlMagic | undefined {
   if (!parsed) return undefined;
   return { ...parsed, cell: /^\s*%%/.test(code) };
 }
+
+/**
+ * `%connector kafka jdbc` adds connectors to the session (names, Maven coordinates or jar paths,
+ * separated by spaces or commas); `%connector` alone lists the known ones. Undefined when the entry
+ * is not this magic.
+ */
+export function parseConnectorMagic(code: string): string[] | undefined {
+  const m = /^\s*%connectors?(?=\s|$)([\s\S]*)$/.exec(code);
+  if (!m) return undefined;
+  return m[1].split(/[\s,]+/).filter(Boolean);
+}

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { callSync, ensureJvm } from '../gateway/jvm';
 import { LocalClusterFacade } from '../gateway/facade';
 import { flinkVersion } from '../gateway/paths';
+import { resolveConnector, type ResolvedConnector } from '../connectors/resolve';
 
 export interface SessionOptions {
   /** Submit to a running Flink cluster at host:port (its REST endpoint) instead of a local one. */
@@ -26,6 +27,12 @@ export interface SessionOptions {
    * (ServiceLoader) sees them. Jobs' own jars go in `pipeline.jars` instead.
    */
   classpath?: string[];
+  /**
+   * Connectors and formats to add, by name (e.g. ['kafka', 'jdbc']; src/connectors/connectors.json
+   * lists them), as Maven coordinates or as jar paths: fetched through Maven, added to every table
+   * environment's class loader and shipped with each job (`pipeline.jars`). See docs/connectors.md.
+   */
+  connectors?: string[];
   /** Print the web UI address on start (default true). */
   announce?: boolean;
 }
@@ -40,6 +47,12 @@ export interface SessionContribution {
 
 const contributions: (() => SessionContribution)[] = [];
 
+/** What a session needs of a table environment to give it the session's connector jars. */
+export interface ConnectorJarTarget {
+  /** Adds jars to the environment's user class loader and to the jobs it submits (Flink's ADD JAR). */
+  addJars(jars: readonly string[]): Promise<void>;
+}
+
 /** Registers a contribution applied when a session starts (env vars before the JVM, Flink config). */
 export function contributeToSession(c: () => SessionContribution): void {
   contributions.push(c);
@@ -48,6 +61,9 @@ export function contributeToSession(c: () => SessionContribution): void {
 export class Session {
   private static current?: Promise<Session>;
   private closed = false;
+  private readonly jars: string[] = [];
+  private readonly added = new Map<string, ResolvedConnector>();
+  private readonly environments = new Set<WeakRef<ConnectorJarTarget>>();
 
   private constructor(
     /** The REST endpoint / web UI, e.g. http://127.0.0.1:38123. */
@@ -86,6 +102,9 @@ export class Session {
     for (const c of contributed) {
       for (const [k, v] of Object.entries(c.env ?? {})) process.env[k] ??= v;
     }
+    // Fetching connector jars (Maven, when not cached) overlaps the JVM and cluster start.
+    const connectors = Promise.all((options.connectors ?? []).map(resolveConnector));
+    connectors.catch(() => undefined);
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-'));
     ensureJvm({ jvmOptions: [...contributed.flatMap((c) => c.jvmOptions ?? []), ...(options.jvmOptions ?? []), `-Djava.io.tmpdir=${os.tmpdir()}`], classpath: options.classpath });
     const config: Record<string, string> = {
@@ -115,10 +134,62 @@ export class Session {
     }
     const base = { ...config, 'execution.target': 'remote', 'rest.address': host, 'rest.port': String(port) };
     const session = new Session(restAddress, base, !options.remote, tmpDir);
+    try {
+      session.addResolved(await connectors);
+    } catch (e) {
+      await session.close().catch(() => undefined);
+      throw e;
+    }
     if (options.announce ?? process.env.TSFLINK_QUIET !== '1') {
       process.stderr.write(`TSFlink: Flink ${Session.flinkVersion} ${session.local ? 'mini-cluster' : 'cluster'}, web UI ${restAddress}\n`);
     }
     return session;
+  }
+
+  /** Names of the connectors added to this session (connectors option, addConnectors). */
+  get connectors(): string[] {
+    return [...this.added.keys()];
+  }
+
+  /** The jars the session's connectors brought, in the order they were added. */
+  get connectorJars(): readonly string[] {
+    return [...this.jars];
+  }
+
+  /**
+   * Adds connectors (names from src/connectors/connectors.json, Maven coordinates or jar paths) to the
+   * running session: their jars are fetched if needed and added to every table environment of the
+   * session, existing and future ones, without a restart; jobs carry them to the cluster in
+   * `pipeline.jars`. An unknown name fails before anything is added, listing the known ones.
+   */
+  async addConnectors(...names: string[]): Promise<ResolvedConnector[]> {
+    const resolved = await Promise.all(names.map(resolveConnector));
+    const fresh = this.addResolved(resolved);
+    if (fresh.length > 0) {
+      for (const ref of this.environments) {
+        const env = ref.deref();
+        if (env) await env.addJars(fresh);
+        else this.environments.delete(ref);
+      }
+    }
+    return resolved;
+  }
+
+  /** Records resolved connectors; returns the jars not added before. */
+  private addResolved(resolved: readonly ResolvedConnector[]): string[] {
+    const fresh: string[] = [];
+    for (const r of resolved) {
+      this.added.set(r.spec.name, r);
+      for (const jar of r.jars) if (!this.jars.includes(jar) && !fresh.includes(jar)) fresh.push(jar);
+    }
+    this.jars.push(...fresh);
+    return fresh;
+  }
+
+  /** Called by each new table environment: gives it the connector jars added so far, and later ones. */
+  async attachEnvironment(env: ConnectorJarTarget): Promise<void> {
+    this.environments.add(new WeakRef(env));
+    if (this.jars.length > 0) await env.addJars(this.jars);
   }
 
   /** Cancels nothing by itself: stops the local cluster (which ends its jobs) and frees temp files. */
@@ -158,7 +229,8 @@ function withEnvironmentDefaults(options: SessionOptions): SessionOptions {
   const raw = process.env.TSFLINK_SESSION_OPTIONS;
   if (!raw) return options;
   const defaults = JSON.parse(raw) as SessionOptions;
-  return { ...defaults, ...options, config: { ...defaults.config, ...options.config } };
+  const connectors = [...new Set([...(defaults.connectors ?? []), ...(options.connectors ?? [])])];
+  return { ...defaults, ...options, config: { ...defaults.config, ...options.config }, connectors };
 }
 
 /** The process's session, started with defaults if none is running. */
