@@ -61,7 +61,8 @@ export function declaredNames(sf: ts.SourceFile): DeclaredNames {
     } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
       if (!hasModifier(st, ts.SyntaxKind.DeclareKeyword)) out.set(st.name.text, 'value');
     } else if (ts.isEnumDeclaration(st) || ts.isModuleDeclaration(st)) {
-      if (ts.isIdentifier(st.name)) out.set(st.name.text, 'value');
+      // `declare global { ... }` augments the global scope; it declares no name called `global`
+      if (ts.isIdentifier(st.name) && !(st.flags & ts.NodeFlags.GlobalAugmentation)) out.set(st.name.text, 'value');
     } else if (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
       out.set(st.name.text, 'type');
     } else if (ts.isImportDeclaration(st) && st.importClause) {

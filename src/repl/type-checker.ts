@@ -128,7 +128,9 @@ export class CellTypeChecker {
       esModuleInterop: true,
       allowSyntheticDefaultImports: true,
       skipLibCheck: true,
-      noEmit: true,
+      // declaration emit only, in memory (commit keeps each cell as its declaration file)
+      declaration: true,
+      emitDeclarationOnly: true,
       resolveJsonModule: true,
       paths: { tsflink: [opts.tsflinkEntry], ...Object.fromEntries(Object.entries(opts.sharedPackages ?? {}).map(([name, entry]) => [name, [entry]])) },
     };
@@ -172,14 +174,20 @@ export class CellTypeChecker {
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
   }
 
-  /** The import header a cell declaring `own` sees. */
-  private header(own: DeclaredNames): string {
+  /**
+   * The import header a cell declaring `own` sees. With `used` (the identifiers the cell contains),
+   * only the earlier cells' names it mentions are imported: a name the cell never mentions cannot
+   * change how it type-checks, and importing every name ever declared made each check (and each
+   * stored cell) grow with the session's history. TSFlink's API and the bindings are a fixed set.
+   */
+  private header(own: DeclaredNames, used?: Set<string>): string {
     const fromTsflink: string[] = [];
     const fromBindings: string[] = [];
     const fromCells = new Map<string, string[]>();
     const lets: string[] = [];
     for (const [name, src] of this.scope) {
       if (own.has(name)) continue;
+      if (used && src.from === 'cell' && !used.has(name)) continue;
       if (src.from === 'tsflink') fromTsflink.push(name);
       else if (src.from === 'bindings') fromBindings.push(name);
       else if (src.kind === 'let') lets.push(`declare let ${name}: typeof import('./${src.module}').${name};`);
@@ -197,11 +205,24 @@ export class CellTypeChecker {
     return parts.join(' ') + '\n';
   }
 
-  private setCurrent(code: string): number {
-    const head = this.header(declaredNames(parseCell(code)));
+  /**
+   * Makes the current file the cell behind its header. Checking imports only the names the cell
+   * mentions; completion and inspection see every visible name (`allNames`), since what the user
+   * is about to type is not in the cell yet.
+   */
+  private setCurrent(code: string, allNames = false, reuse = false): number {
+    const sf = parseCell(code);
+    const own = declaredNames(sf);
+    const head = this.header(own, allNames ? undefined : identifiersIn(sf));
+    // Exported as commit() records it, so the commit after a check reuses the check's program.
+    const text = `${head}${code}\nexport { ${[...own.keys()].join(', ')} };\n`;
     const entry = this.files.get(this.currentFile)!;
-    entry.text = `${head}${code}\nexport {};\n`;
-    entry.version++;
+    // A new version makes a new program (files on disk may have changed since: a module that was
+    // missing); only commit() reuses the program of the check of the same cell just before it.
+    if (!reuse || entry.text !== text) {
+      entry.text = text;
+      entry.version++;
+    }
     return head.length;
   }
 
@@ -233,22 +254,58 @@ export class CellTypeChecker {
     return out;
   }
 
-  /** Records an accepted cell so later cells see its declarations. */
+  /**
+   * Records an accepted cell so later cells see its declarations. What is kept is the cell's
+   * declaration file (TypeScript's declaration emit of the cell as a module exporting its names):
+   * signatures and types only, importing just the earlier cells its types refer to. Later cells are
+   * checked against it, never against the cell's code again, so a long session neither re-checks
+   * nor holds every cell's source.
+   */
   commit(code: string): void {
     const declared = declaredNames(parseCell(code));
     const module = `__tsflink_cell_${++this.cellCount}`;
-    const head = this.header(declared);
-    const names = [...declared.keys()];
-    const text = `${head}${code}\nexport { ${names.join(', ')} };\n`;
-    const file = path.join(this.dir, `${module}.ts`);
+    this.setCurrent(code, false, true);
+    let text: string | undefined;
+    try {
+      const out = this.service.getEmitOutput(this.currentFile, true, true);
+      text = out.outputFiles.find((f) => f.name.endsWith('.d.ts'))?.text;
+    } catch {
+      // no declarations: keep the cell's source instead (correct, only bigger)
+    }
+    let file: string;
+    if (text !== undefined) {
+      file = path.join(this.dir, `${module}.d.ts`);
+    } else {
+      file = path.join(this.dir, `${module}.ts`);
+      text = this.files.get(this.currentFile)!.text;
+    }
     this.files.set(file, { text, version: 1 });
     // A global or module augmentation must apply even to cells that import nothing from this one.
     if (/\bdeclare\s+(global|module)\b/.test(code)) this.roots.push(file);
     for (const [name, kind] of declared) this.scope.set(name, { from: 'cell', module, kind });
   }
 
+  /**
+   * What the checker holds and what its last program covered, for tests that a long session's
+   * per-cell work stays bounded: `programCellFiles`/`programCellChars` are the earlier cells' files
+   * (and their size) in the program of the last check; `storedChars` is all cells' text kept.
+   */
+  stats(): { programFiles: number; programCellFiles: number; programCellChars: number; currentChars: number; storedChars: number } {
+    const program = this.service.getProgram();
+    const cells = (program?.getSourceFiles() ?? []).filter((f) => /__tsflink_cell_\d+\.(d\.)?ts$/.test(f.fileName));
+    let storedChars = 0;
+    for (const [f, v] of this.files) if (f !== this.currentFile) storedChars += v.text.length;
+    return {
+      programFiles: program?.getSourceFiles().length ?? 0,
+      programCellFiles: cells.length,
+      programCellChars: cells.reduce((n, f) => n + f.text.length, 0),
+      currentChars: this.files.get(this.currentFile)!.text.length,
+      storedChars,
+    };
+  }
+
   complete(code: string, cursor: number): CompletionResult {
-    const offset = this.setCurrent(code);
+    const offset = this.setCurrent(code, true);
     const start = identifierStart(code, cursor);
     const prefix = code.slice(start, cursor);
     const info = this.service.getCompletionsAtPosition(this.currentFile, offset + cursor, {
@@ -265,7 +322,7 @@ export class CellTypeChecker {
   }
 
   inspect(code: string, cursor: number): InspectResult {
-    const offset = this.setCurrent(code);
+    const offset = this.setCurrent(code, true);
     const at = (pos: number) => this.service.getQuickInfoAtPosition(this.currentFile, offset + pos);
     const info = at(cursor) ?? (cursor > 0 ? at(cursor - 1) : undefined);
     if (!info) return { found: false, bundle: {} };
@@ -282,6 +339,17 @@ export class CellTypeChecker {
     this.check('const __tsflink_warm = tEnv;');
     this.complete('tEnv.ex', 7);
   }
+}
+
+/** Every identifier in a cell (names it may refer to; a superset is harmless). */
+function identifiersIn(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) out.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
 }
 
 /** A TypeScript completion entry's kind in the words Jupyter front-ends show next to completions. */
