@@ -38,7 +38,10 @@ interface AggregateMethods {
 interface ViewField {
   index: number;
   name: string;
+  /** For requests that bind and send at once (clearing a key's views). */
   view: StateView;
+  /** A view of its own for each key a bundle updates, so keys can be updated concurrently. */
+  make: () => StateView;
 }
 
 export class AggregateSlot {
@@ -118,16 +121,19 @@ export class AggregateSlot {
     const name = acc.fields?.[fieldIndex]?.name ?? String(fieldIndex);
     const typeOf = (t: flinkApi.Schema.IFieldType) => rowTypeOfSchema({ fields: [{ name: 'v', type: t }] }).fields![0].type;
     const codec = (t: LogicalTypeTree) => ({ encode: encoderFor(t), decode: decoderFor(t) });
-    let view: StateView;
+    let make: () => StateView;
     if (spec.list_view) {
       const t = typeOf(spec.list_view.element_type!);
-      view = new StateListView(state.bag(spec.name ?? `agg${index}$${name}`), encoderFor(t), decoderFor(t));
+      const bag = state.bag(spec.name ?? `agg${index}$${name}`);
+      const [enc, dec] = [encoderFor(t), decoderFor(t)];
+      make = () => new StateListView(bag, enc, dec);
     } else {
-      const k = typeOf(spec.map_view!.key_type!);
-      const v = typeOf(spec.map_view!.value_type!);
-      view = new StateMapView(state.map(spec.name ?? `agg${index}$${name}`), codec(k), codec(v), mapWriteCacheSize);
+      const k = codec(typeOf(spec.map_view!.key_type!));
+      const v = codec(typeOf(spec.map_view!.value_type!));
+      const map = state.map(spec.name ?? `agg${index}$${name}`);
+      make = () => new StateMapView(map, k, v, mapWriteCacheSize);
     }
-    return { index: fieldIndex, name, view };
+    return { index: fieldIndex, name, view: make(), make };
   }
 
   /** How a user accumulator is written to and read from the accumulators' state value. */
@@ -186,12 +192,16 @@ export class AggregateSlot {
     await this.methods.close?.();
   }
 
-  /** Points the data views at `key` and puts them into the accumulator. */
-  bindViews(acc: unknown, key: Buffer): void {
+  /** Puts views of `key` into the accumulator (new ones: other keys' may be in use); returns them. */
+  bindViews(acc: unknown, key: Buffer): StateView[] {
+    const bound: StateView[] = [];
     for (const v of this.views) {
-      v.view.bind(key);
-      (acc as Record<string, unknown>)[v.name] = v.view;
+      const view = v.make();
+      view.bind(key);
+      (acc as Record<string, unknown>)[v.name] = view;
+      bound.push(view);
     }
+    return bound;
   }
 
   createAccumulator(): unknown {
