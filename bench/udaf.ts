@@ -9,7 +9,8 @@
  *   options: --seconds N (measured per run, default 20), --warmup N (seconds run first and not
  *            measured, default 5), --only a,b,c,d, --configs default,highThroughput, --keys N (distinct
  *            auctions = GROUP BY keys of the comparison, default 1000), --rss-keys N,N,... (the worker
- *            RSS series: (a) once per number of keys, default 1e4,1e5,1e6; 'none' skips it), --rate R
+ *            RSS series: (a) once per number of keys, default 1e4,1e5,1e6; 'none' skips it),
+ *            --rss-seconds N (measured per run of that series, default --seconds), --rate R
  *            (rows/s offered; default unlimited: throughput, with latency at saturation), --json
  *
  *   INSERT INTO sink SELECT auction, latency_probe(gen_ns, avg_price), top_bidder FROM (
@@ -61,6 +62,8 @@ const ONLY = new Set((opt('--only') ?? 'a,b,c,d').split(','));
 const KEYS = Number(opt('--keys') ?? 1000);
 /** Offered rows/s (0: unthrottled, so latency is measured at saturation, with full network buffers). */
 const RATE = Number(opt('--rate') ?? 0);
+/** Measured seconds of each run of the RSS series (a run must read ≥ N rows to see N keys). */
+const RSS_SECONDS = Number(opt('--rss-seconds') ?? SECONDS);
 const RSS_KEYS = (opt('--rss-keys') ?? (quick ? 'none' : '1e4,1e5,1e6')).split(',').filter((k) => k !== 'none').map(Number);
 
 interface RuntimeConfig {
@@ -154,6 +157,8 @@ interface TsRun {
   variant: 'a' | 'b';
   config?: string;
   keys: number;
+  /** Measured seconds. */
+  seconds: number;
   probe: string;
   counter: string;
 }
@@ -244,7 +249,7 @@ async function tsVariant(run: TsRun): Promise<RunStats> {
   const result = await env.executeSql(INSERT);
   await untilCounting(run.counter, () => result.getJobStatus());
   console.log(`${PHASE}measuring`);
-  await sleep(SECONDS * 1000);
+  await sleep(run.seconds * 1000);
   console.log(`${PHASE}done`);
   const status = await result.getJobStatus();
   await result.cancel();
@@ -363,7 +368,8 @@ async function pyVariant(python: string, mode: 'process' | 'thread', config: Run
       TSFLINK_BENCH_JARS: [glueJar(), benchServicesJar()].join(';'),
       TSFLINK_BENCH_SQL: JSON.stringify({ ddl: [bidsDdl(KEYS), SINK_DDL, PROBE_DDL, COUNTER_DDL], insert: INSERT }),
     },
-    mode === 'process' ? PYTHON_WORKER : undefined,
+    // sampled in thread mode too: a Python worker process there means the job ran in process mode
+    PYTHON_WORKER,
   );
   if (r.status !== 0) {
     const cause = r.stderr
@@ -400,13 +406,13 @@ async function main(): Promise<void> {
       results[`${variant}:${config.name}`] = await pyVariant(python, mode, config);
     }
   }
-  if (ONLY.has('b')) results.b = await tsVariantInChild({ variant: 'b', keys: KEYS }, '(b) Java AggregateFunctions');
+  if (ONLY.has('b')) results.b = await tsVariantInChild({ variant: 'b', keys: KEYS, seconds: SECONDS }, '(b) Java AggregateFunctions');
   for (const config of ONLY.has('a') ? CONFIGS : []) {
-    results[`a:${config.name}`] = await tsVariantInChild({ variant: 'a', config: config.name, keys: KEYS }, `(a) TypeScript UDAFs, ${config.name}`);
+    results[`a:${config.name}`] = await tsVariantInChild({ variant: 'a', config: config.name, keys: KEYS, seconds: SECONDS }, `(a) TypeScript UDAFs, ${config.name}`);
   }
   const series: [number, Outcome][] = [];
   for (const keys of RSS_KEYS) {
-    series.push([keys, await tsVariantInChild({ variant: 'a', config: 'default', keys }, `(a) TypeScript UDAFs, default, ${keys.toLocaleString('en-US')} keys (worker RSS series)`)]);
+    series.push([keys, await tsVariantInChild({ variant: 'a', config: 'default', keys, seconds: RSS_SECONDS }, `(a) TypeScript UDAFs, default, ${keys.toLocaleString('en-US')} keys (worker RSS series)`)]);
   }
   const loadAfter = machineLoad();
 
@@ -429,7 +435,9 @@ async function main(): Promise<void> {
     const r = results[k];
     if ('unavailable' in r) return [NAMES[variant], config, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable];
     const noWorker = variant === 'b' ? 'none (in the JVM)' : variant === 'd' ? 'in the JVM' : 'n/a';
-    return [NAMES[variant], config, fmt(r.rows), r.seconds.toFixed(1), fmt(r.rows / r.seconds), fmt(r.outputRows), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), rssText(r.rss, noWorker)];
+    // flink-python has no embedded (thread-mode) aggregate operator: check where (d) really ran
+    const rss = variant === 'd' && r.rss ? `${rssText(r.rss, '')}: a Python worker process, so process mode` : rssText(r.rss, noWorker);
+    return [NAMES[variant], config, fmt(r.rows), r.seconds.toFixed(1), fmt(r.rows / r.seconds), fmt(r.outputRows), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), rss];
   });
   console.log(formatTable(['variant', 'config', 'input rows', 'seconds', 'rows/s', 'updates out', 'p50 ms', 'p99 ms', 'worker RSS MB'], rows));
   for (const c of CONFIGS) {
@@ -438,7 +446,7 @@ async function main(): Promise<void> {
     console.log(`  TS vs Java:            ${ratio(`a:${c.name}`, 'b', 0.3)}`);
   }
   if (series.length) {
-    console.log(`worker RSS as the number of keys grows, (a) with the default configuration:`);
+    console.log(`worker RSS as the number of keys grows, (a) with the default configuration, ${RSS_SECONDS} s measured per run (keys seen: distinct auctions the source produced, warm-up included):`);
     const srows = series.map(([n, r]) =>
       'unavailable' in r
         ? [n.toLocaleString('en-US'), 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable]
