@@ -10,7 +10,8 @@
  *            measured, default 5), --only a,b,c,d, --configs default,highThroughput, --keys N (distinct
  *            auctions = GROUP BY keys of the comparison, default 1000), --rss-keys N,N,... (the worker
  *            RSS series: (a) once per number of keys, default 1e4,1e5,1e6; 'none' skips it),
- *            --rss-seconds N (measured per run of that series, default --seconds), --rate R
+ *            --rss-seconds N (measured per run of that series, default --seconds), --rss-config C
+ *            (its runtime configuration, default 'default'), --rate R
  *            (rows/s offered; default unlimited: throughput, with latency at saturation), --json
  *
  *   INSERT INTO sink SELECT auction, latency_probe(gen_ns, avg_price), top_bidder FROM (
@@ -64,6 +65,8 @@ const KEYS = Number(opt('--keys') ?? 1000);
 const RATE = Number(opt('--rate') ?? 0);
 /** Measured seconds of each run of the RSS series (a run must read ≥ N rows to see N keys). */
 const RSS_SECONDS = Number(opt('--rss-seconds') ?? SECONDS);
+/** The runtime configuration of the RSS series (highThroughput reads more rows, so sees more keys, per second). */
+const RSS_CONFIG = opt('--rss-config') ?? 'default';
 const RSS_KEYS = (opt('--rss-keys') ?? (quick ? 'none' : '1e4,1e5,1e6')).split(',').filter((k) => k !== 'none').map(Number);
 
 interface RuntimeConfig {
@@ -167,7 +170,7 @@ interface TsRun {
 async function tsVariant(run: TsRun): Promise<RunStats> {
   const { callSync } = await import('../src/gateway/jvm');
   const { AggregateFunction, DataTypes, EnvironmentSettings, MapView, TableEnvironment, udaf } = await import('../src/index');
-  const config = CONFIGS.find((c) => c.name === run.config);
+  const config = [...CONFIGS, FLINK_DEFAULTS, { name: 'highThroughput', options: { ...UdfPresets.highThroughput } }].find((c) => c.name === run.config);
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
   callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', run.probe);
   callSync('java.lang.System', 'setProperty', 'tsflink.bench.counter.file', run.counter);
@@ -412,7 +415,7 @@ async function main(): Promise<void> {
   }
   const series: [number, Outcome][] = [];
   for (const keys of RSS_KEYS) {
-    series.push([keys, await tsVariantInChild({ variant: 'a', config: 'default', keys, seconds: RSS_SECONDS }, `(a) TypeScript UDAFs, default, ${keys.toLocaleString('en-US')} keys (worker RSS series)`)]);
+    series.push([keys, await tsVariantInChild({ variant: 'a', config: RSS_CONFIG, keys, seconds: RSS_SECONDS }, `(a) TypeScript UDAFs, ${RSS_CONFIG}, ${keys.toLocaleString('en-US')} keys (worker RSS series)`)]);
   }
   const loadAfter = machineLoad();
 
@@ -440,13 +443,13 @@ async function main(): Promise<void> {
     return [NAMES[variant], config, fmt(r.rows), r.seconds.toFixed(1), fmt(r.rows / r.seconds), fmt(r.outputRows), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), rss];
   });
   console.log(formatTable(['variant', 'config', 'input rows', 'seconds', 'rows/s', 'updates out', 'p50 ms', 'p99 ms', 'worker RSS MB'], rows));
-  for (const c of CONFIGS) {
+  for (const c of RATE > 0 ? [] : CONFIGS) {
     console.log(`${c.name}:`);
     console.log(`  TS vs PyFlink process: ${ratio(`a:${c.name}`, `c:${c.name}`, 2)}`);
     console.log(`  TS vs Java:            ${ratio(`a:${c.name}`, 'b', 0.3)}`);
   }
   if (series.length) {
-    console.log(`worker RSS as the number of keys grows, (a) with the default configuration, ${RSS_SECONDS} s measured per run (keys seen: distinct auctions the source produced, warm-up included):`);
+    console.log(`worker RSS as the number of keys grows, (a) with the ${RSS_CONFIG} configuration, ${RSS_SECONDS} s measured per run (keys seen: distinct auctions the source produced, warm-up included):`);
     const srows = series.map(([n, r]) =>
       'unavailable' in r
         ? [n.toLocaleString('en-US'), 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable]

@@ -23,6 +23,9 @@ const UPDATE_BEFORE = 1;
 const UPDATE_AFTER = 2;
 const DELETE = 3;
 
+/** Keys of a bundle updated at once (see finishBundle). */
+const MAX_CONCURRENT_KEYS = 1000;
+
 const isAccumulate = (kind: number) => kind === INSERT || kind === UPDATE_AFTER;
 
 interface Group {
@@ -149,13 +152,20 @@ export class GroupAggregateOperation implements Operation {
       const reads = groups.map(([id, g]) => (g.cleanup ? undefined : this.cache.get(id)) ?? this.readAccumulators(g.keyBytes));
       for (const p of reads) if (p instanceof Promise) p.catch(() => undefined);
       // keys are updated concurrently: while one waits for state (a MapView read), the others'
-      // requests go out, instead of one state round trip after another (bench/udaf.ts)
-      const updates = groups.map(async ([id, g], i) => {
-        if (!g.rows.length) return;
-        const stored = await reads[i];
-        await this.update(id, g, g.cleanup ? null : stored, out, writes, bundleViews);
-      });
-      const failed = (await Promise.allSettled(updates)).find((r) => r.status === 'rejected');
+      // requests go out, instead of one state round trip after another (bench/udaf.ts); at most
+      // MAX_CONCURRENT_KEYS at a time, so a bundle of 100,000 keys does not hold them all in flight
+      let next = 0;
+      const updater = async () => {
+        while (next < groups.length) {
+          const i = next++;
+          const [id, g] = groups[i];
+          if (!g.rows.length) continue;
+          const stored = await reads[i];
+          await this.update(id, g, g.cleanup ? null : stored, out, writes, bundleViews);
+        }
+      };
+      const updaters = Array.from({ length: Math.min(MAX_CONCURRENT_KEYS, groups.length) }, updater);
+      const failed = (await Promise.allSettled(updaters)).find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     } finally {
       // every write reaches Flink before the bundle ends (and so before a checkpoint)
