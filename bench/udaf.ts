@@ -192,7 +192,7 @@ async function tsVariant(run: TsRun): Promise<RunStats> {
         acc.sum += Number(price);
         acc.count += 1n;
       }
-      retract(acc: AvgAcc, price: bigint | null): void {
+      override retract(acc: AvgAcc, price: bigint | null): void {
         if (price === null) return;
         acc.sum -= Number(price);
         acc.count -= 1n;
