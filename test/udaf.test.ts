@@ -437,6 +437,24 @@ describe('data views', () => {
       tEnv.getConfig().set('state.backend.type', before ?? 'rocksdb').set('table.exec.mini-batch.enabled', 'false');
     }
   });
+
+  it('keys of one bundle, updated concurrently, each see their own views', async () => {
+    const top = udaf(new TopBidders(), {
+      inputTypes: [DataTypes.STRING()],
+      resultType: DataTypes.STRING(),
+      accumulatorType: DataTypes.ROW(
+        DataTypes.FIELD('seen', DataTypes.MAP_VIEW(DataTypes.STRING(), DataTypes.BIGINT())),
+        DataTypes.FIELD('order', DataTypes.LIST_VIEW(DataTypes.STRING())),
+        DataTypes.FIELD('total', DataTypes.BIGINT()),
+      ),
+    });
+    // all five rows in one bundle: while key a waits for its MapView read, key b's update runs
+    const rows = await rowsOf(bids().groupBy($('auction')).select($('auction'), call(top, $('bidder')).as('bidders')));
+    expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
+      { auction: 'a', bidders: 'ann:2,cy:1 of 3' },
+      { auction: 'b', bidders: 'bob:1,dee:1 of 2' },
+    ]);
+  });
 });
 
 interface Top2Acc {

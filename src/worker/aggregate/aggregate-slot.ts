@@ -39,7 +39,10 @@ interface AggregateMethods {
 interface ViewField {
   index: number;
   name: string;
+  /** For requests that bind and send at once (clearing a key's views). */
   view: StateView;
+  /** A view of its own for each key a bundle updates, so keys can be updated concurrently. */
+  make: () => StateView;
 }
 
 export class AggregateSlot {
@@ -120,16 +123,19 @@ export class AggregateSlot {
     const name = acc.fields?.[fieldIndex]?.name ?? String(fieldIndex);
     const typeOf = (t: flinkApi.Schema.IFieldType) => rowTypeOfSchema({ fields: [{ name: 'v', type: t }] }).fields![0].type;
     const codec = (t: LogicalTypeTree) => ({ encode: encoderFor(t), decode: decoderFor(t) });
-    let view: StateView;
+    let make: () => StateView;
     if (spec.list_view) {
       const t = typeOf(spec.list_view.element_type!);
-      view = new StateListView(state.bag(spec.name ?? `agg${index}$${name}`), encoderFor(t), decoderFor(t));
+      const bag = state.bag(spec.name ?? `agg${index}$${name}`);
+      const [enc, dec] = [encoderFor(t), decoderFor(t)];
+      make = () => new StateListView(bag, enc, dec);
     } else {
-      const k = typeOf(spec.map_view!.key_type!);
-      const v = typeOf(spec.map_view!.value_type!);
-      view = new StateMapView(state.map(spec.name ?? `agg${index}$${name}`), codec(k), codec(v), mapWriteCacheSize);
+      const k = codec(typeOf(spec.map_view!.key_type!));
+      const v = codec(typeOf(spec.map_view!.value_type!));
+      const map = state.map(spec.name ?? `agg${index}$${name}`);
+      make = () => new StateMapView(map, k, v, mapWriteCacheSize);
     }
-    return { index: fieldIndex, name, view };
+    return { index: fieldIndex, name, view: make(), make };
   }
 
   /** How a user accumulator is written to and read from the accumulators' state value. */
@@ -188,12 +194,24 @@ export class AggregateSlot {
     await this.methods.close?.();
   }
 
-  /** Points the data views at `key` (and `window`) and puts them into the accumulator. */
-  bindViews(acc: unknown, key: Buffer, window?: Buffer): void {
+  /**
+   * Puts views of `key` (and `window`) into the accumulator and returns them: new ones, since the
+   * views of other keys of the bundle may be in use.
+   */
+  bindViews(acc: unknown, key: Buffer, window?: Buffer): StateView[] {
+    const bound: StateView[] = [];
     for (const v of this.views) {
-      v.view.bind(key, window);
-      (acc as Record<string, unknown>)[v.name] = v.view;
+      const view = v.make();
+      view.bind(key, window);
+      (acc as Record<string, unknown>)[v.name] = view;
+      bound.push(view);
     }
+    return bound;
+  }
+
+  /** The views bindViews put into `acc`. */
+  viewsIn(acc: unknown): StateView[] {
+    return this.views.map((v) => (acc as Record<string, StateView>)[v.name]);
   }
 
   createAccumulator(): unknown {

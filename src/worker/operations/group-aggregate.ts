@@ -13,6 +13,7 @@ import { aggregateCalls, aggregateResultError, type AggregateCalls, type Aggrega
 import { ByteReader, ByteWriter } from '../coders/bytes';
 import { rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
 import type { flinkApi } from '../fn-api';
+import type { StateView } from '../state/data-views';
 import type { BagState, RemoteKeyedState } from '../state/keyed-state';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
@@ -21,6 +22,9 @@ const INSERT = 0;
 const UPDATE_BEFORE = 1;
 const UPDATE_AFTER = 2;
 const DELETE = 3;
+
+/** Keys of a bundle updated at once (see finishBundle). */
+const MAX_CONCURRENT_KEYS = 1000;
 
 const isAccumulate = (kind: number) => kind === INSERT || kind === UPDATE_AFTER;
 
@@ -135,23 +139,34 @@ export class GroupAggregateOperation implements Operation {
       this.cacheToken = token;
     }
     const writes: Promise<unknown>[] = [];
+    const bundleViews: StateView[] = [];
     try {
       // cleanup timers first (PyFlink clears at once, before the bundle's buffered rows are applied)
       for (const [id, g] of groups) if (g.cleanup) writes.push(this.clearKey(id, g.keyBytes));
       // read every key's accumulators at once; each is used after its writes were sent
       const reads = groups.map(([id, g]) => (g.cleanup ? undefined : this.cache.get(id)) ?? this.readAccumulators(g.keyBytes));
       for (const p of reads) if (p instanceof Promise) p.catch(() => undefined);
-      for (let i = 0; i < groups.length; i++) {
-        const [id, g] = groups[i];
-        if (!g.rows.length) continue;
-        const stored = await reads[i];
-        await this.update(id, g, g.cleanup ? null : stored, out, writes);
-      }
+      // keys are updated concurrently: while one waits for state (a MapView read), the others'
+      // requests go out, instead of one state round trip after another (bench/udaf.ts); at most
+      // MAX_CONCURRENT_KEYS at a time, so a bundle of 100,000 keys does not hold them all in flight
+      let next = 0;
+      const updater = async () => {
+        while (next < groups.length) {
+          const i = next++;
+          const [id, g] = groups[i];
+          if (!g.rows.length) continue;
+          const stored = await reads[i];
+          await this.update(id, g, g.cleanup ? null : stored, out, writes, bundleViews);
+        }
+      };
+      const updaters = Array.from({ length: Math.min(MAX_CONCURRENT_KEYS, groups.length) }, updater);
+      const failed = (await Promise.allSettled(updaters)).find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
     } finally {
       // every write reaches Flink before the bundle ends (and so before a checkpoint)
       await Promise.all(writes);
     }
-    if (this.slots.some((s) => s.views.some((v) => v.view.hasOpenIterator))) {
+    if (bundleViews.some((v) => v.hasOpenIterator)) {
       await this.ctx.keyedState().clearIterators(groups[groups.length - 1][1].keyBytes);
     }
   }
@@ -176,7 +191,7 @@ export class GroupAggregateOperation implements Operation {
   }
 
   /** Applies one key's rows (PyFlink's GroupAggFunction.finish_bundle for one key). */
-  private async update(id: string, g: Group, stored: unknown[] | null, out: ByteWriter, writes: Promise<unknown>[]): Promise<void> {
+  private async update(id: string, g: Group, stored: unknown[] | null, out: ByteWriter, writes: Promise<unknown>[], bundleViews: StateView[]): Promise<void> {
     let rows = g.rows;
     let accs = stored;
     const firstRow = accs === null;
@@ -188,7 +203,9 @@ export class GroupAggregateOperation implements Operation {
       accs = [];
       for (const s of this.slots) accs.push(await s.createAccumulator());
     }
-    for (let i = 0; i < this.slots.length; i++) this.slots[i].bindViews(accs![i], g.keyBytes);
+    const views: StateView[] = [];
+    for (let i = 0; i < this.slots.length; i++) views.push(...this.slots[i].bindViews(accs![i], g.keyBytes));
+    bundleViews.push(...views);
 
     const before = !firstRow && !this.table ? await this.values(accs!) : undefined;
     const updates = this.table && this.slots[0].emitsUpdates;
@@ -204,7 +221,7 @@ export class GroupAggregateOperation implements Operation {
       }
     }
 
-    const viewWrites = () => this.slots.flatMap((s) => s.views.map((v) => v.view.flush()));
+    const viewWrites = () => views.map((v) => v.flush());
     if (this.countStar >= 0 && ((accs![this.countStar] as number[])[0] ?? 0) === 0) {
       // every row of the key was retracted: retract its result and forget the key
       // (a table aggregate's rows were already retracted above, when update-before is on)

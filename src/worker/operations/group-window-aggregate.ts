@@ -318,7 +318,7 @@ export class GroupWindowAggregateOperation implements Operation {
     const w = new ByteWriter(64);
     for (let i = 0; i < this.slots.length; i++) this.slots[i].writeAccumulator(w, accs[i]);
     await Promise.all([
-      ...this.slots.flatMap((s) => s.views.map((v) => v.view.flush())),
+      ...this.slots.flatMap((s, i) => s.viewsIn(accs[i]).map((v) => v.flush())),
       this.windowState.clear(keyBytes, ns),
       this.windowState.append(keyBytes, w.take(), ns),
     ]);

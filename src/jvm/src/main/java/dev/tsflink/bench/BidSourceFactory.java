@@ -26,12 +26,15 @@ import org.apache.flink.table.types.logical.RowType;
  * column gen_ns = System.nanoTime() when the row was made, so {@link LatencyProbe} can measure
  * end-to-end latency. Schema: auction BIGINT, bidder BIGINT, price BIGINT, channel STRING,
  * url STRING, date_time TIMESTAMP(3), extra STRING, gen_ns BIGINT.
- * Options: number-of-rows (default: unbounded), rows-per-second (default: as fast as possible).
+ * Options: number-of-rows (default: unbounded), rows-per-second (default: as fast as possible),
+ * auctions (distinct auction ids, 1000 + [0, auctions), drawn uniformly; default 1000: bench/udaf's
+ * number of GROUP BY keys).
  * Registered through META-INF/services by the benchmark (bench/lib/bench-jar.ts).
  */
 public class BidSourceFactory implements DynamicTableSourceFactory {
     static final ConfigOption<Long> ROWS = ConfigOptions.key("number-of-rows").longType().defaultValue(Long.MAX_VALUE);
     static final ConfigOption<Double> RATE = ConfigOptions.key("rows-per-second").doubleType().defaultValue(0.0);
+    static final ConfigOption<Long> AUCTIONS = ConfigOptions.key("auctions").longType().defaultValue(1000L);
 
     @Override
     public String factoryIdentifier() {
@@ -45,7 +48,7 @@ public class BidSourceFactory implements DynamicTableSourceFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(ROWS, RATE);
+        return Set.of(ROWS, RATE, AUCTIONS);
     }
 
     @Override
@@ -54,18 +57,24 @@ public class BidSourceFactory implements DynamicTableSourceFactory {
         helper.validate();
         ReadableConfig options = helper.getOptions();
         RowType type = (RowType) context.getPhysicalRowDataType().getLogicalType();
-        return new BidSource(type, options.get(ROWS), options.get(RATE));
+        long auctions = options.get(AUCTIONS);
+        if (auctions < 1) {
+            throw new IllegalArgumentException("tsflink-bench-bids: 'auctions' must be at least 1, got " + auctions);
+        }
+        return new BidSource(type, options.get(ROWS), options.get(RATE), auctions);
     }
 
     static final class BidSource implements ScanTableSource {
         private final RowType type;
         private final long rows;
         private final double rate;
+        private final long auctions;
 
-        BidSource(RowType type, long rows, double rate) {
+        BidSource(RowType type, long rows, double rate, long auctions) {
             this.type = type;
             this.rows = rows;
             this.rate = rate;
+            this.auctions = auctions;
         }
 
         @Override
@@ -79,12 +88,12 @@ public class BidSourceFactory implements DynamicTableSourceFactory {
                 throw new IllegalArgumentException("tsflink-bench-bids has 8 columns (auction, bidder, price, channel, url, date_time, extra, gen_ns), got " + type);
             }
             RateLimiterStrategy limit = rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
-            return SourceProvider.of(new DataGeneratorSource<>(new Bids(), rows, limit, InternalTypeInfo.of(type)));
+            return SourceProvider.of(new DataGeneratorSource<>(new Bids(auctions), rows, limit, InternalTypeInfo.of(type)));
         }
 
         @Override
         public DynamicTableSource copy() {
-            return new BidSource(type, rows, rate);
+            return new BidSource(type, rows, rate, auctions);
         }
 
         @Override
@@ -96,7 +105,12 @@ public class BidSourceFactory implements DynamicTableSourceFactory {
     static final class Bids implements GeneratorFunction<Long, RowData> {
         private static final String[] CHANNELS = {"Google", "Facebook", "Baidu", "Apple"};
         private transient SplittableRandom random;
+        private final long auctions;
         private transient String extra;
+
+        Bids(long auctions) {
+            this.auctions = auctions;
+        }
 
         @Override
         public RowData map(Long index) {
@@ -104,7 +118,7 @@ public class BidSourceFactory implements DynamicTableSourceFactory {
                 random = new SplittableRandom(42);
                 extra = "x".repeat(24);
             }
-            long auction = 1000 + random.nextLong(1000);
+            long auction = 1000 + random.nextLong(auctions);
             long bidder = 2000 + random.nextLong(1000);
             long price = 1 + random.nextLong(10_000_000);
             String channel = CHANNELS[random.nextInt(CHANNELS.length)];

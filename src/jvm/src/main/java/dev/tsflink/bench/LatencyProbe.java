@@ -22,6 +22,8 @@ public class LatencyProbe extends ScalarFunction {
     /** Latency buckets of 0.1 ms up to 10 s, the last one catching everything above. */
     private static final int BUCKETS = 100_001;
     private static final long BUCKET_NS = 100_000;
+    /** Set once this probe counts (its warm-up is over), for {@link RowCounter}. */
+    static final String MEASURING_PROPERTY = "tsflink.bench.probe.measuring";
 
     private transient long[] histogram;
     private transient long warmupNs;
@@ -52,6 +54,8 @@ public class LatencyProbe extends ScalarFunction {
         if (count == 0) {
             firstNs = now;
             lastFlushNs = now;
+            // tells bench/udaf's RowCounter, upstream in the same JVM, that measuring has begun
+            System.setProperty(MEASURING_PROPERTY, "true");
         }
         count++;
         lastNs = now;
