@@ -176,6 +176,9 @@ async function tsVariant(run: TsRun): Promise<RunStats> {
   callSync('java.lang.System', 'setProperty', 'tsflink.bench.counter.file', run.counter);
   callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
   for (const ddl of [bidsDdl(run.keys), SINK_DDL, PROBE_DDL, COUNTER_DDL]) await env.executeSql(ddl);
+  // the same state backend for every variant: TSFlink would pick RocksDB for TS aggregates, for
+  // restores (docs/udaf.md § Fault tolerance), and PyFlink and Java default to the heap one
+  env.getConfig().set('state.backend.type', 'hashmap');
   if (run.variant === 'a') {
     for (const [k, v] of Object.entries(config!.options)) env.getConfig().set(k, v);
 

@@ -95,6 +95,7 @@ def main():
     cfg.set("taskmanager.numberOfTaskSlots", "1")
     cfg.set("pipeline.jars", jars)
     cfg.set("python.execution-mode", a.mode)
+    cfg.set("state.backend.type", "hashmap")  # as bench/udaf.ts sets for every variant
     for key, value in json.loads(a.config).items():
         cfg.set(key, value)
     cfg.set("python.executable", sys.executable)
