@@ -45,7 +45,7 @@ import type { MapView as MapViewOf } from '../src/index';
 import { JVM_TUNING_OPTIONS } from '../src/gateway/jvm-tuning';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
 import { pyflinkPython } from './lib/pyflink';
-import { formatTable, machineLoad } from './lib/report';
+import { formatTable, machineLoad, ratioAgainst } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
 // PyFlink runs with the environment we started with (a TSFlink session exports PYFLINK_UDF_RUNNER_DIR)
@@ -426,13 +426,7 @@ async function main(): Promise<void> {
     const r = results[k];
     return r && 'rows' in r && r.seconds > 0 ? r.rows / r.seconds : undefined;
   };
-  const ratio = (num: string, den: string, target: number) => {
-    const a = rate(num);
-    const b = rate(den);
-    if (a === undefined || b === undefined) return 'n/a';
-    const x = a / b;
-    return `${x.toFixed(x < 1 ? 3 : 2)}× (target ≥ ${target}×: ${x >= target ? 'MET' : 'MISSED'})`;
-  };
+  const ratio = (num: string, den: string, target: number) => ratioAgainst(rate(num), rate(den), target);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const rssText = (r: Rss | undefined, na: string) => (r ? `${r.startMb.toFixed(0)} → ${r.endMb.toFixed(0)} (max ${r.maxMb.toFixed(0)})` : na);
   const keys = ['b', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);

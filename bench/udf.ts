@@ -31,7 +31,7 @@ import { JVM_TUNING_OPTIONS } from '../src/gateway/jvm-tuning';
 import type { BundleTimingLine } from '../src/worker/bundle-timing';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
 import { pyflinkPython } from './lib/pyflink';
-import { formatTable, machineLoad } from './lib/report';
+import { formatTable, machineLoad, ratioAgainst } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
 // PyFlink runs with the environment we started with: a TSFlink session exports variables (e.g.
@@ -235,13 +235,7 @@ async function main(): Promise<void> {
     const r = results[k];
     return r && 'count' in r && r.seconds > 0 ? r.count / r.seconds : undefined;
   };
-  const ratio = (num: string, den: string, target: number) => {
-    const a = rate(num);
-    const b = rate(den);
-    if (a === undefined || b === undefined) return 'n/a';
-    const x = a / b;
-    return `${x.toFixed(x < 1 ? 3 : 2)}× (target ≥ ${target}×: ${x >= target ? 'MET' : 'MISSED'})`;
-  };
+  const ratio = (num: string, den: string, target: number) => ratioAgainst(rate(num), rate(den), target);
   const keys = ['b', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);
   const rows = keys.map((k) => {
     const [variant, config = '(no bundles)'] = k.split(':');

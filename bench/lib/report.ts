@@ -22,3 +22,10 @@ export function formatTable(header: string[], rows: string[][]): string {
   const sep = '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|';
   return [line(header), sep, ...rows.map(line)].join('\n');
 }
+
+/** "a / b" as a ratio against its target, e.g. "3.21× (target ≥ 2×: MET)"; n/a without both rates. */
+export function ratioAgainst(a: number | undefined, b: number | undefined, target: number): string {
+  if (a === undefined || b === undefined) return 'n/a';
+  const x = a / b;
+  return `${x.toFixed(x < 1 ? 3 : 2)}× (target ≥ ${target}×: ${x >= target ? 'MET' : 'MISSED'})`;
+}
