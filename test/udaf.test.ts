@@ -20,6 +20,7 @@ import {
   TableAggregateFunction,
   type RetractableCollector,
   udaf,
+  asyncUdf,
   udtaf,
   type FlinkError,
   type TableEnvironment,
@@ -125,6 +126,20 @@ describe('udaf', () => {
       { auction: 'a', ann: 30, allBids: 30 },
       { auction: 'b', ann: null, allBids: 20 },
     ]);
+  });
+
+  it('table.exec.state.ttl: an idle key\'s accumulators are cleaned up and it starts afresh', async () => {
+    const env = await streamingEnv();
+    env.getConfig().set('table.exec.state.ttl', '300 ms').set('python.fn-execution.bundle.size', '1');
+    await env.executeSql(`CREATE TEMPORARY TABLE fourIds (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '4',
+      'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '4')`);
+    // rows a second apart: the source sends them at once, so an async TS UDF releases row n after n s
+    // (without blocking the worker, which also runs the aggregate)
+    env.createTemporarySystemFunction('slowly', asyncUdf((id: bigint | null) => new Promise<bigint | null>((r) => setTimeout(() => r(id), Number(id) * 1000)), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT() }));
+    env.createTemporarySystemFunction('tsSumTtl', udaf(new PidReportingSum(path.join(os.tmpdir(), `tsflink-ttl-${process.pid}`)), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())) }));
+    const log = await changelogOf(await env.executeSql(`SELECT k, tsSumTtl(id) AS total FROM (SELECT 'k' AS k, slowly(id) AS id FROM fourIds) GROUP BY k`));
+    // state is kept 300-450 ms: every row finds its key cleaned up, so no -U/+U, only new +I rows
+    expect(log).toEqual([1n, 2n, 3n, 4n].map((total) => ['+I', { k: 'k', total }]));
   });
 
   it('without retract() over an updating input, the job fails saying why', async () => {
