@@ -19,6 +19,8 @@ import {
   Slide,
   TableAggregateFunction,
   type RetractableCollector,
+  type Counter,
+  type FunctionContext,
   udaf,
   asyncUdf,
   udtaf,
@@ -140,6 +142,38 @@ describe('udaf', () => {
     const log = await changelogOf(await env.executeSql(`SELECT k, tsSumTtl(id) AS total FROM (SELECT 'k' AS k, slowly(id) AS id FROM fourIds) GROUP BY k`));
     // state is kept 300-450 ms: every row finds its key cleaned up, so no -U/+U, only new +I rows
     expect(log).toEqual([1n, 2n, 3n, 4n].map((total) => ['+I', { k: 'k', total }]));
+  });
+
+  it('open(ctx) gets the metric group: a UDAF\'s counter is visible in the REST API while the job runs', async () => {
+    class Counted extends TsAvg {
+      rows?: Counter;
+      open(ctx: FunctionContext): void {
+        this.rows = ctx.getMetricGroup().addGroup('udaf').counter('tsAggRows');
+      }
+      override accumulate(acc: AvgAcc, price: number | null): void {
+        this.rows!.inc();
+        super.accumulate(acc, price);
+      }
+    }
+    const f = udaf(new Counted(), { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC });
+    const env = await streamingEnv();
+    await env.executeSql(`CREATE TEMPORARY TABLE mticks (k INT, x DOUBLE) WITH ('connector' = 'datagen', 'rows-per-second' = '50', 'fields.k.min' = '1', 'fields.k.max' = '3')`);
+    env.createTemporarySystemFunction('counted', f);
+    const result = await env.executeSql('SELECT k, counted(x) FROM mticks GROUP BY k');
+    try {
+      const rest = (await Session.running())!.restAddress;
+      const json = async <T>(p: string): Promise<T> => (await (await fetch(`${rest}${p}`)).json()) as T;
+      const job = await json<{ vertices: { id: string; name: string }[] }>(`/jobs/${result.jobId}`);
+      const vertex = job.vertices.find((v) => /Aggregate/i.test(v.name)) ?? job.vertices[job.vertices.length - 1];
+      const id = await until('the UDAF counter', async () => (await json<{ id: string }[]>(`/jobs/${result.jobId}/vertices/${vertex.id}/metrics`)).map((m) => m.id).find((m) => m.endsWith('udaf.tsAggRows')));
+      const value = await until('a counted row', async () => {
+        const [m] = await json<{ value: string }[]>(`/jobs/${result.jobId}/vertices/${vertex.id}/metrics?get=${encodeURIComponent(id)}`);
+        return Number(m?.value ?? 0) > 10 ? Number(m.value) : undefined;
+      });
+      expect(value).toBeGreaterThan(10);
+    } finally {
+      await result.cancel();
+    }
   });
 
   it('without retract() over an updating input, the job fails saying why', async () => {
