@@ -190,21 +190,21 @@ describe('udaf', () => {
 const causes = (e: FlinkError) => e.causes.map((c) => c.message).join('\n');
 
 describe('group windows', () => {
-  /** Bids with event times (seconds past midnight), read from a CSV file with a watermark. */
-  async function timedBids(name: string): Promise<void> {
+  /** A table of bids (auction, price, seconds past midnight) with event times, from a CSV file. */
+  async function timedBids(name: string, rows: (string | number)[][] = STEADY_BIDS, watermarkDelaySeconds = 0): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-udaf-win-'));
-    const rows = [
-      ['a', 10, 1],
-      ['b', 20, 3],
-      ['a', 30, 8],
-      ['a', 50, 12],
-      ['b', 40, 14],
-      ['a', 70, 25],
-    ];
-    fs.writeFileSync(path.join(dir, 'bids.csv'), rows.map(([a, p, s]) => `${a},${p},2026-12-04 00:00:${String(s).padStart(2, '0')}`).join('\n') + '\n');
-    await tEnv.executeSql(`CREATE TEMPORARY TABLE ${name} (auction STRING, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
+    fs.writeFileSync(path.join(dir, 'bids.csv'), rows.map(([a, p, t]) => `${a},${p},2026-12-04 00:00:${String(t).padStart(2, '0')}`).join('\n') + '\n');
+    await tEnv.executeSql(`CREATE TEMPORARY TABLE ${name} (auction STRING, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '${watermarkDelaySeconds}' SECOND)
       WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv')`);
   }
+  const STEADY_BIDS = [
+    ['a', 10, 1],
+    ['b', 20, 3],
+    ['a', 30, 8],
+    ['a', 50, 12],
+    ['b', 40, 14],
+    ['a', 70, 25],
+  ];
   const at = (s: number) => new Date(Date.UTC(2026, 11, 4, 0, 0, s));
 
   it('TUMBLE on event time in SQL: one row per key and window, with the window start', async () => {
@@ -275,12 +275,8 @@ describe('group windows', () => {
   });
 
   it('SESSION windows merge sessions that a late row bridges, with the function\'s merge()', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-udaf-session-'));
     // a@6 arrives after a@10 (within the watermark's 10 s delay) and joins [1, 6) and [10, 15)
-    const rows = [['a', 10, 1], ['a', 30, 10], ['a', 20, 6], ['b', 40, 3], ['a', 70, 25]];
-    fs.writeFileSync(path.join(dir, 'bids.csv'), rows.map(([a, p, t]) => `${a},${p},2026-12-04 00:00:${String(t).padStart(2, '0')}`).join('\n') + '\n');
-    await tEnv.executeSql(`CREATE TEMPORARY TABLE sbids (auction STRING, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '10' SECOND)
-      WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv')`);
+    await timedBids('sbids', [['a', 10, 1], ['a', 30, 10], ['a', 20, 6], ['b', 40, 3], ['a', 70, 25]], 10);
     class MergingAvg extends TsAvg {
       merge(acc: AvgAcc, others: AvgAcc[]): void {
         for (const o of others) (acc.sum += o.sum), (acc.count += o.count);
