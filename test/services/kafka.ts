@@ -89,7 +89,7 @@ export async function startKafka(options: { timeoutMs?: number; /** extra or ove
   fs.writeFileSync(log4j, LOG4J2(logFile));
   const jvm = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath];
 
-  const clusterId = crypto.randomBytes(16).toString('base64url');
+  const clusterId = kafkaClusterId();
   const format = await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], { timeoutMs: 60_000 });
   if (format.code !== 0) throw new Error(`cannot format the Kafka broker's storage (exit ${format.code}):\n${format.stdout}${format.stderr}\n${logTail(logFile)}`);
 
@@ -168,4 +168,13 @@ function canConnect(port: number): Promise<boolean> {
     });
     s.once('error', () => resolve(false));
   });
+}
+
+/** A random cluster id as Kafka's Uuid.randomUuid() makes one: base64url of 16 bytes, never starting
+ *  with '-', which kafka-storage's argument parser would take for an option (1 start in 64 failed CI). */
+function kafkaClusterId(): string {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
