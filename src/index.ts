@@ -14,6 +14,7 @@ export {
 } from './api/table';
 export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn, type ResultKind } from './api/table-result';
 export { StatementSet } from './api/statement-set';
+export { JobClient, type SavepointFormatType } from './api/job-client';
 export { DataTypes, DataType, DataViewType, RowDataType, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
 export { Schema, SchemaBuilder } from './api/schema';
 export { TableDescriptor, FormatDescriptor } from './api/table-descriptor';

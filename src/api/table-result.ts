@@ -4,6 +4,7 @@
  * like Flink does, `await()` waits for the job, `cancel()` stops it.
  */
 import { Results, track, type Handle } from '../gateway/facade';
+import { JobClient } from './job-client';
 import type { Row } from './data-types';
 import { formatValue, renderText, rowsFooter } from './render';
 import { decodeValue, type LogicalTypeTree } from './values';
@@ -92,6 +93,12 @@ export class TableResult<R = Row> {
   /** The id of the job this statement submitted, if it submitted one. */
   get jobId(): string | undefined {
     return this.describe().jobId ?? undefined;
+  }
+
+  /** The client of the job this statement submitted (none for DDL and other statements without a job). */
+  getJobClient(): JobClient | undefined {
+    const id = this.jobId;
+    return id === undefined ? undefined : new JobClient(this.handle, id);
   }
 
   /** Waits until the job finishes (or the timeout passes); rejects with the job's failure. */

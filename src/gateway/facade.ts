@@ -116,6 +116,12 @@ export const Results = {
   cancel(result: Handle): Promise<void> {
     return callAsync<void>(PKG + 'Results', 'cancel', result);
   },
+  stopWithSavepoint(result: Handle, advanceToEndOfEventTime: boolean, directory: string | null, formatType: string): Promise<string> {
+    return callAsync<string>(PKG + 'Results', 'stopWithSavepoint', result, advanceToEndOfEventTime, directory, formatType);
+  },
+  triggerSavepoint(result: Handle, directory: string | null, formatType: string): Promise<string> {
+    return callAsync<string>(PKG + 'Results', 'triggerSavepoint', result, directory, formatType);
+  },
 };
 
 export const LocalClusterFacade = {

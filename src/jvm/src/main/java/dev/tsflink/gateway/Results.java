@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.TableResult;
 
 /** Facade over TableResult: schema, job control and batched row fetching. */
@@ -73,5 +74,31 @@ public final class Results {
             }
             return null;
         });
+    }
+
+    /**
+     * Stops the job with a savepoint (Flink's JobClient#stopWithSavepoint) and returns its path.
+     * A null directory takes state.savepoints.dir from the job's configuration.
+     */
+    public static String stopWithSavepoint(int result, boolean advanceToEndOfEventTime, String directory, String formatType) {
+        return GatewayException.guard(() -> {
+            JobClient c = jobClient(result, "stop with a savepoint");
+            JobCancellation.awaitTasksStarted(c.getJobID());
+            return c.stopWithSavepoint(advanceToEndOfEventTime, directory, SavepointFormatType.valueOf(formatType)).get();
+        });
+    }
+
+    /** Takes a savepoint of the running job (Flink's JobClient#triggerSavepoint) and returns its path. */
+    public static String triggerSavepoint(int result, String directory, String formatType) {
+        return GatewayException.guard(() -> {
+            JobClient c = jobClient(result, "take a savepoint of");
+            JobCancellation.awaitTasksStarted(c.getJobID());
+            return c.triggerSavepoint(directory, SavepointFormatType.valueOf(formatType)).get();
+        });
+    }
+
+    private static JobClient jobClient(int result, String action) {
+        TableResult r = Handles.get(result);
+        return r.getJobClient().orElseThrow(() -> new IllegalStateException("this TableResult has no job to " + action));
     }
 }
