@@ -25,6 +25,8 @@ const RENAMES: Record<string, string> = {
   'expressions.or_': 'or',
   'expressions.not_': 'not',
   'expressions.if_then_else': 'ifThenElse',
+  'expressions.map_': 'map',
+  'expressions.range_': 'range',
 };
 
 /** Members with no TS counterpart by design; named here with the reason (docs/porting-from-pyflink.md). */

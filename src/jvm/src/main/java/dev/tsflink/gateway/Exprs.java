@@ -23,6 +23,7 @@ import org.apache.flink.table.types.DataType;
  *   <li>const {name}: a static Expressions field (UNBOUNDED_RANGE, CURRENT_ROW, ...)
  *   <li>chain {cls, name, args, then: [{name, args}]}: a static builder call on a Table API class
  *       followed by instance calls: windows (Tumble/Slide/Session/Over), descriptors
+ *   <li>enum {cls, name}: a Java enum constant (TimePointUnit.DAY, JsonOnNull.ABSENT, ...)
  *   <li>type {sql}: a DataType; handle {id}: an object held in {@link Handles}; list {items}
  * </ul>
  */
@@ -84,6 +85,12 @@ final class Exprs {
                     cur = Invoker.invoke(cur, cur.getClass(), step.get("name").asText(), step.get("args"));
                 }
                 return cur;
+            }
+            case "enum": {
+                // a constant of a Java enum an expression takes (TimePointUnit, JsonOnNull, ...)
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Object constant = Enum.valueOf((Class) Class.forName(n.get("cls").asText()), n.get("name").asText());
+                return constant;
             }
             case "type":
                 return Types.parse(n.get("sql").asText());

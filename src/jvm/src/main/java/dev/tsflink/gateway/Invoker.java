@@ -129,6 +129,15 @@ final class Invoker {
         if (v instanceof Boolean && param == boolean.class) {
             return v;
         }
+        if (param == String.class && v instanceof Expression) {
+            // a TS string literal where Java takes a String (jsonExists(path), ...)
+            Expression e = v instanceof org.apache.flink.table.api.ApiExpression
+                    ? ((org.apache.flink.table.api.ApiExpression) v).toExpr()
+                    : (Expression) v;
+            if (e instanceof org.apache.flink.table.expressions.ValueLiteralExpression) {
+                return ((org.apache.flink.table.expressions.ValueLiteralExpression) e).getValueAs(String.class).map(x -> (Object) x).orElse(NO_FIT);
+            }
+        }
         if (param == Expression.class && !(v instanceof Expression)) {
             return NO_FIT;
         }
