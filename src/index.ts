@@ -12,7 +12,10 @@ export {
   TablePipeline,
   type FieldLike,
 } from './api/table';
-export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn, type ResultKind } from './api/table-result';
+export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn } from './api/table-result';
+export { ExplainDetail, SqlDialect, ResultKind } from './api/enums';
+export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, ObjectPath, type ModuleEntry } from './api/catalog';
+export { CompiledPlan, PlanReference } from './api/compiled-plan';
 export { StatementSet } from './api/statement-set';
 export { DataTypes, DataType, DataViewType, RowDataType, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
 export { Schema, SchemaBuilder } from './api/schema';

@@ -10,6 +10,8 @@ import { TableResult, type ResolvedSchema } from './table-result';
 import type { GroupWindow, OverWindow } from './windows';
 import type * as arrow from 'apache-arrow';
 import { exportToArrow, type ToArrowOptions } from './arrow/to-arrow';
+import { CompiledPlan } from './compiled-plan';
+import { explainArgs, type ExplainDetail } from './enums';
 
 /** A column name or an expression, where Flink takes field expressions (select, groupBy, ...). */
 export type FieldLike = string | Expression;
@@ -182,9 +184,13 @@ export class Table<R = Row> extends JavaBacked {
     console.log(this.getResolvedSchema().summary);
   }
 
-  /** The query plan (abstract syntax tree, optimized physical plan, execution plan). */
-  async explain(): Promise<string> {
-    return (await Gateway.invokeAsync(this.handle, 'explain', [])).v as string;
+  /** The query plan (abstract syntax tree, optimized physical plan, execution plan), with optional extra details. */
+  async explain(...details: ExplainDetail[]): Promise<string> {
+    return (await Gateway.invokeAsync(this.handle, 'explain', explainArgs(details))).v as string;
+  }
+
+  async printExplain(...details: ExplainDetail[]): Promise<void> {
+    console.log(await this.explain(...details));
   }
 
   /** Runs the query; rows come from the result's collect()/print(). */
@@ -270,7 +276,17 @@ export class TablePipeline extends JavaBacked {
     return new TableResult(handleOf(r, 'a TableResult'), this.ctx.streaming);
   }
 
-  async explain(): Promise<string> {
-    return (await Gateway.invokeAsync(this.handle, 'explain', [])).v as string;
+  async explain(...details: ExplainDetail[]): Promise<string> {
+    return (await Gateway.invokeAsync(this.handle, 'explain', explainArgs(details))).v as string;
+  }
+
+  async printExplain(...details: ExplainDetail[]): Promise<void> {
+    console.log(await this.explain(...details));
+  }
+
+  /** The compiled plan of this insert. */
+  async compilePlan(): Promise<CompiledPlan> {
+    const r = await Gateway.invokeAsync(this.handle, 'compilePlan', []);
+    return new CompiledPlan(handleOf(r, 'a CompiledPlan'), this.ctx.streaming);
   }
 }

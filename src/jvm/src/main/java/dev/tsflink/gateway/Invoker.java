@@ -51,6 +51,31 @@ final class Invoker {
                 + describe(values) + ")");
     }
 
+    /** Constructs {@code type} with the first public constructor the decoded arguments fit. */
+    static Object construct(Class<?> type, JsonNode args) throws Exception {
+        List<Object> values = new ArrayList<>();
+        if (args != null) {
+            for (JsonNode a : args) {
+                values.add(Exprs.decodeArg(a));
+            }
+        }
+        for (java.lang.reflect.Constructor<?> c : type.getConstructors()) {
+            Object[] call = fit(c, values);
+            if (call != null) {
+                try {
+                    return c.newInstance(call);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof Exception) {
+                        throw (Exception) cause;
+                    }
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalArgumentException("new " + type.getSimpleName() + " does not take arguments (" + describe(values) + ")");
+    }
+
     private static Method[] find(Class<?> type, String name, boolean statics) {
         List<Method> out = new ArrayList<>();
         for (Method m : type.getMethods()) {
@@ -64,7 +89,7 @@ final class Invoker {
         return out.toArray(new Method[0]);
     }
 
-    private static Object[] fit(Method m, List<Object> values) {
+    private static Object[] fit(java.lang.reflect.Executable m, List<Object> values) {
         Class<?>[] params = m.getParameterTypes();
         if (!m.isVarArgs()) {
             if (params.length != values.size()) {

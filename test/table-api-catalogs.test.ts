@@ -1,0 +1,162 @@
+/**
+ * Catalogs, modules, views/functions by path and compiled plans from the Table API (issue 17), on
+ * the real mini-cluster: Flink's built-in in-memory catalog and GenericInMemoryCatalogs created by
+ * descriptor and by object, browsed through Catalog/ObjectPath and queried across databases; the
+ * core module unloaded and loaded; a Java function by class name; a plan compiled, written, loaded
+ * and executed. One streaming environment (compiled plans are streaming-only in Flink).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  $,
+  Catalog,
+  CatalogDatabase,
+  CatalogDescriptor,
+  DataTypes,
+  ExplainDetail,
+  ObjectPath,
+  PlanReference,
+  Schema,
+  Session,
+  TableDescriptor,
+  TableEnvironment,
+  call,
+} from '../src/index';
+import { rowsOf, sorted, streamingEnv, tempDir } from './helpers';
+
+const { INT, STRING, BIGINT } = DataTypes;
+let env: TableEnvironment;
+
+beforeAll(async () => {
+  env = await streamingEnv();
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+describe('catalogs', () => {
+  it('browses the built-in catalog', () => {
+    expect(env.listCatalogs()).toContain('default_catalog');
+    const builtIn = env.getCatalog('default_catalog')!;
+    expect(builtIn.getDefaultDatabase()).toBe('default_database');
+    expect(builtIn.listDatabases()).toEqual(['default_database']);
+    expect(env.getCatalog('nope')).toBeUndefined();
+  });
+
+  it('creates catalogs by descriptor and by object, with databases, tables and views used across them', async () => {
+    const descriptor = CatalogDescriptor.of('mem1', { type: 'generic_in_memory' }, 'made by name');
+    expect(descriptor.getConfiguration()).toEqual({ type: 'generic_in_memory' });
+    env.createCatalog('mem1', descriptor);
+    env.registerCatalog('mem2', Catalog.genericInMemory('mem2', 'db0'));
+    expect(env.listCatalogs()).toEqual(expect.arrayContaining(['default_catalog', 'mem1', 'mem2']));
+
+    const mem1 = env.getCatalog('mem1')!;
+    mem1.createDatabase('sales', CatalogDatabase.createInstance({ owner: 'ann' }, 'the sales db'));
+    expect(mem1.databaseExists('sales')).toBe(true);
+    expect(mem1.getDatabase('sales').getProperties()).toEqual({ owner: 'ann' });
+    expect(mem1.getDatabase('sales').getComment()).toBe('the sales db');
+
+    env.useCatalog('mem1');
+    env.useDatabase('sales');
+    expect([env.getCurrentCatalog(), env.getCurrentDatabase()]).toEqual(['mem1', 'sales']);
+    expect(sorted(env.listDatabases())).toEqual(['default', 'sales']);
+
+    env.createTable(
+      'nums',
+      TableDescriptor.forConnector('datagen')
+        .schema(Schema.newBuilder().column('n', BIGINT()).build())
+        .option('number-of-rows', '5')
+        .option('fields.n.kind', 'sequence')
+        .option('fields.n.start', '1')
+        .option('fields.n.end', '5')
+        .build(),
+    );
+    const nums = mem1.getTable(new ObjectPath('sales', 'nums'));
+    expect(nums.getTableKind()).toBe('TABLE');
+    expect(nums.getOptions()).toMatchObject({ connector: 'datagen', 'number-of-rows': '5' });
+    expect(nums.getUnresolvedSchema()).toContain('`n` BIGINT');
+
+    env.createView('odd', env.from('nums').filter($('n').mod(2).isEqual(1)));
+    expect(mem1.listViews('sales')).toEqual(['odd']);
+    expect(mem1.getTable(ObjectPath.fromString('sales.odd')).getTableKind()).toBe('VIEW');
+
+    // a table in another catalog and database, and one query over both
+    await env.executeSql(`CREATE TABLE mem2.db0.tens (n BIGINT, t AS n * 10) WITH ('connector' = 'datagen', 'number-of-rows' = '4',
+      'fields.n.kind' = 'sequence', 'fields.n.start' = '2', 'fields.n.end' = '5')`);
+    expect(env.getCatalog('mem2')!.listTables('db0')).toEqual(['tens']);
+    const rows = await rowsOf(env.sqlQuery('SELECT o.n, x.t FROM mem1.sales.odd o JOIN mem2.db0.tens x ON o.n = x.n'));
+    expect(sorted(rows.map((r) => `${r.n}/${r.t}`))).toEqual(['3/30', '5/50']);
+
+    expect(env.dropView('odd')).toBe(true);
+    expect(mem1.tableExists(new ObjectPath('sales', 'odd'))).toBe(false);
+    mem1.renameTable(new ObjectPath('sales', 'nums'), 'numbers');
+    expect(mem1.listTables('sales')).toEqual(['numbers']);
+    expect(env.dropTable('numbers')).toBe(true);
+    mem1.dropDatabase('sales', false, true);
+    expect(mem1.listDatabases()).toEqual(['default']);
+    env.useCatalog('default_catalog');
+    env.useDatabase('default_database');
+  });
+});
+
+describe('modules and functions', () => {
+  it('unloads and loads the core module', async () => {
+    expect(env.listModules()).toEqual(['core']);
+    env.unloadModule('core');
+    expect(env.listModules()).toEqual([]);
+    // the Table API resolves even `as` through the core module
+    expect(() => env.fromValues([{ a: 1 }]).select($('a').as('b'))).toThrow(/built-in function \[as\] could not be found/);
+    await env.loadModule('core');
+    env.useModules('core');
+    expect(env.listFullModules()).toEqual([{ name: 'core', used: true }]);
+    expect((await rowsOf(env.sqlQuery('SELECT ABS(-2) AS a')))[0].a).toBe(2);
+  });
+
+  it('registers a Java function by class name, lists and drops it', async () => {
+    env.createJavaTemporarySystemFunction('to_euro', 'dev.tsflink.bench.ToEuro');
+    env.createJavaFunction('to_euro_cat', 'dev.tsflink.bench.ToEuro');
+    expect(env.listUserDefinedFunctions()).toEqual(expect.arrayContaining(['to_euro', 'to_euro_cat']));
+    const fn = env.getCatalog('default_catalog')!.getFunction(new ObjectPath('default_database', 'to_euro_cat'));
+    expect([fn.getClassName(), fn.getFunctionLanguage()]).toEqual(['dev.tsflink.bench.ToEuro', 'JAVA']);
+    const t = env.fromValues([{ p: 100n }]);
+    const [viaSystem] = await rowsOf(t.select(call('to_euro', $('p')).as('e')));
+    const [viaSql] = await rowsOf(env.sqlQuery('SELECT to_euro_cat(CAST(100 AS BIGINT)) AS e'));
+    expect(viaSystem.e).toBe(viaSql.e);
+    expect(typeof viaSystem.e).toBe('number');
+    expect(env.dropFunction('to_euro_cat')).toBe(true);
+    expect(env.dropTemporarySystemFunction('to_euro')).toBe(true);
+    expect(env.listUserDefinedFunctions()).not.toContain('to_euro_cat');
+  });
+});
+
+describe('compiled plans', () => {
+  it('compiles an INSERT, writes it, loads it and executes it', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    await env.executeSql(`CREATE TEMPORARY TABLE src (k INT, v STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3',
+      'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '3', 'fields.v.length' = '4')`);
+    await env.executeSql(`CREATE TEMPORARY TABLE sink (k INT, v STRING) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
+    const plan = await env.compilePlanSql('INSERT INTO sink SELECT k * 10, v FROM src');
+    expect(JSON.parse(plan.asJsonString()).flinkVersion).toBe('2.3');
+    expect(plan.getFlinkVersion()).toBe('2.3');
+    const file = path.join(dir, 'plan.json');
+    plan.writeToFile(file);
+    expect(() => plan.writeToFile(file)).toThrow(/Cannot overwrite the plan file/);
+    plan.writeToFile(file, true); // kept as it is
+    const loaded = await env.loadPlan(PlanReference.fromFile(file));
+    expect(await loaded.explain()).toContain('Sink');
+    await (await loaded.execute()).await();
+    // executePlan runs it once more from the JSON string
+    await (await env.executePlan(PlanReference.fromJsonString(fs.readFileSync(file, 'utf8')))).await();
+    const lines = fs.readdirSync(out).flatMap((f) => fs.readFileSync(path.join(out, f), 'utf8').split('\n').filter(Boolean));
+    expect(lines.map((l) => l.split(',')[0]).sort()).toEqual(['10', '10', '20', '20', '30', '30']);
+  });
+
+  it('explains with details', async () => {
+    const text = await env.fromValues([{ a: 1 }]).explain(ExplainDetail.ESTIMATED_COST);
+    expect(text).toMatch(/rowcount/);
+    expect(() => env.fromValues([{ a: 1 }]).explain('COST' as unknown as ExplainDetail)).rejects.toThrow(/ExplainDetail/);
+  });
+});
