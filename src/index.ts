@@ -6,6 +6,7 @@ export {
   Table,
   GroupedTable,
   AggregatedTable,
+  FlatAggregateTable,
   GroupWindowedTable,
   WindowGroupedTable,
   OverWindowedTable,

@@ -14,7 +14,10 @@ import {
   CatalogDatabase,
   CatalogDescriptor,
   DataTypes,
+  EnvironmentSettings,
   ExplainDetail,
+  FormatDescriptor,
+  SqlDialect,
   ObjectPath,
   PlanReference,
   Schema,
@@ -158,5 +161,41 @@ describe('compiled plans', () => {
     const text = await env.fromValues([{ a: 1 }]).explain(ExplainDetail.ESTIMATED_COST);
     expect(text).toMatch(/rowcount/);
     expect(() => env.fromValues([{ a: 1 }]).explain('COST' as unknown as ExplainDetail)).rejects.toThrow(/ExplainDetail/);
+  });
+});
+
+describe('config, settings and descriptors', () => {
+  it('TableConfig setters reach the Java configuration and change query results', async () => {
+    const config = env.getConfig();
+    config.setLocalTimezone('Asia/Tokyo').setIdleStateRetention(90_000).setSqlDialect(SqlDialect.DEFAULT);
+    expect([config.getLocalTimezone(), config.getIdleStateRetention(), config.getSqlDialect()]).toEqual(['Asia/Tokyo', 90_000, SqlDialect.DEFAULT]);
+    expect(config.getConfiguration()).toMatchObject({ 'table.local-time-zone': 'Asia/Tokyo', 'table.exec.state.ttl': '90000 ms' });
+    // epoch 0 as a local timestamp in Tokyo is 09:00
+    const [r] = await rowsOf(env.sqlQuery("SELECT CAST(TO_TIMESTAMP_LTZ(0, 3) AS STRING) AS t"));
+    expect(r.t).toBe('1970-01-01 09:00:00.000');
+    config.addConfiguration({ 'table.local-time-zone': 'UTC' });
+    expect(config.getLocalTimezone()).toBe('UTC');
+    expect(() => config.setIdleStateRetention(-1)).toThrow(/milliseconds/);
+  });
+
+  it('EnvironmentSettings names the built-in catalog and database', () => {
+    const s = EnvironmentSettings.newInstance().inBatchMode().withBuiltInCatalogName('cat').withBuiltInDatabaseName('db').build();
+    expect([s.getBuiltInCatalogName(), s.getBuiltInDatabaseName(), s.isStreamingMode()]).toEqual(['cat', 'db', false]);
+    expect(EnvironmentSettings.inStreamingMode().getBuiltInCatalogName()).toBe('default_catalog');
+  });
+
+  it('descriptors answer their getters from the Java descriptor', () => {
+    const d = TableDescriptor.forConnector('datagen')
+      .schema(Schema.newBuilder().column('a', INT()).column('b', STRING()).build())
+      .option('rows-per-second', 5)
+      .format(FormatDescriptor.forFormat('json').option('ignore-parse-errors', true).build())
+      .partitionedBy('b')
+      .comment('gen')
+      .build();
+    expect(d.getOptions()).toEqual({ connector: 'datagen', 'rows-per-second': '5', format: 'json', 'json.ignore-parse-errors': 'true' });
+    expect([d.getPartitionKeys(), d.getComment()]).toEqual([['b'], 'gen']);
+    expect(d.getSchema()).toContain('`a` INT');
+    const f = FormatDescriptor.forFormat('csv').option('field-delimiter', ';').build();
+    expect([f.getFormat(), f.getOptions()]).toEqual(['csv', { 'field-delimiter': ';' }]);
   });
 });

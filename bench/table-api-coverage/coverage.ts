@@ -25,6 +25,12 @@ const RENAMES: Record<string, string> = {
   'expressions.or_': 'or',
   'expressions.not_': 'not',
   'expressions.if_then_else': 'ifThenElse',
+  'TumbleWithSizeOnTime.alias': 'as',
+  'SessionWithGapOnTime.alias': 'as',
+  'SlideWithSizeAndSlideOnTime.alias': 'as',
+  'OverWindowPartitionedOrdered.alias': 'as',
+  'OverWindowPartitionedOrderedPreceding.alias': 'as',
+  'TableResult.wait': 'await',
   'expressions.map_': 'map',
   'expressions.range_': 'range',
 };
@@ -57,6 +63,9 @@ function holders(cls: string): Holder[] {
     OverWindowPartitionedOrderedPreceding: () => [w.Over.partitionBy('a').orderBy('t').preceding(1)],
     'EnvironmentSettings.Builder': () => [w.EnvironmentSettings.newInstance()],
     'Schema.Builder': () => [w.Schema.newBuilder()],
+    'TableDescriptor.Builder': () => [w.TableDescriptor.forConnector('x')],
+    'FormatDescriptor.Builder': () => [w.FormatDescriptor.forFormat('x')],
+    'ModelDescriptor.Builder': () => (w.ModelDescriptor ? [w.ModelDescriptor.forProvider('x')] : []),
     expressions: () => [api],
   };
   if (samples[cls]) {
@@ -69,6 +78,31 @@ function holders(cls: string): Holder[] {
   const c = api[cls];
   if (c === undefined) return [];
   return typeof c === 'function' ? [c, (c as { prototype: object }).prototype] : [c];
+}
+
+/**
+ * Members TS declares only in types: methods users implement (abstract or optional in the UDF base
+ * classes) and interfaces (FunctionContext, ModuleEntry). Checked in the declaring source file.
+ */
+const DECLARED_IN: Record<string, [file: string, declaration: string]> = {
+  ScalarFunction: ['src/api/udf/functions.ts', 'class ScalarFunction'],
+  TableFunction: ['src/api/udf/functions.ts', 'class TableFunction'],
+  AsyncScalarFunction: ['src/api/udf/functions.ts', 'class AsyncScalarFunction'],
+  AggregateFunction: ['src/api/udf/functions.ts', 'class AggregateFunction'],
+  TableAggregateFunction: ['src/api/udf/functions.ts', 'class TableAggregateFunction'],
+  UserDefinedFunction: ['src/api/udf/functions.ts', 'class UserDefinedFunction'],
+  FunctionContext: ['src/api/udf/functions.ts', 'interface FunctionContext'],
+  ModuleEntry: ['src/api/catalog.ts', 'interface ModuleEntry'],
+};
+
+function declared(cls: string, name: string): boolean {
+  const where = DECLARED_IN[cls];
+  if (!where) return false;
+  const text = readFileSync(join(__dirname, '..', '..', where[0]), 'utf8');
+  const start = text.indexOf(where[1]);
+  if (start < 0) return false;
+  const body = text.slice(start, text.indexOf('\n}', start));
+  return new RegExp(`\\b(readonly )?${name}\\??[(:]`).test(body);
 }
 
 function has(h: Holder, name: string): boolean {
@@ -90,7 +124,7 @@ for (const m of members) {
     continue;
   }
   const ts = RENAMES[m] ?? camel(py);
-  if (holders(cls).some((h) => has(h, ts))) present++;
+  if (holders(cls).some((h) => has(h, ts)) || declared(cls, ts)) present++;
   else missing.push(`${m} (${ts})`);
 }
 const counted = members.length - excused.length;

@@ -2,7 +2,7 @@
  * Connector-backed tables, mirroring org.apache.flink.table.api.TableDescriptor and
  * FormatDescriptor: `TableDescriptor.forConnector('datagen').schema(schema).option('rows-per-second', '10').build()`.
  */
-import { Gateway, type ArgNode } from '../gateway/facade';
+import { Gateway, type ArgNode, type InvokeResult } from '../gateway/facade';
 import type { Row } from './data-types';
 import type { Schema } from './schema';
 
@@ -23,6 +23,25 @@ export class FormatDescriptor {
   /** @internal */
   static fromSteps(steps: readonly Step[]): FormatDescriptor {
     return new FormatDescriptor(steps);
+  }
+
+  getFormat(): string {
+    return this.java('getFormat').v as string;
+  }
+
+  /** The format's options, without the format-name prefix. */
+  getOptions(): Record<string, string> {
+    return (this.java('getOptions').v as Record<string, string>) ?? {};
+  }
+
+  /** Asks the Java descriptor (built once per call from the steps) for one of its properties. */
+  private java(method: string): InvokeResult {
+    const h = Gateway.build(this.node);
+    try {
+      return Gateway.invoke(h, method, []);
+    } finally {
+      Gateway.release(h);
+    }
   }
 
   get node(): ArgNode {
@@ -54,6 +73,40 @@ export class TableDescriptor<R = Row> {
   /** @internal */
   static fromSteps<R>(steps: readonly Step[]): TableDescriptor<R> {
     return new TableDescriptor<R>(steps);
+  }
+
+  /** Every option, connector and format ones included ('connector' = ..., 'format' = ...). */
+  getOptions(): Record<string, string> {
+    return (this.java('getOptions').v as Record<string, string>) ?? {};
+  }
+
+  getPartitionKeys(): string[] {
+    return (this.java('getPartitionKeys').v as string[]) ?? [];
+  }
+
+  getComment(): string | null {
+    return (this.java('getComment').v as string | null) ?? null;
+  }
+
+  /** The schema as Flink prints it, or null if the descriptor has none. */
+  getSchema(): string | null {
+    const r = this.java('getSchema');
+    if (r.h === undefined) return null;
+    try {
+      return Gateway.summary(r.h);
+    } finally {
+      Gateway.release(r.h);
+    }
+  }
+
+  /** Asks the Java descriptor (built once per call from the steps) for one of its properties. */
+  private java(method: string): InvokeResult {
+    const h = Gateway.build(this.node);
+    try {
+      return Gateway.invoke(h, method, []);
+    } finally {
+      Gateway.release(h);
+    }
   }
 
   get node(): ArgNode {

@@ -23,7 +23,7 @@ import { toJavaJson } from '../gateway/java-json';
 import { trackTableConfig } from './udf/aggregate-state-backend';
 import { Catalog, CatalogDescriptor, type ModuleEntry } from './catalog';
 import { CompiledPlan, PlanReference } from './compiled-plan';
-import { explainArgs, type ExplainDetail } from './enums';
+import { SqlDialect, explainArgs, type ExplainDetail } from './enums';
 
 const CATALOGS = 'dev.tsflink.gateway.Catalogs';
 
@@ -45,6 +45,66 @@ export class TableConfig {
   toMap(): Record<string, string> {
     return Envs.configToJson(this.env);
   }
+
+  /** The environment's configuration, as key-value pairs (Java's getConfiguration().toMap()). */
+  getConfiguration(): Record<string, string> {
+    return this.toMap();
+  }
+
+  /** Sets every option of `configuration`. */
+  addConfiguration(configuration: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(configuration)) this.set(k, v);
+    return this;
+  }
+
+  /** The session time zone for TIMESTAMP_LTZ and time functions (`table.local-time-zone`), e.g. 'UTC' or 'Europe/Berlin'. */
+  setLocalTimezone(zoneId: string): this {
+    return this.set('table.local-time-zone', zoneId);
+  }
+
+  getLocalTimezone(): string {
+    return this.get('table.local-time-zone') ?? 'default';
+  }
+
+  /** How long idle keys' state is kept, in milliseconds (`table.exec.state.ttl`; 0 keeps it forever). */
+  setIdleStateRetention(ms: number): this {
+    if (!Number.isInteger(ms) || ms < 0) throw new TypeError(`setIdleStateRetention takes a whole number of milliseconds >= 0, got ${ms}`);
+    return this.set('table.exec.state.ttl', `${ms} ms`);
+  }
+
+  getIdleStateRetention(): number {
+    return durationMs(this.get('table.exec.state.ttl') ?? '0 ms');
+  }
+
+  /** The SQL dialect of executeSql / sqlQuery (`table.sql-dialect`). */
+  setSqlDialect(dialect: SqlDialect): this {
+    return this.set('table.sql-dialect', dialect.name.toLowerCase());
+  }
+
+  getSqlDialect(): SqlDialect {
+    return (this.get('table.sql-dialect') ?? 'default').toUpperCase() === 'HIVE' ? SqlDialect.HIVE : SqlDialect.DEFAULT;
+  }
+
+  /** Above this many bytes, generated code is split into methods (`table.generated-code.max-length`). */
+  setMaxGeneratedCodeLength(length: number): this {
+    return this.set('table.generated-code.max-length', length);
+  }
+
+  getMaxGeneratedCodeLength(): number {
+    return Number(this.get('table.generated-code.max-length') ?? 4000);
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000,
+  min: 60_000, minute: 60_000, minutes: 60_000, m: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000, d: 86_400_000, day: 86_400_000, days: 86_400_000 };
+
+/** Milliseconds of a Flink duration text ('90 s', '1 h', '500 ms', '1000'). */
+function durationMs(text: string): number {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+  if (!m) throw new Error(`cannot read the duration '${text}'`);
+  const unit = m[2].toLowerCase() || 'ms';
+  if (!(unit in UNIT_MS)) throw new Error(`unknown duration unit in '${text}'`);
+  return Number(m[1]) * UNIT_MS[unit];
 }
 
 const WIDER: Record<string, number> = { INT: 1, BIGINT: 2, DOUBLE: 3 };

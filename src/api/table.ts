@@ -179,6 +179,26 @@ export class Table<R = Row> extends JavaBacked {
     return JSON.parse(Envs.schema(this.handle)) as ResolvedSchema;
   }
 
+  /** PyFlink's get_schema: the resolved schema. */
+  getSchema(): ResolvedSchema {
+    return this.getResolvedSchema();
+  }
+
+  /** Aggregates the whole table with an aggregate function: `aggregate(call(f, $('b')).as('x')).select('x')`. */
+  aggregate(aggregateCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.call('aggregate', [aggregateCall.node]), this.ctx);
+  }
+
+  /** Applies a table aggregate function to the whole table, then `select`. */
+  flatAggregate(tableAggregateCall: Expression): FlatAggregateTable {
+    return new FlatAggregateTable(this.call('flatAggregate', [tableAggregateCall.node]), this.ctx);
+  }
+
+  /** PyFlink's over_window: the over windows for `select(... .over($('w')))`, as `window(...overWindows)`. */
+  overWindow(...windows: OverWindow[]): OverWindowedTable {
+    return new OverWindowedTable(this.call('window', windows.map((w) => w.node)), this.ctx);
+  }
+
   /** Flink's rendering of the schema, as Table#printSchema prints it. */
   printSchema(): void {
     console.log(this.getResolvedSchema().summary);
@@ -239,8 +259,15 @@ export class GroupedTable extends JavaBacked {
     return new AggregatedTable(this.call('aggregate', [aggregateCall.node]), this.ctx);
   }
 
-  flatAggregate(tableAggregateCall: Expression): AggregatedTable {
-    return new AggregatedTable(this.call('flatAggregate', [tableAggregateCall.node]), this.ctx);
+  flatAggregate(tableAggregateCall: Expression): FlatAggregateTable {
+    return new FlatAggregateTable(this.call('flatAggregate', [tableAggregateCall.node]), this.ctx);
+  }
+}
+
+/** The result of flatAggregate(), to select from (Java's FlatAggregateTable). */
+export class FlatAggregateTable extends JavaBacked {
+  select(...fields: FieldLike[]): Table {
+    return this.table('select', fields.map(field));
   }
 }
 
@@ -260,6 +287,11 @@ export class GroupWindowedTable extends JavaBacked {
 export class WindowGroupedTable extends JavaBacked {
   select(...fields: FieldLike[]): Table {
     return this.table('select', fields.map(field));
+  }
+
+  /** Applies an aggregate function per window (and key), then `select`. */
+  aggregate(aggregateCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.call('aggregate', [aggregateCall.node]), this.ctx);
   }
 }
 
@@ -282,6 +314,12 @@ export class TablePipeline extends JavaBacked {
 
   async printExplain(...details: ExplainDetail[]): Promise<void> {
     console.log(await this.explain(...details));
+  }
+
+  /** The sink table's identifier ('catalog.database.table'), or null for an anonymous (descriptor) sink. */
+  getSinkIdentifier(): string | null {
+    const r = Gateway.invoke(this.handle, 'getSinkIdentifier', []);
+    return r.h === undefined ? null : (Gateway.invoke(r.h, 'asSummaryString', []).v as string);
   }
 
   /** The compiled plan of this insert. */
