@@ -17,6 +17,7 @@ import {
   EnvironmentSettings,
   ExplainDetail,
   FormatDescriptor,
+  ModelDescriptor,
   SqlDialect,
   ObjectPath,
   PlanReference,
@@ -197,5 +198,31 @@ describe('config, settings and descriptors', () => {
     expect(d.getSchema()).toContain('`a` INT');
     const f = FormatDescriptor.forFormat('csv').option('field-delimiter', ';').build();
     expect([f.getFormat(), f.getOptions()]).toEqual(['csv', { 'field-delimiter': ';' }]);
+  });
+});
+
+describe('models', () => {
+  it('creates a model, describes it, lists and drops it', () => {
+    const d = ModelDescriptor.forProvider('openai')
+      .inputSchema(Schema.newBuilder().column('text', STRING()).build())
+      .outputSchema(Schema.newBuilder().column('label', STRING()).build())
+      .option('endpoint', 'http://127.0.0.1:1/v1/chat/completions')
+      .option('model', 'small')
+      .comment('a classifier')
+      .build();
+    expect(d.getOptions()).toMatchObject({ provider: 'openai', model: 'small' });
+    expect([d.getComment(), d.getInputSchema()]).toEqual(['a classifier', expect.stringContaining('`text` STRING')]);
+    env.createModel('classifier', d);
+    env.createTemporaryModel('tmp_classifier', d);
+    // as in Flink 2.3, listModels() names the current database's catalog models only
+    expect(env.listModels()).toEqual(['classifier']);
+    expect(env.listTemporaryModels()).toEqual(['tmp_classifier']);
+    const m = env.fromModel('classifier');
+    expect(m.getResolvedInputSchema()).toContain('`text` STRING');
+    expect(m.getResolvedOutputSchema()).toContain('`label` STRING');
+    expect(env.getCatalog('default_catalog')!.modelExists(new ObjectPath('default_database', 'classifier'))).toBe(true);
+    expect(env.dropTemporaryModel('tmp_classifier')).toBe(true);
+    expect(env.dropModel('classifier')).toBe(true);
+    expect(env.listModels()).toEqual([]);
   });
 });

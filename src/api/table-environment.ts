@@ -23,6 +23,7 @@ import { toJavaJson } from '../gateway/java-json';
 import { trackTableConfig } from './udf/aggregate-state-backend';
 import { Catalog, CatalogDescriptor, type ModuleEntry } from './catalog';
 import { CompiledPlan, PlanReference } from './compiled-plan';
+import { Model, ModelDescriptor } from './model';
 import { SqlDialect, explainArgs, type ExplainDetail } from './enums';
 
 const CATALOGS = 'dev.tsflink.gateway.Catalogs';
@@ -325,6 +326,39 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   /** A Java UserDefinedFunction by class name, as a catalog function. */
   createJavaFunction(path: string, className: string, ignoreIfExists = false): void {
     callSync(CATALOGS, 'createJavaFunction', this.handle, 'catalog', path, className, ignoreIfExists);
+  }
+
+  // --- models -----------------------------------------------------------------------------------
+
+  /** Registers a model in the current catalog: `createModel('m', ModelDescriptor.forProvider('openai')...build())`. */
+  createModel(path: string, descriptor: ModelDescriptor, ignoreIfExists = false): void {
+    this.invoke('createModel', [path, descriptor.node, ignoreIfExists]);
+  }
+
+  createTemporaryModel(path: string, descriptor: ModelDescriptor, ignoreIfExists = false): void {
+    this.invoke('createTemporaryModel', [path, descriptor.node, ignoreIfExists]);
+  }
+
+  /** A registered model (Java's Model), by path or from a descriptor. */
+  fromModel(pathOrDescriptor: string | ModelDescriptor): Model {
+    const arg = typeof pathOrDescriptor === 'string' ? pathOrDescriptor : pathOrDescriptor.node;
+    return new Model(handleOf(this.invoke('fromModel', [arg]), 'a Model'));
+  }
+
+  dropModel(path: string, ignoreIfNotExists = true): boolean {
+    return this.invoke('dropModel', [path, ignoreIfNotExists]).v as boolean;
+  }
+
+  dropTemporaryModel(path: string): boolean {
+    return this.invoke('dropTemporaryModel', [path]).v as boolean;
+  }
+
+  listModels(): string[] {
+    return this.invoke('listModels', []).v as string[];
+  }
+
+  listTemporaryModels(): string[] {
+    return this.invoke('listTemporaryModels', []).v as string[];
   }
 
   // --- compiled plans ---------------------------------------------------------------------------
