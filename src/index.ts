@@ -15,11 +15,11 @@ export {
 } from './api/table';
 export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn } from './api/table-result';
 export { ExplainDetail, SqlDialect, ResultKind } from './api/enums';
-export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, ObjectPath, type ModuleEntry } from './api/catalog';
+export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
 export { CompiledPlan, PlanReference } from './api/compiled-plan';
 export { Model, ModelDescriptor, ModelDescriptorBuilder } from './api/model';
 export { StatementSet } from './api/statement-set';
-export { DataTypes, DataType, DataViewType, RowDataType, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
+export { DataTypes, DataType, DataViewType, RowDataType, type IntervalResolution, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
 export { Schema, SchemaBuilder } from './api/schema';
 export { TableDescriptor, FormatDescriptor } from './api/table-descriptor';
 export {

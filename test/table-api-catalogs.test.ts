@@ -13,6 +13,9 @@ import {
   Catalog,
   CatalogDatabase,
   CatalogDescriptor,
+  CatalogFunction,
+  ObjectIdentifier,
+  nullOf,
   DataTypes,
   EnvironmentSettings,
   ExplainDetail,
@@ -224,5 +227,39 @@ describe('models', () => {
     expect(env.dropTemporaryModel('tmp_classifier')).toBe(true);
     expect(env.dropModel('classifier')).toBe(true);
     expect(env.listModels()).toEqual([]);
+  });
+});
+
+describe('schemas, types and identifiers', () => {
+  it('Schema builders, INTERVAL types and ObjectIdentifier', () => {
+    const { ROW, FIELD, INTERVAL, DAY, SECOND, YEAR, MONTH } = DataTypes;
+    const keyed = Schema.newBuilder().fromRowDataType(ROW(FIELD('id', DataTypes.of<number>('INT NOT NULL')), FIELD('v', STRING()))).primaryKeyNamed('pk_id', 'id').build();
+    expect(keyed.toString()).toMatch(/CONSTRAINT `pk_id` PRIMARY KEY \(`id`\)/);
+    const copied = Schema.newBuilder().fromSchema(keyed).column('extra', INT()).build().toString();
+    expect(copied).toContain('`extra` INT');
+    expect(copied).toContain('pk_id');
+    const resolved = env.fromValues([{ x: 1, y: 'a' }]).getResolvedSchema();
+    expect(Schema.newBuilder().fromResolvedSchema(resolved).build().toString()).toMatch(/`x` INT,\s*`y` STRING/);
+    expect(Schema.newBuilder().fromFields(['a', 'b'], [INT(), STRING()]).build().toString()).toMatch(/`a` INT,\s*`b` STRING/);
+
+    const types = env
+      .fromValues([{ x: 1 }])
+      .select(nullOf(INTERVAL(DAY(), SECOND(3))).as('dt'), nullOf(INTERVAL(YEAR(2), MONTH())).as('ym'))
+      .getResolvedSchema()
+      .columns.map((c) => c.type.sql);
+    expect(types).toEqual(['INTERVAL DAY(2) TO SECOND(3)', 'INTERVAL YEAR(2) TO MONTH']);
+    expect(() => INTERVAL(YEAR(), SECOND())).toThrow(/mixes/);
+
+    const id = ObjectIdentifier.of('cat', 'db', 'my`t');
+    expect([id.asSummaryString(), id.asSerializableString(), id.toObjectPath().getFullName()]).toEqual(['cat.db.my`t', '`cat`.`db`.`my``t`', 'db.my`t']);
+  });
+
+  it('a CatalogFunction made by class name is callable from SQL', async () => {
+    const catalog = env.getCatalog('default_catalog')!;
+    catalog.createFunction(new ObjectPath('default_database', 'to_eur'), CatalogFunction.createInstance('dev.tsflink.bench.ToEuro'));
+    expect(catalog.functionExists(new ObjectPath('default_database', 'to_eur'))).toBe(true);
+    const [r] = await rowsOf(env.sqlQuery('SELECT to_eur(CAST(100 AS BIGINT)) AS e'));
+    expect(r.e).toBeCloseTo(90.8, 10);
+    catalog.dropFunction(new ObjectPath('default_database', 'to_eur'));
   });
 });

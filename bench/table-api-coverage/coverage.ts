@@ -31,12 +31,20 @@ const RENAMES: Record<string, string> = {
   'OverWindowPartitionedOrdered.alias': 'as',
   'OverWindowPartitionedOrderedPreceding.alias': 'as',
   'TableResult.wait': 'await',
+  'MapView.items': 'entries',
   'expressions.map_': 'map',
   'expressions.range_': 'range',
 };
 
 /** Members with no TS counterpart by design; named here with the reason (docs/porting-from-pyflink.md). */
-const NOT_APPLICABLE: Record<string, string> = {};
+const NOT_APPLICABLE: Record<string, string> = {
+  'TableConfig.get_python_executable': 'Python-only: UDFs run in Node workers (UdfPresets / python.* options have no TS role)',
+  'TableConfig.set_python_executable': 'Python-only: UDFs run in Node workers',
+  'StatementSet.attach_as_datastream': 'needs the DataStream API, which TSFlink does not have',
+  'ChangelogMode.all': 'only DataStream conversions (fromChangelogStream/toChangelogStream) take a ChangelogMode',
+  'ChangelogMode.insert_only': 'only DataStream conversions take a ChangelogMode',
+  'ChangelogMode.upsert': 'only DataStream conversions take a ChangelogMode',
+};
 
 function camel(s: string): string {
   if (/^[A-Z0-9_]+$/.test(s)) return s; // constants and enum values keep their Java names

@@ -77,6 +77,44 @@ export class ObjectPath {
   }
 }
 
+/** A fully qualified object name: catalog, database and object (Java's ObjectIdentifier). */
+export class ObjectIdentifier {
+  private constructor(
+    private readonly catalogName: string,
+    private readonly databaseName: string,
+    private readonly objectName: string,
+  ) {}
+  static of(catalogName: string, databaseName: string, objectName: string): ObjectIdentifier {
+    if (!catalogName || !databaseName || !objectName) throw new TypeError('ObjectIdentifier.of needs catalog, database and object names');
+    return new ObjectIdentifier(catalogName, databaseName, objectName);
+  }
+  getCatalogName(): string {
+    return this.catalogName;
+  }
+  getDatabaseName(): string {
+    return this.databaseName;
+  }
+  getObjectName(): string {
+    return this.objectName;
+  }
+  toObjectPath(): ObjectPath {
+    return new ObjectPath(this.databaseName, this.objectName);
+  }
+  toList(): [string, string, string] {
+    return [this.catalogName, this.databaseName, this.objectName];
+  }
+  /** Back-quoted where SQL needs it, as Flink writes it: `` `cat`.`db`.`t` ``. */
+  asSerializableString(): string {
+    return this.toList().map((p) => `\`${p.replace(/`/g, '``')}\``).join('.');
+  }
+  asSummaryString(): string {
+    return this.toList().join('.');
+  }
+  toString(): string {
+    return this.asSerializableString();
+  }
+}
+
 /** A catalog's database: its properties and comment. */
 export class CatalogDatabase extends JavaObject {
   /** A new database description for Catalog.createDatabase (Java's CatalogDatabaseImpl). */
@@ -130,6 +168,16 @@ export class CatalogBaseTable extends JavaObject {
 
 /** A function in a catalog: its class and language. */
 export class CatalogFunction extends JavaObject {
+  /** A function by Java class name, for Catalog.createFunction (Java's CatalogFunctionImpl). */
+  static createInstance(className: string, language: 'JAVA' | 'SCALA' | 'PYTHON' = 'JAVA'): CatalogFunction {
+    return new CatalogFunction(
+      Gateway.build({
+        k: 'new',
+        cls: 'org.apache.flink.table.catalog.CatalogFunctionImpl',
+        args: [className, { k: 'enum', cls: 'org.apache.flink.table.catalog.FunctionLanguage', name: language }],
+      }),
+    );
+  }
   getClassName(): string {
     return this.str('getClassName') ?? '';
   }
