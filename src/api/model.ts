@@ -5,6 +5,7 @@
  */
 import { Gateway, handleOf, track, type ArgNode, type Handle, type InvokeResult } from '../gateway/facade';
 import type { Schema } from './schema';
+import { askBuilt, summaryOf } from './table-descriptor';
 
 interface Step {
   name: string;
@@ -33,12 +34,7 @@ export class ModelDescriptor {
   private model(method: string): InvokeResult {
     const [first, ...rest] = this.steps;
     const then = [...rest, { name: 'build', args: [] }, { name: 'toCatalogModel', args: [] }];
-    const h = Gateway.build({ k: 'chain', cls: 'ModelDescriptor', name: first.name, args: first.args, then });
-    try {
-      return Gateway.invoke(h, method, []);
-    } finally {
-      Gateway.release(h);
-    }
+    return askBuilt({ k: 'chain', cls: 'ModelDescriptor', name: first.name, args: first.args, then }, method);
   }
 
   /** Every option, the provider's included ('provider' = ...). */
@@ -61,13 +57,7 @@ export class ModelDescriptor {
   }
 
   private schemaText(method: string): string | null {
-    const r = this.model(method);
-    if (r.h === undefined) return null;
-    try {
-      return Gateway.summary(r.h);
-    } finally {
-      Gateway.release(r.h);
-    }
+    return summaryOf(this.model(method));
   }
 
   toString(): string {

@@ -34,14 +34,8 @@ export class FormatDescriptor {
     return (this.java('getOptions').v as Record<string, string>) ?? {};
   }
 
-  /** Asks the Java descriptor (built once per call from the steps) for one of its properties. */
   private java(method: string): InvokeResult {
-    const h = Gateway.build(this.node);
-    try {
-      return Gateway.invoke(h, method, []);
-    } finally {
-      Gateway.release(h);
-    }
+    return askBuilt(this.node, method);
   }
 
   get node(): ArgNode {
@@ -90,23 +84,11 @@ export class TableDescriptor<R = Row> {
 
   /** The schema as Flink prints it, or null if the descriptor has none. */
   getSchema(): string | null {
-    const r = this.java('getSchema');
-    if (r.h === undefined) return null;
-    try {
-      return Gateway.summary(r.h);
-    } finally {
-      Gateway.release(r.h);
-    }
+    return summaryOf(this.java('getSchema'));
   }
 
-  /** Asks the Java descriptor (built once per call from the steps) for one of its properties. */
   private java(method: string): InvokeResult {
-    const h = Gateway.build(this.node);
-    try {
-      return Gateway.invoke(h, method, []);
-    } finally {
-      Gateway.release(h);
-    }
+    return askBuilt(this.node, method);
   }
 
   get node(): ArgNode {
@@ -153,5 +135,28 @@ export class TableDescriptorBuilder<R> {
 
   build(): TableDescriptor<R> {
     return TableDescriptor.fromSteps<R>(this.steps);
+  }
+}
+
+/**
+ * Builds a Java object from an argument node (a descriptor's builder chain), calls one of its
+ * getters and releases it: descriptors stay plain TS values until a getter asks the JVM.
+ */
+export function askBuilt(node: ArgNode, method: string): InvokeResult {
+  const h = Gateway.build(node);
+  try {
+    return Gateway.invoke(h, method, []);
+  } finally {
+    Gateway.release(h);
+  }
+}
+
+/** Flink's text of a getter's Java object result (a Schema, ...), or null when it returned none; releases it. */
+export function summaryOf(r: InvokeResult): string | null {
+  if (r.h === undefined) return null;
+  try {
+    return Gateway.summary(r.h);
+  } finally {
+    Gateway.release(r.h);
   }
 }
