@@ -15,7 +15,7 @@ export {
 } from './api/table';
 export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn } from './api/table-result';
 export { ExplainDetail, SqlDialect, ResultKind } from './api/enums';
-export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
+export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, CatalogModel, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
 export { CompiledPlan, PlanReference } from './api/compiled-plan';
 export { Model, ModelDescriptor, ModelDescriptorBuilder } from './api/model';
 export { StatementSet } from './api/statement-set';

@@ -223,7 +223,15 @@ describe('models', () => {
     const m = env.fromModel('classifier');
     expect(m.getResolvedInputSchema()).toContain('`text` STRING');
     expect(m.getResolvedOutputSchema()).toContain('`label` STRING');
-    expect(env.getCatalog('default_catalog')!.modelExists(new ObjectPath('default_database', 'classifier'))).toBe(true);
+    const catalog = env.getCatalog('default_catalog')!;
+    expect(catalog.modelExists(new ObjectPath('default_database', 'classifier'))).toBe(true);
+    expect(catalog.getModel(new ObjectPath('default_database', 'classifier')).getOptions()).toMatchObject({ provider: 'openai', model: 'small' });
+    // a second model made in the catalog directly, then changed
+    catalog.createModel(new ObjectPath('default_database', 'direct'), d);
+    catalog.alterModel(new ObjectPath('default_database', 'direct'), ModelDescriptor.forProvider('openai').inputSchema(Schema.newBuilder().column('text', STRING()).build()).outputSchema(Schema.newBuilder().column('score', DataTypes.DOUBLE()).build()).option('model', 'big').build());
+    const altered = catalog.getModel(new ObjectPath('default_database', 'direct'));
+    expect([altered.getOptions().model, altered.getOutputSchema()]).toEqual(['big', expect.stringContaining('`score` DOUBLE')]);
+    catalog.dropModel(new ObjectPath('default_database', 'direct'));
     expect(env.dropTemporaryModel('tmp_classifier')).toBe(true);
     expect(env.dropModel('classifier')).toBe(true);
     expect(env.listModels()).toEqual([]);

@@ -7,6 +7,7 @@
 import { callSync } from '../gateway/jvm';
 import { Gateway, handleOf, track, type ArgNode, type Handle, type InvokeResult } from '../gateway/facade';
 import { toJavaJson } from '../gateway/java-json';
+import type { ModelDescriptor } from './model';
 
 const CATALOGS = 'dev.tsflink.gateway.Catalogs';
 
@@ -279,6 +280,16 @@ export class Catalog extends JavaObject {
   modelExists(path: ObjectPath): boolean {
     return this.bool('modelExists', path.node);
   }
+  getModel(path: ObjectPath): CatalogModel {
+    return new CatalogModel(this.handleOf('getModel', path.node));
+  }
+  /** Registers a model from a ModelDescriptor (or another catalog's CatalogModel) under path. */
+  createModel(path: ObjectPath, model: CatalogModel | ModelDescriptor, ignoreIfExists = false): void {
+    this.invoke('createModel', path.node, catalogModelNode(model), ignoreIfExists);
+  }
+  alterModel(path: ObjectPath, model: CatalogModel | ModelDescriptor, ignoreIfNotExists = false): void {
+    this.invoke('alterModel', path.node, catalogModelNode(model), ignoreIfNotExists);
+  }
   dropModel(path: ObjectPath, ignoreIfNotExists = false): void {
     this.invoke('dropModel', path.node, ignoreIfNotExists);
   }
@@ -302,6 +313,29 @@ export class Catalog extends JavaObject {
   }
   dropPartition(path: ObjectPath, spec: Record<string, string>, ignoreIfNotExists = false): void {
     this.invoke('dropPartition', path.node, partitionSpec(spec), ignoreIfNotExists);
+  }
+}
+
+function catalogModelNode(model: CatalogModel | ModelDescriptor): ArgNode {
+  if (model instanceof CatalogModel) return model.node;
+  const chain = model.node as { k: string; then: ArgNode[] };
+  return { ...chain, then: [...chain.then, { name: 'toCatalogModel', args: [] }] };
+}
+
+/** A model in a catalog: its options, comment and schemas. */
+export class CatalogModel extends JavaObject {
+  getOptions(): Record<string, string> {
+    return this.map('getOptions');
+  }
+  getComment(): string | null {
+    return this.str('getComment');
+  }
+  /** The input schema as Flink prints it. */
+  getInputSchema(): string {
+    return Gateway.summary(this.handleOf('getInputSchema'));
+  }
+  getOutputSchema(): string {
+    return Gateway.summary(this.handleOf('getOutputSchema'));
   }
 }
 
