@@ -13,7 +13,7 @@ export {
   TablePipeline,
   type FieldLike,
 } from './api/table';
-export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn } from './api/table-result';
+export { TableResult, type JobClient, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn } from './api/table-result';
 export { ExplainDetail, SqlDialect, ResultKind } from './api/enums';
 export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, CatalogModel, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
 export { CompiledPlan, PlanReference } from './api/compiled-plan';

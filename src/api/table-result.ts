@@ -19,6 +19,13 @@ export interface ResolvedColumn {
   physical: boolean;
 }
 
+/** The job behind a TableResult (Java's JobClient, the calls TSFlink offers). */
+export interface JobClient {
+  getJobID(): string;
+  getJobStatus(): Promise<string>;
+  cancel(): Promise<void>;
+}
+
 export interface ResolvedSchema {
   columns: ResolvedColumn[];
   watermarks: { rowtimeAttribute: string; expression: string }[];
@@ -108,6 +115,13 @@ export class TableResult<R = Row> {
   /** The job's status (RUNNING, FINISHED, CANCELED, FAILED, ...), if there is a job. */
   async getJobStatus(): Promise<string | undefined> {
     return (await Results.jobStatus(this.handle)) ?? undefined;
+  }
+
+  /** The job this statement submitted, as Java's JobClient (id, status, cancel), or undefined if none. */
+  getJobClient(): JobClient | undefined {
+    const jobId = this.jobId;
+    if (jobId === undefined) return undefined;
+    return { getJobID: () => jobId, getJobStatus: async () => (await this.getJobStatus()) ?? 'UNKNOWN', cancel: () => this.cancel() };
   }
 
   /** Cancels the job this result belongs to. */

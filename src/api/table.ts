@@ -179,6 +179,19 @@ export class Table<R = Row> extends JavaBacked {
     return JSON.parse(Envs.schema(this.handle)) as ResolvedSchema;
   }
 
+  /**
+   * Flink 2.3's TO_CHANGELOG: an append-only table with an `op` column (INSERT, UPDATE_BEFORE,
+   * UPDATE_AFTER, DELETE) before the columns; arguments as Java's (e.g. `$('op').as(...)` options).
+   */
+  toChangelog(...args: Expression[]): Table {
+    return this.table('toChangelog', args.map((a) => a.node));
+  }
+
+  /** Flink 2.3's FROM_CHANGELOG: an append-only table with an `op` column read as a changelog. */
+  fromChangelog(...args: Expression[]): Table {
+    return this.table('fromChangelog', args.map((a) => a.node));
+  }
+
   /** PyFlink's get_schema: the resolved schema. */
   getSchema(): ResolvedSchema {
     return this.getResolvedSchema();
