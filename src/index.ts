@@ -6,16 +6,21 @@ export {
   Table,
   GroupedTable,
   AggregatedTable,
+  FlatAggregateTable,
   GroupWindowedTable,
   WindowGroupedTable,
   OverWindowedTable,
   TablePipeline,
   type FieldLike,
 } from './api/table';
-export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn, type ResultKind } from './api/table-result';
+export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn } from './api/table-result';
+export { ExplainDetail, SqlDialect, ResultKind } from './api/enums';
+export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, CatalogModel, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
+export { CompiledPlan, PlanReference } from './api/compiled-plan';
+export { Model, ModelDescriptor, ModelDescriptorBuilder } from './api/model';
 export { StatementSet } from './api/statement-set';
 export { JobClient, type SavepointFormatType } from './api/job-client';
-export { DataTypes, DataType, DataViewType, RowDataType, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
+export { DataTypes, DataType, DataViewType, RowDataType, type IntervalResolution, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';
 export { Schema, SchemaBuilder } from './api/schema';
 export { TableDescriptor, FormatDescriptor } from './api/table-descriptor';
 export {
@@ -44,6 +49,52 @@ export {
   UNBOUNDED_RANGE,
   CURRENT_ROW,
   CURRENT_RANGE,
+  rowInterval,
+  withAllColumns,
+  lag,
+  lead,
+  currentTime,
+  localTime,
+  localTimestamp,
+  currentDatabase,
+  currentWatermark,
+  sourceWatermark,
+  pi,
+  e,
+  uuid,
+  rand,
+  randInteger,
+  atan2,
+  negative,
+  log,
+  concatWs,
+  dateFormat,
+  timestampDiff,
+  convertTz,
+  fromUnixtime,
+  unixTimestamp,
+  toDate,
+  toTimestamp,
+  toTimestampLtz,
+  temporalOverlaps,
+  descriptor,
+  mapFromArrays,
+  json,
+  jsonString,
+  jsonObject,
+  jsonObjectAgg,
+  jsonArray,
+  jsonArrayAgg,
+  objectOf,
+  JavaEnum,
+  TimeIntervalUnit,
+  TimePointUnit,
+  JsonType,
+  JsonExistsOnError,
+  JsonValueOnEmptyOrError,
+  JsonQueryWrapper,
+  JsonQueryOnEmptyOrError,
+  JsonOnNull,
   type ExpressionLike,
   type JavaFunctionRef,
 } from './api/expressions';

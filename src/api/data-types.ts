@@ -130,6 +130,25 @@ export const DataTypes = {
   of: <T = unknown>(sql: string) => new DataType<T>(sql),
   /** Interval types for literals: `lit(5).minutes()` is usually nicer. */
   INTERVAL_SECOND: (precision = 3) => make<number>(`INTERVAL SECOND(${precision})`),
+  /** An interval type from resolutions: `INTERVAL(DAY(), SECOND(3))`, `INTERVAL(YEAR(2), MONTH())`. */
+  INTERVAL: (upper: IntervalResolution, lower?: IntervalResolution) => {
+    if (lower && upper.family !== lower.family) throw new TypeError(`INTERVAL(${upper.sql}, ${lower.sql}) mixes year-month and day-time resolutions`);
+    return make<number>(`INTERVAL ${upper.sql}${lower ? ` TO ${lower.sql}` : ''}`);
+  },
+  YEAR: (precision?: number): IntervalResolution => ({ sql: sized('YEAR', precision), family: 'year-month' }),
+  MONTH: (): IntervalResolution => ({ sql: 'MONTH', family: 'year-month' }),
+  DAY: (precision?: number): IntervalResolution => ({ sql: sized('DAY', precision), family: 'day-time' }),
+  HOUR: (): IntervalResolution => ({ sql: 'HOUR', family: 'day-time' }),
+  MINUTE: (): IntervalResolution => ({ sql: 'MINUTE', family: 'day-time' }),
+  SECOND: (precision?: number): IntervalResolution => ({ sql: sized('SECOND', precision), family: 'day-time' }),
+  /** Same as TIMESTAMP_LTZ. */
+  TIMESTAMP_WITH_LOCAL_TIME_ZONE: (precision?: number) => make<Date>(sized('TIMESTAMP_LTZ', precision)),
 };
+
+/** A resolution of an INTERVAL type (DataTypes.DAY(), SECOND(3), ...). */
+export interface IntervalResolution {
+  readonly sql: string;
+  readonly family: 'year-month' | 'day-time';
+}
 
 export type Row = Record<string, unknown>;

@@ -8,8 +8,49 @@ import { Gateway, type ArgNode } from '../gateway/facade';
 import { DataType } from './data-types';
 import { inferSqlType } from './values';
 
-/** Anything usable where Flink takes an expression: an Expression or a literal JS value. */
-export type ExpressionLike = Expression | string | number | boolean | bigint | Date | null;
+/** Anything usable where Flink takes an expression: an Expression, a Java enum constant or a literal JS value. */
+export type ExpressionLike = Expression | JavaEnum | string | number | boolean | bigint | Date | null;
+
+/**
+ * A constant of a Java enum Flink's expressions take (TimePointUnit.DAY, JsonOnNull.ABSENT, ...):
+ * passed to the JVM as that enum value.
+ */
+export class JavaEnum<C extends string = string> {
+  constructor(
+    readonly javaClass: string,
+    readonly name: C,
+  ) {}
+  get node(): ArgNode {
+    return { k: 'enum', cls: this.javaClass, name: this.name };
+  }
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** An object of a Java enum's constants by name, each a JavaEnum. */
+function javaEnum<const N extends readonly string[]>(javaClass: string, names: N): { readonly [K in N[number]]: JavaEnum<K> } {
+  return Object.freeze(Object.fromEntries(names.map((n) => [n, new JavaEnum(javaClass, n)]))) as { readonly [K in N[number]]: JavaEnum<K> };
+}
+
+export const TimeIntervalUnit = javaEnum('org.apache.flink.table.expressions.TimeIntervalUnit', [
+  'MILLENNIUM', 'CENTURY', 'DECADE', 'YEAR', 'YEAR_TO_MONTH', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'DAY_TO_HOUR',
+  'DAY_TO_MINUTE', 'DAY_TO_SECOND', 'HOUR', 'HOUR_TO_MINUTE', 'HOUR_TO_SECOND', 'MINUTE', 'MINUTE_TO_SECOND',
+  'SECOND', 'MILLISECOND', 'MICROSECOND', 'NANOSECOND', 'EPOCH',
+] as const);
+export const TimePointUnit = javaEnum('org.apache.flink.table.expressions.TimePointUnit', [
+  'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'MICROSECOND',
+] as const);
+export const JsonType = javaEnum('org.apache.flink.table.api.JsonType', ['VALUE', 'SCALAR', 'ARRAY', 'OBJECT'] as const);
+export const JsonExistsOnError = javaEnum('org.apache.flink.table.api.JsonExistsOnError', ['TRUE', 'FALSE', 'UNKNOWN', 'ERROR'] as const);
+export const JsonValueOnEmptyOrError = javaEnum('org.apache.flink.table.api.JsonValueOnEmptyOrError', ['NULL', 'ERROR', 'DEFAULT'] as const);
+export const JsonQueryWrapper = javaEnum('org.apache.flink.table.api.JsonQueryWrapper', [
+  'WITHOUT_ARRAY', 'CONDITIONAL_ARRAY', 'UNCONDITIONAL_ARRAY',
+] as const);
+export const JsonQueryOnEmptyOrError = javaEnum('org.apache.flink.table.api.JsonQueryOnEmptyOrError', [
+  'NULL', 'EMPTY_ARRAY', 'EMPTY_OBJECT', 'ERROR',
+] as const);
+export const JsonOnNull = javaEnum('org.apache.flink.table.api.JsonOnNull', ['NULL', 'ABSENT'] as const);
 
 /** An object that is a Java-side user-defined function (TS UDFs implement this). */
 export interface JavaFunctionRef {
@@ -56,6 +97,14 @@ export class Expression {
   thenElse(ifTrue: ExpressionLike, ifFalse: ExpressionLike): Expression {
     return this.m('then', toNode(ifTrue), toNode(ifFalse));
   }
+  /** ARRAY_SORT(array [, ascending [, nullsFirst]]): not on Java's ApiExpression, called as the built-in. */
+  arraySort(ascending?: ExpressionLike, nullsFirst?: ExpressionLike): Expression {
+    return builtin('ARRAY_SORT', this, ...[ascending, nullsFirst].filter((a) => a !== undefined));
+  }
+  /** ARRAY_JOIN(array, delimiter [, nullReplacement]): not on Java's ApiExpression, called as the built-in. */
+  arrayJoin(delimiter: ExpressionLike, nullReplacement?: ExpressionLike): Expression {
+    return builtin('ARRAY_JOIN', this, delimiter, ...(nullReplacement === undefined ? [] : [nullReplacement]));
+  }
   /** As Flink prints it: `plus(a, 1)`. */
   toString(): string {
     return Gateway.describe(this.node, () => JSON.stringify(this.node));
@@ -77,6 +126,15 @@ const unary = [
   'upperCase', 'lowerCase', 'charLength', 'trim', 'ltrim', 'rtrim', 'initCap', 'reverse', 'md5', 'sha256',
   'abs', 'ceil', 'floor', 'sqrt', 'exp', 'ln', 'log10', 'sign', 'cardinality', 'element',
   'toDate', 'toTime', 'toTimestamp', 'fromBase64', 'toBase64', 'flatten', 'mapKeys', 'mapValues',
+  // trigonometry, logarithms, conversions
+  'acos', 'asin', 'atan', 'cos', 'cosh', 'cot', 'sin', 'sinh', 'tan', 'tanh', 'degrees', 'radians', 'log2',
+  'bin', 'hex', 'unhex', 'ascii', 'chr', 'inetAton', 'inetNtoa', 'urlDecode', 'urlEncode',
+  'sha1', 'sha224', 'sha384', 'sha512', 'jsonQuote', 'jsonUnquote', 'mapEntries', 'asArgument',
+  // arrays and bitmaps
+  'arrayDistinct', 'arrayMax', 'arrayMin', 'arrayReverse', 'bitmapAndAgg', 'bitmapAndCardinalityAgg',
+  'bitmapBuild', 'bitmapBuildAgg', 'bitmapBuildCardinalityAgg', 'bitmapCardinality', 'bitmapFromBytes',
+  'bitmapOrAgg', 'bitmapOrCardinalityAgg', 'bitmapToArray', 'bitmapToBytes', 'bitmapToString',
+  'bitmapXorAgg', 'bitmapXorCardinalityAgg',
 ] as const;
 const variadic = [
   'plus', 'minus', 'times', 'dividedBy', 'mod', 'power',
@@ -85,6 +143,14 @@ const variadic = [
   'substring', 'substr', 'position', 'replace', 'repeat', 'regexp', 'regexpReplace', 'regexpExtract',
   'lpad', 'rpad', 'overlay', 'split', 'splitIndex', 'startsWith', 'endsWith', 'concat',
   'get', 'at', 'round', 'truncate', 'extract', 'arrayContains', 'jsonValue', 'jsonQuery',
+  // strings
+  'left', 'right', 'locate', 'instr', 'btrim', 'trimLeading', 'trimTrailing', 'translate', 'elt', 'printf',
+  'decode', 'encode', 'strToMap', 'parseUrl', 'regexpCount', 'regexpExtractAll', 'regexpInstr', 'regexpSubstr',
+  // math, JSON, maps, aggregates
+  'log', 'sha2', 'isJson', 'jsonExists', 'objectUpdate', 'mapUnion', 'percentile',
+  // arrays and bitmaps
+  'arrayAppend', 'arrayConcat', 'arrayExcept', 'arrayIntersect', 'arrayPosition', 'arrayPrepend', 'arrayRemove',
+  'arraySlice', 'arrayUnion', 'bitmapAnd', 'bitmapAndnot', 'bitmapOr', 'bitmapXor',
 ] as const;
 
 type Unary = (typeof unary)[number];
@@ -111,7 +177,7 @@ function typeNode(type: DataType): ArgNode {
 
 /** Encodes an expression or a JS literal as a JSON node. */
 export function toNode(e: ExpressionLike | JavaFunctionRef): ArgNode {
-  if (e instanceof Expression) return e.node;
+  if (e instanceof Expression || e instanceof JavaEnum) return e.node;
   if (e !== null && typeof e === 'object' && 'toJavaHandle' in e) return { k: 'handle', id: e.toJavaHandle() };
   return litNode(e);
 }
@@ -152,6 +218,16 @@ function fn(name: string, ...args: ExpressionLike[]): Expression {
   return new Expression({ k: 'fn', name, args: args.map(toNode) });
 }
 
+/** A static Expressions call whose Java parameters are plain values (long, String), not expressions. */
+function rawFn(name: string, ...args: (string | number)[]): Expression {
+  return new Expression({ k: 'fn', name, args });
+}
+
+/** A call of a BuiltInFunctionDefinitions constant, for functions Java's Expressions lacks. */
+function builtin(name: string, ...args: ExpressionLike[]): Expression {
+  return new Expression({ k: 'builtin', name, args: args.map(toNode) });
+}
+
 /** Calls a registered function by name, or a TSFlink UDF object: `call('myFn', $('a'))`, `call(toEuro, $('price'))`. */
 export function call(fnOrName: string | JavaFunctionRef, ...args: ExpressionLike[]): Expression {
   if (typeof fnOrName !== 'string') assertFunctionRef(fnOrName, 'call()');
@@ -179,10 +255,76 @@ export const currentDate = (): Expression => fn('currentDate');
 export const nullOf = (type: DataType): Expression => new Expression({ k: 'fn', name: 'nullOf', args: [typeNode(type)] });
 export const withColumns = (head: ExpressionLike, ...tail: ExpressionLike[]): Expression => fn('withColumns', head, ...tail);
 export const withoutColumns = (head: ExpressionLike, ...tail: ExpressionLike[]): Expression => fn('withoutColumns', head, ...tail);
-export const range = (start: ExpressionLike, end: ExpressionLike): Expression => fn('range', start, end);
+/** A column range for withColumns/withoutColumns: by 1-based index, `range(2, 4)`, or by name, `range('b', 'd')`. */
+export const range = (start: number | string, end: number | string): Expression => rawFn('range', start, end);
 
 /** Over-window bounds, as in Java's Expressions. */
 export const UNBOUNDED_ROW = new Expression({ k: 'const', name: 'UNBOUNDED_ROW' });
 export const UNBOUNDED_RANGE = new Expression({ k: 'const', name: 'UNBOUNDED_RANGE' });
 export const CURRENT_ROW = new Expression({ k: 'const', name: 'CURRENT_ROW' });
 export const CURRENT_RANGE = new Expression({ k: 'const', name: 'CURRENT_RANGE' });
+
+/** A ROWS over-window bound: `Over.partitionBy($('k')).orderBy($('t')).preceding(rowInterval(2))`. */
+export const rowInterval = (rows: number | bigint): Expression => rawFn('rowInterval', Number(rows));
+/** Every column: `select(withAllColumns())`, `map(call(f, withAllColumns()))`. */
+export const withAllColumns = (): Expression => fn('withAllColumns');
+/** LAG(value [, offset [, default]]) over a window ordered by time. */
+export const lag = (value: ExpressionLike, offset?: ExpressionLike, defaultValue?: ExpressionLike): Expression =>
+  fn('lag', ...optional(value, offset, defaultValue));
+/** LEAD(value [, offset [, default]]) over a window ordered by time. */
+export const lead = (value: ExpressionLike, offset?: ExpressionLike, defaultValue?: ExpressionLike): Expression =>
+  fn('lead', ...optional(value, offset, defaultValue));
+
+function optional(...args: (ExpressionLike | undefined)[]): ExpressionLike[] {
+  const last = args.findLastIndex((a) => a !== undefined);
+  return args.slice(0, last + 1).map((a) => (a === undefined ? null : a)) as ExpressionLike[];
+}
+
+export const currentTime = (): Expression => fn('currentTime');
+export const localTime = (): Expression => fn('localTime');
+export const localTimestamp = (): Expression => fn('localTimestamp');
+export const currentDatabase = (): Expression => fn('currentDatabase');
+/** CURRENT_WATERMARK(rowtime). */
+export const currentWatermark = (rowtime: ExpressionLike): Expression => fn('currentWatermark', rowtime);
+/** SOURCE_WATERMARK(), for a Schema watermark. */
+export const sourceWatermark = (): Expression => fn('sourceWatermark');
+export const pi = (): Expression => fn('pi');
+export const e = (): Expression => fn('e');
+export const uuid = (): Expression => fn('uuid');
+export const rand = (seed?: ExpressionLike): Expression => fn('rand', ...optional(seed));
+export const randInteger = (seedOrBound: ExpressionLike, bound?: ExpressionLike): Expression => fn('randInteger', ...optional(seedOrBound, bound));
+export const atan2 = (y: ExpressionLike, x: ExpressionLike): Expression => fn('atan2', y, x);
+export const negative = (v: ExpressionLike): Expression => fn('negative', v);
+/** LOG(value) (natural) or LOG(base, value). */
+export const log = (baseOrValue: ExpressionLike, value?: ExpressionLike): Expression => fn('log', ...optional(baseOrValue, value));
+export const concatWs = (separator: ExpressionLike, first: ExpressionLike, ...rest: ExpressionLike[]): Expression =>
+  fn('concatWs', separator, first, ...rest);
+/** DATE_FORMAT(timestamp, format). */
+export const dateFormat = (timestamp: ExpressionLike, format: ExpressionLike): Expression => fn('dateFormat', timestamp, format);
+/** TIMESTAMPDIFF(unit, from, to): `timestampDiff(TimePointUnit.DAY, a, b)`. */
+export const timestampDiff = (unit: JavaEnum<(typeof TimePointUnit)[keyof typeof TimePointUnit]['name']>, from: ExpressionLike, to: ExpressionLike): Expression =>
+  fn('timestampDiff', unit, from, to);
+export const convertTz = (dateTime: ExpressionLike, fromTz: ExpressionLike, toTz: ExpressionLike): Expression => fn('convertTz', dateTime, fromTz, toTz);
+export const fromUnixtime = (seconds: ExpressionLike, format?: ExpressionLike): Expression => fn('fromUnixtime', ...optional(seconds, format));
+export const unixTimestamp = (timestamp?: ExpressionLike, format?: ExpressionLike): Expression => fn('unixTimestamp', ...optional(timestamp, format));
+export const toDate = (text: ExpressionLike, format?: ExpressionLike): Expression => fn('toDate', ...optional(text, format));
+export const toTimestamp = (text: ExpressionLike, format?: ExpressionLike): Expression => fn('toTimestamp', ...optional(text, format));
+/** TO_TIMESTAMP_LTZ(epoch, precision) or TO_TIMESTAMP_LTZ(text [, format [, timezone]]). */
+export const toTimestampLtz = (value: ExpressionLike, precisionOrFormat?: ExpressionLike, timezone?: ExpressionLike): Expression =>
+  fn('toTimestampLtz', ...optional(value, precisionOrFormat, timezone));
+export const temporalOverlaps = (leftStart: ExpressionLike, leftEnd: ExpressionLike, rightStart: ExpressionLike, rightEnd: ExpressionLike): Expression =>
+  fn('temporalOverlaps', leftStart, leftEnd, rightStart, rightEnd);
+/** A DESCRIPTOR(col, ...) argument for table functions such as TUMBLE/SESSION in Table API calls. */
+export const descriptor = (...columnNames: string[]): Expression => rawFn('descriptor', ...columnNames);
+export const mapFromArrays = (keys: ExpressionLike, values: ExpressionLike): Expression => fn('mapFromArrays', keys, values);
+export const json = (value: ExpressionLike): Expression => fn('json', value);
+export const jsonString = (value: ExpressionLike): Expression => fn('jsonString', value);
+/** JSON_OBJECT(onNull, key1, value1, ...): `jsonObject(JsonOnNull.NULL, 'k', $('v'))`. */
+export const jsonObject = (onNull: JavaEnum<'NULL' | 'ABSENT'>, ...keyValues: ExpressionLike[]): Expression => fn('jsonObject', onNull, ...keyValues);
+export const jsonObjectAgg = (onNull: JavaEnum<'NULL' | 'ABSENT'>, key: ExpressionLike, value: ExpressionLike): Expression =>
+  fn('jsonObjectAgg', onNull, key, value);
+export const jsonArray = (onNull: JavaEnum<'NULL' | 'ABSENT'>, ...values: ExpressionLike[]): Expression => fn('jsonArray', onNull, ...values);
+export const jsonArrayAgg = (onNull: JavaEnum<'NULL' | 'ABSENT'>, value: ExpressionLike): Expression => fn('jsonArrayAgg', onNull, value);
+/** OBJECT_OF(className, key1, value1, ...): a structured-type value. */
+export const objectOf = (className: string, ...keyValues: ExpressionLike[]): Expression =>
+  new Expression({ k: 'fn', name: 'objectOf', args: [className, ...keyValues.map(toNode)] });

@@ -15,7 +15,7 @@ export class JobClient {
     private readonly jobId: string,
   ) {}
 
-  getJobId(): string {
+  getJobID(): string {
     return this.jobId;
   }
 

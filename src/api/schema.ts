@@ -3,7 +3,8 @@
  * columns, a watermark and a primary key. Physical columns accumulate into the row type.
  */
 import { Gateway, type ArgNode } from '../gateway/facade';
-import type { DataType, Row } from './data-types';
+import { DataTypes, type DataType, type Row } from './data-types';
+import type { ResolvedSchema } from './table-result';
 
 interface Step {
   name: string;
@@ -71,6 +72,36 @@ export class SchemaBuilder<R> {
   /** Declares `column` the rowtime attribute with a watermark SQL expression. */
   watermark(column: string, sqlExpression: string): SchemaBuilder<R> {
     return this.add('watermark', column, sqlExpression);
+  }
+
+  /** Copies every column, watermark and key of another schema into this builder. */
+  fromSchema<S>(schema: Schema<S>): SchemaBuilder<R & S> {
+    return this.add('fromSchema', schema.node);
+  }
+
+  /** Physical columns from parallel lists of names and types. */
+  fromFields(names: readonly string[], types: readonly DataType<unknown>[]): SchemaBuilder<R & Record<string, unknown>> {
+    if (names.length !== types.length) throw new TypeError(`fromFields() got ${names.length} names and ${types.length} types`);
+    let b = this as SchemaBuilder<R & Record<string, unknown>>;
+    names.forEach((n, i) => (b = b.column(n, types[i]) as SchemaBuilder<R & Record<string, unknown>>));
+    return b;
+  }
+
+  /** Physical columns from the fields of a ROW type. */
+  fromRowDataType<S>(rowType: DataType<S | null>): SchemaBuilder<R & S> {
+    return this.add('fromRowDataType', { k: 'type', sql: rowType.sql });
+  }
+
+  /** The physical columns (names and exact types) of a resolved schema, e.g. `table.getResolvedSchema()`. */
+  fromResolvedSchema(resolved: ResolvedSchema): SchemaBuilder<R & Record<string, unknown>> {
+    const physical = resolved.columns.filter((c) => c.physical);
+    return this.fromFields(physical.map((c) => c.name), physical.map((c) => DataTypes.of(c.type.sql)));
+  }
+
+  /** A primary key with a constraint name: `primaryKeyNamed('pk_orders', 'id')`. */
+  primaryKeyNamed(constraintName: string, ...columns: string[]): SchemaBuilder<R> {
+    if (columns.length === 0) throw new TypeError('primaryKeyNamed() needs at least one column');
+    return this.add('primaryKeyNamed', constraintName, ...columns);
   }
 
   primaryKey(...columns: string[]): SchemaBuilder<R> {

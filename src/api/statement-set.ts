@@ -2,6 +2,8 @@
 import { Gateway, handleOf, track, type Handle } from '../gateway/facade';
 import { tableNode, type Table, type TablePipeline } from './table';
 import { TableResult } from './table-result';
+import { CompiledPlan } from './compiled-plan';
+import { explainArgs, type ExplainDetail } from './enums';
 
 export class StatementSet {
   constructor(
@@ -26,8 +28,18 @@ export class StatementSet {
     return this;
   }
 
-  async explain(): Promise<string> {
-    return (await Gateway.invokeAsync(this.handle, 'explain', [])).v as string;
+  async explain(...details: ExplainDetail[]): Promise<string> {
+    return (await Gateway.invokeAsync(this.handle, 'explain', explainArgs(details))).v as string;
+  }
+
+  async printExplain(...details: ExplainDetail[]): Promise<void> {
+    console.log(await this.explain(...details));
+  }
+
+  /** The compiled plan of the set's INSERTs, to write and execute later. */
+  async compilePlan(): Promise<CompiledPlan> {
+    const r = await Gateway.invokeAsync(this.handle, 'compilePlan', []);
+    return new CompiledPlan(handleOf(r, 'a CompiledPlan'), this.streaming);
   }
 
   async execute(): Promise<TableResult> {

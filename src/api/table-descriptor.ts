@@ -2,7 +2,7 @@
  * Connector-backed tables, mirroring org.apache.flink.table.api.TableDescriptor and
  * FormatDescriptor: `TableDescriptor.forConnector('datagen').schema(schema).option('rows-per-second', '10').build()`.
  */
-import { Gateway, type ArgNode } from '../gateway/facade';
+import { Gateway, type ArgNode, type InvokeResult } from '../gateway/facade';
 import type { Row } from './data-types';
 import type { Schema } from './schema';
 
@@ -23,6 +23,19 @@ export class FormatDescriptor {
   /** @internal */
   static fromSteps(steps: readonly Step[]): FormatDescriptor {
     return new FormatDescriptor(steps);
+  }
+
+  getFormat(): string {
+    return this.java('getFormat').v as string;
+  }
+
+  /** The format's options, without the format-name prefix. */
+  getOptions(): Record<string, string> {
+    return (this.java('getOptions').v as Record<string, string>) ?? {};
+  }
+
+  private java(method: string): InvokeResult {
+    return askBuilt(this.node, method);
   }
 
   get node(): ArgNode {
@@ -54,6 +67,28 @@ export class TableDescriptor<R = Row> {
   /** @internal */
   static fromSteps<R>(steps: readonly Step[]): TableDescriptor<R> {
     return new TableDescriptor<R>(steps);
+  }
+
+  /** Every option, connector and format ones included ('connector' = ..., 'format' = ...). */
+  getOptions(): Record<string, string> {
+    return (this.java('getOptions').v as Record<string, string>) ?? {};
+  }
+
+  getPartitionKeys(): string[] {
+    return (this.java('getPartitionKeys').v as string[]) ?? [];
+  }
+
+  getComment(): string | null {
+    return (this.java('getComment').v as string | null) ?? null;
+  }
+
+  /** The schema as Flink prints it, or null if the descriptor has none. */
+  getSchema(): string | null {
+    return summaryOf(this.java('getSchema'));
+  }
+
+  private java(method: string): InvokeResult {
+    return askBuilt(this.node, method);
   }
 
   get node(): ArgNode {
@@ -100,5 +135,28 @@ export class TableDescriptorBuilder<R> {
 
   build(): TableDescriptor<R> {
     return TableDescriptor.fromSteps<R>(this.steps);
+  }
+}
+
+/**
+ * Builds a Java object from an argument node (a descriptor's builder chain), calls one of its
+ * getters and releases it: descriptors stay plain TS values until a getter asks the JVM.
+ */
+export function askBuilt(node: ArgNode, method: string): InvokeResult {
+  const h = Gateway.build(node);
+  try {
+    return Gateway.invoke(h, method, []);
+  } finally {
+    Gateway.release(h);
+  }
+}
+
+/** Flink's text of a getter's Java object result (a Schema, ...), or null when it returned none; releases it. */
+export function summaryOf(r: InvokeResult): string | null {
+  if (r.h === undefined) return null;
+  try {
+    return Gateway.summary(r.h);
+  } finally {
+    Gateway.release(r.h);
   }
 }

@@ -3,7 +3,7 @@
  * `await TableEnvironment.create(EnvironmentSettings.inStreamingMode())` starts (once per process)
  * the session's JVM and local Flink mini-cluster and returns an environment bound to it.
  */
-import { callAsync } from '../gateway/jvm';
+import { callAsync, callSync } from '../gateway/jvm';
 import { Envs, Gateway, TypesFacade, handleOf, track, type ArgNode, type Handle } from '../gateway/facade';
 import { Session, type ConnectorJarTarget, type SessionOptions } from '../session/session';
 import type { ResolvedConnector } from '../connectors/resolve';
@@ -21,6 +21,12 @@ import { fromArrowTable } from './arrow/from-arrow';
 import * as udfDependencies from './udf/ship/dependencies';
 import { toJavaJson } from '../gateway/java-json';
 import { trackTableConfig } from './udf/aggregate-state-backend';
+import { Catalog, CatalogDescriptor, type ModuleEntry } from './catalog';
+import { CompiledPlan, PlanReference } from './compiled-plan';
+import { Model, ModelDescriptor } from './model';
+import { SqlDialect, explainArgs, type ExplainDetail } from './enums';
+
+const CATALOGS = 'dev.tsflink.gateway.Catalogs';
 
 export class TableConfig {
   constructor(private readonly env: Handle) {}
@@ -40,6 +46,66 @@ export class TableConfig {
   toMap(): Record<string, string> {
     return Envs.configToJson(this.env);
   }
+
+  /** The environment's configuration, as key-value pairs (Java's getConfiguration().toMap()). */
+  getConfiguration(): Record<string, string> {
+    return this.toMap();
+  }
+
+  /** Sets every option of `configuration`. */
+  addConfiguration(configuration: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(configuration)) this.set(k, v);
+    return this;
+  }
+
+  /** The session time zone for TIMESTAMP_LTZ and time functions (`table.local-time-zone`), e.g. 'UTC' or 'Europe/Berlin'. */
+  setLocalTimezone(zoneId: string): this {
+    return this.set('table.local-time-zone', zoneId);
+  }
+
+  getLocalTimezone(): string {
+    return this.get('table.local-time-zone') ?? 'default';
+  }
+
+  /** How long idle keys' state is kept, in milliseconds (`table.exec.state.ttl`; 0 keeps it forever). */
+  setIdleStateRetention(ms: number): this {
+    if (!Number.isInteger(ms) || ms < 0) throw new TypeError(`setIdleStateRetention takes a whole number of milliseconds >= 0, got ${ms}`);
+    return this.set('table.exec.state.ttl', `${ms} ms`);
+  }
+
+  getIdleStateRetention(): number {
+    return durationMs(this.get('table.exec.state.ttl') ?? '0 ms');
+  }
+
+  /** The SQL dialect of executeSql / sqlQuery (`table.sql-dialect`). */
+  setSqlDialect(dialect: SqlDialect): this {
+    return this.set('table.sql-dialect', dialect.name.toLowerCase());
+  }
+
+  getSqlDialect(): SqlDialect {
+    return (this.get('table.sql-dialect') ?? 'default').toUpperCase() === 'HIVE' ? SqlDialect.HIVE : SqlDialect.DEFAULT;
+  }
+
+  /** Above this many bytes, generated code is split into methods (`table.generated-code.max-length`). */
+  setMaxGeneratedCodeLength(length: number): this {
+    return this.set('table.generated-code.max-length', length);
+  }
+
+  getMaxGeneratedCodeLength(): number {
+    return Number(this.get('table.generated-code.max-length') ?? 4000);
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000,
+  min: 60_000, minute: 60_000, minutes: 60_000, m: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000, d: 86_400_000, day: 86_400_000, days: 86_400_000 };
+
+/** Milliseconds of a Flink duration text ('90 s', '1 h', '500 ms', '1000'). */
+function durationMs(text: string): number {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+  if (!m) throw new Error(`cannot read the duration '${text}'`);
+  const unit = m[2].toLowerCase() || 'ms';
+  if (!(unit in UNIT_MS)) throw new Error(`unknown duration unit in '${text}'`);
+  return Number(m[1]) * UNIT_MS[unit];
 }
 
 const WIDER: Record<string, number> = { INT: 1, BIGINT: 2, DOUBLE: 3 };
@@ -139,9 +205,180 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     return this.table(handleOf(this.invoke('sqlQuery', [query]), 'a Table'));
   }
 
-  /** The plan of a statement. */
-  async explainSql(statement: string): Promise<string> {
-    return (await Gateway.invokeAsync(this.handle, 'explainSql', [statement])).v as string;
+  /** The plan of a statement, with optional extra details: `explainSql(sql, ExplainDetail.CHANGELOG_MODE)`. */
+  async explainSql(statement: string, ...details: ExplainDetail[]): Promise<string> {
+    return (await Gateway.invokeAsync(this.handle, 'explainSql', [statement, ...explainArgs(details)])).v as string;
+  }
+
+  // --- catalogs ---------------------------------------------------------------------------------
+
+  /** Creates and registers a catalog from its options: `createCatalog('c1', CatalogDescriptor.of('c1', { type: 'generic_in_memory' }))`. */
+  createCatalog(name: string, descriptor: CatalogDescriptor): void {
+    this.invoke('createCatalog', [name, descriptor.node]);
+  }
+
+  /** Registers a catalog object (e.g. `Catalog.genericInMemory('c2')`) under a name. */
+  registerCatalog(name: string, catalog: Catalog): void {
+    this.invoke('registerCatalog', [name, catalog.node]);
+  }
+
+  /** The catalog registered under name, to browse; undefined if there is none. */
+  getCatalog(name: string): Catalog | undefined {
+    const r = this.invoke('getCatalog', [name]);
+    return r.h === undefined ? undefined : new Catalog(r.h);
+  }
+
+  listCatalogs(): string[] {
+    return this.invoke('listCatalogs', []).v as string[];
+  }
+
+  /** The databases of the current catalog. */
+  listDatabases(): string[] {
+    return this.invoke('listDatabases', []).v as string[];
+  }
+
+  // --- modules ----------------------------------------------------------------------------------
+
+  /**
+   * Loads a module by its factory identifier, with options (Flink's LOAD MODULE; 'core' ships with
+   * Flink, others come with their jars, e.g. addConnector('hive')).
+   */
+  async loadModule(name: string, options: Record<string, string> = {}): Promise<void> {
+    const withClause = Object.keys(options).length
+      ? ` WITH (${Object.entries(options).map(([k, v]) => `'${k.replace(/'/g, "''")}' = '${v.replace(/'/g, "''")}'`).join(', ')})`
+      : '';
+    await Gateway.invokeAsync(this.handle, 'executeSql', [`LOAD MODULE \`${name.replace(/`/g, '``')}\`${withClause}`]);
+  }
+
+  unloadModule(name: string): void {
+    this.invoke('unloadModule', [name]);
+  }
+
+  /** Uses these loaded modules, in this resolution order (the others stay loaded, unused). */
+  useModules(...names: string[]): void {
+    this.invoke('useModules', names);
+  }
+
+  /** The used modules, in resolution order. */
+  listModules(): string[] {
+    return this.invoke('listModules', []).v as string[];
+  }
+
+  /** Every loaded module, used or not. */
+  listFullModules(): ModuleEntry[] {
+    return JSON.parse(callSync<string>(CATALOGS, 'fullModules', this.handle)) as ModuleEntry[];
+  }
+
+  // --- views, tables, functions by path -----------------------------------------------------------
+
+  /** Registers a view of a Table in the current catalog; false if it existed and ignoreIfExists. */
+  createView(path: string, table: Table<unknown>, ignoreIfExists = false): boolean {
+    const r = this.invoke('createView', ignoreIfExists ? [path, tableNode(table), true] : [path, tableNode(table)]);
+    return r.v === undefined || r.v === null ? true : (r.v as boolean);
+  }
+
+  dropView(path: string, ignoreIfNotExists = true): boolean {
+    return this.invoke('dropView', [path, ignoreIfNotExists]).v as boolean;
+  }
+
+  dropTable(path: string, ignoreIfNotExists = true): boolean {
+    return this.invoke('dropTable', [path, ignoreIfNotExists]).v as boolean;
+  }
+
+  listTemporaryViews(): string[] {
+    return this.invoke('listTemporaryViews', []).v as string[];
+  }
+
+  listMaterializedTables(): string[] {
+    return this.invoke('listMaterializedTables', []).v as string[];
+  }
+
+  /** Functions registered by users (not the built-ins), of every kind. */
+  listUserDefinedFunctions(): string[] {
+    return this.invoke('listUserDefinedFunctions', []).v as string[];
+  }
+
+  /** Registers a function in the current catalog and database (persisted by a persistent catalog). */
+  createFunction(path: string, fn: JavaFunctionRef, ignoreIfExists = false): void {
+    assertFunctionRef(fn, 'createFunction');
+    fn.registeredAs?.(path.split('.').pop()!.replace(/`/g, ''));
+    this.invoke('createFunction', [path, { k: 'handle', id: fn.toJavaHandle() }, ignoreIfExists]);
+  }
+
+  dropFunction(path: string): boolean {
+    return this.invoke('dropFunction', [path]).v as boolean;
+  }
+
+  dropTemporaryFunction(path: string): boolean {
+    return this.invoke('dropTemporaryFunction', [path]).v as boolean;
+  }
+
+  /** A Java UserDefinedFunction by class name (on the class path or an added jar), as a temporary system function. */
+  createJavaTemporarySystemFunction(name: string, className: string): void {
+    callSync(CATALOGS, 'createJavaFunction', this.handle, 'system', name, className, false);
+  }
+
+  /** A Java UserDefinedFunction by class name, as a temporary catalog function. */
+  createJavaTemporaryFunction(path: string, className: string): void {
+    callSync(CATALOGS, 'createJavaFunction', this.handle, 'temporary', path, className, false);
+  }
+
+  /** A Java UserDefinedFunction by class name, as a catalog function. */
+  createJavaFunction(path: string, className: string, ignoreIfExists = false): void {
+    callSync(CATALOGS, 'createJavaFunction', this.handle, 'catalog', path, className, ignoreIfExists);
+  }
+
+  // --- models -----------------------------------------------------------------------------------
+
+  /** Registers a model in the current catalog: `createModel('m', ModelDescriptor.forProvider('openai')...build())`. */
+  createModel(path: string, descriptor: ModelDescriptor, ignoreIfExists = false): void {
+    this.invoke('createModel', [path, descriptor.node, ignoreIfExists]);
+  }
+
+  createTemporaryModel(path: string, descriptor: ModelDescriptor, ignoreIfExists = false): void {
+    this.invoke('createTemporaryModel', [path, descriptor.node, ignoreIfExists]);
+  }
+
+  /** A registered model (Java's Model), by path or from a descriptor. */
+  fromModel(pathOrDescriptor: string | ModelDescriptor): Model {
+    const arg = typeof pathOrDescriptor === 'string' ? pathOrDescriptor : pathOrDescriptor.node;
+    return new Model(handleOf(this.invoke('fromModel', [arg]), 'a Model'));
+  }
+
+  dropModel(path: string, ignoreIfNotExists = true): boolean {
+    return this.invoke('dropModel', [path, ignoreIfNotExists]).v as boolean;
+  }
+
+  dropTemporaryModel(path: string): boolean {
+    return this.invoke('dropTemporaryModel', [path]).v as boolean;
+  }
+
+  listModels(): string[] {
+    return this.invoke('listModels', []).v as string[];
+  }
+
+  listTemporaryModels(): string[] {
+    return this.invoke('listTemporaryModels', []).v as string[];
+  }
+
+  // --- compiled plans ---------------------------------------------------------------------------
+
+  /** The compiled plan of an INSERT (or STATEMENT SET): JSON to store, load and execute later. */
+  async compilePlanSql(statement: string): Promise<CompiledPlan> {
+    const r = await Gateway.invokeAsync(this.handle, 'compilePlanSql', [statement]);
+    return new CompiledPlan(handleOf(r, 'a CompiledPlan'), this.streaming);
+  }
+
+  /** A compiled plan from a file, JSON string or resource: `loadPlan(PlanReference.fromFile(path))`. */
+  async loadPlan(plan: PlanReference): Promise<CompiledPlan> {
+    const r = await Gateway.invokeAsync(this.handle, 'loadPlan', [plan.node]);
+    return new CompiledPlan(handleOf(r, 'a CompiledPlan'), this.streaming);
+  }
+
+  /** Loads and runs a compiled plan. */
+  async executePlan(plan: PlanReference): Promise<TableResult> {
+    const r = await Gateway.invokeAsync(this.handle, 'executePlan', [plan.node]);
+    return new TableResult(handleOf(r, 'a TableResult'), this.streaming);
   }
 
   /** A registered table or view: `from('orders')`, or a connector table: `from(TableDescriptor.forConnector(...)...build())`. */

@@ -86,6 +86,11 @@ export class TableResult<R = Row> {
     return this.describe().resultKind;
   }
 
+  /** PyFlink's get_table_schema: the resolved schema. */
+  getTableSchema(): ResolvedSchema {
+    return this.getResolvedSchema();
+  }
+
   getResolvedSchema(): ResolvedSchema {
     return this.describe().schema;
   }

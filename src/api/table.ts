@@ -10,6 +10,8 @@ import { TableResult, type ResolvedSchema } from './table-result';
 import type { GroupWindow, OverWindow } from './windows';
 import type * as arrow from 'apache-arrow';
 import { exportToArrow, type ToArrowOptions } from './arrow/to-arrow';
+import { CompiledPlan } from './compiled-plan';
+import { explainArgs, type ExplainDetail } from './enums';
 
 /** A column name or an expression, where Flink takes field expressions (select, groupBy, ...). */
 export type FieldLike = string | Expression;
@@ -177,14 +179,51 @@ export class Table<R = Row> extends JavaBacked {
     return JSON.parse(Envs.schema(this.handle)) as ResolvedSchema;
   }
 
+  /**
+   * Flink 2.3's TO_CHANGELOG: an append-only table with an `op` column (INSERT, UPDATE_BEFORE,
+   * UPDATE_AFTER, DELETE) before the columns; arguments as Java's (e.g. `$('op').as(...)` options).
+   */
+  toChangelog(...args: Expression[]): Table {
+    return this.table('toChangelog', args.map((a) => a.node));
+  }
+
+  /** Flink 2.3's FROM_CHANGELOG: an append-only table with an `op` column read as a changelog. */
+  fromChangelog(...args: Expression[]): Table {
+    return this.table('fromChangelog', args.map((a) => a.node));
+  }
+
+  /** PyFlink's get_schema: the resolved schema. */
+  getSchema(): ResolvedSchema {
+    return this.getResolvedSchema();
+  }
+
+  /** Aggregates the whole table with an aggregate function: `aggregate(call(f, $('b')).as('x')).select('x')`. */
+  aggregate(aggregateCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.call('aggregate', [aggregateCall.node]), this.ctx);
+  }
+
+  /** Applies a table aggregate function to the whole table, then `select`. */
+  flatAggregate(tableAggregateCall: Expression): FlatAggregateTable {
+    return new FlatAggregateTable(this.call('flatAggregate', [tableAggregateCall.node]), this.ctx);
+  }
+
+  /** PyFlink's over_window: the over windows for `select(... .over($('w')))`, as `window(...overWindows)`. */
+  overWindow(...windows: OverWindow[]): OverWindowedTable {
+    return new OverWindowedTable(this.call('window', windows.map((w) => w.node)), this.ctx);
+  }
+
   /** Flink's rendering of the schema, as Table#printSchema prints it. */
   printSchema(): void {
     console.log(this.getResolvedSchema().summary);
   }
 
-  /** The query plan (abstract syntax tree, optimized physical plan, execution plan). */
-  async explain(): Promise<string> {
-    return (await Gateway.invokeAsync(this.handle, 'explain', [])).v as string;
+  /** The query plan (abstract syntax tree, optimized physical plan, execution plan), with optional extra details. */
+  async explain(...details: ExplainDetail[]): Promise<string> {
+    return (await Gateway.invokeAsync(this.handle, 'explain', explainArgs(details))).v as string;
+  }
+
+  async printExplain(...details: ExplainDetail[]): Promise<void> {
+    console.log(await this.explain(...details));
   }
 
   /** Runs the query; rows come from the result's collect()/print(). */
@@ -233,8 +272,15 @@ export class GroupedTable extends JavaBacked {
     return new AggregatedTable(this.call('aggregate', [aggregateCall.node]), this.ctx);
   }
 
-  flatAggregate(tableAggregateCall: Expression): AggregatedTable {
-    return new AggregatedTable(this.call('flatAggregate', [tableAggregateCall.node]), this.ctx);
+  flatAggregate(tableAggregateCall: Expression): FlatAggregateTable {
+    return new FlatAggregateTable(this.call('flatAggregate', [tableAggregateCall.node]), this.ctx);
+  }
+}
+
+/** The result of flatAggregate(), to select from (Java's FlatAggregateTable). */
+export class FlatAggregateTable extends JavaBacked {
+  select(...fields: FieldLike[]): Table {
+    return this.table('select', fields.map(field));
   }
 }
 
@@ -255,6 +301,11 @@ export class WindowGroupedTable extends JavaBacked {
   select(...fields: FieldLike[]): Table {
     return this.table('select', fields.map(field));
   }
+
+  /** Applies an aggregate function per window (and key), then `select`. */
+  aggregate(aggregateCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.call('aggregate', [aggregateCall.node]), this.ctx);
+  }
 }
 
 export class OverWindowedTable extends JavaBacked {
@@ -270,7 +321,23 @@ export class TablePipeline extends JavaBacked {
     return new TableResult(handleOf(r, 'a TableResult'), this.ctx.streaming);
   }
 
-  async explain(): Promise<string> {
-    return (await Gateway.invokeAsync(this.handle, 'explain', [])).v as string;
+  async explain(...details: ExplainDetail[]): Promise<string> {
+    return (await Gateway.invokeAsync(this.handle, 'explain', explainArgs(details))).v as string;
+  }
+
+  async printExplain(...details: ExplainDetail[]): Promise<void> {
+    console.log(await this.explain(...details));
+  }
+
+  /** The sink table's identifier ('catalog.database.table'), or null for an anonymous (descriptor) sink. */
+  getSinkIdentifier(): string | null {
+    const r = Gateway.invoke(this.handle, 'getSinkIdentifier', []);
+    return r.h === undefined ? null : (Gateway.invoke(r.h, 'asSummaryString', []).v as string);
+  }
+
+  /** The compiled plan of this insert. */
+  async compilePlan(): Promise<CompiledPlan> {
+    const r = await Gateway.invokeAsync(this.handle, 'compilePlan', []);
+    return new CompiledPlan(handleOf(r, 'a CompiledPlan'), this.ctx.streaming);
   }
 }

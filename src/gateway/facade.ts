@@ -17,7 +17,7 @@ export type ArgNode = string | number | boolean | null | { k: string; [key: stri
 export interface InvokeResult {
   h?: Handle;
   cls?: string;
-  v?: string | number | boolean | null | string[];
+  v?: string | number | boolean | null | string[] | Record<string, string>;
 }
 
 const releaser = new FinalizationRegistry<Handle>((h) => {

@@ -23,6 +23,9 @@ import org.apache.flink.table.types.DataType;
  *   <li>const {name}: a static Expressions field (UNBOUNDED_RANGE, CURRENT_ROW, ...)
  *   <li>chain {cls, name, args, then: [{name, args}]}: a static builder call on a Table API class
  *       followed by instance calls: windows (Tumble/Slide/Session/Over), descriptors
+ *   <li>new {cls, args}: a Java object from its public constructor (ObjectPath, GenericInMemoryCatalog)
+ *   <li>map {v}: a Map&lt;String, String&gt;
+ *   <li>enum {cls, name}: a Java enum constant (TimePointUnit.DAY, JsonOnNull.ABSENT, ...)
  *   <li>type {sql}: a DataType; handle {id}: an object held in {@link Handles}; list {items}
  * </ul>
  */
@@ -84,6 +87,21 @@ final class Exprs {
                     cur = Invoker.invoke(cur, cur.getClass(), step.get("name").asText(), step.get("args"));
                 }
                 return cur;
+            }
+            case "map": {
+                // a Map<String, String> argument (partition specs, properties)
+                java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+                n.get("v").fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+                return m;
+            }
+            case "new":
+                // a Java object made by its public constructor (ObjectPath, GenericInMemoryCatalog, ...)
+                return Invoker.construct(Class.forName(n.get("cls").asText()), n.get("args"));
+            case "enum": {
+                // a constant of a Java enum an expression takes (TimePointUnit, JsonOnNull, ...)
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Object constant = Enum.valueOf((Class) Class.forName(n.get("cls").asText()), n.get("name").asText());
+                return constant;
             }
             case "type":
                 return Types.parse(n.get("sql").asText());

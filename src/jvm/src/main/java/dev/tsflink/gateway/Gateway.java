@@ -60,6 +60,10 @@ public final class Gateway {
             return result(inner);
         } else if (value instanceof String[] || value instanceof java.util.List && ((java.util.List<?>) value).stream().allMatch(x -> x instanceof String)) {
             out.put("v", value);
+        } else if (value instanceof java.util.Map && ((java.util.Map<?, ?>) value).keySet().stream().allMatch(x -> x instanceof String)
+                && ((java.util.Map<?, ?>) value).values().stream().allMatch(x -> x == null || x instanceof String)) {
+            // options and properties (CatalogBaseTable.getOptions, ...) as a JSON object
+            out.put("v", value);
         } else if (value instanceof Enum) {
             out.put("v", ((Enum<?>) value).name());
         } else {

@@ -51,6 +51,31 @@ final class Invoker {
                 + describe(values) + ")");
     }
 
+    /** Constructs {@code type} with the first public constructor the decoded arguments fit. */
+    static Object construct(Class<?> type, JsonNode args) throws Exception {
+        List<Object> values = new ArrayList<>();
+        if (args != null) {
+            for (JsonNode a : args) {
+                values.add(Exprs.decodeArg(a));
+            }
+        }
+        for (java.lang.reflect.Constructor<?> c : type.getConstructors()) {
+            Object[] call = fit(c, values);
+            if (call != null) {
+                try {
+                    return c.newInstance(call);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof Exception) {
+                        throw (Exception) cause;
+                    }
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalArgumentException("new " + type.getSimpleName() + " does not take arguments (" + describe(values) + ")");
+    }
+
     private static Method[] find(Class<?> type, String name, boolean statics) {
         List<Method> out = new ArrayList<>();
         for (Method m : type.getMethods()) {
@@ -64,7 +89,7 @@ final class Invoker {
         return out.toArray(new Method[0]);
     }
 
-    private static Object[] fit(Method m, List<Object> values) {
+    private static Object[] fit(java.lang.reflect.Executable m, List<Object> values) {
         Class<?>[] params = m.getParameterTypes();
         if (!m.isVarArgs()) {
             if (params.length != values.size()) {
@@ -128,6 +153,15 @@ final class Invoker {
         }
         if (v instanceof Boolean && param == boolean.class) {
             return v;
+        }
+        if (param == String.class && v instanceof Expression) {
+            // a TS string literal where Java takes a String (jsonExists(path), ...)
+            Expression e = v instanceof org.apache.flink.table.api.ApiExpression
+                    ? ((org.apache.flink.table.api.ApiExpression) v).toExpr()
+                    : (Expression) v;
+            if (e instanceof org.apache.flink.table.expressions.ValueLiteralExpression) {
+                return ((org.apache.flink.table.expressions.ValueLiteralExpression) e).getValueAs(String.class).map(x -> (Object) x).orElse(NO_FIT);
+            }
         }
         if (param == Expression.class && !(v instanceof Expression)) {
             return NO_FIT;

@@ -1,0 +1,273 @@
+/**
+ * Catalogs, modules, views/functions by path and compiled plans from the Table API (issue 17), on
+ * the real mini-cluster: Flink's built-in in-memory catalog and GenericInMemoryCatalogs created by
+ * descriptor and by object, browsed through Catalog/ObjectPath and queried across databases; the
+ * core module unloaded and loaded; a Java function by class name; a plan compiled, written, loaded
+ * and executed. One streaming environment (compiled plans are streaming-only in Flink).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  $,
+  Catalog,
+  CatalogDatabase,
+  CatalogDescriptor,
+  CatalogFunction,
+  ObjectIdentifier,
+  nullOf,
+  DataTypes,
+  EnvironmentSettings,
+  ExplainDetail,
+  FormatDescriptor,
+  ModelDescriptor,
+  SqlDialect,
+  ObjectPath,
+  PlanReference,
+  Schema,
+  Session,
+  TableDescriptor,
+  TableEnvironment,
+  call,
+} from '../src/index';
+import { rowsOf, sorted, streamingEnv, tempDir } from './helpers';
+
+const { INT, STRING, BIGINT } = DataTypes;
+let env: TableEnvironment;
+
+beforeAll(async () => {
+  env = await streamingEnv();
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+describe('catalogs', () => {
+  it('browses the built-in catalog', () => {
+    expect(env.listCatalogs()).toContain('default_catalog');
+    const builtIn = env.getCatalog('default_catalog')!;
+    expect(builtIn.getDefaultDatabase()).toBe('default_database');
+    expect(builtIn.listDatabases()).toEqual(['default_database']);
+    expect(env.getCatalog('nope')).toBeUndefined();
+  });
+
+  it('creates catalogs by descriptor and by object, with databases, tables and views used across them', async () => {
+    const descriptor = CatalogDescriptor.of('mem1', { type: 'generic_in_memory' }, 'made by name');
+    expect(descriptor.getConfiguration()).toEqual({ type: 'generic_in_memory' });
+    env.createCatalog('mem1', descriptor);
+    env.registerCatalog('mem2', Catalog.genericInMemory('mem2', 'db0'));
+    expect(env.listCatalogs()).toEqual(expect.arrayContaining(['default_catalog', 'mem1', 'mem2']));
+
+    const mem1 = env.getCatalog('mem1')!;
+    mem1.createDatabase('sales', CatalogDatabase.createInstance({ owner: 'ann' }, 'the sales db'));
+    expect(mem1.databaseExists('sales')).toBe(true);
+    expect(mem1.getDatabase('sales').getProperties()).toEqual({ owner: 'ann' });
+    expect(mem1.getDatabase('sales').getComment()).toBe('the sales db');
+
+    env.useCatalog('mem1');
+    env.useDatabase('sales');
+    expect([env.getCurrentCatalog(), env.getCurrentDatabase()]).toEqual(['mem1', 'sales']);
+    expect(sorted(env.listDatabases())).toEqual(['default', 'sales']);
+
+    env.createTable(
+      'nums',
+      TableDescriptor.forConnector('datagen')
+        .schema(Schema.newBuilder().column('n', BIGINT()).build())
+        .option('number-of-rows', '5')
+        .option('fields.n.kind', 'sequence')
+        .option('fields.n.start', '1')
+        .option('fields.n.end', '5')
+        .build(),
+    );
+    const nums = mem1.getTable(new ObjectPath('sales', 'nums'));
+    expect(nums.getTableKind()).toBe('TABLE');
+    expect(nums.getOptions()).toMatchObject({ connector: 'datagen', 'number-of-rows': '5' });
+    expect(nums.getUnresolvedSchema()).toContain('`n` BIGINT');
+
+    env.createView('odd', env.from('nums').filter($('n').mod(2).isEqual(1)));
+    expect(mem1.listViews('sales')).toEqual(['odd']);
+    expect(mem1.getTable(ObjectPath.fromString('sales.odd')).getTableKind()).toBe('VIEW');
+
+    // a table in another catalog and database, and one query over both
+    await env.executeSql(`CREATE TABLE mem2.db0.tens (n BIGINT, t AS n * 10) WITH ('connector' = 'datagen', 'number-of-rows' = '4',
+      'fields.n.kind' = 'sequence', 'fields.n.start' = '2', 'fields.n.end' = '5')`);
+    expect(env.getCatalog('mem2')!.listTables('db0')).toEqual(['tens']);
+    const rows = await rowsOf(env.sqlQuery('SELECT o.n, x.t FROM mem1.sales.odd o JOIN mem2.db0.tens x ON o.n = x.n'));
+    expect(sorted(rows.map((r) => `${r.n}/${r.t}`))).toEqual(['3/30', '5/50']);
+
+    expect(env.dropView('odd')).toBe(true);
+    expect(mem1.tableExists(new ObjectPath('sales', 'odd'))).toBe(false);
+    mem1.renameTable(new ObjectPath('sales', 'nums'), 'numbers');
+    expect(mem1.listTables('sales')).toEqual(['numbers']);
+    expect(env.dropTable('numbers')).toBe(true);
+    mem1.dropDatabase('sales', false, true);
+    expect(mem1.listDatabases()).toEqual(['default']);
+    env.useCatalog('default_catalog');
+    env.useDatabase('default_database');
+  });
+});
+
+describe('modules and functions', () => {
+  it('unloads and loads the core module', async () => {
+    expect(env.listModules()).toEqual(['core']);
+    env.unloadModule('core');
+    expect(env.listModules()).toEqual([]);
+    // the Table API resolves even `as` through the core module
+    expect(() => env.fromValues([{ a: 1 }]).select($('a').as('b'))).toThrow(/built-in function \[as\] could not be found/);
+    await env.loadModule('core');
+    env.useModules('core');
+    expect(env.listFullModules()).toEqual([{ name: 'core', used: true }]);
+    expect((await rowsOf(env.sqlQuery('SELECT ABS(-2) AS a')))[0].a).toBe(2);
+  });
+
+  it('registers a Java function by class name, lists and drops it', async () => {
+    env.createJavaTemporarySystemFunction('to_euro', 'dev.tsflink.bench.ToEuro');
+    env.createJavaFunction('to_euro_cat', 'dev.tsflink.bench.ToEuro');
+    expect(env.listUserDefinedFunctions()).toEqual(expect.arrayContaining(['to_euro', 'to_euro_cat']));
+    const fn = env.getCatalog('default_catalog')!.getFunction(new ObjectPath('default_database', 'to_euro_cat'));
+    expect([fn.getClassName(), fn.getFunctionLanguage()]).toEqual(['dev.tsflink.bench.ToEuro', 'JAVA']);
+    const t = env.fromValues([{ p: 100n }]);
+    const [viaSystem] = await rowsOf(t.select(call('to_euro', $('p')).as('e')));
+    const [viaSql] = await rowsOf(env.sqlQuery('SELECT to_euro_cat(CAST(100 AS BIGINT)) AS e'));
+    expect(viaSystem.e).toBe(viaSql.e);
+    expect(typeof viaSystem.e).toBe('number');
+    expect(env.dropFunction('to_euro_cat')).toBe(true);
+    expect(env.dropTemporarySystemFunction('to_euro')).toBe(true);
+    expect(env.listUserDefinedFunctions()).not.toContain('to_euro_cat');
+  });
+});
+
+describe('compiled plans', () => {
+  it('compiles an INSERT, writes it, loads it and executes it', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    await env.executeSql(`CREATE TEMPORARY TABLE src (k INT, v STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3',
+      'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '3', 'fields.v.length' = '4')`);
+    await env.executeSql(`CREATE TEMPORARY TABLE sink (k INT, v STRING) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
+    const plan = await env.compilePlanSql('INSERT INTO sink SELECT k * 10, v FROM src');
+    expect(JSON.parse(plan.asJsonString()).flinkVersion).toBe('2.3');
+    expect(plan.getFlinkVersion()).toBe('2.3');
+    const file = path.join(dir, 'plan.json');
+    plan.writeToFile(file);
+    expect(() => plan.writeToFile(file)).toThrow(/Cannot overwrite the plan file/);
+    plan.writeToFile(file, true); // kept as it is
+    const loaded = await env.loadPlan(PlanReference.fromFile(file));
+    expect(await loaded.explain()).toContain('Sink');
+    await (await loaded.execute()).await();
+    // executePlan runs it once more from the JSON string
+    await (await env.executePlan(PlanReference.fromJsonString(fs.readFileSync(file, 'utf8')))).await();
+    const lines = fs.readdirSync(out).flatMap((f) => fs.readFileSync(path.join(out, f), 'utf8').split('\n').filter(Boolean));
+    expect(lines.map((l) => l.split(',')[0]).sort()).toEqual(['10', '10', '20', '20', '30', '30']);
+  });
+
+  it('explains with details', async () => {
+    const text = await env.fromValues([{ a: 1 }]).explain(ExplainDetail.ESTIMATED_COST);
+    expect(text).toMatch(/rowcount/);
+    expect(() => env.fromValues([{ a: 1 }]).explain('COST' as unknown as ExplainDetail)).rejects.toThrow(/ExplainDetail/);
+  });
+});
+
+describe('config, settings and descriptors', () => {
+  it('TableConfig setters reach the Java configuration and change query results', async () => {
+    const config = env.getConfig();
+    config.setLocalTimezone('Asia/Tokyo').setIdleStateRetention(90_000).setSqlDialect(SqlDialect.DEFAULT);
+    expect([config.getLocalTimezone(), config.getIdleStateRetention(), config.getSqlDialect()]).toEqual(['Asia/Tokyo', 90_000, SqlDialect.DEFAULT]);
+    expect(config.getConfiguration()).toMatchObject({ 'table.local-time-zone': 'Asia/Tokyo', 'table.exec.state.ttl': '90000 ms' });
+    // epoch 0 as a local timestamp in Tokyo is 09:00
+    const [r] = await rowsOf(env.sqlQuery("SELECT CAST(TO_TIMESTAMP_LTZ(0, 3) AS STRING) AS t"));
+    expect(r.t).toBe('1970-01-01 09:00:00.000');
+    config.addConfiguration({ 'table.local-time-zone': 'UTC' });
+    expect(config.getLocalTimezone()).toBe('UTC');
+    expect(() => config.setIdleStateRetention(-1)).toThrow(/milliseconds/);
+  });
+
+  it('EnvironmentSettings names the built-in catalog and database', () => {
+    const s = EnvironmentSettings.newInstance().inBatchMode().withBuiltInCatalogName('cat').withBuiltInDatabaseName('db').build();
+    expect([s.getBuiltInCatalogName(), s.getBuiltInDatabaseName(), s.isStreamingMode()]).toEqual(['cat', 'db', false]);
+    expect(EnvironmentSettings.inStreamingMode().getBuiltInCatalogName()).toBe('default_catalog');
+  });
+
+  it('descriptors answer their getters from the Java descriptor', () => {
+    const d = TableDescriptor.forConnector('datagen')
+      .schema(Schema.newBuilder().column('a', INT()).column('b', STRING()).build())
+      .option('rows-per-second', 5)
+      .format(FormatDescriptor.forFormat('json').option('ignore-parse-errors', true).build())
+      .partitionedBy('b')
+      .comment('gen')
+      .build();
+    expect(d.getOptions()).toEqual({ connector: 'datagen', 'rows-per-second': '5', format: 'json', 'json.ignore-parse-errors': 'true' });
+    expect([d.getPartitionKeys(), d.getComment()]).toEqual([['b'], 'gen']);
+    expect(d.getSchema()).toContain('`a` INT');
+    const f = FormatDescriptor.forFormat('csv').option('field-delimiter', ';').build();
+    expect([f.getFormat(), f.getOptions()]).toEqual(['csv', { 'field-delimiter': ';' }]);
+  });
+});
+
+describe('models', () => {
+  it('creates a model, describes it, lists and drops it', () => {
+    const d = ModelDescriptor.forProvider('openai')
+      .inputSchema(Schema.newBuilder().column('text', STRING()).build())
+      .outputSchema(Schema.newBuilder().column('label', STRING()).build())
+      .option('endpoint', 'http://127.0.0.1:1/v1/chat/completions')
+      .option('model', 'small')
+      .comment('a classifier')
+      .build();
+    expect(d.getOptions()).toMatchObject({ provider: 'openai', model: 'small' });
+    expect([d.getComment(), d.getInputSchema()]).toEqual(['a classifier', expect.stringContaining('`text` STRING')]);
+    env.createModel('classifier', d);
+    env.createTemporaryModel('tmp_classifier', d);
+    // as in Flink 2.3, listModels() names the current database's catalog models only
+    expect(env.listModels()).toEqual(['classifier']);
+    expect(env.listTemporaryModels()).toEqual(['tmp_classifier']);
+    const m = env.fromModel('classifier');
+    expect(m.getResolvedInputSchema()).toContain('`text` STRING');
+    expect(m.getResolvedOutputSchema()).toContain('`label` STRING');
+    const catalog = env.getCatalog('default_catalog')!;
+    expect(catalog.modelExists(new ObjectPath('default_database', 'classifier'))).toBe(true);
+    expect(catalog.getModel(new ObjectPath('default_database', 'classifier')).getOptions()).toMatchObject({ provider: 'openai', model: 'small' });
+    // a second model made in the catalog directly, then changed
+    catalog.createModel(new ObjectPath('default_database', 'direct'), d);
+    catalog.alterModel(new ObjectPath('default_database', 'direct'), ModelDescriptor.forProvider('openai').inputSchema(Schema.newBuilder().column('text', STRING()).build()).outputSchema(Schema.newBuilder().column('score', DataTypes.DOUBLE()).build()).option('model', 'big').build());
+    const altered = catalog.getModel(new ObjectPath('default_database', 'direct'));
+    expect([altered.getOptions().model, altered.getOutputSchema()]).toEqual(['big', expect.stringContaining('`score` DOUBLE')]);
+    catalog.dropModel(new ObjectPath('default_database', 'direct'));
+    expect(env.dropTemporaryModel('tmp_classifier')).toBe(true);
+    expect(env.dropModel('classifier')).toBe(true);
+    expect(env.listModels()).toEqual([]);
+  });
+});
+
+describe('schemas, types and identifiers', () => {
+  it('Schema builders, INTERVAL types and ObjectIdentifier', () => {
+    const { ROW, FIELD, INTERVAL, DAY, SECOND, YEAR, MONTH } = DataTypes;
+    const keyed = Schema.newBuilder().fromRowDataType(ROW(FIELD('id', DataTypes.of<number>('INT NOT NULL')), FIELD('v', STRING()))).primaryKeyNamed('pk_id', 'id').build();
+    expect(keyed.toString()).toMatch(/CONSTRAINT `pk_id` PRIMARY KEY \(`id`\)/);
+    const copied = Schema.newBuilder().fromSchema(keyed).column('extra', INT()).build().toString();
+    expect(copied).toContain('`extra` INT');
+    expect(copied).toContain('pk_id');
+    const resolved = env.fromValues([{ x: 1, y: 'a' }]).getResolvedSchema();
+    expect(Schema.newBuilder().fromResolvedSchema(resolved).build().toString()).toMatch(/`x` INT,\s*`y` STRING/);
+    expect(Schema.newBuilder().fromFields(['a', 'b'], [INT(), STRING()]).build().toString()).toMatch(/`a` INT,\s*`b` STRING/);
+
+    const types = env
+      .fromValues([{ x: 1 }])
+      .select(nullOf(INTERVAL(DAY(), SECOND(3))).as('dt'), nullOf(INTERVAL(YEAR(2), MONTH())).as('ym'))
+      .getResolvedSchema()
+      .columns.map((c) => c.type.sql);
+    expect(types).toEqual(['INTERVAL DAY(2) TO SECOND(3)', 'INTERVAL YEAR(2) TO MONTH']);
+    expect(() => INTERVAL(YEAR(), SECOND())).toThrow(/mixes/);
+
+    const id = ObjectIdentifier.of('cat', 'db', 'my`t');
+    expect([id.asSummaryString(), id.asSerializableString(), id.toObjectPath().getFullName()]).toEqual(['cat.db.my`t', '`cat`.`db`.`my``t`', 'db.my`t']);
+  });
+
+  it('a CatalogFunction made by class name is callable from SQL', async () => {
+    const catalog = env.getCatalog('default_catalog')!;
+    catalog.createFunction(new ObjectPath('default_database', 'to_eur'), CatalogFunction.createInstance('dev.tsflink.bench.ToEuro'));
+    expect(catalog.functionExists(new ObjectPath('default_database', 'to_eur'))).toBe(true);
+    const [r] = await rowsOf(env.sqlQuery('SELECT to_eur(CAST(100 AS BIGINT)) AS e'));
+    expect(r.e).toBeCloseTo(90.8, 10);
+    catalog.dropFunction(new ObjectPath('default_database', 'to_eur'));
+  });
+});
