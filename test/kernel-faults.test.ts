@@ -76,7 +76,8 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
       { 'text/markdown': '# Title', 'text/plain': '# Title' },
       { 'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>' },
       { 'image/png': Buffer.from([137, 80, 78, 71]).toString('base64') },
-      { 'text/html': '<i>chart</i>', 'application/vnd.vegalite.v5+json': { mark: 'bar' } },
+      // a Vega-Lite spec gets its SVG fallback (item 2), drawn server-side from the spec
+      { 'text/html': '<i>chart</i>', 'application/vnd.vegalite.v5+json': { mark: 'bar' }, 'image/svg+xml': expect.stringMatching(/^<svg [^]*<\/svg>$/) },
     ]);
     expect(cell('bad_mime').reply).toMatchObject({ status: 'error', ename: 'TypeError', evalue: "display.mime: 'application/json' is a JSON type and needs an object, got string" });
   });
@@ -106,6 +107,13 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
       encoding: { x: { field: 'w', type: 'nominal' }, y: { field: 'n', type: 'quantitative' } },
     });
     expect(shown?.['text/plain']).toMatch(/\| w \| n \|/);
+    // no HTML table: JupyterLab would rank it above the chart and never draw the chart
+    expect(shown?.['text/html']).toBeUndefined();
+    // the SVG fallback for front-ends without Vega-Lite: two bars, labelled by the x values
+    const svg = String(shown?.['image/svg+xml']);
+    expect(svg).toMatch(/^<svg /);
+    expect(svg.match(/<path [^>]*aria-roledescription="bar"/g)?.length).toBe(2);
+    expect(svg).toMatch(/>a<\/text>[^]*>b<\/text>/);
   });
 
   it('%%sql(chart=bar, x, y) draws the streaming aggregate as a chart updated in place; a wrong column is named', () => {
@@ -126,6 +134,10 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     const total = (s: (typeof specs)[number]) => s.data.values.reduce((a, v) => a + v.c, 0);
     expect(live.filter((m) => m.type === 'update_display_data').length).toBeGreaterThan(2);
     expect(total(specs[specs.length - 1])).toBeGreaterThan(total(specs.find((s) => total(s) > 0)!));
+    // each update carries its SVG fallback, redrawn as the counts change
+    const svgs = live.map((m) => String((m.data as Record<string, unknown>)['image/svg+xml']));
+    expect(svgs.every((s) => s.startsWith('<svg '))).toBe(true);
+    expect(new Set(svgs).size).toBeGreaterThan(1);
     expect(cell('chart_bad').reply).toMatchObject({ status: 'error', evalue: expect.stringContaining('x=nope is not a column of the result (columns: c)') });
   });
 
