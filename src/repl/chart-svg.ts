@@ -7,7 +7,7 @@
 import { VEGA_LITE_MIME } from './chart';
 import type { MimeBundle } from './types';
 
-/** The SVG's width where the spec says `width: 'container'` (a cell is about this wide). */
+/** The SVG's width where a spec says `width: 'container'`, which only a page can resolve. */
 const FALLBACK_WIDTH = 560;
 
 interface VegaModules {

@@ -76,10 +76,12 @@ export function vegaLiteSpec(options: ChartOptions, columns: readonly RenderColu
     encoding = { x, y: enc(options.y, 'quantitative') };
     if (options.color) encoding.color = enc(options.color, 'nominal');
   }
+  // Vega-Lite's own default size, not width 'container': in JupyterLab's output area a container
+  // width fed back into the chart's own size and grew without end (the browser test saw the page
+  // reach 3 GB)
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     ...(options.title ? { title: options.title } : {}),
-    width: 'container',
     data: { values },
     mark,
     encoding,
