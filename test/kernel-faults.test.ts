@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runDriver, useKernelTestEnv } from './kernel/env';
+import { kernelRoot, repoRoot, runDriver, useKernelTestEnv } from './kernel/env';
 
 const kt = useKernelTestEnv();
 
@@ -175,7 +175,7 @@ describe('a kernel with a small session heap running a job that exhausts it', ()
   const cell = (name: string) => r[name] as Cell;
 
   beforeAll(async () => {
-    r = await driver('oom', []);
+    r = await driver('oom', [kernelRoot]);
   }, 420_000);
 
   it('shows the OutOfMemoryError in the cell that caused it, with the heap option and how to set it', () => {
@@ -193,5 +193,24 @@ describe('a kernel with a small session heap running a job that exhausts it', ()
     expect(cell('next_ts')).toMatchObject({ reply: { status: 'ok' }, value: '42' });
     expect(cell('next_sql').reply).toMatchObject({ status: 'ok' });
     expect(JSON.stringify(cell('next_sql').iopub)).toMatch(/\| two \|[^]*\|\s+2 \|/);
+  });
+
+  it('a session whose cluster died is restarted by the kernel itself, saying so in the cell; tEnv etc. are rebound', () => {
+    expect(cell('kill_cluster')).toMatchObject({ reply: { status: 'ok' }, value: "'stopped'" });
+    // the cell that finds the cluster gone fails, and says the session was restarted
+    const gone = cell('finds_it_gone');
+    expect(gone.reply).toMatchObject({ status: 'error' });
+    const text = (gone.reply!.traceback as string[]).join('\n');
+    expect(text).toMatch(/The session could not go on \(.+\), so TSFlink restarted it: a new cluster \(web UI http:\/\/127\.0\.0\.1:\d+\), with tEnv, bEnv, sql and session bound to it\./);
+    // the next cells run on the new session: SQL, and the rebound names from TypeScript
+    expect(cell('restarted_sql').reply).toMatchObject({ status: 'ok' });
+    expect(JSON.stringify(cell('restarted_sql').iopub)).toMatch(/\| four \|[^]*\|\s+4 \|/);
+    const before = cell('web_before').value!;
+    expect(cell('restarted_ts').reply).toMatchObject({ status: 'ok' });
+    const [webUi, n, rows] = JSON.parse(cell('restarted_ts').value!.replace(/'/g, '"')) as [string, number, number];
+    expect(webUi).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(`'${webUi}'`).not.toBe(before);
+    expect(n).toBe(21);
+    expect(rows).toBe(1);
   });
 });
