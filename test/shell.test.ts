@@ -284,7 +284,7 @@ describe('tsflink-shell without a terminal', () => {
     expect(bad.stderr).toContain('TS2322');
   });
 
-  it('a job exhausting a small heap: the entry shows the OutOfMemoryError with the heap option, the next entries run', async () => {
+  it('a job exhausting a small heap: the entry shows the OutOfMemoryError with the heap option, the next entries run; a dead cluster is restarted', async () => {
     const r = await runShell(
       [
         '-e',
