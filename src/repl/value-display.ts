@@ -37,7 +37,10 @@ export interface DisplayContext {
 export function withChart(bundle: MimeBundle, options: ChartOptions | undefined, columns: RenderColumn[], rows: unknown[][]): MimeBundle {
   if (!options) return bundle;
   const { 'text/html': _html, ...rest } = bundle;
-  return { [VEGA_LITE_MIME]: vegaLiteSpec(options, columns, rows), ...rest };
+  // the table's last line is its status ('RUNNING · 3 rows · 4.2 s · job …'): the chart's subtitle,
+  // without the web UI's address (the HTML table that links it is not shown)
+  const status = String(bundle['text/plain'] ?? '').split('\n').pop()?.replace(/ · https?:\/\/\S+/, '').trim();
+  return { [VEGA_LITE_MIME]: vegaLiteSpec(options, columns, rows, status || undefined), ...rest };
 }
 
 /** A result's columns, as the renderers take them. */
