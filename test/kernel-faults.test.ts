@@ -134,8 +134,8 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     const total = (s: (typeof specs)[number]) => s.data.values.reduce((a, v) => a + v.c, 0);
     expect(live.filter((m) => m.type === 'update_display_data').length).toBeGreaterThan(2);
     expect(total(specs[specs.length - 1])).toBeGreaterThan(total(specs.find((s) => total(s) > 0)!));
-    // the status line is the chart's subtitle, the job's final state last
-    const subtitles = specs.map((sp) => (sp as { title?: { subtitle?: string } }).title?.subtitle ?? '');
+    // the status line is the chart's title (it has none of its own), the job's final state last
+    const subtitles = specs.map((sp) => (sp as { title?: { text?: string } }).title?.text ?? '');
     expect(subtitles[0]).toMatch(/^(SUBMITTED|CREATED|INITIALIZING|RUNNING) · 0 rows/);
     expect(subtitles[subtitles.length - 1]).toMatch(/^STOPPED · 3 rows \(\d+ changes received\) · [\d.]+ s · job [0-9a-f]{32} · stopped after stopAfter=4000 ms$/);
     // each update carries its SVG fallback, redrawn as the counts change

@@ -84,7 +84,12 @@ export function vegaLiteSpec(options: ChartOptions, columns: readonly RenderColu
   // reach 3 GB)
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    ...(status ? { title: { text: options.title ?? '', subtitle: status, anchor: 'start' } } : options.title ? { title: options.title } : {}),
+    // (Vega draws no subtitle under an empty title: without a title of its own the status is the title)
+    ...(status
+      ? { title: options.title ? { text: options.title, subtitle: status, anchor: 'start' } : { text: status, anchor: 'start', fontSize: 11, fontWeight: 'normal', color: '#555' } }
+      : options.title
+        ? { title: options.title }
+        : {}),
     data: { values },
     mark,
     encoding,
