@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CompletenessStatus, ExecuteOutcome, InteractiveCore, MimeBundle, OutputSink } from '../src/repl/types';
+import { withSvgFallback } from '../src/repl/chart-svg';
 import { Channels, type ChannelName } from './channels';
 import { History } from './history';
 import { kernelInfo } from './kernel-info';
@@ -165,15 +166,36 @@ export class Kernel {
     return core ? core.isComplete(code) : { status: 'unknown' };
   }
 
-  /** An OutputSink publishing on iopub under the request's header (also after the cell ended). */
-  private sinkFor(parent: Header): OutputSink {
-    const pub = (type: string, content: JsonObject) => void this.channels.publish(type, content, parent);
+  /**
+   * An OutputSink publishing on iopub under the request's header (also after the cell ended).
+   * Messages go out in order through one chain, because a chart's SVG fallback is drawn (a few ms)
+   * before its display is sent; updates of a display that queue up while drawing are folded into
+   * the newest, so a fast live chart never builds a backlog. `flushed()` waits for what is queued.
+   */
+  private sinkFor(parent: Header): OutputSink & { flushed(): Promise<void>; result(bundle: MimeBundle, count: number): void } {
+    let chain: Promise<void> = Promise.resolve();
+    const send = (type: string, content: () => JsonObject | Promise<JsonObject>) => {
+      chain = chain.then(async () => this.channels.publish(type, await content(), parent)).catch((err: unknown) => this.log(`publishing ${type} failed: ${(err as Error).stack ?? String(err)}`));
+    };
+    const drawn = (bundle: MimeBundle) => withSvgFallback(bundle, (err) => this.log(`chart SVG fallback: ${(err as Error).stack ?? String(err)}`));
+    const pendingUpdates = new Map<string, MimeBundle>();
     return {
-      stdout: (text) => pub('stream', { name: 'stdout', text }),
-      stderr: (text) => pub('stream', { name: 'stderr', text }),
-      display: (bundle: MimeBundle, displayId?: string) => pub('display_data', { data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} }),
-      updateDisplay: (bundle: MimeBundle, displayId: string) => pub('update_display_data', { data: bundle, metadata: {}, transient: { display_id: displayId } }),
-      clearOutput: (wait) => pub('clear_output', { wait }),
+      stdout: (text) => send('stream', () => ({ name: 'stdout', text })),
+      stderr: (text) => send('stream', () => ({ name: 'stderr', text })),
+      display: (bundle: MimeBundle, displayId?: string) => send('display_data', async () => ({ data: await drawn(bundle), metadata: {}, transient: displayId ? { display_id: displayId } : {} })),
+      updateDisplay: (bundle: MimeBundle, displayId: string) => {
+        const queued = pendingUpdates.has(displayId);
+        pendingUpdates.set(displayId, bundle);
+        if (queued) return;
+        send('update_display_data', async () => {
+          const newest = pendingUpdates.get(displayId)!;
+          pendingUpdates.delete(displayId);
+          return { data: await drawn(newest), metadata: {}, transient: { display_id: displayId } };
+        });
+      },
+      clearOutput: (wait) => send('clear_output', () => ({ wait })),
+      result: (bundle, count) => send('execute_result', async () => ({ execution_count: count, data: await drawn(bundle), metadata: {} })),
+      flushed: () => chain,
     };
   }
 
@@ -188,9 +210,9 @@ export class Kernel {
     if (!silent) await this.channels.publish('execute_input', { code, execution_count: count }, msg.header);
     if (storeHistory) this.history.add(count, code);
     let outcome: ExecuteOutcome;
+    const sink = this.sinkFor(msg.header);
     try {
       const core = await this.core();
-      const sink = this.sinkFor(msg.header);
       this.outputSink = sink;
       outcome = code.trim() === '' ? { status: 'ok' } : await core.execute(code, sink, storeHistory ? { executionCount: count } : {});
     } catch (err) {
@@ -198,12 +220,12 @@ export class Kernel {
       outcome = { status: 'error', ename: e.name, evalue: e.message, traceback: (e.stack ?? e.message).split('\n') };
     }
     if (outcome.status === 'ok') {
-      if (outcome.result && !silent) {
-        await this.channels.publish('execute_result', { execution_count: count, data: outcome.result, metadata: {} }, msg.header);
-      }
+      if (outcome.result && !silent) sink.result(outcome.result, count);
+      await sink.flushed();
       await this.channels.reply(channel, msg, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
       return;
     }
+    await sink.flushed();
     const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     await this.channels.publish('error', error, msg.header);
     await this.channels.reply(channel, msg, 'execute_reply', { status: 'error', execution_count: count, ...error });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runDriver, useKernelTestEnv } from './kernel/env';
+import { kernelRoot, repoRoot, runDriver, useKernelTestEnv } from './kernel/env';
 
 const kt = useKernelTestEnv();
 
@@ -76,7 +76,8 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
       { 'text/markdown': '# Title', 'text/plain': '# Title' },
       { 'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>' },
       { 'image/png': Buffer.from([137, 80, 78, 71]).toString('base64') },
-      { 'text/html': '<i>chart</i>', 'application/vnd.vegalite.v5+json': { mark: 'bar' } },
+      // a Vega-Lite spec gets its SVG fallback (item 2), drawn server-side from the spec
+      { 'text/html': '<i>chart</i>', 'application/vnd.vegalite.v5+json': { mark: 'bar' }, 'image/svg+xml': expect.stringMatching(/^<svg [^]*<\/svg>$/) },
     ]);
     expect(cell('bad_mime').reply).toMatchObject({ status: 'error', ename: 'TypeError', evalue: "display.mime: 'application/json' is a JSON type and needs an object, got string" });
   });
@@ -106,6 +107,13 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
       encoding: { x: { field: 'w', type: 'nominal' }, y: { field: 'n', type: 'quantitative' } },
     });
     expect(shown?.['text/plain']).toMatch(/\| w \| n \|/);
+    // no HTML table: JupyterLab would rank it above the chart and never draw the chart
+    expect(shown?.['text/html']).toBeUndefined();
+    // the SVG fallback for front-ends without Vega-Lite: two bars, labelled by the x values
+    const svg = String(shown?.['image/svg+xml']);
+    expect(svg).toMatch(/^<svg /);
+    expect(svg.match(/<path [^>]*aria-roledescription="bar"/g)?.length).toBe(2);
+    expect(svg).toMatch(/>a<\/text>[^]*>b<\/text>/);
   });
 
   it('%%sql(chart=bar, x, y) draws the streaming aggregate as a chart updated in place; a wrong column is named', () => {
@@ -126,6 +134,14 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
     const total = (s: (typeof specs)[number]) => s.data.values.reduce((a, v) => a + v.c, 0);
     expect(live.filter((m) => m.type === 'update_display_data').length).toBeGreaterThan(2);
     expect(total(specs[specs.length - 1])).toBeGreaterThan(total(specs.find((s) => total(s) > 0)!));
+    // the status line is the chart's title (it has none of its own), the job's final state last
+    const subtitles = specs.map((sp) => (sp as { title?: { text?: string } }).title?.text ?? '');
+    expect(subtitles[0]).toMatch(/^(SUBMITTED|CREATED|INITIALIZING|RUNNING) · 0 rows/);
+    expect(subtitles[subtitles.length - 1]).toMatch(/^STOPPED · 3 rows \(\d+ changes received\) · [\d.]+ s · job [0-9a-f]{32} · stopped after stopAfter=4000 ms$/);
+    // each update carries its SVG fallback, redrawn as the counts change
+    const svgs = live.map((m) => String((m.data as Record<string, unknown>)['image/svg+xml']));
+    expect(svgs.every((s) => s.startsWith('<svg '))).toBe(true);
+    expect(new Set(svgs).size).toBeGreaterThan(1);
     expect(cell('chart_bad').reply).toMatchObject({ status: 'error', evalue: expect.stringContaining('x=nope is not a column of the result (columns: c)') });
   });
 
@@ -163,7 +179,7 @@ describe('a kernel with a small session heap running a job that exhausts it', ()
   const cell = (name: string) => r[name] as Cell;
 
   beforeAll(async () => {
-    r = await driver('oom', []);
+    r = await driver('oom', [kernelRoot]);
   }, 420_000);
 
   it('shows the OutOfMemoryError in the cell that caused it, with the heap option and how to set it', () => {
@@ -181,5 +197,24 @@ describe('a kernel with a small session heap running a job that exhausts it', ()
     expect(cell('next_ts')).toMatchObject({ reply: { status: 'ok' }, value: '42' });
     expect(cell('next_sql').reply).toMatchObject({ status: 'ok' });
     expect(JSON.stringify(cell('next_sql').iopub)).toMatch(/\| two \|[^]*\|\s+2 \|/);
+  });
+
+  it('a session whose cluster died is restarted by the kernel itself, saying so in the cell; tEnv etc. are rebound', () => {
+    expect(cell('kill_cluster')).toMatchObject({ reply: { status: 'ok' }, value: "'stopped'" });
+    // the cell that finds the cluster gone fails, and says the session was restarted
+    const gone = cell('finds_it_gone');
+    expect(gone.reply).toMatchObject({ status: 'error' });
+    const text = (gone.reply!.traceback as string[]).join('\n');
+    expect(text).toMatch(/The session could not go on \(.+\), so TSFlink restarted it: a new cluster \(web UI http:\/\/127\.0\.0\.1:\d+\), with tEnv, bEnv, sql and session bound to it\./);
+    // the next cells run on the new session: SQL, and the rebound names from TypeScript
+    expect(cell('restarted_sql').reply).toMatchObject({ status: 'ok' });
+    expect(JSON.stringify(cell('restarted_sql').iopub)).toMatch(/\| four \|[^]*\|\s+4 \|/);
+    const before = cell('web_before').value!;
+    expect(cell('restarted_ts').reply).toMatchObject({ status: 'ok' });
+    const [webUi, n, rows] = JSON.parse(cell('restarted_ts').value!.replace(/'/g, '"')) as [string, number, number];
+    expect(webUi).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(`'${webUi}'`).not.toBe(before);
+    expect(n).toBe(21);
+    expect(rows).toBe(1);
   });
 });

@@ -284,7 +284,7 @@ describe('tsflink-shell without a terminal', () => {
     expect(bad.stderr).toContain('TS2322');
   });
 
-  it('a job exhausting a small heap: the entry shows the OutOfMemoryError with the heap option, the next entries run', async () => {
+  it('a job exhausting a small heap: the entry shows the OutOfMemoryError with the heap option, the next entries run; a dead cluster is restarted', async () => {
     const r = await runShell(
       [
         '-e',
@@ -293,6 +293,15 @@ describe('tsflink-shell without a terminal', () => {
         '%sql SELECT k, COUNT(*) AS c FROM orders GROUP BY k',
         '-e',
         'const after: number = 40; after + 2',
+        // then the cluster dies behind the session's back: the shell restarts the session itself
+        '-e',
+        `const { LocalClusterFacade } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'gateway', 'facade.js'))}); await LocalClusterFacade.stop()`,
+        '-e',
+        'await session.listJobs()',
+        '-e',
+        '%bsql SELECT after + 2 AS again FROM (VALUES (40)) AS t(after)',
+        '-e',
+        'after + 3',
       ],
       undefined,
       { TSFLINK_JVM_OPTS: '-Xmx400m' },
@@ -302,7 +311,10 @@ describe('tsflink-shell without a terminal', () => {
     expect(r.stderr).toContain('TSFLINK_JVM_OPTS=-Xmx4g');
     expect(r.stderr).toContain('The session survived');
     expect(r.stdout).toMatch(/^42$/m);
-  }, 240_000);
+    expect(r.stderr).toMatch(/The session could not go on \(.+\), so TSFlink restarted it: a new cluster/);
+    expect(r.stdout).toMatch(/\|\s+again\s+\|\s*\n.*\n\|\s+42\s+\|/);
+    expect(r.stdout).toMatch(/^43$/m);
+  }, 300_000);
 
   it('runs a script from stdin: later entries still run, the status tells about the failure', async () => {
     const script = [

@@ -57,8 +57,11 @@ function fieldType(values: unknown[], column?: RenderColumn): FieldType {
   return 'nominal';
 }
 
-/** The Vega-Lite spec of rows (one array of values per row, in the columns' order). */
-export function vegaLiteSpec(options: ChartOptions, columns: readonly RenderColumn[], rows: readonly unknown[][]): Record<string, unknown> {
+/**
+ * The Vega-Lite spec of rows (one array of values per row, in the columns' order); `status` (the
+ * result's status line, e.g. 'RUNNING · 3 rows · 4.2 s') is shown as the chart's subtitle.
+ */
+export function vegaLiteSpec(options: ChartOptions, columns: readonly RenderColumn[], rows: readonly unknown[][], status?: string): Record<string, unknown> {
   const index = (name: string) => columns.findIndex((c) => c.name === name);
   const values = rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, chartValue(r[i])])));
   const typeOf = (name: string) => fieldType(rows.map((r) => r[index(name)]), columns[index(name)]);
@@ -76,10 +79,17 @@ export function vegaLiteSpec(options: ChartOptions, columns: readonly RenderColu
     encoding = { x, y: enc(options.y, 'quantitative') };
     if (options.color) encoding.color = enc(options.color, 'nominal');
   }
+  // Vega-Lite's own default size, not width 'container': in JupyterLab's output area a container
+  // width fed back into the chart's own size and grew without end (the browser test saw the page
+  // reach 3 GB)
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    ...(options.title ? { title: options.title } : {}),
-    width: 'container',
+    // (Vega draws no subtitle under an empty title: without a title of its own the status is the title)
+    ...(status
+      ? { title: options.title ? { text: options.title, subtitle: status, anchor: 'start' } : { text: status, anchor: 'start', fontSize: 11, fontWeight: 'normal', color: '#555' } }
+      : options.title
+        ? { title: options.title }
+        : {}),
     data: { values },
     mark,
     encoding,

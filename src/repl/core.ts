@@ -36,7 +36,7 @@ import { bundleFor, type DisplayContext } from './value-display';
 import { makeDisplay } from './display-helpers';
 import { chart } from './chart';
 import { cutExpectations } from './error-text';
-import { checkSessionHealth, fatalConditionIn, fatalReport, type SessionHealth } from './fatal';
+import { checkSessionHealth, fatalConditionIn, fatalReport, RESTART_ADVICE, SURVIVED, type SessionHealth } from './fatal';
 
 export interface InteractiveCoreOptions {
   /** Options of the TSFlink session (remote cluster, config, parallelism, ...). */
@@ -153,10 +153,14 @@ export class TSFlinkCore implements InteractiveCore {
   logFile?: string;
   readonly info: { flinkVersion: string; webUi: string; boundNames: string[] };
 
+  /** The options the session was started with: a restarted session gets them again. */
+  sessionOptions?: SessionOptions;
+
   constructor(
-    readonly session: Session,
-    readonly tEnv: TableEnvironment,
-    readonly bEnv: TableEnvironment,
+    /** The session and its environments; replaced when the session is restarted (restartSession). */
+    public session: Session,
+    public tEnv: TableEnvironment,
+    public bEnv: TableEnvironment,
     private readonly checker: TypeCheckerClient,
     private readonly evaluator: CellEvaluator,
     readonly startup: StartupTimings,
@@ -233,13 +237,16 @@ export class TSFlinkCore implements InteractiveCore {
     return outcome;
   }
 
-  /** An error that is a fatal JVM condition gets what to do and whether the session survived. */
+  /**
+   * A failed entry: is the session still there? An error that is a fatal JVM condition gets what to
+   * do; a session that cannot go on is restarted (restartSession) and the error says so.
+   */
   private async withFatalReport(outcome: Extract<ExecuteOutcome, { status: 'error' }>): Promise<ExecuteOutcome> {
     const condition = fatalConditionIn(`${outcome.evalue}\n${outcome.traceback.join('\n')}`, this.maxMemoryBytes);
-    if (!condition) return outcome;
     const health = await this.checkHealth();
-    const report = fatalReport(condition, health);
-    return { ...outcome, evalue: `${condition.summary} ${outcome.evalue}`, traceback: [...outcome.traceback, ...report] };
+    if (!condition && health.ok) return outcome;
+    const report = fatalReport(condition, await this.afterHealthCheck(health));
+    return { ...outcome, evalue: condition ? `${condition.summary} ${outcome.evalue}` : outcome.evalue, traceback: [...outcome.traceback, ...report] };
   }
 
   private async checkHealth(): Promise<SessionHealth> {
@@ -248,10 +255,43 @@ export class TSFlinkCore implements InteractiveCore {
     return health;
   }
 
-  /** After a failed health check, every entry says so first (and finds out whether it recovered). */
+  /** What became of the session after a health check: it survived, or it was restarted. */
+  private async afterHealthCheck(health: SessionHealth): Promise<string[]> {
+    return health.ok ? [SURVIVED] : await this.restartSession(health.reason);
+  }
+
+  /** After a failed health check, the next entry restarts the session first, unless it recovered. */
   private async recheckHealth(sink: OutputSink): Promise<void> {
     const health = await this.checkHealth();
-    if (!health.ok) sink.stderr(`⚠ The session is not healthy (${health.reason}); this entry may not complete. Restart it: Kernel → Restart Kernel in Jupyter, or .exit and start tsflink-shell again.\n`);
+    if (!health.ok) sink.stderr((await this.restartSession(health.reason)).join('\n') + '\n');
+  }
+
+  /**
+   * Replaces a session that cannot go on (its cluster or JVM stopped answering) by a new one in the
+   * same process: the old cluster is stopped (given 10 s), a new one started with the same options
+   * and connectors, and tEnv, bEnv, sql and session rebound in every cell's scope. The JVM itself is
+   * in this process: when it does not answer at all, nothing here can help, and the user is told
+   * to restart the kernel or shell.
+   */
+  private async restartSession(reason: string): Promise<string[]> {
+    const old = this.session;
+    const closed = await Promise.race([old.close().then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+    if (!closed) return [`⚠ The session cannot go on (${reason}), and its JVM does not answer, so TSFlink cannot restart it in this process.`, RESTART_ADVICE];
+    try {
+      const options: SessionOptions = { ...this.sessionOptions, connectors: [...new Set([...(this.sessionOptions?.connectors ?? []), ...old.connectors])] };
+      const [tEnv, bEnv] = await Promise.all([TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options), TableEnvironment.create(EnvironmentSettings.inBatchMode(), options)]);
+      const session = await Session.start(options);
+      [this.session, this.tEnv, this.bEnv] = [session, tEnv, bEnv];
+      this.evaluator.rebind({ tEnv, bEnv, sql: sqlFunction(tEnv), session });
+      this.info.webUi = session.webUi;
+      this.unhealthy = undefined;
+      return [
+        `⚠ The session could not go on (${reason}), so TSFlink restarted it: a new cluster (web UI ${session.webUi}), with tEnv, bEnv, sql and session bound to it.`,
+        'Tables, views and functions registered in the old session are gone, and its jobs stopped: re-run the cells that created them. TypeScript declarations are kept.',
+      ];
+    } catch (e) {
+      return [`⚠ The session cannot go on (${reason}), and restarting it failed: ${(e as Error).message}`, RESTART_ADVICE];
+    }
   }
 
   /**
@@ -264,7 +304,7 @@ export class TSFlinkCore implements InteractiveCore {
     const text = err instanceof Error ? this.evaluator.traceback(err).join('\n') : String(err);
     sink.stderr(`⚠ An error nobody awaited (${kind}):\n${text}\n`);
     const condition = fatalConditionIn(text, this.maxMemoryBytes);
-    if (condition) sink.stderr(fatalReport(condition, await this.checkHealth()).join('\n') + '\n');
+    if (condition) sink.stderr(fatalReport(condition, await this.afterHealthCheck(await this.checkHealth())).join('\n') + '\n');
   }
 
   /** Resolves with the promise's value, or rejects with Interrupted once the entry is interrupted. */
@@ -542,6 +582,7 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
   const evaluator = new CellEvaluator({ ...tsflink, ...bindings }, requireInCells);
   core = new TSFlinkCore(session, tEnv, bEnv, checker, evaluator, { sessionMs, typeCheckerMs, totalMs: performance.now() - t0 }, options.breakOnSigint ?? true);
   // the UDF runtime's session setup sends Flink's log (JobManager, TaskManager, UDF console output) here
+  core.sessionOptions = options.session;
   core.logFile = tsflink.sessionLogFile();
   try {
     const runtime = (javaClass('java.lang.Runtime').getRuntimeSync as () => { maxMemorySync(): number | bigint })();

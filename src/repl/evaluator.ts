@@ -36,16 +36,19 @@ const keepOwnFrames = () => process.env.TSFLINK_DEBUG === '1';
 export class CellEvaluator {
   private next: Continuation;
   private readonly maps = new Map<string, { map: SourceMapReader; positions?: PositionMap }>();
+  /** Assigns new values to pre-bound names (a restarted session's tEnv, ...), seen by every cell. */
+  readonly rebind: (values: Record<string, unknown>) => void;
 
   constructor(scope: Record<string, unknown>, requireFn: (id: string) => unknown) {
     const names = Object.keys(scope).filter((n) => IDENTIFIER.test(n));
+    // `let`, not `const`, so that rebind can assign them; cells cannot (their declarations say const)
     const root = vm.runInThisContext(
       `(function (__tsflink_scope, require, ${INTEROP_DEFAULT}) {\n` +
-        `  const { ${names.join(', ')} } = __tsflink_scope;\n` +
-        `  return (__tsflink_code) => eval(__tsflink_code);\n})`,
+        `  let { ${names.join(', ')} } = __tsflink_scope;\n` +
+        `  return [(__tsflink_code) => eval(__tsflink_code), (__tsflink_v) => { ${names.map((n) => `if ('${n}' in __tsflink_v) ${n} = __tsflink_v.${n};`).join(' ')} }];\n})`,
       { filename: 'tsflink-repl-root' },
-    ) as (scope: Record<string, unknown>, req: (id: string) => unknown, interop: typeof interopDefault) => Continuation;
-    this.next = root(scope, requireFn, interopDefault);
+    ) as (scope: Record<string, unknown>, req: (id: string) => unknown, interop: typeof interopDefault) => [Continuation, (values: Record<string, unknown>) => void];
+    [this.next, this.rebind] = root(scope, requireFn, interopDefault);
   }
 
   run(cell: { js: string; sourceMap?: string; positions?: PositionMap }, name: string, sigintBreaks = true): RunningCell {

@@ -72,10 +72,12 @@ export async function checkSessionHealth(restAddress: string, ms = 5000): Promis
   }
 }
 
-/** The lines a fatal condition adds to a cell's error, after checking whether the session survived. */
-export function fatalReport(condition: FatalCondition, health: SessionHealth): string[] {
-  const after = health.ok
-    ? ['The session survived (the failed job released its memory): the next cell can run.']
-    : [`The session cannot go on: ${health.reason}.`, 'Restart it: Kernel → Restart Kernel in Jupyter, or .exit and start tsflink-shell again.'];
-  return ['', `⚠ ${condition.summary}`, ...condition.advice, ...after];
+/** What a cell's output says when the session survived a fatal condition. */
+export const SURVIVED = 'The session survived (the failed job released its memory): the next cell can run.';
+/** What to do when TSFlink cannot restart the session itself. */
+export const RESTART_ADVICE = 'Restart it: Kernel → Restart Kernel in Jupyter, or .exit and start tsflink-shell again.';
+
+/** The lines a fatal condition (if any) adds to a cell's error, then what became of the session. */
+export function fatalReport(condition: FatalCondition | undefined, after: string[]): string[] {
+  return ['', ...(condition ? [`⚠ ${condition.summary}`, ...condition.advice] : []), ...after];
 }

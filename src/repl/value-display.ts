@@ -28,9 +28,19 @@ export interface DisplayContext {
   chart?: Partial<ChartOptions> & Record<string, unknown>;
 }
 
-/** A bundle with the chart of its rows added first (front-ends show the richest type they know). */
+/**
+ * A bundle shown as the chart of its rows: the Vega-Lite spec, and the table as text for consoles
+ * (the kernel adds an SVG picture for front-ends without Vega-Lite). The HTML table is left out:
+ * JupyterLab ranks text/html (50) above Vega-Lite (57), so with it the chart would never be drawn
+ * (seen in the browser test).
+ */
 export function withChart(bundle: MimeBundle, options: ChartOptions | undefined, columns: RenderColumn[], rows: unknown[][]): MimeBundle {
-  return options ? { [VEGA_LITE_MIME]: vegaLiteSpec(options, columns, rows), ...bundle } : bundle;
+  if (!options) return bundle;
+  const { 'text/html': _html, ...rest } = bundle;
+  // the table's last line is its status ('RUNNING · 3 rows · 4.2 s · job …'): the chart's subtitle,
+  // without the web UI's address (the HTML table that links it is not shown)
+  const status = String(bundle['text/plain'] ?? '').split('\n').pop()?.replace(/ · https?:\/\/\S+/, '').trim();
+  return { [VEGA_LITE_MIME]: vegaLiteSpec(options, columns, rows, status || undefined), ...rest };
 }
 
 /** A result's columns, as the renderers take them. */

@@ -15,20 +15,21 @@ export const kernelRoot = process.env.TSFLINK_KERNEL_TEST_ROOT ?? repoRoot;
 export const venvDir = path.join(repoRoot, '.venv', 'kernel-tests');
 export const python = path.join(venvDir, 'bin', 'python');
 const requirements = path.join(__dirname, 'requirements.txt');
-const stamp = path.join(venvDir, '.requirements');
 
-/** Creates the venv (or reuses it when it holds exactly requirements.txt). */
-export function ensureVenv(): void {
-  fs.mkdirSync(path.dirname(venvDir), { recursive: true });
-  withLock(`${venvDir}.lock`, createVenvIfNeeded);
+/** Creates the venv (or reuses it when it holds exactly its requirements file); default the kernel tests'. */
+export function ensureVenv(dir = venvDir, requirementsFile = requirements): void {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  withLock(`${dir}.lock`, () => createVenvIfNeeded(dir, requirementsFile));
 }
 
-function createVenvIfNeeded(): void {
-  const wanted = fs.readFileSync(requirements, 'utf8');
-  if (fs.existsSync(python) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) return;
-  if (!fs.existsSync(python)) execFileSync('python3', ['-m', 'venv', venvDir], { stdio: 'inherit' });
-  execFileSync(python, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', requirements], { stdio: 'inherit' });
-  fs.writeFileSync(stamp, wanted);
+function createVenvIfNeeded(dir: string, requirementsFile: string): void {
+  const py = path.join(dir, 'bin', 'python');
+  const stampFile = path.join(dir, '.requirements');
+  const wanted = fs.readFileSync(requirementsFile, 'utf8');
+  if (fs.existsSync(py) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === wanted) return;
+  if (!fs.existsSync(py)) execFileSync('python3', ['-m', 'venv', dir], { stdio: 'inherit' });
+  execFileSync(py, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', requirementsFile], { stdio: 'inherit' });
+  fs.writeFileSync(stampFile, wanted);
 }
 
 function newestMtime(dir: string): number {
