@@ -21,23 +21,19 @@
  * at-least-once delivery: exactly-once would add up to a checkpoint interval of latency (records
  * become visible when their transaction commits).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UdfPresets } from '../src/api/udf/presets';
 import { startKafka } from '../test/services/kafka';
+import { benchArgs } from './lib/args';
 import { benchServicesJar } from './lib/bench-jar';
-import { formatTable, machineLoad } from './lib/report';
+import { outcomeLine, runVariantChild } from './lib/child';
+import { formatTable, machineLoad, type ProbeStats } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 8 : 20));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 3 : 5));
 const RATE = Number(opt('--rate') ?? 5000);
@@ -50,13 +46,6 @@ const PRESETS: Record<string, Record<string, string>> = {
 };
 if (!PRESETS[PRESET]) throw new Error(`unknown --preset '${PRESET}' (${Object.keys(PRESETS).join(', ')})`);
 
-interface ProbeStats {
-  count: number;
-  seconds: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
 type Outcome = ProbeStats | { unavailable: string };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -119,14 +108,7 @@ const CHILD_RESULT = 'bench:kafka child result: ';
 
 function variantInChild(key: string, bootstrap: string, label: string): Outcome {
   process.stderr.write(`[bench:kafka] ${label}\n`);
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args, '--child', key, '--bootstrap', bootstrap], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 2 ** 20,
-  });
-  const line = r.stdout.split('\n').find((l) => l.startsWith(CHILD_RESULT));
-  if (!line) return { unavailable: `${label} failed (exit ${r.status}): ${r.stdout.trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` };
-  return JSON.parse(line.slice(CHILD_RESULT.length)) as Outcome;
+  return runVariantChild<ProbeStats>(__filename, [...args, '--child', key, '--bootstrap', bootstrap], CHILD_RESULT, label);
 }
 
 async function childMain(key: string): Promise<void> {
@@ -136,7 +118,7 @@ async function childMain(key: string): Promise<void> {
   } catch (e) {
     outcome = { unavailable: (e as Error).message.split('\n')[0].slice(0, 160) };
   }
-  console.log(CHILD_RESULT + JSON.stringify(outcome));
+  console.log(outcomeLine(CHILD_RESULT, outcome));
   process.exit(0);
 }
 

@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataTypes, EnvironmentSettings, ScalarFunction, Session, TableEnvironment, UdfPresets, udf } from '../src/index';
-import { startStandaloneCluster, stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
+import { stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
 import { startKafka, type KafkaBroker } from './services/kafka';
-import { tempDir, until } from './helpers';
+import { startFailoverCluster, taskManagerOf, tempDir, until } from './helpers';
 
 process.env.TSFLINK_QUIET ??= '1';
 
@@ -31,17 +31,9 @@ let kafka: KafkaBroker;
 let tEnv: TableEnvironment;
 
 beforeAll(async () => {
-  // the cluster first: its start runs a synchronous child process (see udaf-cluster.test.ts)
+  // the cluster before the session: its start runs a synchronous child process (see udaf-cluster.test.ts)
   [cluster, kafka] = await Promise.all([
-    startStandaloneCluster({
-      dir,
-      restPort: 18081 + (process.pid % 1000),
-      taskManagers: 2,
-      slotsPerTaskManager: 1,
-      taskManagerMemory: '1200m',
-      // notice a lost TaskManager in seconds, not Flink's default 50
-      config: { 'heartbeat.interval': '1000', 'heartbeat.timeout': '4000' },
-    }),
+    startFailoverCluster(dir, 18081 + (process.pid % 1000)),
     startKafka(),
   ]);
   tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { remote: cluster.remote, connectors: ['kafka'] });
@@ -64,11 +56,6 @@ class Tier extends ScalarFunction<[number | null], string | null> {
   eval(amount: number | null): string | null {
     return amount === null ? null : amount >= 100 ? 'gold' : amount >= 10 ? 'silver' : 'bronze';
   }
-}
-
-function parentOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 interface Checkpoints {
@@ -127,8 +114,7 @@ describe('a TaskManager killed between a write and the next checkpoint', () => {
       const atKill = await checkpoints(jobId);
       expect(atKill.latest.completed?.id, 'a checkpoint completed between the write and the kill: the test missed its window').toBe(safe.latest.completed?.id);
       const worker = Number(fs.readFileSync(pidFile, 'utf8'));
-      let tm = worker;
-      while (tm > 1 && !cluster.pids.includes(tm)) tm = parentOf(tm);
+      const tm = taskManagerOf(worker, cluster);
       expect(cluster.pids).toContain(tm);
       process.kill(tm, 'SIGKILL');
 
