@@ -155,6 +155,28 @@ describe('adding connectors to a running session', () => {
   });
 });
 
+describe('parquet through the filesystem connector', () => {
+  it('%connector parquet; a batch job writes parquet files and another reads them back', async () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'tsflink-parquet-'));
+    expect((await run('%connector parquet')).sink.out).toContain('flink-sql-parquet-2.3.0.jar');
+    await core.bEnv.executeSql(`CREATE TABLE pq (id INT, name STRING, amount DECIMAL(10, 2), ts TIMESTAMP(3)) WITH (
+      'connector' = 'filesystem', 'path' = '${dir}', 'format' = 'parquet')`);
+    await (await core.bEnv.executeSql(`INSERT INTO pq VALUES (1, 'ada', 250.50, TIMESTAMP '2026-01-02 03:04:05.678'),
+      (2, 'bob', CAST(NULL AS DECIMAL(10, 2)), CAST(NULL AS TIMESTAMP(3)))`)).await();
+    // real parquet files: the format's magic bytes at both ends
+    const files = fs.readdirSync(dir).filter((f) => !f.startsWith('.'));
+    expect(files.length).toBeGreaterThan(0);
+    const bytes = fs.readFileSync(path.join(dir, files[0]));
+    expect([bytes.subarray(0, 4).toString(), bytes.subarray(-4).toString()]).toEqual(['PAR1', 'PAR1']);
+    const rows = await (await core.bEnv.executeSql('SELECT id, name, amount, CAST(ts AS STRING) AS ts FROM pq ORDER BY id')).toArray();
+    expect(rows).toEqual([
+      { id: 1, name: 'ada', amount: '250.50', ts: '2026-01-02 03:04:05.678' },
+      { id: 2, name: 'bob', amount: null, ts: null },
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('the session process after a UDF job', () => {
   // Maven (for %connector), Kafka's tools and psql are child processes of the session's process,
   // where Node may stop hearing of child exits once Flink started UDF workers (src/connectors/command.ts).

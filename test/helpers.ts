@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'vitest';
+import { startStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
 import { EnvironmentSettings, FlinkError, TableEnvironment, type ResultRow, type Table, type TableResult } from '../src/index';
 
 process.env.TSFLINK_QUIET ??= '1';
@@ -61,4 +62,29 @@ export async function failureOf(result: Promise<TableResult> | TableResult): Pro
     return e as FlinkError;
   }
   throw new Error('the job did not fail');
+}
+
+/**
+ * A standalone cluster for failover tests: a JobManager and two TaskManagers of one slot each
+ * (separate JVMs), noticing a lost TaskManager in seconds instead of Flink's default 50.
+ */
+export function startFailoverCluster(dir: string, restPort: number): Promise<StandaloneCluster> {
+  return startStandaloneCluster({
+    dir,
+    restPort,
+    taskManagers: 2,
+    slotsPerTaskManager: 1,
+    taskManagerMemory: '1200m',
+    config: { 'heartbeat.interval': '1000', 'heartbeat.timeout': '4000' },
+  });
+}
+
+/** The cluster's TaskManager process that `pid` (e.g. a UDF worker) descends from. */
+export function taskManagerOf(pid: number, cluster: StandaloneCluster): number {
+  let p = pid;
+  while (p > 1 && !cluster.pids.includes(p)) {
+    const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+    p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+  return p;
 }

@@ -1,7 +1,8 @@
 /**
  * notebooks/kafka-pipeline.ipynb runs top to bottom under nbclient on the real tsflink kernel
  * against a real Kafka broker (test/services/kafka.ts), given by the one address the notebook asks
- * a user to change (here through KAFKA_BOOTSTRAP).
+ * a user to change (here through KAFKA_BOOTSTRAP), including its exactly-once part from `%%sql` with a
+ * live `type=update` view of the topic.
  */
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,20 @@ describe('kafka-pipeline.ipynb', () => {
     // what Flink wrote is really in the topic, for any Kafka consumer
     const records = await kafka.consume('orders-enriched', { maxMessages: 4, idleMs: 30_000 });
     expect(records).toEqual([
+      '{"order_id":1,"customer":"ADA","amount":250.0,"tier":"gold"}',
+      '{"order_id":2,"customer":"BOB","amount":12.5,"tier":"silver"}',
+      '{"order_id":3,"customer":"CY","amount":3.0,"tier":"bronze"}',
+      '{"order_id":4,"customer":"DEE","amount":99.0,"tier":"silver"}',
+    ]);
+    // exactly once from %%sql: a detached INSERT with transactions and checkpoints; the live
+    // type=update view of the topic (read_committed, unbounded, ended by stopAfter) shows each once
+    expect(text('%%sql(detach=true)')).toMatch(/job [0-9a-f]{32}/);
+    const live = text('FROM orders_committed GROUP BY tier');
+    expect(live).toMatch(/stopped after stopAfter=30000 ms/);
+    expect(live).toMatch(/\| +gold \| +1 \| +250\.0 \|/);
+    expect(live).toMatch(/\| +silver \| +2 \| +111\.5 \|/);
+    expect(live).toMatch(/\| +bronze \| +1 \| +3\.0 \|/);
+    expect((await kafka.consume('orders-exactly-once', { readCommitted: true, idleMs: 6000 })).sort()).toEqual([
       '{"order_id":1,"customer":"ADA","amount":250.0,"tier":"gold"}',
       '{"order_id":2,"customer":"BOB","amount":12.5,"tier":"silver"}',
       '{"order_id":3,"customer":"CY","amount":3.0,"tier":"bronze"}',

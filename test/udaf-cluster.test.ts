@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataTypes, EnvironmentSettings, Session, TableEnvironment, udaf } from '../src/index';
-import { startStandaloneCluster, stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
-import { changelogOf, tempDir, until } from './helpers';
+import { stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
+import { changelogOf, startFailoverCluster, taskManagerOf, tempDir, until } from './helpers';
 import { expectedSums, PidReportingSum } from './udaf-fixtures';
 
 const dir = tempDir('tsflink-udaf-cluster-');
@@ -17,15 +17,7 @@ let cluster: StandaloneCluster;
 let tEnv: TableEnvironment;
 
 beforeAll(async () => {
-  cluster = await startStandaloneCluster({
-    dir,
-    restPort: 19081 + (process.pid % 1000),
-    taskManagers: 2,
-    slotsPerTaskManager: 1,
-    taskManagerMemory: '1200m',
-    // notice a lost TaskManager in seconds, not Flink's default 50
-    config: { 'heartbeat.interval': '1000', 'heartbeat.timeout': '4000' },
-  });
+  cluster = await startFailoverCluster(dir, 19081 + (process.pid % 1000));
   tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { remote: cluster.remote });
 });
 
@@ -33,11 +25,6 @@ afterAll(async () => {
   await (await Session.running())?.close();
   await stopStandaloneCluster(dir);
 });
-
-function parentOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
 
 describe('a TaskManager killed mid-job', () => {
   it('the job restarts from its checkpoint on the other TaskManager: nothing lost, nothing counted twice', async () => {
@@ -60,8 +47,7 @@ describe('a TaskManager killed mid-job', () => {
     const result = await tEnv.executeSql('SELECT id % 3 AS k, tsSum(id) AS total, COUNT(*) AS n FROM ids GROUP BY id % 3');
     const log = changelogOf(result);
     const worker = await until('the worker', () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined));
-    let tm = worker;
-    while (tm > 1 && !cluster.pids.includes(tm)) tm = parentOf(tm);
+    const tm = taskManagerOf(worker, cluster);
     expect(cluster.pids).toContain(tm);
     await new Promise((r) => setTimeout(r, 3000)); // a few checkpoints in
     process.kill(tm, 'SIGKILL');

@@ -29,3 +29,12 @@ export function ratioAgainst(a: number | undefined, b: number | undefined, targe
   const x = a / b;
   return `${x.toFixed(x < 1 ? 3 : 2)}× (target ≥ ${target}×: ${x >= target ? 'MET' : 'MISSED'})`;
 }
+
+/** What dev.tsflink.bench.LatencyProbe writes: rows counted after its warm-up, over how long, and their latency. */
+export interface ProbeStats {
+  count: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
