@@ -17,6 +17,9 @@ import {
   MapView,
   Session,
   Slide,
+  Tumble,
+  rowInterval,
+  type GroupWindow,
   TableAggregateFunction,
   type RetractableCollector,
   type Counter,
@@ -272,6 +275,44 @@ describe('group windows', () => {
       next += n;
     }
     expect(next - 1).toBeLessThanOrEqual(60);
+  });
+
+  it('row-count TUMBLE and HOP windows (Table API rowInterval): each key\'s rows in windows of 3, fired by their last row', async () => {
+    // per key, ids in order: k=0 gets 2,4,...,20 and k=1 gets 1,3,...,19 (one source subtask: in order)
+    const env = await streamingEnv();
+    env.getConfig().set('parallelism.default', '1');
+    await env.executeSql(`CREATE TEMPORARY TABLE seq (id BIGINT, pt AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '20', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '20')`);
+    const sum = udaf(new PidReportingSum(path.join(tempDir('tsflink-udaf-count-'), 'worker.pid')), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())) });
+    const windowed = (window: GroupWindow) =>
+      rowsOf(
+        env
+          .from('seq')
+          .select($('id').mod(2).as('k'), $('id'), $('pt'))
+          .window(window)
+          .groupBy($('k'), $('w'))
+          .select($('k'), call(sum, $('id')).as('total'), $('id').count().as('n')),
+      );
+    const tumbling = await windowed(Tumble.over(rowInterval(3)).on($('pt')).as('w'));
+    // 10 rows per key: three full windows each; the last row of each key waits for two more
+    expect(sorted(tumbling.map((r) => ({ ...r })))).toEqual(
+      sorted([
+        { k: 0, total: 2n + 4n + 6n, n: 3n },
+        { k: 0, total: 8n + 10n + 12n, n: 3n },
+        { k: 0, total: 14n + 16n + 18n, n: 3n },
+        { k: 1, total: 1n + 3n + 5n, n: 3n },
+        { k: 1, total: 7n + 9n + 11n, n: 3n },
+        { k: 1, total: 13n + 15n + 17n, n: 3n },
+      ]),
+    );
+    // windows of 3 rows every 2 rows: rows 0-2, 2-4, 4-6, 6-8 of each key
+    const sliding = await windowed(Slide.over(rowInterval(3)).every(rowInterval(2)).on($('pt')).as('w'));
+    const expected = [0, 1].flatMap((k) =>
+      [0, 2, 4, 6].map((first) => {
+        const ids = [first, first + 1, first + 2].map((i) => BigInt(2 * i) + (k === 0 ? 2n : 1n));
+        return { k, total: ids.reduce((a, b) => a + b, 0n), n: 3n };
+      }),
+    );
+    expect(sorted(sliding.map((r) => ({ ...r })))).toEqual(sorted(expected));
   });
 
   it('SESSION windows merge sessions that a late row bridges, with the function\'s merge()', async () => {

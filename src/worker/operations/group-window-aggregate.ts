@@ -11,7 +11,9 @@
  * - a fired window emits key + aggregate values + window properties (start, end, rowtime as
  *   epoch millis; Flink turns them into timestamps), and its state is dropped at cleanup time.
  * SESSION windows merge as PyFlink's do (a per-key map of session → the window holding its
- * accumulators, merged with the function's merge()). Count windows are not supported yet.
+ * accumulators, merged with the function's merge()). Row-count TUMBLE and HOP windows (on processing
+ * time) count each key's rows in keyed state ('count-window-assigner', PyFlink's count assigners)
+ * and fire a window with its last row, as PyFlink's CountTrigger does.
  */
 import type { LogicalTypeTree } from '../../api/values';
 import { aggregateCalls, aggregateResultError, type AggregateCalls, type AggregateSlot } from '../aggregate/aggregate-slot';
@@ -43,6 +45,13 @@ function encodeWindow(w: TimeWindow): Buffer {
   const out = new ByteWriter(16);
   out.i64Number(w.start);
   out.i64Number(w.end);
+  return out.take();
+}
+
+/** A row-count window as Flink's CountWindow.Serializer writes it: its id. */
+function encodeCountWindow(id: number): Buffer {
+  const out = new ByteWriter(8);
+  out.i64Number(id);
   return out.take();
 }
 
@@ -81,6 +90,8 @@ export class GroupWindowAggregateOperation implements Operation {
   private readonly windowState: BagState;
   /** Session windows: which windows exist per key, and where their accumulators are. */
   private readonly sessions?: SessionWindows;
+  /** Row-count windows: the rows each key has seen so far. */
+  private readonly rowCounts?: BagState;
   private cacheToken = '';
   private readonly valueSlots: number[];
   private readonly eventTime: boolean;
@@ -97,9 +108,6 @@ export class GroupWindowAggregateOperation implements Operation {
   constructor(private readonly ctx: OperationContext<flinkApi.UserDefinedAggregateFunctions>) {
     const spec = ctx.udfs;
     const win = spec.group_window!;
-    if (!win.is_time_window) {
-      throw new Error('TypeScript aggregates in row-count windows do not run in the TSFlink worker yet; use time windows (TUMBLE or HOP)');
-    }
     this.eventTime = !!win.is_row_time;
     this.size = Number(win.window_size ?? 0);
     this.slide = win.window_type === W.WindowType.SLIDING_GROUP_WINDOW ? Number(win.window_slide ?? 0) : this.size;
@@ -133,6 +141,7 @@ export class GroupWindowAggregateOperation implements Operation {
     this.slots = this.calls.slots;
     this.valueSlots = this.calls.valueSlots;
     this.windowState = state.bag('window_state');
+    if (!win.is_time_window) this.rowCounts = state.bag('count-window-assigner');
     if (win.window_type === W.WindowType.SESSION_GROUP_WINDOW) {
       const viewful = this.slots.find((sl) => sl.views.length > 0);
       if (viewful) {
@@ -197,6 +206,7 @@ export class GroupWindowAggregateOperation implements Operation {
   }
 
   private async processElement(row: DecodedRow, out: ByteWriter): Promise<void> {
+    if (this.rowCounts) return this.processCounted(row, out);
     const { key, keyBytes } = this.keyOf(row.values);
     let ts: number;
     if (this.eventTime) {
@@ -207,17 +217,7 @@ export class GroupWindowAggregateOperation implements Operation {
       ts = this.shift(Date.now());
     }
     const windows = this.sessions ? await this.sessionOf(key, keyBytes, ts, out) : this.windowsOf(ts).filter((w) => !this.isLate(w));
-    for (const w of windows) {
-      const ns = await this.stateNamespace(keyBytes, w);
-      const accs = await this.accumulators(keyBytes, ns);
-      for (let i = 0; i < this.slots.length; i++) {
-        const s = this.slots[i];
-        if (s.filterArg >= 0 && !row.values[s.filterArg]) continue;
-        const r = isAccumulate(row.kind) ? s.accumulate(accs[i], row.values) : s.retract(accs[i], row.values);
-        if (r instanceof Promise) await r;
-      }
-      await this.store(keyBytes, ns, accs);
-    }
+    for (const w of windows) await this.accumulateInto(keyBytes, await this.stateNamespace(keyBytes, w), row);
     for (const w of windows) {
       // the event-/processing-time trigger: fire at once if the watermark already passed the end
       if (this.eventTime && maxTimestamp(w) <= this.watermark) await this.fire(key, keyBytes, w, out);
@@ -225,6 +225,39 @@ export class GroupWindowAggregateOperation implements Operation {
       const cleanup = this.cleanupTime(w);
       if (cleanup !== MAX_LONG && cleanup !== maxTimestamp(w)) {
         this.timer(out, this.eventTime ? REGISTER_EVENT_TIMER : REGISTER_PROCESSING_TIMER, key, cleanup, w);
+      }
+    }
+  }
+
+  private async accumulateInto(keyBytes: Buffer, ns: Buffer, row: DecodedRow): Promise<void> {
+    const accs = await this.accumulators(keyBytes, ns);
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      if (s.filterArg >= 0 && !row.values[s.filterArg]) continue;
+      const r = isAccumulate(row.kind) ? s.accumulate(accs[i], row.values) : s.retract(accs[i], row.values);
+      if (r instanceof Promise) await r;
+    }
+    await this.store(keyBytes, ns, accs);
+  }
+
+  /**
+   * A row of a row-count window aggregate: the key's n-th row (from 0) belongs to the windows
+   * `id` with id·slide ≤ n ≤ id·slide + size − 1 (PyFlink's count assigners); a window fires with
+   * its last row, and its state goes with it, as no later row can reach it.
+   */
+  private async processCounted(row: DecodedRow, out: ByteWriter): Promise<void> {
+    const { key, keyBytes } = this.keyOf(row.values);
+    const stored = await this.rowCounts!.get(keyBytes);
+    const n = stored.length ? new ByteReader(stored).i64Number() : 0;
+    const counted = new ByteWriter(8);
+    counted.i64Number(n + 1);
+    await Promise.all([this.rowCounts!.clear(keyBytes), this.rowCounts!.append(keyBytes, counted.take())]);
+    for (let id = Math.floor(n / this.slide); id >= 0 && n <= id * this.slide + this.size - 1; id--) {
+      const ns = encodeCountWindow(id);
+      await this.accumulateInto(keyBytes, ns, row);
+      if (n === id * this.slide + this.size - 1) {
+        await this.emit(key, await this.accumulators(keyBytes, ns), [], out);
+        await this.clearWindowState(keyBytes, ns);
       }
     }
   }
@@ -327,9 +360,13 @@ export class GroupWindowAggregateOperation implements Operation {
   /** Emits the window's result: key, aggregate values, window properties. */
   private async fire(key: unknown[], keyBytes: Buffer, w: TimeWindow, out: ByteWriter): Promise<void> {
     const accs = await this.accumulators(keyBytes, await this.stateNamespace(keyBytes, w));
+    await this.emit(key, accs, this.properties.map((p) => p(w)), out);
+  }
+
+  private async emit(key: unknown[], accs: unknown[], properties: number[], out: ByteWriter): Promise<void> {
     const values: unknown[] = [...key];
     for (const i of this.valueSlots) values.push(await this.slots[i].getValue(accs[i]));
-    for (const p of this.properties) values.push(p(w));
+    values.push(...properties);
     const start = out.beginPrefixed();
     try {
       this.encodeOutput(out, [NORMAL_RECORD, values, null], INSERT);
