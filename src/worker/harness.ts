@@ -5,7 +5,7 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { FunctionContext } from '../api/udf/functions';
 import { BundleTiming } from './bundle-timing';
-import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel } from './bundle-processor';
+import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel, type FunctionsPayload } from './bundle-processor';
 import { fnApi, flinkApi, FnApiClient } from './fn-api';
 import type { WorkerLog } from './logging';
 import type { MetricRegistry } from './metrics';
@@ -206,9 +206,9 @@ export class Harness implements OutputChannel {
     return c;
   }
 
-  private functionContext(udfs: flinkApi.IUserDefinedFunctions | flinkApi.IUserDefinedAggregateFunctions, metrics: MetricRegistry): FunctionContext {
+  private functionContext(udfs: FunctionsPayload, metrics: MetricRegistry): FunctionContext {
     const params = new Map(this.jobParameters);
-    for (const p of udfs.job_parameters ?? []) params.set(p.key ?? "", p.value ?? "");
+    for (const p of ('job_parameters' in udfs ? udfs.job_parameters : undefined) ?? []) params.set(p.key ?? "", p.value ?? "");
     const rc = udfs.runtime_context;
     for (const p of rc?.job_parameters ?? []) params.set(p.key ?? "", p.value ?? "");
     const group = metrics.group();

@@ -1,0 +1,83 @@
+/**
+ * The DataStream API on the real mini-cluster: the Java DataStream graph is built through the
+ * gateway and TS functions run in the Node worker under flink-python's process operators.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlinkError, Session, StreamExecutionEnvironment, Types, type ProcessFunction } from '../src/index';
+
+let env: StreamExecutionEnvironment;
+
+beforeAll(async () => {
+  env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+const sorted = <T>(xs: T[]): T[] => [...xs].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+
+describe('sources and collect', () => {
+  it('fromSequence through Java only, collected as an AsyncIterable', async () => {
+    const out: number[] = [];
+    for await (const v of env.fromSequence(1, 5).executeAndCollect()) out.push(v);
+    expect(out.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('fromCollection of JS values round-trips untyped and typed records', async () => {
+    const values = [{ a: 1, tags: ['x'] }, { a: 2, when: new Date(0) }, 'text', 7n];
+    expect(await env.fromCollection(values).collect()).toEqual(values);
+    const rows = [{ name: 'a', n: 1 }, { name: 'b', n: 2 }];
+    const t = Types.ROW_NAMED(['name', 'n'], [Types.STRING(), Types.LONG()]);
+    expect(await env.fromCollection(rows, t).collect()).toEqual(rows);
+  });
+});
+
+describe('TS functions in the worker', () => {
+  it('map, filter and flatMap, untyped and typed', async () => {
+    const out = await env
+      .fromElements(1, 2, 3, 4, 5)
+      .map((x) => ({ x, sq: x * x }))
+      .filter((r) => r.sq % 2 === 1)
+      .flatMap((r, out) => {
+        out.collect(`${r.x}`);
+        return [r.sq];
+      })
+      .collect();
+    expect(sorted(out)).toEqual(sorted(['1', 1, '3', 9, '5', 25]));
+    const typed = await env.fromSequence(1, 4).map((n) => `n=${n * 10}`, Types.STRING()).name('tens').uid('tens').setParallelism(2).collect();
+    expect(typed.sort()).toEqual(['n=10', 'n=20', 'n=30', 'n=40']);
+  });
+
+  it('a ProcessFunction class with open() and union of two streams', async () => {
+    class Tag implements ProcessFunction<number, string> {
+      private prefix = '';
+      open(): void {
+        this.prefix = 'p';
+      }
+      processElement(value: number, _ctx: unknown, out: { collect(s: string): void }): void {
+        out.collect(`${this.prefix}${value}`);
+      }
+    }
+    const a = env.fromElements(1, 2);
+    const b = env.fromElements(3);
+    expect((await a.union(b).process(new Tag(), Types.STRING()).collect()).sort()).toEqual(['p1', 'p2', 'p3']);
+  });
+
+  it('a throwing map fails the job with the TS message and line; the session survives', async () => {
+    const failing = env.fromElements(1, 2, 3).map((x) => {
+      if (x === 2) throw new Error('no twos here');
+      return x;
+    });
+    let err: unknown;
+    try {
+      await failing.collect();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FlinkError);
+    expect(String((err as Error).message)).toContain('no twos here');
+    expect(String((err as Error).message)).toMatch(/datastream\.test\.ts:\d+/);
+    expect(await env.fromElements(5).map((x) => x + 1).collect()).toEqual([6]);
+  });
+});
