@@ -81,3 +81,39 @@ describe('TS functions in the worker', () => {
     expect(await env.fromElements(5).map((x) => x + 1).collect()).toEqual([6]);
   });
 });
+
+describe('environment options and sinks', () => {
+  it('execute() runs a print() job with checkpointing on to its end; checkpoints were taken', async () => {
+    const ckEnv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+    ckEnv.enableCheckpointing(100).setParallelism(1);
+    ckEnv
+      .fromSequence(1, 30)
+      .map((n) => {
+        const until = Date.now() + 40; // slow enough for a few checkpoint intervals
+        while (Date.now() < until);
+        return n;
+      })
+      .print();
+    const result = await ckEnv.execute('print with checkpoints');
+    expect(result.jobId).toMatch(/^[0-9a-f]{32}$/);
+    const jobs = await env.session.listJobs();
+    expect(jobs.find((j) => j.jid === result.jobId)?.state).toBe('FINISHED');
+    const ck = (await (await fetch(`${env.session.restAddress}/jobs/${result.jobId}/checkpoints`)).json()) as { counts: { completed: number } };
+    expect(ck.counts.completed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('BATCH runtime mode runs TS functions too', async () => {
+    const batch = await StreamExecutionEnvironment.create();
+    batch.setRuntimeMode('BATCH');
+    const out = await batch.fromSequence(1, 3).map((n) => n * 2, Types.LONG()).collect();
+    expect(out.sort()).toEqual([2, 4, 6]);
+  });
+
+  it('bad arguments fail at once, naming the cause', () => {
+    expect(() => env.setParallelism(0)).toThrow(/parallelism must be a positive integer/);
+    expect(() => env.fromCollection([])).toThrow(/at least one/);
+    expect(() => env.fromCollection([{ n: 1 }, { n: 'x' }], Types.ROW_NAMED(['n'], [Types.LONG()]))).toThrow("element 1: field 'n': 'x' (string) is not a LONG");
+    expect(() => env.fromElements(1).keyBy((x) => x).process({ processElement: () => undefined })).toThrow(/not implemented yet/);
+  });
+});
+

@@ -24,8 +24,23 @@ export function toJava(v: unknown, spec: TypeSpec): unknown {
   if (typeof spec === 'object') {
     if (typeof v !== 'object') throw new TypeError(`expected an object for ${JSON.stringify(spec)}, got ${typeof v}`);
     const o = v as Record<string, unknown>;
-    return spec.row.map(([n, t]) => toJava(Array.isArray(v) ? undefined : o[n], t));
+    return spec.row.map(([n, t]) => {
+      try {
+        return toJava(Array.isArray(v) ? undefined : o[n], t);
+      } catch (e) {
+        throw new TypeError(`field '${n}': ${(e as Error).message}`);
+      }
+    });
   }
+  const ok = {
+    STRING: typeof v === 'string',
+    BOOLEAN: typeof v === 'boolean',
+    INT: Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31,
+    LONG: Number.isSafeInteger(v),
+    FLOAT: typeof v === 'number',
+    DOUBLE: typeof v === 'number',
+  }[spec];
+  if (!ok) throw new TypeError(`${typeof v === 'string' ? `'${v}'` : String(v)} (${typeof v}) is not a ${spec}`);
   return v;
 }
 

@@ -37,7 +37,8 @@ export class StreamExecutionEnvironment {
    */
   static async create(config: Record<string, string> = {}, session?: SessionOptions): Promise<StreamExecutionEnvironment> {
     const s = await Session.start(session);
-    const conf = { ...s.baseConfig, ...config };
+    // attached: execute() waits for the job's end and returns its result (Flink's default is detached)
+    const conf: Record<string, string> = { ...s.baseConfig, 'execution.attached': 'true', ...config };
     // Connector jars of the session travel with each job.
     if (s.connectorJars.length > 0) conf['pipeline.jars'] = [conf['pipeline.jars'], ...s.connectorJars.map((j) => `file://${j}`)].filter(Boolean).join(';');
     const handle = callSync<number>(DS, 'createEnv', toJavaJson(conf));
