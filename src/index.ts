@@ -95,3 +95,12 @@ export type {
   ProcessFunctionContext,
   TimerService,
 } from './api/datastream/functions';
+export {
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  type ValueState,
+  type ListState,
+  type MapState,
+  type KeyedRuntimeContext,
+} from './api/datastream/state';

@@ -3,7 +3,20 @@
  * gateway and TS functions run in the Node worker under flink-python's process operators.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlinkError, Session, StreamExecutionEnvironment, Types, type ProcessFunction } from '../src/index';
+import {
+  FlinkError,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  Session,
+  StreamExecutionEnvironment,
+  Types,
+  ValueStateDescriptor,
+  type KeyedRuntimeContext,
+  type ListState,
+  type MapState,
+  type ProcessFunction,
+  type ValueState,
+} from '../src/index';
 
 let env: StreamExecutionEnvironment;
 
@@ -113,7 +126,86 @@ describe('environment options and sinks', () => {
     expect(() => env.setParallelism(0)).toThrow(/parallelism must be a positive integer/);
     expect(() => env.fromCollection([])).toThrow(/at least one/);
     expect(() => env.fromCollection([{ n: 1 }, { n: 'x' }], Types.ROW_NAMED(['n'], [Types.LONG()]))).toThrow("element 1: field 'n': 'x' (string) is not a LONG");
-    expect(() => env.fromElements(1).keyBy((x) => x).process({ processElement: () => undefined })).toThrow(/not implemented yet/);
+    expect(() => env.fromElements(1).keyBy((x) => x).map((x) => x)).toThrow(/not implemented yet/);
+  });
+});
+
+describe('keyed state', () => {
+  it('running counts per key with a ValueState (KeyedProcessFunction class)', async () => {
+    class Count {
+      private count!: ValueState<number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+      }
+      async processElement(word: string, ctx: { getCurrentKey(): unknown }): Promise<string[]> {
+        const n = ((await this.count.value()) ?? 0) + 1;
+        await this.count.update(n);
+        return [`${String(ctx.getCurrentKey())}=${n}`];
+      }
+    }
+    const words = ['a', 'b', 'a', 'c', 'a', 'b'];
+    const out = await env.fromCollection(words).keyBy((w) => w).process(new Count(), Types.STRING()).collect();
+    // parallelism 1: records keep their order
+    expect(out).toEqual(['a=1', 'b=1', 'a=2', 'c=1', 'a=3', 'b=2']);
+  });
+
+  it('reduce keeps a running result per key', async () => {
+    const out = await env.fromElements(1, 2, 3, 4, 5, 6).keyBy((x) => (x % 2 === 0 ? 'even' : 'odd')).reduce((a, b) => a + b).collect();
+    expect(out).toEqual([1, 2, 4, 6, 9, 12]);
+  });
+
+  it('ListState and MapState per key', async () => {
+    const fn = {
+      seen: undefined as ListState<number> | undefined,
+      counts: undefined as MapState<string, number> | undefined,
+      open(ctx: KeyedRuntimeContext) {
+        this.seen = ctx.getListState(new ListStateDescriptor<number>('seen'));
+        this.counts = ctx.getMapState(new MapStateDescriptor<string, number>('counts'));
+      },
+      async processElement(v: { user: string; n: number; kind: string }, _ctx: unknown, out: { collect(x: unknown): void }) {
+        await this.seen!.add(v.n);
+        const c = ((await this.counts!.get(v.kind)) ?? 0) + 1;
+        await this.counts!.put(v.kind, c);
+        if (v.kind === 'reset') await this.counts!.remove('click');
+        out.collect({ user: v.user, seen: await this.seen!.get(), kind: v.kind, count: c, clicks: (await this.counts!.get('click')) ?? 0 });
+      },
+    };
+    const events = [
+      { user: 'u1', n: 1, kind: 'click' },
+      { user: 'u2', n: 2, kind: 'click' },
+      { user: 'u1', n: 3, kind: 'click' },
+      { user: 'u1', n: 4, kind: 'reset' },
+      { user: 'u2', n: 5, kind: 'view' },
+    ];
+    const out = await env.fromCollection(events).keyBy((e) => e.user).process(fn).collect();
+    expect(out).toEqual([
+      { user: 'u1', seen: [1], kind: 'click', count: 1, clicks: 1 },
+      { user: 'u2', seen: [2], kind: 'click', count: 1, clicks: 1 },
+      { user: 'u1', seen: [1, 3], kind: 'click', count: 2, clicks: 2 },
+      { user: 'u1', seen: [1, 3, 4], kind: 'reset', count: 1, clicks: 0 },
+      { user: 'u2', seen: [2, 5], kind: 'view', count: 1, clicks: 1 },
+    ]);
+  });
+
+  it('a throwing keyed function fails the job with its message and line', async () => {
+    let err: unknown;
+    try {
+      await env
+        .fromElements('x', 'y')
+        .keyBy((s) => s)
+        .process({
+          processElement(v: string) {
+            if (v === 'y') throw new RangeError(`bad key ${v}`);
+            return [v];
+          },
+        })
+        .collect();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FlinkError);
+    expect((err as Error).message).toContain('RangeError: bad key y');
+    expect((err as Error).message).toMatch(/datastream\.test\.ts:\d+/);
   });
 });
 

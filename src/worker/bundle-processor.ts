@@ -33,6 +33,8 @@ export type FunctionsPayload = flinkApi.IUserDefinedFunctions | flinkApi.IUserDe
 export interface OutputChannel {
   /** Sends `data` (may be empty) and, with `isLast`, the end of the bundle's output, in one message. */
   send(instructionId: string, transformId: string, data: Buffer, isLast: boolean): void;
+  /** Ends the bundle's timer output streams of a transform's timer families. */
+  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[]): void;
 }
 
 export class BundleProcessor {
@@ -49,6 +51,10 @@ export class BundleProcessor {
   private chain: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   busy = false;
+  /** Timer families of the operation's ParDo (keyed DataStream functions), and where they go. */
+  readonly timerFamilies: string[] = [];
+  private readonly timerUrl: string = '';
+  private readonly opId: string;
 
   constructor(
     descriptor: fnApi.IProcessBundleDescriptor,
@@ -72,6 +78,11 @@ export class BundleProcessor {
     this.outputTransformId = sink[0];
     this.dataUrl = grpcPortUrl(source[1]);
     const [opId, opTransform] = op;
+    this.opId = opId;
+    if (opTransform.spec?.urn === PAR_DO_URN) {
+      this.timerFamilies.push(...Object.keys(pipeline.ParDoPayload.decode(opTransform.spec.payload!).timer_family_specs ?? {}));
+      this.timerUrl = descriptor.timer_api_service_descriptor?.url ?? this.dataUrl;
+    }
     const coderOf = (pcoll: string) => flinkCoder(descriptor, descriptor.pcollections![pcoll].coder_id!);
     const inputPcoll = Object.values(opTransform.inputs ?? {})[0];
     let outputPcoll = Object.values(opTransform.outputs ?? {})[0];
@@ -135,11 +146,13 @@ export class BundleProcessor {
       await this.chain;
       await this.operation.finishBundle(this.out);
       this.flush(true);
+      this.output.endTimers(this.instructionId, this.timerUrl, this.opId, this.timerFamilies);
       return this.metrics.collect();
     } catch (e) {
       // The runner waits for the end of the output before it looks at the bundle's response.
       this.out = new ByteWriter(); // an async result may still be written into the old one
       this.flush(true);
+      this.output.endTimers(this.instructionId, this.timerUrl, this.opId, this.timerFamilies);
       throw e;
     } finally {
       this.busy = false;

@@ -13,7 +13,8 @@ import { StateChannel } from './state/state-channel';
 
 interface PendingInput {
   chunks: Uint8Array[];
-  done: boolean;
+  /** Input streams (data, timer families) seen ending. */
+  ends: number;
 }
 
 export class Harness implements OutputChannel {
@@ -134,12 +135,15 @@ export class Harness implements OutputChannel {
     }
     processor.start(id, req.cache_tokens ?? []);
     this.log.currentInstruction = id;
-    const inputDone = new Promise<void>((resolve) => this.active.set(id, { processor, inputDone: resolve }));
+    // the bundle's input ends once its data and every timer family it reads have ended
+    let ends = 1 + processor.timerFamilies.length;
+    const inputDone = new Promise<void>((resolve) => this.active.set(id, { processor, inputDone: () => void (--ends === 0 && resolve()) }));
     const early = this.early.get(id);
     this.early.delete(id);
     for (const c of early?.chunks ?? []) processor.data(c);
     for (const d of req.elements?.data ?? []) this.onData(d);
-    if (early?.done) this.active.get(id)!.inputDone();
+    for (const t of req.elements?.timers ?? []) this.onTimers(t);
+    for (let i = 0; i < (early?.ends ?? 0); i++) this.active.get(id)!.inputDone();
     try {
       await inputDone;
       return await processor.finish();
@@ -168,11 +172,35 @@ export class Harness implements OutputChannel {
       s = this.client.data(url);
       s.on('data', (e: fnApi.Elements) => {
         for (const d of e.data) this.onData(d);
+        for (const t of e.timers) this.onTimers(t);
       });
       s.on('error', (e) => this.log.info(`data stream ended: ${e.message}`));
       this.dataStreams.set(url, s);
     }
     return s;
+  }
+
+  /**
+   * Timers of a keyed DataStream function (Beam timer families). TSFlink's functions do not set
+   * timers yet, so none fire; only the end of each family's stream counts (docs/datastream.md).
+   */
+  private onTimers(t: fnApi.Elements.ITimers): void {
+    if (!t.is_last) return;
+    const id = t.instruction_id!;
+    const bundle = this.active.get(id);
+    if (bundle) return bundle.inputDone();
+    if (this.failed.has(id)) return;
+    let pending = this.early.get(id);
+    if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0 }));
+    pending.ends++;
+  }
+
+  /** Ends a bundle's timer output streams (the runner waits for them as for the data). */
+  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[]): void {
+    if (families.length === 0) return;
+    this.dataStream(url).write({
+      timers: families.map((f) => ({ instruction_id: instructionId, transform_id: transformId, timer_family_id: f, timers: Buffer.alloc(0), is_last: true })),
+    });
   }
 
   private onData(d: fnApi.Elements.IData): void {
@@ -182,9 +210,9 @@ export class Harness implements OutputChannel {
     if (!bundle) {
       if (this.failed.has(id)) return;
       let pending = this.early.get(id);
-      if (!pending) this.early.set(id, (pending = { chunks: [], done: false }));
+      if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0 }));
       if (d.data?.length) pending.chunks.push(d.data);
-      if (d.is_last) pending.done = true;
+      if (d.is_last) pending.ends++;
       return;
     }
     if (d.data?.length) bundle.processor.data(d.data);

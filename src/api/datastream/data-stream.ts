@@ -16,6 +16,7 @@ export const DS = 'dev.tsflink.datastream.DataStreams';
 
 /** flink-fn-execution.proto UserDefinedDataStreamFunction.FunctionType */
 const PROCESS = 0;
+const KEYED_PROCESS = 2;
 
 /** A JS value → the JSON the JVM side decodes for the type (DataStreams.decode). */
 export function toJava(v: unknown, spec: TypeSpec): unknown {
@@ -183,15 +184,13 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /** A KeyedProcessFunction: keyed state (getRuntimeContext().getState(...)) and timers. */
-  override process<R>(_fn: KeyedProcessFunction<K, T, R>, _outputType?: TypeInformation<R>): SingleOutputStreamOperator<R> {
-    // The JVM side (ExternalPythonKeyedProcessOperator, KEYED_PROCESS) is built; the worker's
-    // stateful operation (keyed state and timers through src/worker/state) is not yet.
-    throw new Error(`KeyedStream.process() is not implemented yet (issue #13); the keyed operator's worker side is missing (docs/datastream.md)`);
+  override process<R>(fn: KeyedProcessFunction<K, T, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('keyedProcess', fn, outputType, 'KeyedProcess', KEYED_PROCESS);
   }
 
-  /** A running reduce per key (not implemented yet, see process()). */
-  reduce(_fn: ReduceFunction<T> | ((a: T, b: T) => T)): SingleOutputStreamOperator<T> {
-    throw new Error(`KeyedStream.reduce() is not implemented yet (issue #13): it needs keyed state in the worker (docs/datastream.md)`);
+  /** A running reduce per key: each record combined with the key's previous result (in a ValueState). */
+  reduce(fn: ReduceFunction<T> | ((a: T, b: T) => T)): SingleOutputStreamOperator<T> {
+    return this.transform('reduce', fn, this.type, 'Reduce', KEYED_PROCESS);
   }
 
   override map<R>(): SingleOutputStreamOperator<R> {

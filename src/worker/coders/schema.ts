@@ -104,6 +104,9 @@ export function typeOfTypeInfo(t: flinkApi.ITypeInfo): LogicalTypeTree {
       return simple('DOUBLE');
     case TI.PICKLED_BYTES:
       return simple('PICKLED');
+    case TI.PRIMITIVE_ARRAY:
+      if (t.collection_element_type?.type_name === TI.BYTE) return simple('VARBINARY', 'BYTES');
+      return simple('UNSUPPORTED', 'a primitive array');
     case TI.ROW: {
       const fields = (t.row_type_info?.fields ?? []).map((f) => ({ name: f.field_name ?? '', type: typeOfTypeInfo(f.field_type!) }));
       return { root: 'ROW', nullable: true, sql: `ROW<${fields.map((f) => `\`${f.name}\` ${f.type.sql}`).join(', ')}>`, fields };

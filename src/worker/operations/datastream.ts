@@ -7,7 +7,11 @@
  */
 import type { DataStreamFunctionDescriptor } from '../../api/datastream/descriptor';
 import type { ByteReader, ByteWriter } from '../coders/bytes';
-import { rowDecoder, rowEncoder } from '../coders/row-coder';
+import { decoderFor, encoderFor, rowDecoder, rowEncoder } from '../coders/row-coder';
+import { ByteReader as Reader, ByteWriter as Writer } from '../coders/bytes';
+import { typeOfTypeInfo } from '../coders/schema';
+import { elementsOf, type RemoteKeyedState } from '../state/keyed-state';
+import type { KeyedRuntimeContext, ListState, MapState, ValueState } from '../../api/datastream/state';
 import type { flinkApi } from '../fn-api';
 import { loadShipped } from '../load-shipped';
 import { UdfError } from '../udf-loader';
@@ -104,6 +108,7 @@ interface Stage {
 }
 
 const REVISE_OUTPUT = 100;
+const KEYED_PROCESS = 2;
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -111,8 +116,130 @@ function num(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
 
+
+const PICKLED = { root: 'PICKLED', nullable: true, sql: 'PICKLED' };
+const encodePickled = encoderFor(PICKLED);
+const decodePickled = decoderFor(PICKLED);
+
+function pickle(v: unknown): Buffer {
+  const w = new Writer();
+  encodePickled(w, v);
+  return Buffer.from(w.take());
+}
+
+/**
+ * The current key of a keyed function and its state handles, as PyFlink's RemoteKeyedStateBackend:
+ * the state key is Row(key) in the key type's row format; values are V8-serialized, a ValueState
+ * being a bag of one element.
+ */
+class KeyContext {
+  current: Buffer = Buffer.alloc(0);
+  userKey: unknown = null;
+  private readonly encodeKey: ReturnType<typeof rowEncoder>;
+
+  constructor(
+    private readonly state: () => RemoteKeyedState,
+    keyType: flinkApi.ITypeInfo,
+  ) {
+    this.encodeKey = rowEncoder(typeOfTypeInfo(keyType));
+  }
+
+  setKey(key: unknown): void {
+    const w = new Writer();
+    this.encodeKey(w, [key]);
+    this.current = Buffer.from(w.take());
+    this.userKey = key;
+  }
+
+  runtimeContext(base: object): KeyedRuntimeContext {
+    return {
+      ...base,
+      getState: <T>(d: { name: string }): ValueState<T> => {
+        const bag = this.state().bag(d.name);
+        return {
+          value: async () => {
+            const data = await bag.get(this.current);
+            for (const v of elementsOf(data, decodePickled)) return v as T;
+            return null;
+          },
+          update: async (v) => {
+            const key = this.current;
+            await bag.clear(key);
+            await bag.append(key, pickle(v));
+          },
+          clear: async () => void (await bag.clear(this.current)),
+        };
+      },
+      getListState: <T>(d: { name: string }): ListState<T> => {
+        const bag = this.state().bag(d.name);
+        return {
+          get: async () => [...elementsOf(await bag.get(this.current), decodePickled)] as T[],
+          add: async (v) => void (await bag.append(this.current, pickle(v))),
+          update: async (vs) => {
+            const key = this.current;
+            await bag.clear(key);
+            if (vs.length > 0) await bag.append(key, Buffer.concat(vs.map(pickle)));
+          },
+          clear: async () => void (await bag.clear(this.current)),
+        };
+      },
+      getMapState: <K, V>(d: { name: string }): MapState<K, V> => {
+        const map = this.state().map(d.name);
+        return {
+          get: async (k) => {
+            const b = await map.get(this.current, pickle(k));
+            return b === undefined || b === null ? undefined : (decodePickled(new Reader(b)) as V);
+          },
+          put: async (k, v) => void (await map.write(this.current, [{ key: pickle(k), value: pickle(v) }])),
+          contains: async (k) => (await map.get(this.current, pickle(k))) !== undefined,
+          remove: async (k) => void (await map.write(this.current, [{ key: pickle(k), deleted: true }])),
+          isEmpty: () => map.isEmpty(this.current),
+          clear: async () => void (await map.clear(this.current)),
+        };
+      },
+    } as unknown as KeyedRuntimeContext;
+  }
+}
+
+function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext): ElementFn {
+  if (d.kind === 'reduce') {
+    const f = userMethod(exported, 'reduce', d);
+    let state: ValueState<unknown> | undefined;
+    return async (pair) => {
+      const { key, value } = pair as { key: unknown; value: unknown };
+      keys.setKey(key);
+      state ??= keys.runtimeContext({}).getState({ kind: "value", name: `reduce:${d.name}` });
+      const previous = await state.value();
+      const next = previous === null ? value : await f(previous, value);
+      await state.update(next);
+      return [next];
+    };
+  }
+  if (d.kind !== 'keyedProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
+  const f = userMethod(exported, 'processElement', d);
+  let ts: number | null = null;
+  let wm: number | null = null;
+  const ctx = {
+    timestamp: () => ts,
+    getCurrentKey: () => keys.userKey,
+    timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+  };
+  return async (pair, timestamp, watermark) => {
+    const { key, value } = pair as { key: unknown; value: unknown };
+    keys.setKey(key);
+    ts = timestamp;
+    wm = watermark;
+    const results: unknown[] = [];
+    const out = { collect: (x: unknown) => void results.push(x) };
+    collectInto(results, await f(value, ctx, out));
+    return results;
+  };
+}
+
 export class StatelessDataStreamOperation implements Operation {
   private readonly stages: Stage[] = [];
+  /** The current key of a keyed function (KEYED_PROCESS) in the chain. */
+  private keys?: KeyContext;
   /** REVISE_OUTPUT ends the chain: the output is Row(timestamp, result), without the watermark. */
   private readonly revise: boolean;
   private readonly decode: ReturnType<typeof rowDecoder>;
@@ -126,7 +253,12 @@ export class StatelessDataStreamOperation implements Operation {
       const d = readDescriptor(f.payload);
       const exported = loadShipped(d.code);
       const target = (typeof exported === 'object' && exported !== null ? exported : {}) as Lifecycle;
-      this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported) });
+      if (f.function_type === KEYED_PROCESS) {
+        this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
+        this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys) });
+      } else {
+        this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported) });
+      }
     }
     this.decode = rowDecoder(ctx.inputType);
     this.encode = rowEncoder(ctx.outputType);
@@ -135,7 +267,7 @@ export class StatelessDataStreamOperation implements Operation {
   async open(): Promise<void> {
     for (const s of this.stages) {
       try {
-        await s.target.open?.(this.ctx.functionContext);
+        await s.target.open?.(this.keys ? this.keys.runtimeContext(this.ctx.functionContext) : this.ctx.functionContext);
       } catch (e) {
         throw new UdfError(s.name, e, 'open()');
       }
@@ -187,8 +319,6 @@ export class StatelessDataStreamOperation implements Operation {
   }
 }
 
-registerOperation(
-  'flink:transform:ds:stateless_function:v1',
-  (ctx) => new StatelessDataStreamOperation(ctx as unknown as OperationContext<flinkApi.UserDefinedDataStreamFunction>),
-  'datastream',
-);
+for (const urn of ['flink:transform:ds:stateless_function:v1', 'flink:transform:ds:stateful_function:v1']) {
+  registerOperation(urn, (ctx) => new StatelessDataStreamOperation(ctx as unknown as OperationContext<flinkApi.UserDefinedDataStreamFunction>), 'datastream');
+}
