@@ -94,6 +94,9 @@ export type {
   KeyedProcessFunction,
   ProcessFunctionContext,
   TimerService,
+  KeyedTimerService,
+  KeyedProcessFunctionContext,
+  OnTimerContext,
 } from './api/datastream/functions';
 export {
   ValueStateDescriptor,

@@ -16,6 +16,7 @@ import {
   type MapState,
   type ProcessFunction,
   type ValueState,
+  type KeyedProcessFunction,
 } from '../src/index';
 
 let env: StreamExecutionEnvironment;
@@ -206,6 +207,37 @@ describe('keyed state', () => {
     expect(err).toBeInstanceOf(FlinkError);
     expect((err as Error).message).toContain('RangeError: bad key y');
     expect((err as Error).message).toMatch(/datastream\.test\.ts:\d+/);
+  });
+});
+
+describe('timers', () => {
+  it('event-time timers fire with onTimer (at the end of a bounded input the watermark reaches the end of time)', async () => {
+    const fn: KeyedProcessFunction<string, { user: string; amount: number }, string> = {
+      total: undefined as ValueState<number> | undefined,
+      open(ctx: KeyedRuntimeContext) {
+        (this as { total?: ValueState<number> }).total = ctx.getState(new ValueStateDescriptor<number>('total'));
+      },
+      async processElement(v, ctx) {
+        const self = this as unknown as { total: ValueState<number> };
+        await self.total.update(((await self.total.value()) ?? 0) + v.amount);
+        ctx.timerService().registerEventTimeTimer(1000);
+        if (v.amount < 0) ctx.timerService().deleteEventTimeTimer(1000);
+      },
+      async onTimer(ts, ctx, out) {
+        const self = this as unknown as { total: ValueState<number> };
+        out.collect(`${ctx.getCurrentKey()} ${ctx.timeDomain()} ${ts}: ${await self.total.value()}`);
+      },
+    } as KeyedProcessFunction<string, { user: string; amount: number }, string>;
+    const events = [
+      { user: 'ann', amount: 5 },
+      { user: 'bob', amount: 7 },
+      { user: 'ann', amount: 10 },
+      { user: 'cy', amount: 1 },
+      { user: 'cy', amount: -1 },
+    ];
+    const out = await env.fromCollection(events).keyBy((e) => e.user).process(fn, Types.STRING()).collect();
+    // cy deleted its timer
+    expect(out.sort()).toEqual(['ann EVENT_TIME 1000: 15', 'bob EVENT_TIME 1000: 7']);
   });
 });
 

@@ -34,7 +34,7 @@ export interface OutputChannel {
   /** Sends `data` (may be empty) and, with `isLast`, the end of the bundle's output, in one message. */
   send(instructionId: string, transformId: string, data: Buffer, isLast: boolean): void;
   /** Ends the bundle's timer output streams of a transform's timer families. */
-  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[]): void;
+  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[], timers?: Buffer): void;
 }
 
 export class BundleProcessor {
@@ -140,13 +140,20 @@ export class BundleProcessor {
     this.chain.catch(() => undefined);
   }
 
+  /** Queues a chunk of fired timers (in order with the data). */
+  timers(chunk: Uint8Array): void {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.chain = this.chain.then(() => this.operation.processTimers?.(new ByteReader(buf), this.out));
+    this.chain.catch(() => undefined);
+  }
+
   /** Waits for all input to be processed, flushes, and returns the bundle's metrics. */
   async finish(): Promise<pipeline.IMonitoringInfo[]> {
     try {
       await this.chain;
       await this.operation.finishBundle(this.out);
       this.flush(true);
-      this.output.endTimers(this.instructionId, this.timerUrl, this.opId, this.timerFamilies);
+      this.output.endTimers(this.instructionId, this.timerUrl, this.opId, this.timerFamilies, this.operation.takeTimers?.());
       return this.metrics.collect();
     } catch (e) {
       // The runner waits for the end of the output before it looks at the bundle's response.

@@ -15,6 +15,8 @@ interface PendingInput {
   chunks: Uint8Array[];
   /** Input streams (data, timer families) seen ending. */
   ends: number;
+  /** Fired timers that arrived before the bundle. */
+  timers: Uint8Array[];
 }
 
 export class Harness implements OutputChannel {
@@ -141,6 +143,7 @@ export class Harness implements OutputChannel {
     const early = this.early.get(id);
     this.early.delete(id);
     for (const c of early?.chunks ?? []) processor.data(c);
+    for (const c of early?.timers ?? []) processor.timers(c);
     for (const d of req.elements?.data ?? []) this.onData(d);
     for (const t of req.elements?.timers ?? []) this.onTimers(t);
     for (let i = 0; i < (early?.ends ?? 0); i++) this.active.get(id)!.inputDone();
@@ -181,25 +184,30 @@ export class Harness implements OutputChannel {
   }
 
   /**
-   * Timers of a keyed DataStream function (Beam timer families). TSFlink's functions do not set
-   * timers yet, so none fire; only the end of each family's stream counts (docs/datastream.md).
+   * Timers of a keyed DataStream function (Beam timer families): fired timers go to the bundle's
+   * processor; the end of each family's stream counts as the end of an input.
    */
   private onTimers(t: fnApi.Elements.ITimers): void {
-    if (!t.is_last) return;
     const id = t.instruction_id!;
     const bundle = this.active.get(id);
-    if (bundle) return bundle.inputDone();
+    if (bundle) {
+      if (t.timers?.length) bundle.processor.timers(t.timers);
+      if (t.is_last) bundle.inputDone();
+      return;
+    }
     if (this.failed.has(id)) return;
     let pending = this.early.get(id);
-    if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0 }));
-    pending.ends++;
+    if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0, timers: [] }));
+    if (t.timers?.length) pending.timers.push(t.timers);
+    if (t.is_last) pending.ends++;
   }
 
   /** Ends a bundle's timer output streams (the runner waits for them as for the data). */
-  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[]): void {
+  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[], timers?: Buffer): void {
     if (families.length === 0) return;
+    const set = timers?.length ? [{ instruction_id: instructionId, transform_id: transformId, timer_family_id: families[0], timers, is_last: false }] : [];
     this.dataStream(url).write({
-      timers: families.map((f) => ({ instruction_id: instructionId, transform_id: transformId, timer_family_id: f, timers: Buffer.alloc(0), is_last: true })),
+      timers: [...set, ...families.map((f) => ({ instruction_id: instructionId, transform_id: transformId, timer_family_id: f, timers: Buffer.alloc(0), is_last: true }))],
     });
   }
 
@@ -210,7 +218,7 @@ export class Harness implements OutputChannel {
     if (!bundle) {
       if (this.failed.has(id)) return;
       let pending = this.early.get(id);
-      if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0 }));
+      if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0, timers: [] }));
       if (d.data?.length) pending.chunks.push(d.data);
       if (d.is_last) pending.ends++;
       return;

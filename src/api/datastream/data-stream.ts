@@ -184,7 +184,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /** A KeyedProcessFunction: keyed state (getRuntimeContext().getState(...)) and timers. */
-  override process<R>(fn: KeyedProcessFunction<K, T, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+  override process<R>(fn: KeyedProcessFunction<K, T, R> | ProcessFunction<T, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
     return this.transform('keyedProcess', fn, outputType, 'KeyedProcess', KEYED_PROCESS);
   }
 

@@ -4,6 +4,7 @@
  * interface is expected; objects and class instances may add RichFunction's open(ctx)/close().
  */
 import type { FunctionContext } from '../udf/functions';
+import type { KeyedRuntimeContext } from './state';
 
 /** Flink's Collector: emits a result. */
 export interface Collector<T> {
@@ -41,6 +42,24 @@ export interface TimerService {
   currentProcessingTime(): number;
 }
 
+/** A keyed function's timer service: timers of the current key, in ms. */
+export interface KeyedTimerService extends TimerService {
+  registerEventTimeTimer(time: number): void;
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+}
+
+export interface KeyedProcessFunctionContext<K> {
+  timestamp(): number | null;
+  getCurrentKey(): K;
+  timerService(): KeyedTimerService;
+}
+
+export interface OnTimerContext<K> extends KeyedProcessFunctionContext<K> {
+  timeDomain(): 'EVENT_TIME' | 'PROCESSING_TIME';
+}
+
 export interface ProcessFunctionContext {
   /** The record's timestamp, or null when it has none. */
   timestamp(): number | null;
@@ -51,6 +70,11 @@ export interface ProcessFunction<T, R> extends RichFunction {
   processElement(value: T, ctx: ProcessFunctionContext, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
 }
 
-export interface KeyedProcessFunction<K, T, R> extends RichFunction {
-  processElement(value: T, ctx: ProcessFunctionContext & { getCurrentKey(): K }, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
+/** A keyed process function; open(ctx) gets a KeyedRuntimeContext for its state. */
+export interface KeyedProcessFunction<K, T, R> {
+  open?(ctx: KeyedRuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+  processElement(value: T, ctx: KeyedProcessFunctionContext<K>, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
+  /** Called when a timer set through ctx.timerService() fires. */
+  onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
 }

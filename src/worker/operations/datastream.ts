@@ -12,6 +12,7 @@ import { ByteReader as Reader, ByteWriter as Writer } from '../coders/bytes';
 import { typeOfTypeInfo } from '../coders/schema';
 import { elementsOf, type RemoteKeyedState } from '../state/keyed-state';
 import type { KeyedRuntimeContext, ListState, MapState, ValueState } from '../../api/datastream/state';
+import type { LogicalTypeTree } from '../../api/values';
 import type { flinkApi } from '../fn-api';
 import { loadShipped } from '../load-shipped';
 import { UdfError } from '../udf-loader';
@@ -24,7 +25,10 @@ interface Lifecycle {
 }
 
 /** Per element: the results to emit (in order). */
-type ElementFn = (value: unknown, timestamp: number | null, watermark: number | null) => unknown[] | Promise<unknown[]>;
+type ElementFn = ((value: unknown, timestamp: number | null, watermark: number | null) => unknown[] | Promise<unknown[]>) & {
+  /** A keyed function's timer firing: type 0 event time, 1 processing time. */
+  onTimer?: (type: number, timestamp: number, watermark: number, key: unknown) => Promise<unknown[]>;
+};
 
 export function readDescriptor(payload: Uint8Array | null | undefined): DataStreamFunctionDescriptor {
   const d = JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as DataStreamFunctionDescriptor;
@@ -118,6 +122,27 @@ function num(v: unknown): number | null {
 
 
 const PICKLED = { root: 'PICKLED', nullable: true, sql: 'PICKLED' };
+/** VoidNamespaceSerializer's one byte. */
+const VOID_NAMESPACE = new Uint8Array([0]);
+
+/** Reads one Beam timer (Timer.Coder: key, tag, windows, clear bit, timestamps, pane); returns its user key row. */
+function readBeamTimer(r: Reader, decodeUserKey: ReturnType<typeof rowDecoder>): unknown[] {
+  const len = r.varint();
+  const end = r.pos + len;
+  const values = decodeUserKey(r).values;
+  r.pos = end;
+  const tagLength = r.varint(); // (not `r.pos += r.varint()`: that adds to the position before the read)
+  r.pos += tagLength; // dynamic timer tag
+  r.i32(); // windows: global windows encode as nothing
+  const clear = r.u8();
+  if (!clear) {
+    r.pos += 16; // fire and hold timestamps
+    const pane = r.u8();
+    if ((pane & 0xf0) === 0x10) r.varint();
+    else if ((pane & 0xf0) === 0x20) (r.varint(), r.varint());
+  }
+  return values;
+}
 const encodePickled = encoderFor(PICKLED);
 const decodePickled = decoderFor(PICKLED);
 
@@ -136,12 +161,45 @@ class KeyContext {
   current: Buffer = Buffer.alloc(0);
   userKey: unknown = null;
   private readonly encodeKey: ReturnType<typeof rowEncoder>;
+  /** flink-python's timer data: Row(operand or timer type, watermark, timestamp, Row(key), namespace). */
+  private readonly timerRow: LogicalTypeTree;
+  private readonly encodeTimer: ReturnType<typeof rowEncoder>;
+  readonly decodeTimer: ReturnType<typeof rowDecoder>;
+  /** Timers set in this bundle, as Beam timers (PyFlink's InternalTimerServiceImpl._set_timer). */
+  timersOut = new Writer();
 
   constructor(
     private readonly state: () => RemoteKeyedState,
     keyType: flinkApi.ITypeInfo,
   ) {
-    this.encodeKey = rowEncoder(typeOfTypeInfo(keyType));
+    const keyRow = typeOfTypeInfo(keyType);
+    this.encodeKey = rowEncoder(keyRow);
+    const t = (root: string, sql = root): LogicalTypeTree => ({ root, nullable: true, sql });
+    const fields = [
+      { name: 'f0', type: t('TINYINT') },
+      { name: 'f1', type: t('BIGINT') },
+      { name: 'f2', type: t('BIGINT') },
+      { name: 'f3', type: keyRow },
+      { name: 'f4', type: t('VARBINARY', 'BYTES') },
+    ];
+    this.timerRow = { root: 'ROW', nullable: false, sql: 'TIMER', fields };
+    this.encodeTimer = rowEncoder(this.timerRow);
+    this.decodeTimer = rowDecoder(this.timerRow);
+  }
+
+  /**
+   * Sets (operand 0 event, 1 processing) or deletes (2, 3) a timer of the current key: a Beam timer
+   * whose user key is the timer data, with the clear bit, as PyFlink writes them.
+   */
+  setTimer(operand: number, ts: number): void {
+    if (!Number.isFinite(ts)) throw new TypeError(`a timer needs a timestamp in ms, got ${String(ts)}`);
+    const w = this.timersOut;
+    const start = w.beginPrefixed();
+    this.encodeTimer(w, [operand, -1, Math.trunc(ts), { f0: this.userKey }, VOID_NAMESPACE]);
+    w.endPrefixed(start);
+    w.varint(0); // dynamic timer tag ''
+    w.i32(1); // one window: the global window, encoded as nothing
+    w.u8(1); // clear bit: no fire/hold timestamps, no pane
   }
 
   setKey(key: unknown): void {
@@ -217,23 +275,42 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
   }
   if (d.kind !== 'keyedProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
   const f = userMethod(exported, 'processElement', d);
+  const onTimer = (exported as { onTimer?: unknown } | null)?.onTimer;
   let ts: number | null = null;
   let wm: number | null = null;
-  const ctx = {
-    timestamp: () => ts,
-    getCurrentKey: () => keys.userKey,
-    timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+  let domain: 'EVENT_TIME' | 'PROCESSING_TIME' | undefined;
+  const timerService = {
+    currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER,
+    currentProcessingTime: () => Date.now(),
+    registerEventTimeTimer: (t: number) => keys.setTimer(0, t),
+    registerProcessingTimeTimer: (t: number) => keys.setTimer(1, t),
+    deleteEventTimeTimer: (t: number) => keys.setTimer(2, t),
+    deleteProcessingTimeTimer: (t: number) => keys.setTimer(3, t),
   };
-  return async (pair, timestamp, watermark) => {
+  const ctx = { timestamp: () => ts, getCurrentKey: () => keys.userKey, timerService: () => timerService, timeDomain: () => domain };
+  const run = async (call: (out: { collect(x: unknown): void }) => unknown): Promise<unknown[]> => {
+    const results: unknown[] = [];
+    const out = { collect: (x: unknown) => void results.push(x) };
+    collectInto(results, await call(out));
+    return results;
+  };
+  const each: ElementFn = (pair, timestamp, watermark) => {
     const { key, value } = pair as { key: unknown; value: unknown };
     keys.setKey(key);
     ts = timestamp;
     wm = watermark;
-    const results: unknown[] = [];
-    const out = { collect: (x: unknown) => void results.push(x) };
-    collectInto(results, await f(value, ctx, out));
-    return results;
+    domain = undefined;
+    return run((out) => f(value, ctx, out));
   };
+  each.onTimer = (type, timestamp, watermark, key) => {
+    if (typeof onTimer !== 'function') throw new TypeError(`'${d.name}' set a timer but has no onTimer() method`);
+    keys.setKey(key);
+    ts = timestamp;
+    wm = watermark;
+    domain = type === 0 ? 'EVENT_TIME' : 'PROCESSING_TIME';
+    return run((out) => (onTimer as (...a: unknown[]) => unknown).call(exported, timestamp, ctx, out));
+  };
+  return each;
 }
 
 export class StatelessDataStreamOperation implements Operation {
@@ -300,16 +377,53 @@ export class StatelessDataStreamOperation implements Operation {
       // the row coder reads BIGINT as bigint; DataStream LONG records are numbers where exact
       const value = typeof raw === 'bigint' && raw >= MIN_SAFE && raw <= MAX_SAFE ? Number(raw) : raw;
       await this.run(0, value, num(ts), num(wm), results);
-      for (const result of results) {
-        const start = out.beginPrefixed();
-        try {
-          this.encode(out, this.revise ? [ts, result] : [ts, wm, result]);
-        } catch (e) {
-          throw new UdfError(this.stages[this.stages.length - 1]?.name ?? 'output', e, 'its result');
-        }
-        out.endPrefixed(start);
-      }
+      this.emit(out, ts, wm, results);
     }
+  }
+
+  private emit(out: ByteWriter, ts: unknown, wm: unknown, results: readonly unknown[]): void {
+    for (const result of results) {
+      const start = out.beginPrefixed();
+      try {
+        this.encode(out, this.revise ? [ts, result] : [ts, wm, result]);
+      } catch (e) {
+        throw new UdfError(this.stages[this.stages.length - 1]?.name ?? 'output', e, 'its result');
+      }
+      out.endPrefixed(start);
+    }
+  }
+
+  /** Fired timers: the keyed stage's onTimer, its results through the rest of the chain. */
+  async processTimers(input: ByteReader, out: ByteWriter): Promise<void> {
+    const keyed = this.stages.findIndex((s) => s.each.onTimer);
+    if (keyed < 0 || !this.keys) throw new Error('timers fired for a function without timers');
+    const results: unknown[] = [];
+    const begin = input.pos;
+    while (input.pos < input.end) {
+      let timer: unknown[];
+      try {
+        timer = readBeamTimer(input as unknown as Reader, this.keys.decodeTimer);
+      } catch (e) {
+        throw new Error(`${(e as Error).message} in timers ${Buffer.from(input.buf.subarray(begin, input.end)).toString('hex')}`);
+      }
+      const [type, wm, ts, keyRow] = timer;
+      const stage = this.stages[keyed];
+      let fired: unknown[];
+      try {
+        fired = await stage.each.onTimer!(Number(type), num(ts)!, num(wm)!, (keyRow as { f0: unknown }).f0);
+      } catch (e) {
+        throw new UdfError(stage.name, e, 'onTimer()');
+      }
+      results.length = 0;
+      for (const r of fired) await this.run(keyed + 1, r, num(ts), num(wm), results);
+      this.emit(out, num(ts), num(wm), results);
+    }
+  }
+
+  takeTimers(): Buffer | undefined {
+    if (!this.keys || this.keys.timersOut.pos === 0) return undefined;
+    const b = Buffer.from(this.keys.timersOut.take());
+    return b;
   }
 
   finishBundle(): void {}

@@ -34,6 +34,10 @@ export interface Operation {
   open(): Promise<void>;
   /** Processes every element in `input`; may complete asynchronously. */
   process(input: ByteReader, out: ByteWriter): void | Promise<void>;
+  /** Processes fired timers (Beam timers of a keyed DataStream function), as `process` does elements. */
+  processTimers?(input: ByteReader, out: ByteWriter): void | Promise<void>;
+  /** Timers set during the bundle, encoded for the runner (keyed DataStream functions). */
+  takeTimers?(): Buffer | undefined;
   /** Completes the bundle: all results written to `out`. */
   finishBundle(out: ByteWriter): void | Promise<void>;
   close(): Promise<void>;
