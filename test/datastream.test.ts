@@ -127,7 +127,7 @@ describe('environment options and sinks', () => {
     expect(() => env.setParallelism(0)).toThrow(/parallelism must be a positive integer/);
     expect(() => env.fromCollection([])).toThrow(/at least one/);
     expect(() => env.fromCollection([{ n: 1 }, { n: 'x' }], Types.ROW_NAMED(['n'], [Types.LONG()]))).toThrow("element 1: field 'n': 'x' (string) is not a LONG");
-    expect(() => env.fromElements(1).keyBy((x) => x).map((x) => x)).toThrow(/not implemented yet/);
+    expect(() => env.fromElements(1).keyBy((x) => x).map((x: number) => x)).toThrow(/not implemented yet/);
   });
 });
 
@@ -238,6 +238,33 @@ describe('timers', () => {
     const out = await env.fromCollection(events).keyBy((e) => e.user).process(fn, Types.STRING()).collect();
     // cy deleted its timer
     expect(out.sort()).toEqual(['ann EVENT_TIME 1000: 15', 'bob EVENT_TIME 1000: 7']);
+  });
+});
+
+describe('the README tour', () => {
+  it('runs the README examples with the results they show', async () => {
+    const words = env
+      .fromElements('to be', 'or not', 'to be')
+      .flatMap((line: string) => line.split(' '))
+      .filter((w) => w !== 'not')
+      .map((w) => w.toUpperCase(), Types.STRING());
+    const seen: string[] = [];
+    for await (const w of words.executeAndCollect()) seen.push(w);
+    expect(seen.sort()).toEqual(['BE', 'BE', 'OR', 'TO', 'TO']);
+
+    class Count {
+      private count!: ValueState<number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+      }
+      async processElement(w: string): Promise<string[]> {
+        const n = ((await this.count.value()) ?? 0) + 1; // state lives in Flink, per key
+        await this.count.update(n);
+        return [`${w}=${n}`];
+      }
+    }
+    const counts = env.fromElements('a', 'b', 'a').keyBy((w: string) => w).process(new Count());
+    expect(await counts.collect()).toEqual(['a=1', 'b=1', 'a=2']);
   });
 });
 

@@ -184,7 +184,11 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /** A KeyedProcessFunction: keyed state (getRuntimeContext().getState(...)) and timers. */
-  override process<R>(fn: KeyedProcessFunction<K, T, R> | ProcessFunction<T, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+  // F: an object literal may carry its own fields (state handles), typed as `this` in its methods
+  override process<R, F extends KeyedProcessFunction<K, T, R> | ProcessFunction<T, R> = KeyedProcessFunction<K, T, R>>(
+    fn: F,
+    outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>(),
+  ): SingleOutputStreamOperator<R> {
     return this.transform('keyedProcess', fn, outputType, 'KeyedProcess', KEYED_PROCESS);
   }
 
@@ -193,15 +197,15 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.transform('reduce', fn, this.type, 'Reduce', KEYED_PROCESS);
   }
 
-  override map<R>(): SingleOutputStreamOperator<R> {
+  override map<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
     throw new Error('map() on a KeyedStream is not implemented yet (issue #13); map before keyBy()');
   }
 
-  override flatMap<R>(): SingleOutputStreamOperator<R> {
+  override flatMap<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
     throw new Error('flatMap() on a KeyedStream is not implemented yet (issue #13); flatMap before keyBy()');
   }
 
-  override filter(): SingleOutputStreamOperator<T> {
+  override filter(..._args: unknown[]): SingleOutputStreamOperator<T> {
     throw new Error('filter() on a KeyedStream is not implemented yet (issue #13); filter before keyBy()');
   }
 }
