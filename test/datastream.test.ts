@@ -241,6 +241,33 @@ describe('timers', () => {
   });
 });
 
+describe('processing-time timers', () => {
+  it('fire while the job runs, once per key', async () => {
+    class Alarm {
+      private armed!: ValueState<boolean>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.armed = ctx.getState(new ValueStateDescriptor<boolean>('armed'));
+      }
+      async processElement(_n: number, ctx: { timerService(): { currentProcessingTime(): number; registerProcessingTimeTimer(t: number): void } }): Promise<void> {
+        if (await this.armed.value()) return;
+        await this.armed.update(true);
+        ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 100);
+      }
+      onTimer(_ts: number, ctx: { getCurrentKey(): unknown; timeDomain(): string }): string[] {
+        return [`${String(ctx.getCurrentKey())} ${ctx.timeDomain()}`];
+      }
+    }
+    // the source runs for about 3 s, long after the timers are due
+    const slow = env.fromSequence(1, 80).map((n) => {
+      const until = Date.now() + 40;
+      while (Date.now() < until);
+      return n;
+    });
+    const out = await slow.keyBy((n) => n % 2).process(new Alarm(), Types.STRING()).collect();
+    expect(out.sort()).toEqual(['0 PROCESSING_TIME', '1 PROCESSING_TIME']);
+  });
+});
+
 describe('the README tour', () => {
   it('runs the README examples with the results they show', async () => {
     const words = env
