@@ -257,8 +257,10 @@ describe('processing-time timers', () => {
         return [`${String(ctx.getCurrentKey())} ${ctx.timeDomain()}`];
       }
     }
-    // the source runs for about 3 s, long after the timers are due
-    const slow = env.fromSequence(1, 80).map((n) => {
+    // the source runs for about 3 s, long after the timers are due; one-element bundles, so the
+    // busy map (in the same worker process) does not hold back the keyed function's bundles
+    const pEnv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'python.fn-execution.bundle.size': '1' });
+    const slow = pEnv.fromSequence(1, 80).map((n) => {
       const until = Date.now() + 40;
       while (Date.now() < until);
       return n;
