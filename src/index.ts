@@ -131,3 +131,31 @@ export {
 } from './api/udf';
 export { UnshippableError } from './api/udf/ship';
 export { resultToArrow, ArrowConversionError, FLINK_TYPE_METADATA, type ToArrowOptions, type ArrowSchemaHint } from './api/arrow';
+export { StreamExecutionEnvironment, type RuntimeExecutionMode, type JobExecutionResult } from './api/datastream/stream-execution-environment';
+export { DataStream, SingleOutputStreamOperator, KeyedStream } from './api/datastream/data-stream';
+export { Types, TypeInformation } from './api/datastream/types';
+export type {
+  Collector,
+  RichFunction,
+  MapFunction,
+  FlatMapFunction,
+  FilterFunction,
+  KeySelector,
+  ReduceFunction,
+  ProcessFunction,
+  KeyedProcessFunction,
+  ProcessFunctionContext,
+  TimerService,
+  KeyedTimerService,
+  KeyedProcessFunctionContext,
+  OnTimerContext,
+} from './api/datastream/functions';
+export {
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  type ValueState,
+  type ListState,
+  type MapState,
+  type KeyedRuntimeContext,
+} from './api/datastream/state';

@@ -14,19 +14,27 @@ import './operations/table';
 import './operations/async-scalar';
 import './operations/group-aggregate';
 import './operations/group-window-aggregate';
+import './operations/datastream';
 import { RemoteKeyedState } from './state/keyed-state';
 import type { StateChannel } from './state/state-channel';
 
 const SOURCE_URN = 'beam:runner:source:v1';
 export const SINK_URN = 'beam:runner:sink:v1';
 const FLINK_CODER_URN = 'flink:coder:v1';
+/** flink-python's DataStream runner wraps its function in a Beam ParDo (do_fn: URN + payload). */
+const PAR_DO_URN = 'beam:transform:pardo:v1';
 const STREAM_OUTPUT_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+
+/** The payload protos of the operations (PayloadKind). */
+export type FunctionsPayload = flinkApi.IUserDefinedFunctions | flinkApi.IUserDefinedAggregateFunctions | flinkApi.IUserDefinedDataStreamFunction;
 
 /** Where a bundle's output goes. */
 export interface OutputChannel {
   /** Sends `data` (may be empty) and, with `isLast`, the end of the bundle's output, in one message. */
   send(instructionId: string, transformId: string, data: Buffer, isLast: boolean): void;
+  /** Ends the bundle's timer output streams of a transform's timer families. */
+  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[], timers?: Buffer): void;
 }
 
 export class BundleProcessor {
@@ -43,18 +51,25 @@ export class BundleProcessor {
   private chain: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   busy = false;
+  /** Timer families of the operation's ParDo (keyed DataStream functions), and where they go. */
+  readonly timerFamilies: string[] = [];
+  private readonly timerUrl: string = '';
+  private readonly opId: string;
 
   constructor(
     descriptor: fnApi.IProcessBundleDescriptor,
     private readonly output: OutputChannel,
-    contextFor: (udfs: flinkApi.IUserDefinedFunctions | flinkApi.IUserDefinedAggregateFunctions, metrics: MetricRegistry) => FunctionContext,
+    contextFor: (udfs: FunctionsPayload, metrics: MetricRegistry) => FunctionContext,
     /** The state stream to an endpoint (opened on first use). */
     stateChannel: (url: string) => StateChannel,
   ) {
     const transforms = Object.entries(descriptor.transforms ?? {});
     const source = transforms.find(([, t]) => t.spec?.urn === SOURCE_URN);
     const sink = transforms.find(([, t]) => t.spec?.urn === SINK_URN);
-    const op = transforms.find(([, t]) => t.spec?.urn && operationFor(t.spec.urn));
+    const isOp = (t: pipeline.IPTransform): boolean => !!operationSpec(t) && !!operationFor(operationSpec(t)!.urn);
+    // the operation reading the source's output (the first of a chain)
+    const sourceOut = source && Object.values(source[1].outputs ?? {})[0];
+    const op = transforms.find(([, t]) => isOp(t) && Object.values(t.inputs ?? {})[0] === sourceOut) ?? transforms.find(([, t]) => isOp(t));
     if (!source || !sink || !op) {
       const urns = transforms.map(([, t]) => t.spec?.urn).join(', ');
       throw new Error(`the TSFlink worker cannot execute a bundle with transforms [${urns}]`);
@@ -63,11 +78,27 @@ export class BundleProcessor {
     this.outputTransformId = sink[0];
     this.dataUrl = grpcPortUrl(source[1]);
     const [opId, opTransform] = op;
+    this.opId = opId;
+    if (opTransform.spec?.urn === PAR_DO_URN) {
+      this.timerFamilies.push(...Object.keys(pipeline.ParDoPayload.decode(opTransform.spec.payload!).timer_family_specs ?? {}));
+      this.timerUrl = descriptor.timer_api_service_descriptor?.url ?? this.dataUrl;
+    }
     const coderOf = (pcoll: string) => flinkCoder(descriptor, descriptor.pcollections![pcoll].coder_id!);
     const inputPcoll = Object.values(opTransform.inputs ?? {})[0];
-    const outputPcoll = Object.values(opTransform.outputs ?? {})[0];
-    const { factory, payload } = operationFor(opTransform.spec!.urn!)!;
-    const udfs = (payload === 'aggregate' ? flinkApi.UserDefinedAggregateFunctions : flinkApi.UserDefinedFunctions).decode(opTransform.spec!.payload!);
+    let outputPcoll = Object.values(opTransform.outputs ?? {})[0];
+    // flink-python chains DataStream functions into one bundle as consecutive ParDos (the last
+    // often REVISE_OUTPUT): the operation gets them all, the output coder is the last one's.
+    const chain: Uint8Array[] = [];
+    for (;;) {
+      const next = transforms.find(([id, t]) => id !== opId && Object.values(t.inputs ?? {})[0] === outputPcoll && operationSpec(t) && operationFor(operationSpec(t)!.urn));
+      if (!next) break;
+      chain.push(operationSpec(next[1])!.payload);
+      outputPcoll = Object.values(next[1].outputs ?? {})[0];
+    }
+    const spec = operationSpec(opTransform)!;
+    const { factory, payload } = operationFor(spec.urn)!;
+    const payloadType = { udfs: flinkApi.UserDefinedFunctions, aggregate: flinkApi.UserDefinedAggregateFunctions, datastream: flinkApi.UserDefinedDataStreamFunction }[payload];
+    const udfs = payloadType.decode(spec.payload);
     this.metrics = new MetricRegistry(opId);
     const stateUrl = descriptor.state_api_service_descriptor?.url;
     this.operation = factory({
@@ -83,6 +114,7 @@ export class BundleProcessor {
         return this.keyedState;
       },
       cacheToken: () => this.cacheTokenOfBundle,
+      chained: chain.map((b) => flinkApi.UserDefinedDataStreamFunction.decode(b)),
     });
   }
 
@@ -108,17 +140,26 @@ export class BundleProcessor {
     this.chain.catch(() => undefined);
   }
 
+  /** Queues a chunk of fired timers (in order with the data). */
+  timers(chunk: Uint8Array): void {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.chain = this.chain.then(() => this.operation.processTimers?.(new ByteReader(buf), this.out));
+    this.chain.catch(() => undefined);
+  }
+
   /** Waits for all input to be processed, flushes, and returns the bundle's metrics. */
   async finish(): Promise<pipeline.IMonitoringInfo[]> {
     try {
       await this.chain;
       await this.operation.finishBundle(this.out);
       this.flush(true);
+      this.output.endTimers(this.instructionId, this.timerUrl, this.opId, this.timerFamilies, this.operation.takeTimers?.());
       return this.metrics.collect();
     } catch (e) {
       // The runner waits for the end of the output before it looks at the bundle's response.
       this.out = new ByteWriter(); // an async result may still be written into the old one
       this.flush(true);
+      this.output.endTimers(this.instructionId, this.timerUrl, this.opId, this.timerFamilies);
       throw e;
     } finally {
       this.busy = false;
@@ -150,6 +191,15 @@ export class BundleProcessor {
   close(): Promise<void> {
     return this.opened ? this.opened.then(() => this.operation.close()) : Promise.resolve();
   }
+}
+
+/** The URN and payload of the Flink operation a transform runs (directly or as a ParDo's do_fn). */
+function operationSpec(t: pipeline.IPTransform): { urn: string; payload: Uint8Array } | undefined {
+  const urn = t.spec?.urn;
+  if (!urn) return undefined;
+  if (urn !== PAR_DO_URN) return { urn, payload: t.spec!.payload ?? new Uint8Array() };
+  const doFn = pipeline.ParDoPayload.decode(t.spec!.payload!).do_fn;
+  return doFn?.urn ? { urn: doFn.urn, payload: doFn.payload ?? new Uint8Array() } : undefined;
 }
 
 /** The data service address of a Beam gRPC source or sink transform. */

@@ -5,7 +5,7 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { FunctionContext } from '../api/udf/functions';
 import { BundleTiming } from './bundle-timing';
-import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel } from './bundle-processor';
+import { BundleProcessor, grpcPortUrl, SINK_URN, type OutputChannel, type FunctionsPayload } from './bundle-processor';
 import { fnApi, flinkApi, FnApiClient } from './fn-api';
 import type { WorkerLog } from './logging';
 import type { MetricRegistry } from './metrics';
@@ -13,7 +13,10 @@ import { StateChannel } from './state/state-channel';
 
 interface PendingInput {
   chunks: Uint8Array[];
-  done: boolean;
+  /** Input streams (data, timer families) seen ending. */
+  ends: number;
+  /** Fired timers that arrived before the bundle. */
+  timers: Uint8Array[];
 }
 
 export class Harness implements OutputChannel {
@@ -134,12 +137,16 @@ export class Harness implements OutputChannel {
     }
     processor.start(id, req.cache_tokens ?? []);
     this.log.currentInstruction = id;
-    const inputDone = new Promise<void>((resolve) => this.active.set(id, { processor, inputDone: resolve }));
+    // the bundle's input ends once its data and every timer family it reads have ended
+    let ends = 1 + processor.timerFamilies.length;
+    const inputDone = new Promise<void>((resolve) => this.active.set(id, { processor, inputDone: () => void (--ends === 0 && resolve()) }));
     const early = this.early.get(id);
     this.early.delete(id);
     for (const c of early?.chunks ?? []) processor.data(c);
+    for (const c of early?.timers ?? []) processor.timers(c);
     for (const d of req.elements?.data ?? []) this.onData(d);
-    if (early?.done) this.active.get(id)!.inputDone();
+    for (const t of req.elements?.timers ?? []) this.onTimers(t);
+    for (let i = 0; i < (early?.ends ?? 0); i++) this.active.get(id)!.inputDone();
     try {
       await inputDone;
       return await processor.finish();
@@ -168,11 +175,40 @@ export class Harness implements OutputChannel {
       s = this.client.data(url);
       s.on('data', (e: fnApi.Elements) => {
         for (const d of e.data) this.onData(d);
+        for (const t of e.timers) this.onTimers(t);
       });
       s.on('error', (e) => this.log.info(`data stream ended: ${e.message}`));
       this.dataStreams.set(url, s);
     }
     return s;
+  }
+
+  /**
+   * Timers of a keyed DataStream function (Beam timer families): fired timers go to the bundle's
+   * processor; the end of each family's stream counts as the end of an input.
+   */
+  private onTimers(t: fnApi.Elements.ITimers): void {
+    const id = t.instruction_id!;
+    const bundle = this.active.get(id);
+    if (bundle) {
+      if (t.timers?.length) bundle.processor.timers(t.timers);
+      if (t.is_last) bundle.inputDone();
+      return;
+    }
+    if (this.failed.has(id)) return;
+    let pending = this.early.get(id);
+    if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0, timers: [] }));
+    if (t.timers?.length) pending.timers.push(t.timers);
+    if (t.is_last) pending.ends++;
+  }
+
+  /** Ends a bundle's timer output streams (the runner waits for them as for the data). */
+  endTimers(instructionId: string, url: string, transformId: string, families: readonly string[], timers?: Buffer): void {
+    if (families.length === 0) return;
+    const set = timers?.length ? [{ instruction_id: instructionId, transform_id: transformId, timer_family_id: families[0], timers, is_last: false }] : [];
+    this.dataStream(url).write({
+      timers: [...set, ...families.map((f) => ({ instruction_id: instructionId, transform_id: transformId, timer_family_id: f, timers: Buffer.alloc(0), is_last: true }))],
+    });
   }
 
   private onData(d: fnApi.Elements.IData): void {
@@ -182,9 +218,9 @@ export class Harness implements OutputChannel {
     if (!bundle) {
       if (this.failed.has(id)) return;
       let pending = this.early.get(id);
-      if (!pending) this.early.set(id, (pending = { chunks: [], done: false }));
+      if (!pending) this.early.set(id, (pending = { chunks: [], ends: 0, timers: [] }));
       if (d.data?.length) pending.chunks.push(d.data);
-      if (d.is_last) pending.done = true;
+      if (d.is_last) pending.ends++;
       return;
     }
     if (d.data?.length) bundle.processor.data(d.data);
@@ -206,9 +242,9 @@ export class Harness implements OutputChannel {
     return c;
   }
 
-  private functionContext(udfs: flinkApi.IUserDefinedFunctions | flinkApi.IUserDefinedAggregateFunctions, metrics: MetricRegistry): FunctionContext {
+  private functionContext(udfs: FunctionsPayload, metrics: MetricRegistry): FunctionContext {
     const params = new Map(this.jobParameters);
-    for (const p of udfs.job_parameters ?? []) params.set(p.key ?? "", p.value ?? "");
+    for (const p of ('job_parameters' in udfs ? udfs.job_parameters : undefined) ?? []) params.set(p.key ?? "", p.value ?? "");
     const rc = udfs.runtime_context;
     for (const p of rc?.job_parameters ?? []) params.set(p.key ?? "", p.value ?? "");
     const group = metrics.group();

@@ -61,8 +61,9 @@ contributeToSession(() => {
   fs.writeFileSync(config, log4jConfig(file));
   return {
     env: { PYFLINK_UDF_RUNNER_DIR: runnerDir },
-    // java.io: flink-python's ClassLeakCleaner clears serialization caches when a UDF operator closes
-    jvmOptions: [`-Dlog4j2.configurationFile=${config}`, `-Dlog.file=${file}`, '--add-opens=java.base/java.io=ALL-UNNAMED'],
+    // java.io: flink-python's ClassLeakCleaner clears serialization caches when a UDF operator closes;
+    // java.util: PythonConfigUtil.configPythonOperator (DataStream jobs) edits the env's configuration
+    jvmOptions: [`-Dlog4j2.configurationFile=${config}`, `-Dlog.file=${file}`, '--add-opens=java.base/java.io=ALL-UNNAMED', '--add-opens=java.base/java.util=ALL-UNNAMED'],
     flinkConfig: { 'taskmanager.log.path': file },
   };
 });

@@ -7,6 +7,7 @@
  * pairs, MAP an int size then (key, null flag, value) triples.
  */
 import type { LogicalTypeTree } from '../../api/values';
+import { serialize as v8Serialize, deserialize as v8Deserialize } from 'node:v8';
 import { ByteReader, ByteWriter } from './bytes';
 import {
   dateFromDays,
@@ -65,6 +66,8 @@ export function decoderFor(t: LogicalTypeTree): Decoder {
     case 'BINARY':
     case 'VARBINARY':
       return (r) => r.bytes(r.i32());
+    case 'PICKLED': // the DataStream API's untyped values (PyFlink's pickled bytes): V8-serialized
+      return (r) => v8Deserialize(r.bytes(r.i32()));
     case 'ARRAY': {
       const el = decoderFor(t.element!);
       return (r) => {
@@ -188,6 +191,17 @@ export function encoderFor(t: LogicalTypeTree): Encoder {
         w.i32(0);
       };
     }
+    case 'PICKLED':
+      return (w, v) => {
+        let b: Buffer;
+        try {
+          b = v8Serialize(v);
+        } catch (e) {
+          throw new TypeError(`cannot serialize ${describe(v)}: ${(e as Error).message}`);
+        }
+        w.i32(b.length);
+        w.raw(b);
+      };
     case 'BINARY':
     case 'VARBINARY':
       return (w, v) => {

@@ -76,8 +76,49 @@ function fieldType(t: flinkApi.Schema.IFieldType): LogicalTypeTree {
   }
 }
 
-/** The row type a flink:coder:v1 descriptor encodes (flatten row or row). */
+const TI = flinkApi.TypeInfo.TypeName;
+
+/**
+ * A DataStream TypeInfo (flink-python's PythonTypeUtils.TypeInfoToProtoConverter) as the logical
+ * type tree of the same wire format, so the one row coder reads both APIs' records; PICKLED_BYTES
+ * (untyped values) is its own root, V8-serialized bytes.
+ */
+export function typeOfTypeInfo(t: flinkApi.ITypeInfo): LogicalTypeTree {
+  const simple = (root: string, sql = root): LogicalTypeTree => ({ root, nullable: true, sql });
+  switch (t.type_name ?? TI.ROW) {
+    case TI.STRING:
+      return simple('VARCHAR', 'STRING');
+    case TI.BYTE:
+      return simple('TINYINT');
+    case TI.BOOLEAN:
+      return simple('BOOLEAN');
+    case TI.SHORT:
+      return simple('SMALLINT');
+    case TI.INT:
+      return simple('INTEGER', 'INT');
+    case TI.LONG:
+      return simple('BIGINT');
+    case TI.FLOAT:
+      return simple('FLOAT');
+    case TI.DOUBLE:
+      return simple('DOUBLE');
+    case TI.PICKLED_BYTES:
+      return simple('PICKLED');
+    case TI.PRIMITIVE_ARRAY:
+      if (t.collection_element_type?.type_name === TI.BYTE) return simple('VARBINARY', 'BYTES');
+      return simple('UNSUPPORTED', 'a primitive array');
+    case TI.ROW: {
+      const fields = (t.row_type_info?.fields ?? []).map((f) => ({ name: f.field_name ?? '', type: typeOfTypeInfo(f.field_type!) }));
+      return { root: 'ROW', nullable: true, sql: `ROW<${fields.map((f) => `\`${f.name}\` ${f.type.sql}`).join(', ')}>`, fields };
+    }
+    default:
+      return simple('UNSUPPORTED', `type info #${t.type_name}`);
+  }
+}
+
+/** The row type a flink:coder:v1 descriptor encodes (flatten row or row, or a DataStream row type info). */
 export function rowTypeOfCoder(d: flinkApi.CoderInfoDescriptor): LogicalTypeTree {
+  if (d.raw_type?.type_info) return typeOfTypeInfo(d.raw_type.type_info);
   const schema = d.flatten_row_type?.schema ?? d.row_type?.schema;
   if (!schema) throw new Error(`unsupported Flink coder ${JSON.stringify(d.toJSON())} (only row coders are implemented)`);
   return rowTypeOfSchema(schema);

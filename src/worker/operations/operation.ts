@@ -10,7 +10,7 @@ import type { flinkApi } from '../fn-api';
 import type { RemoteKeyedState } from '../state/keyed-state';
 
 /** The payload proto a transform carries: UDFs, or aggregates with their grouping and state options. */
-export type PayloadKind = 'udfs' | 'aggregate';
+export type PayloadKind = 'udfs' | 'aggregate' | 'datastream';
 
 export interface OperationContext<P = flinkApi.UserDefinedFunctions> {
   transformId: string;
@@ -26,12 +26,18 @@ export interface OperationContext<P = flinkApi.UserDefinedFunctions> {
   keyedState(): RemoteKeyedState;
   /** The running bundle's state cache token: it changes when the state behind it may have. */
   cacheToken(): string;
+  /** DataStream functions chained after this one in the same bundle, in order. */
+  chained: flinkApi.UserDefinedDataStreamFunction[];
 }
 
 export interface Operation {
   open(): Promise<void>;
   /** Processes every element in `input`; may complete asynchronously. */
   process(input: ByteReader, out: ByteWriter): void | Promise<void>;
+  /** Processes fired timers (Beam timers of a keyed DataStream function), as `process` does elements. */
+  processTimers?(input: ByteReader, out: ByteWriter): void | Promise<void>;
+  /** Timers set during the bundle, encoded for the runner (keyed DataStream functions). */
+  takeTimers?(): Buffer | undefined;
   /** Completes the bundle: all results written to `out`. */
   finishBundle(out: ByteWriter): void | Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,211 @@
+/**
+ * Mirrors org.apache.flink.streaming.api.datastream.DataStream / KeyedStream. Each call builds the
+ * real Java DataStream graph through the gateway (dev.tsflink.datastream.DataStreams); TS functions
+ * are shipped (as UDFs are) and run in the Node worker under flink-python's process operators.
+ */
+import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
+import { callAsync, callSync } from '../../gateway/jvm';
+import { toJavaJson } from '../../gateway/java-json';
+import { shipValueSync } from '../udf/ship';
+import type { DataStreamFunctionDescriptor, DataStreamFunctionKind } from './descriptor';
+import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from './functions';
+import type { StreamExecutionEnvironment } from './stream-execution-environment';
+import { Types, type TypeInformation, type TypeSpec } from './types';
+
+export const DS = 'dev.tsflink.datastream.DataStreams';
+
+/** flink-fn-execution.proto UserDefinedDataStreamFunction.FunctionType */
+const PROCESS = 0;
+const KEYED_PROCESS = 2;
+
+/** A JS value → the JSON the JVM side decodes for the type (DataStreams.decode). */
+export function toJava(v: unknown, spec: TypeSpec): unknown {
+  if (v === null || v === undefined) return null;
+  if (spec === 'PICKLED') return v8Serialize(v).toString('base64');
+  if (typeof spec === 'object') {
+    if (typeof v !== 'object') throw new TypeError(`expected an object for ${JSON.stringify(spec)}, got ${typeof v}`);
+    const o = v as Record<string, unknown>;
+    return spec.row.map(([n, t]) => {
+      try {
+        return toJava(Array.isArray(v) ? undefined : o[n], t);
+      } catch (e) {
+        throw new TypeError(`field '${n}': ${(e as Error).message}`);
+      }
+    });
+  }
+  const ok = {
+    STRING: typeof v === 'string',
+    BOOLEAN: typeof v === 'boolean',
+    INT: Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31,
+    LONG: Number.isSafeInteger(v),
+    FLOAT: typeof v === 'number',
+    DOUBLE: typeof v === 'number',
+  }[spec];
+  if (!ok) throw new TypeError(`${typeof v === 'string' ? `'${v}'` : String(v)} (${typeof v}) is not a ${spec}`);
+  return v;
+}
+
+/** A value from the JVM side (DataStreams.encode) → JS, by the stream's type. */
+export function fromJava(v: unknown, spec: TypeSpec): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && 'b' in (v as object)) return v8Deserialize(Buffer.from((v as { b: string }).b, 'base64'));
+  if (typeof v === 'object' && 'r' in (v as object)) {
+    const fields = (v as { r: unknown[] }).r;
+    if (typeof spec !== 'object') return fields;
+    return Object.fromEntries(spec.row.map(([n, t], i) => [n, fromJava(fields[i], t)]));
+  }
+  return v;
+}
+
+function ship(kind: DataStreamFunctionKind, name: string, fn: Function | object): string {
+  const d: DataStreamFunctionDescriptor = { tsflink: 1, kind, name, code: shipValueSync(fn, name) };
+  return Buffer.from(JSON.stringify(d), 'utf8').toString('base64');
+}
+
+export class DataStream<T> {
+  constructor(
+    readonly env: StreamExecutionEnvironment,
+    readonly handle: number,
+    readonly type: TypeInformation<T>,
+  ) {}
+
+  /** The record type. */
+  getType(): TypeInformation<T> {
+    return this.type;
+  }
+
+  protected transform<R>(kind: DataStreamFunctionKind, fn: Function | object, outType: TypeInformation<R>, name: string, functionType = PROCESS): SingleOutputStreamOperator<R> {
+    if ((typeof fn !== 'function' && typeof fn !== 'object') || fn === null) throw new TypeError(`${kind}() needs a function or a ${kind} function object`);
+    const h = callSync<number>(DS, 'process', this.handle, ship(kind, name, fn), functionType, toJavaJson(outType.spec), name);
+    return new SingleOutputStreamOperator<R>(this.env, h, outType);
+  }
+
+  /** One result per record; untyped results unless outputType is given. */
+  map<R>(fn: MapFunction<T, R> | ((value: T) => R), outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('map', fn, outputType, 'Map');
+  }
+
+  /** Zero or more results per record: `out.collect(x)` and/or a returned iterable. */
+  flatMap<R>(fn: FlatMapFunction<T, R> | FlatMapFunction<T, R>['flatMap'], outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('flatMap', fn, outputType, 'FlatMap');
+  }
+
+  /** The records for which fn returns true. */
+  filter(fn: FilterFunction<T> | ((value: T) => boolean)): SingleOutputStreamOperator<T> {
+    return this.transform('filter', fn, this.type, 'Filter');
+  }
+
+  /** A ProcessFunction: processElement(value, ctx, out) with the record's timestamp and the watermark. */
+  process<R>(fn: ProcessFunction<T, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('process', fn, outputType, 'Process');
+  }
+
+  /**
+   * Partitions by a key. As PyFlink does: a TS map turns each record into Row(key, record), which
+   * Java keys on its first field. Keys are untyped unless keyType is given.
+   */
+  keyBy<K>(selector: KeySelector<T, K> | ((value: T) => K), keyType: TypeInformation<K> = Types.PICKLED_BYTE_ARRAY<K>()): KeyedStream<T, K> {
+    const pairType = Types.ROW_NAMED(['key', 'value'], [keyType, this.type]);
+    const withKey = this.transform('keyBy', selector, pairType, '_stream_key_by_map_operator');
+    const h = callSync<number>(DS, 'keyBy', withKey.handle, toJavaJson(keyType.spec));
+    return new KeyedStream<T, K>(this.env, h, this.type, keyType);
+  }
+
+  /** This stream's and the others' records in one stream (all of the same type). */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    let h = this.handle;
+    for (const o of others) {
+      if (JSON.stringify(o.type.spec) !== JSON.stringify(this.type.spec)) throw new TypeError(`union of streams of different types: ${this.type} and ${o.type}`);
+      h = callSync<number>(DS, 'union', h, o.handle);
+    }
+    return new DataStream<T>(this.env, h, this.type);
+  }
+
+  /** Prints each record to the TaskManagers' stdout (Flink's print sink), as its text. */
+  print(): this {
+    const text = this.type.spec === 'PICKLED' ? this.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)), Types.STRING()) : this;
+    callSync(DS, 'print', text.handle);
+    return this;
+  }
+
+  /**
+   * Runs this stream's job and yields its records as they arrive; breaking out of the loop cancels
+   * the job. Like Flink's executeAndCollect(), but an AsyncIterable.
+   */
+  async *executeAndCollect(jobName = 'TSFlink DataStream collect'): AsyncGenerator<T, void, undefined> {
+    const it = await callAsync<number>(DS, 'collect', this.handle, jobName);
+    try {
+      for (;;) {
+        const batch = await callAsync<string | null>(DS, 'next', it, 1000);
+        if (batch === null) return;
+        for (const v of JSON.parse(batch) as unknown[]) yield fromJava(v, this.type.spec) as T;
+      }
+    } finally {
+      await callAsync(DS, 'closeIterator', it);
+    }
+  }
+
+  /** executeAndCollect() into an array (bounded streams). */
+  async collect(jobName?: string): Promise<T[]> {
+    const out: T[] = [];
+    for await (const v of this.executeAndCollect(jobName)) out.push(v);
+    return out;
+  }
+}
+
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  /** The operator's name in the plan and the web UI. */
+  name(name: string): this {
+    callSync(DS, 'configure', this.handle, 'name', name);
+    return this;
+  }
+
+  /** The operator's stable id (for state across savepoints). */
+  uid(uid: string): this {
+    callSync(DS, 'configure', this.handle, 'uid', uid);
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    if (!Number.isInteger(parallelism) || parallelism < 1) throw new RangeError(`parallelism must be a positive integer, got ${parallelism}`);
+    callSync(DS, 'configure', this.handle, 'parallelism', String(parallelism));
+    return this;
+  }
+}
+
+export class KeyedStream<T, K> extends DataStream<T> {
+  constructor(
+    env: StreamExecutionEnvironment,
+    handle: number,
+    type: TypeInformation<T>,
+    readonly keyType: TypeInformation<K>,
+  ) {
+    super(env, handle, type);
+  }
+
+  /** A KeyedProcessFunction: keyed state (getRuntimeContext().getState(...)) and timers. */
+  // F: an object literal may carry its own fields (state handles), typed as `this` in its methods
+  override process<R, F extends KeyedProcessFunction<K, T, R> | ProcessFunction<T, R> = KeyedProcessFunction<K, T, R>>(
+    fn: F,
+    outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>(),
+  ): SingleOutputStreamOperator<R> {
+    return this.transform('keyedProcess', fn, outputType, 'KeyedProcess', KEYED_PROCESS);
+  }
+
+  /** A running reduce per key: each record combined with the key's previous result (in a ValueState). */
+  reduce(fn: ReduceFunction<T> | ((a: T, b: T) => T)): SingleOutputStreamOperator<T> {
+    return this.transform('reduce', fn, this.type, 'Reduce', KEYED_PROCESS);
+  }
+
+  override map<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
+    throw new Error('map() on a KeyedStream is not implemented yet (issue #13); map before keyBy()');
+  }
+
+  override flatMap<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
+    throw new Error('flatMap() on a KeyedStream is not implemented yet (issue #13); flatMap before keyBy()');
+  }
+
+  override filter(..._args: unknown[]): SingleOutputStreamOperator<T> {
+    throw new Error('filter() on a KeyedStream is not implemented yet (issue #13); filter before keyBy()');
+  }
+}

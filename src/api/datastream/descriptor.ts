@@ -1,0 +1,18 @@
+/**
+ * The payload of a TypeScript DataStream function: what flink-python's DataStreamPythonFunction
+ * carries (opaque bytes to Flink, PyFlink's pickled function) and the Node worker reads back, as
+ * UTF-8 JSON.
+ */
+import type { ShippedCode } from '../udf/ship';
+
+/** What the shipped value is, which decides how the worker calls it. */
+export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess';
+
+export interface DataStreamFunctionDescriptor {
+  tsflink: 1;
+  kind: DataStreamFunctionKind;
+  /** The transformation's name (for errors). */
+  name: string;
+  /** A function, or an object with the kind's method (map, flatMap, filter, processElement, ...). */
+  code: ShippedCode;
+}

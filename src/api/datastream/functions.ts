@@ -1,0 +1,80 @@
+/**
+ * The DataStream API's function interfaces (org.apache.flink.api.common.functions.*,
+ * org.apache.flink.streaming.api.functions.*). A plain function works wherever a one-method
+ * interface is expected; objects and class instances may add RichFunction's open(ctx)/close().
+ */
+import type { FunctionContext } from '../udf/functions';
+import type { KeyedRuntimeContext } from './state';
+
+/** Flink's Collector: emits a result. */
+export interface Collector<T> {
+  collect(value: T): void;
+}
+
+export interface RichFunction {
+  open?(ctx: FunctionContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+export interface MapFunction<T, R> extends RichFunction {
+  map(value: T): R | Promise<R>;
+}
+
+export interface FlatMapFunction<T, R> extends RichFunction {
+  /** Emit through out.collect, or return an iterable of results. */
+  flatMap(value: T, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
+}
+
+export interface FilterFunction<T> extends RichFunction {
+  filter(value: T): boolean | Promise<boolean>;
+}
+
+export interface KeySelector<T, K> {
+  getKey(value: T): K;
+}
+
+export interface ReduceFunction<T> extends RichFunction {
+  reduce(a: T, b: T): T;
+}
+
+export interface TimerService {
+  currentWatermark(): number;
+  currentProcessingTime(): number;
+}
+
+/** A keyed function's timer service: timers of the current key, in ms. */
+export interface KeyedTimerService extends TimerService {
+  registerEventTimeTimer(time: number): void;
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+}
+
+export interface KeyedProcessFunctionContext<K> {
+  timestamp(): number | null;
+  getCurrentKey(): K;
+  timerService(): KeyedTimerService;
+}
+
+export interface OnTimerContext<K> extends KeyedProcessFunctionContext<K> {
+  timeDomain(): 'EVENT_TIME' | 'PROCESSING_TIME';
+}
+
+export interface ProcessFunctionContext {
+  /** The record's timestamp, or null when it has none. */
+  timestamp(): number | null;
+  timerService(): TimerService;
+}
+
+export interface ProcessFunction<T, R> extends RichFunction {
+  processElement(value: T, ctx: ProcessFunctionContext, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
+}
+
+/** A keyed process function; open(ctx) gets a KeyedRuntimeContext for its state. */
+export interface KeyedProcessFunction<K, T, R> {
+  open?(ctx: KeyedRuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+  processElement(value: T, ctx: KeyedProcessFunctionContext<K>, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
+  /** Called when a timer set through ctx.timerService() fires. */
+  onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
+}

@@ -1,0 +1,111 @@
+/**
+ * Mirrors org.apache.flink.streaming.api.environment.StreamExecutionEnvironment: the entry point of
+ * the DataStream API. `await StreamExecutionEnvironment.create()` starts (once per process) the
+ * same session as TableEnvironment.create() (JVM, mini-cluster or --remote cluster, the Node UDF
+ * worker) and builds a Java StreamExecutionEnvironment submitting to it.
+ */
+import { callAsync, callSync } from '../../gateway/jvm';
+import { track, type Handle } from '../../gateway/facade';
+import { toJavaJson } from '../../gateway/java-json';
+import { Session, type SessionOptions } from '../../session/session';
+import '../udf/session-setup';
+import { DataStream, DS, toJava } from './data-stream';
+import { Types, type TypeInformation } from './types';
+
+export type RuntimeExecutionMode = 'STREAMING' | 'BATCH' | 'AUTOMATIC';
+
+export interface JobExecutionResult {
+  jobId: string;
+  netRuntimeMs: number;
+}
+
+export class StreamExecutionEnvironment {
+  private parallelism: number;
+
+  private constructor(
+    readonly handle: Handle,
+    readonly session: Session,
+    parallelism: number,
+  ) {
+    this.parallelism = parallelism;
+    track(this, handle);
+  }
+
+  /**
+   * An environment on the process's session (started on first use). `config` adds Flink options
+   * for this environment's jobs (e.g. 'restart-strategy.type': 'none').
+   */
+  static async create(config: Record<string, string> = {}, session?: SessionOptions): Promise<StreamExecutionEnvironment> {
+    const s = await Session.start(session);
+    // attached: execute() waits for the job's end and returns its result (Flink's default is detached)
+    const conf: Record<string, string> = { ...s.baseConfig, 'execution.attached': 'true', ...config };
+    // Connector jars of the session travel with each job.
+    if (s.connectorJars.length > 0) conf['pipeline.jars'] = [conf['pipeline.jars'], ...s.connectorJars.map((j) => `file://${j}`)].filter(Boolean).join(';');
+    const handle = callSync<number>(DS, 'createEnv', toJavaJson(conf));
+    return new StreamExecutionEnvironment(handle, s, Number(conf['parallelism.default'] ?? 1));
+  }
+
+  /** Flink's getExecutionEnvironment: create() with the session's defaults. */
+  static getExecutionEnvironment(): Promise<StreamExecutionEnvironment> {
+    return StreamExecutionEnvironment.create();
+  }
+
+  setParallelism(parallelism: number): this {
+    if (!Number.isInteger(parallelism) || parallelism < 1) throw new RangeError(`parallelism must be a positive integer, got ${parallelism}`);
+    callSync(DS, 'setParallelism', this.handle, parallelism);
+    this.parallelism = parallelism;
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.parallelism;
+  }
+
+  /** STREAMING (default), BATCH or AUTOMATIC. */
+  setRuntimeMode(mode: RuntimeExecutionMode): this {
+    callSync(DS, 'setRuntimeMode', this.handle, mode);
+    return this;
+  }
+
+  /** Checkpoints every intervalMs milliseconds (exactly-once). */
+  enableCheckpointing(intervalMs: number): this {
+    if (!Number.isInteger(intervalMs) || intervalMs <= 0) throw new RangeError(`checkpoint interval must be a positive number of ms, got ${intervalMs}`);
+    callSync(DS, 'enableCheckpointing', this.handle, intervalMs);
+    return this;
+  }
+
+  /** The numbers from..to (inclusive), as LONG records, split over the parallel instances. */
+  fromSequence(from: number, to: number): DataStream<number> {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new RangeError('fromSequence needs integer bounds');
+    return new DataStream<number>(this, callSync<number>(DS, 'fromSequence', this.handle, from, to), Types.LONG());
+  }
+
+  /** A bounded stream of the given elements; untyped (any JS value) unless a type is given. */
+  fromCollection<T>(elements: readonly T[], type: TypeInformation<T> = Types.PICKLED_BYTE_ARRAY<T>()): DataStream<T> {
+    if (elements.length === 0) throw new TypeError('fromCollection() of no elements: Flink needs at least one');
+    const values = elements.map((e, i) => {
+      try {
+        return toJava(e, type.spec);
+      } catch (err) {
+        throw new TypeError(`element ${i}: ${(err as Error).message}`);
+      }
+    });
+    const h = callSync<number>(DS, 'fromData', this.handle, toJavaJson(type.spec), toJavaJson(values));
+    return new DataStream<T>(this, h, type);
+  }
+
+  /** fromCollection of the arguments, untyped. */
+  fromElements<T>(...elements: T[]): DataStream<T> {
+    return this.fromCollection(elements);
+  }
+
+  /** Runs the job built on this environment to its end (sinks such as print()). */
+  async execute(jobName = 'TSFlink DataStream job'): Promise<JobExecutionResult> {
+    return JSON.parse(await callAsync<string>(DS, 'execute', this.handle, jobName)) as JobExecutionResult;
+  }
+
+  /** The JSON execution plan of the job built so far. */
+  getExecutionPlan(): string {
+    return callSync<string>(DS, 'executionPlan', this.handle);
+  }
+}

@@ -1,0 +1,438 @@
+/**
+ * The DataStream API's functions (`flink:transform:ds:stateless_function:v1`), run under
+ * flink-python's ExternalPythonProcessOperator as PyFlink's worker runs them
+ * (pyflink/fn_execution/datastream/process/operations.py). Each input element is
+ * Row(timestamp, watermark, value); each output Row(timestamp, watermark, result), typed by the
+ * coders of the bundle descriptor (the same row coder as the Table API's UDFs).
+ */
+import type { DataStreamFunctionDescriptor } from '../../api/datastream/descriptor';
+import type { ByteReader, ByteWriter } from '../coders/bytes';
+import { decoderFor, encoderFor, rowDecoder, rowEncoder } from '../coders/row-coder';
+import { ByteReader as Reader, ByteWriter as Writer } from '../coders/bytes';
+import { typeOfTypeInfo } from '../coders/schema';
+import { elementsOf, type RemoteKeyedState } from '../state/keyed-state';
+import type { KeyedRuntimeContext, ListState, MapState, ValueState } from '../../api/datastream/state';
+import type { LogicalTypeTree } from '../../api/values';
+import type { flinkApi } from '../fn-api';
+import { loadShipped } from '../load-shipped';
+import { UdfError } from '../udf-loader';
+import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
+
+/** What a user function may have beside its main method (Flink's RichFunction). */
+interface Lifecycle {
+  open?(ctx: unknown): unknown;
+  close?(): unknown;
+}
+
+/** Per element: the results to emit (in order). */
+type ElementFn = ((value: unknown, timestamp: number | null, watermark: number | null) => unknown[] | Promise<unknown[]>) & {
+  /** A keyed function's timer firing: type 0 event time, 1 processing time. */
+  onTimer?: (type: number, timestamp: number, watermark: number, key: unknown) => Promise<unknown[]>;
+};
+
+export function readDescriptor(payload: Uint8Array | null | undefined): DataStreamFunctionDescriptor {
+  const d = JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as DataStreamFunctionDescriptor;
+  if (d.tsflink !== 1) throw new Error('this DataStream function was not built by TSFlink');
+  return d;
+}
+
+/** The user's method of the kind: a plain function, or the method of an object/class instance. */
+export function userMethod(exported: unknown, method: string, d: DataStreamFunctionDescriptor): (...a: unknown[]) => unknown {
+  if (typeof exported === 'function') return exported as (...a: unknown[]) => unknown;
+  const m = (exported as Record<string, unknown> | null)?.[method];
+  if (typeof m !== 'function') throw new TypeError(`${d.kind} '${d.name}': the shipped object has no ${method}() method`);
+  return (m as (...a: unknown[]) => unknown).bind(exported);
+}
+
+/** Collects what a function emits: through `out.collect(x)` and/or a returned iterable. */
+export function collectInto(results: unknown[], returned: unknown): void {
+  if (returned === undefined || returned === null) return;
+  if (typeof returned === 'object' && Symbol.iterator in returned && typeof returned !== 'string') {
+    for (const r of returned as Iterable<unknown>) results.push(r);
+  } else {
+    results.push(returned);
+  }
+}
+
+function isThenable(v: unknown): v is Promise<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown): ElementFn {
+  switch (d.kind) {
+    case 'map': {
+      const f = userMethod(exported, 'map', d);
+      return (v) => {
+        const r = f(v);
+        return isThenable(r) ? r.then((x) => [x]) : [r];
+      };
+    }
+    case 'filter': {
+      const f = userMethod(exported, 'filter', d);
+      return (v) => {
+        const r = f(v);
+        return isThenable(r) ? r.then((x) => (x ? [v] : [])) : r ? [v] : [];
+      };
+    }
+    case 'keyBy': {
+      // PyFlink's KeyByMapFunction: Row(key, value); Java's KeyByKeySelector then keys on field 0
+      const f = userMethod(exported, 'getKey', d);
+      return (v) => [[f(v), v]];
+    }
+    case 'flatMap':
+    case 'process': {
+      const f = userMethod(exported, d.kind === 'flatMap' ? 'flatMap' : 'processElement', d);
+      let ts: number | null = null;
+      let wm: number | null = null;
+      const ctx = {
+        timestamp: () => ts,
+        timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+      };
+      return (v, timestamp, watermark) => {
+        ts = timestamp;
+        wm = watermark;
+        const results: unknown[] = [];
+        const out = { collect: (x: unknown) => void results.push(x) };
+        const r = d.kind === 'flatMap' ? f(v, out) : f(v, ctx, out);
+        if (isThenable(r)) return r.then((x) => (collectInto(results, x), results));
+        collectInto(results, r);
+        return results;
+      };
+    }
+    default:
+      throw new Error(`the TSFlink worker cannot run a stateless '${d.kind}' function`);
+  }
+}
+
+/** One user function of the chain, with its lifecycle and name. */
+interface Stage {
+  name: string;
+  target: Lifecycle;
+  each: ElementFn;
+}
+
+const REVISE_OUTPUT = 100;
+const KEYED_PROCESS = 2;
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function num(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+
+const PICKLED = { root: 'PICKLED', nullable: true, sql: 'PICKLED' };
+/** VoidNamespaceSerializer's one byte. */
+const VOID_NAMESPACE = new Uint8Array([0]);
+
+/** Reads one Beam timer (Timer.Coder: key, tag, windows, clear bit, timestamps, pane); returns its user key row. */
+function readBeamTimer(r: Reader, decodeUserKey: ReturnType<typeof rowDecoder>): unknown[] {
+  const len = r.varint();
+  const end = r.pos + len;
+  const values = decodeUserKey(r).values;
+  r.pos = end;
+  const tagLength = r.varint(); // (not `r.pos += r.varint()`: that adds to the position before the read)
+  r.pos += tagLength; // dynamic timer tag
+  r.i32(); // windows: global windows encode as nothing
+  const clear = r.u8();
+  if (!clear) {
+    r.pos += 16; // fire and hold timestamps
+    const pane = r.u8();
+    if ((pane & 0xf0) === 0x10) r.varint();
+    else if ((pane & 0xf0) === 0x20) (r.varint(), r.varint());
+  }
+  return values;
+}
+const encodePickled = encoderFor(PICKLED);
+const decodePickled = decoderFor(PICKLED);
+
+function pickle(v: unknown): Buffer {
+  const w = new Writer();
+  encodePickled(w, v);
+  return Buffer.from(w.take());
+}
+
+/**
+ * The current key of a keyed function and its state handles, as PyFlink's RemoteKeyedStateBackend:
+ * the state key is Row(key) in the key type's row format; values are V8-serialized, a ValueState
+ * being a bag of one element.
+ */
+class KeyContext {
+  current: Buffer = Buffer.alloc(0);
+  userKey: unknown = null;
+  private readonly encodeKey: ReturnType<typeof rowEncoder>;
+  /** flink-python's timer data: Row(operand or timer type, watermark, timestamp, Row(key), namespace). */
+  private readonly timerRow: LogicalTypeTree;
+  private readonly encodeTimer: ReturnType<typeof rowEncoder>;
+  readonly decodeTimer: ReturnType<typeof rowDecoder>;
+  /** Timers set in this bundle, as Beam timers (PyFlink's InternalTimerServiceImpl._set_timer). */
+  timersOut = new Writer();
+
+  constructor(
+    private readonly state: () => RemoteKeyedState,
+    keyType: flinkApi.ITypeInfo,
+  ) {
+    const keyRow = typeOfTypeInfo(keyType);
+    this.encodeKey = rowEncoder(keyRow);
+    const t = (root: string, sql = root): LogicalTypeTree => ({ root, nullable: true, sql });
+    const fields = [
+      { name: 'f0', type: t('TINYINT') },
+      { name: 'f1', type: t('BIGINT') },
+      { name: 'f2', type: t('BIGINT') },
+      { name: 'f3', type: keyRow },
+      { name: 'f4', type: t('VARBINARY', 'BYTES') },
+    ];
+    this.timerRow = { root: 'ROW', nullable: false, sql: 'TIMER', fields };
+    this.encodeTimer = rowEncoder(this.timerRow);
+    this.decodeTimer = rowDecoder(this.timerRow);
+  }
+
+  /**
+   * Sets (operand 0 event, 1 processing) or deletes (2, 3) a timer of the current key: a Beam timer
+   * whose user key is the timer data, with the clear bit, as PyFlink writes them.
+   */
+  setTimer(operand: number, ts: number): void {
+    if (!Number.isFinite(ts)) throw new TypeError(`a timer needs a timestamp in ms, got ${String(ts)}`);
+    const w = this.timersOut;
+    const start = w.beginPrefixed();
+    this.encodeTimer(w, [operand, -1, Math.trunc(ts), { f0: this.userKey }, VOID_NAMESPACE]);
+    w.endPrefixed(start);
+    w.varint(0); // dynamic timer tag ''
+    w.i32(1); // one window: the global window, encoded as nothing
+    w.u8(1); // clear bit: no fire/hold timestamps, no pane
+  }
+
+  setKey(key: unknown): void {
+    const w = new Writer();
+    this.encodeKey(w, [key]);
+    this.current = Buffer.from(w.take());
+    this.userKey = key;
+  }
+
+  runtimeContext(base: object): KeyedRuntimeContext {
+    return {
+      ...base,
+      getState: <T>(d: { name: string }): ValueState<T> => {
+        const bag = this.state().bag(d.name);
+        return {
+          value: async () => {
+            const data = await bag.get(this.current);
+            for (const v of elementsOf(data, decodePickled)) return v as T;
+            return null;
+          },
+          update: async (v) => {
+            const key = this.current;
+            await bag.clear(key);
+            await bag.append(key, pickle(v));
+          },
+          clear: async () => void (await bag.clear(this.current)),
+        };
+      },
+      getListState: <T>(d: { name: string }): ListState<T> => {
+        const bag = this.state().bag(d.name);
+        return {
+          get: async () => [...elementsOf(await bag.get(this.current), decodePickled)] as T[],
+          add: async (v) => void (await bag.append(this.current, pickle(v))),
+          update: async (vs) => {
+            const key = this.current;
+            await bag.clear(key);
+            if (vs.length > 0) await bag.append(key, Buffer.concat(vs.map(pickle)));
+          },
+          clear: async () => void (await bag.clear(this.current)),
+        };
+      },
+      getMapState: <K, V>(d: { name: string }): MapState<K, V> => {
+        const map = this.state().map(d.name);
+        return {
+          get: async (k) => {
+            const b = await map.get(this.current, pickle(k));
+            return b === undefined || b === null ? undefined : (decodePickled(new Reader(b)) as V);
+          },
+          put: async (k, v) => void (await map.write(this.current, [{ key: pickle(k), value: pickle(v) }])),
+          contains: async (k) => (await map.get(this.current, pickle(k))) !== undefined,
+          remove: async (k) => void (await map.write(this.current, [{ key: pickle(k), deleted: true }])),
+          isEmpty: () => map.isEmpty(this.current),
+          clear: async () => void (await map.clear(this.current)),
+        };
+      },
+    } as unknown as KeyedRuntimeContext;
+  }
+}
+
+function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext): ElementFn {
+  if (d.kind === 'reduce') {
+    const f = userMethod(exported, 'reduce', d);
+    let state: ValueState<unknown> | undefined;
+    return async (pair) => {
+      const { key, value } = pair as { key: unknown; value: unknown };
+      keys.setKey(key);
+      state ??= keys.runtimeContext({}).getState({ kind: "value", name: `reduce:${d.name}` });
+      const previous = await state.value();
+      const next = previous === null ? value : await f(previous, value);
+      await state.update(next);
+      return [next];
+    };
+  }
+  if (d.kind !== 'keyedProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
+  const f = userMethod(exported, 'processElement', d);
+  const onTimer = (exported as { onTimer?: unknown } | null)?.onTimer;
+  let ts: number | null = null;
+  let wm: number | null = null;
+  let domain: 'EVENT_TIME' | 'PROCESSING_TIME' | undefined;
+  const timerService = {
+    currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER,
+    currentProcessingTime: () => Date.now(),
+    registerEventTimeTimer: (t: number) => keys.setTimer(0, t),
+    registerProcessingTimeTimer: (t: number) => keys.setTimer(1, t),
+    deleteEventTimeTimer: (t: number) => keys.setTimer(2, t),
+    deleteProcessingTimeTimer: (t: number) => keys.setTimer(3, t),
+  };
+  const ctx = { timestamp: () => ts, getCurrentKey: () => keys.userKey, timerService: () => timerService, timeDomain: () => domain };
+  const run = async (call: (out: { collect(x: unknown): void }) => unknown): Promise<unknown[]> => {
+    const results: unknown[] = [];
+    const out = { collect: (x: unknown) => void results.push(x) };
+    collectInto(results, await call(out));
+    return results;
+  };
+  const each: ElementFn = (pair, timestamp, watermark) => {
+    const { key, value } = pair as { key: unknown; value: unknown };
+    keys.setKey(key);
+    ts = timestamp;
+    wm = watermark;
+    domain = undefined;
+    return run((out) => f(value, ctx, out));
+  };
+  each.onTimer = (type, timestamp, watermark, key) => {
+    if (typeof onTimer !== 'function') throw new TypeError(`'${d.name}' set a timer but has no onTimer() method`);
+    keys.setKey(key);
+    ts = timestamp;
+    wm = watermark;
+    domain = type === 0 ? 'EVENT_TIME' : 'PROCESSING_TIME';
+    return run((out) => (onTimer as (...a: unknown[]) => unknown).call(exported, timestamp, ctx, out));
+  };
+  return each;
+}
+
+export class StatelessDataStreamOperation implements Operation {
+  private readonly stages: Stage[] = [];
+  /** The current key of a keyed function (KEYED_PROCESS) in the chain. */
+  private keys?: KeyContext;
+  /** REVISE_OUTPUT ends the chain: the output is Row(timestamp, result), without the watermark. */
+  private readonly revise: boolean;
+  private readonly decode: ReturnType<typeof rowDecoder>;
+  private readonly encode: ReturnType<typeof rowEncoder>;
+
+  constructor(private readonly ctx: OperationContext<flinkApi.UserDefinedDataStreamFunction>) {
+    const functions = [ctx.udfs, ...ctx.chained];
+    this.revise = functions.some((f) => f.function_type === REVISE_OUTPUT);
+    for (const f of functions) {
+      if (f.function_type === REVISE_OUTPUT) continue;
+      const d = readDescriptor(f.payload);
+      const exported = loadShipped(d.code);
+      const target = (typeof exported === 'object' && exported !== null ? exported : {}) as Lifecycle;
+      if (f.function_type === KEYED_PROCESS) {
+        this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
+        this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys) });
+      } else {
+        this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported) });
+      }
+    }
+    this.decode = rowDecoder(ctx.inputType);
+    this.encode = rowEncoder(ctx.outputType);
+  }
+
+  async open(): Promise<void> {
+    for (const s of this.stages) {
+      try {
+        await s.target.open?.(this.keys ? this.keys.runtimeContext(this.ctx.functionContext) : this.ctx.functionContext);
+      } catch (e) {
+        throw new UdfError(s.name, e, 'open()');
+      }
+    }
+  }
+
+  /** The results of the stages from `i` on for one value. */
+  private async run(i: number, value: unknown, ts: number | null, wm: number | null, out: unknown[]): Promise<void> {
+    if (i === this.stages.length) {
+      out.push(value);
+      return;
+    }
+    const s = this.stages[i];
+    let results: unknown[];
+    try {
+      const r = s.each(value, ts, wm);
+      results = isThenable(r) ? await r : r;
+    } catch (e) {
+      throw new UdfError(s.name, e);
+    }
+    for (const r of results) await this.run(i + 1, r, ts, wm, out);
+  }
+
+  async process(input: ByteReader, out: ByteWriter): Promise<void> {
+    const rows: unknown[][] = [];
+    forEachElement(input, this.decode, (row) => rows.push(row.values));
+    const results: unknown[] = [];
+    for (const [ts, wm, raw] of rows) {
+      results.length = 0;
+      // the row coder reads BIGINT as bigint; DataStream LONG records are numbers where exact
+      const value = typeof raw === 'bigint' && raw >= MIN_SAFE && raw <= MAX_SAFE ? Number(raw) : raw;
+      await this.run(0, value, num(ts), num(wm), results);
+      this.emit(out, ts, wm, results);
+    }
+  }
+
+  private emit(out: ByteWriter, ts: unknown, wm: unknown, results: readonly unknown[]): void {
+    for (const result of results) {
+      const start = out.beginPrefixed();
+      try {
+        this.encode(out, this.revise ? [ts, result] : [ts, wm, result]);
+      } catch (e) {
+        throw new UdfError(this.stages[this.stages.length - 1]?.name ?? 'output', e, 'its result');
+      }
+      out.endPrefixed(start);
+    }
+  }
+
+  /** Fired timers: the keyed stage's onTimer, its results through the rest of the chain. */
+  async processTimers(input: ByteReader, out: ByteWriter): Promise<void> {
+    const keyed = this.stages.findIndex((s) => s.each.onTimer);
+    if (keyed < 0 || !this.keys) throw new Error('timers fired for a function without timers');
+    const results: unknown[] = [];
+    const begin = input.pos;
+    while (input.pos < input.end) {
+      let timer: unknown[];
+      try {
+        timer = readBeamTimer(input as unknown as Reader, this.keys.decodeTimer);
+      } catch (e) {
+        throw new Error(`${(e as Error).message} in timers ${Buffer.from(input.buf.subarray(begin, input.end)).toString('hex')}`);
+      }
+      const [type, wm, ts, keyRow] = timer;
+      const stage = this.stages[keyed];
+      let fired: unknown[];
+      try {
+        fired = await stage.each.onTimer!(Number(type), num(ts)!, num(wm)!, (keyRow as { f0: unknown }).f0);
+      } catch (e) {
+        throw new UdfError(stage.name, e, 'onTimer()');
+      }
+      results.length = 0;
+      for (const r of fired) await this.run(keyed + 1, r, num(ts), num(wm), results);
+      this.emit(out, num(ts), num(wm), results);
+    }
+  }
+
+  takeTimers(): Buffer | undefined {
+    if (!this.keys || this.keys.timersOut.pos === 0) return undefined;
+    const b = Buffer.from(this.keys.timersOut.take());
+    return b;
+  }
+
+  finishBundle(): void {}
+
+  async close(): Promise<void> {
+    for (const s of this.stages) await s.target.close?.();
+  }
+}
+
+for (const urn of ['flink:transform:ds:stateless_function:v1', 'flink:transform:ds:stateful_function:v1']) {
+  registerOperation(urn, (ctx) => new StatelessDataStreamOperation(ctx as unknown as OperationContext<flinkApi.UserDefinedDataStreamFunction>), 'datastream');
+}

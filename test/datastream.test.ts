@@ -1,0 +1,299 @@
+/**
+ * The DataStream API on the real mini-cluster: the Java DataStream graph is built through the
+ * gateway and TS functions run in the Node worker under flink-python's process operators.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FlinkError,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  Session,
+  StreamExecutionEnvironment,
+  Types,
+  ValueStateDescriptor,
+  type KeyedRuntimeContext,
+  type ListState,
+  type MapState,
+  type ProcessFunction,
+  type ValueState,
+  type KeyedProcessFunction,
+} from '../src/index';
+
+let env: StreamExecutionEnvironment;
+
+beforeAll(async () => {
+  env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+const sorted = <T>(xs: T[]): T[] => [...xs].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+
+describe('sources and collect', () => {
+  it('fromSequence through Java only, collected as an AsyncIterable', async () => {
+    const out: number[] = [];
+    for await (const v of env.fromSequence(1, 5).executeAndCollect()) out.push(v);
+    expect(out.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('fromCollection of JS values round-trips untyped and typed records', async () => {
+    const values = [{ a: 1, tags: ['x'] }, { a: 2, when: new Date(0) }, 'text', 7n];
+    expect(await env.fromCollection(values).collect()).toEqual(values);
+    const rows = [{ name: 'a', n: 1 }, { name: 'b', n: 2 }];
+    const t = Types.ROW_NAMED(['name', 'n'], [Types.STRING(), Types.LONG()]);
+    expect(await env.fromCollection(rows, t).collect()).toEqual(rows);
+  });
+});
+
+describe('TS functions in the worker', () => {
+  it('map, filter and flatMap, untyped and typed', async () => {
+    const out = await env
+      .fromElements(1, 2, 3, 4, 5)
+      .map((x) => ({ x, sq: x * x }))
+      .filter((r) => r.sq % 2 === 1)
+      .flatMap((r, out) => {
+        out.collect(`${r.x}`);
+        return [r.sq];
+      })
+      .collect();
+    expect(sorted(out)).toEqual(sorted(['1', 1, '3', 9, '5', 25]));
+    const typed = await env.fromSequence(1, 4).map((n) => `n=${n * 10}`, Types.STRING()).name('tens').uid('tens').setParallelism(2).collect();
+    expect(typed.sort()).toEqual(['n=10', 'n=20', 'n=30', 'n=40']);
+  });
+
+  it('a ProcessFunction class with open() and union of two streams', async () => {
+    class Tag implements ProcessFunction<number, string> {
+      private prefix = '';
+      open(): void {
+        this.prefix = 'p';
+      }
+      processElement(value: number, _ctx: unknown, out: { collect(s: string): void }): void {
+        out.collect(`${this.prefix}${value}`);
+      }
+    }
+    const a = env.fromElements(1, 2);
+    const b = env.fromElements(3);
+    expect((await a.union(b).process(new Tag(), Types.STRING()).collect()).sort()).toEqual(['p1', 'p2', 'p3']);
+  });
+
+  it('a throwing map fails the job with the TS message and line; the session survives', async () => {
+    const failing = env.fromElements(1, 2, 3).map((x) => {
+      if (x === 2) throw new Error('no twos here');
+      return x;
+    });
+    let err: unknown;
+    try {
+      await failing.collect();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FlinkError);
+    expect(String((err as Error).message)).toContain('no twos here');
+    expect(String((err as Error).message)).toMatch(/datastream\.test\.ts:\d+/);
+    expect(await env.fromElements(5).map((x) => x + 1).collect()).toEqual([6]);
+  });
+});
+
+describe('environment options and sinks', () => {
+  it('execute() runs a print() job with checkpointing on to its end; checkpoints were taken', async () => {
+    const ckEnv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+    ckEnv.enableCheckpointing(100).setParallelism(1);
+    ckEnv
+      .fromSequence(1, 30)
+      .map((n) => {
+        const until = Date.now() + 40; // slow enough for a few checkpoint intervals
+        while (Date.now() < until);
+        return n;
+      })
+      .print();
+    const result = await ckEnv.execute('print with checkpoints');
+    expect(result.jobId).toMatch(/^[0-9a-f]{32}$/);
+    const jobs = await env.session.listJobs();
+    expect(jobs.find((j) => j.jid === result.jobId)?.state).toBe('FINISHED');
+    const ck = (await (await fetch(`${env.session.restAddress}/jobs/${result.jobId}/checkpoints`)).json()) as { counts: { completed: number } };
+    expect(ck.counts.completed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('BATCH runtime mode runs TS functions too', async () => {
+    const batch = await StreamExecutionEnvironment.create();
+    batch.setRuntimeMode('BATCH');
+    const out = await batch.fromSequence(1, 3).map((n) => n * 2, Types.LONG()).collect();
+    expect(out.sort()).toEqual([2, 4, 6]);
+  });
+
+  it('bad arguments fail at once, naming the cause', () => {
+    expect(() => env.setParallelism(0)).toThrow(/parallelism must be a positive integer/);
+    expect(() => env.fromCollection([])).toThrow(/at least one/);
+    expect(() => env.fromCollection([{ n: 1 }, { n: 'x' }], Types.ROW_NAMED(['n'], [Types.LONG()]))).toThrow("element 1: field 'n': 'x' (string) is not a LONG");
+    expect(() => env.fromElements(1).keyBy((x) => x).map((x: number) => x)).toThrow(/not implemented yet/);
+  });
+});
+
+describe('keyed state', () => {
+  it('running counts per key with a ValueState (KeyedProcessFunction class)', async () => {
+    class Count {
+      private count!: ValueState<number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+      }
+      async processElement(word: string, ctx: { getCurrentKey(): unknown }): Promise<string[]> {
+        const n = ((await this.count.value()) ?? 0) + 1;
+        await this.count.update(n);
+        return [`${String(ctx.getCurrentKey())}=${n}`];
+      }
+    }
+    const words = ['a', 'b', 'a', 'c', 'a', 'b'];
+    const out = await env.fromCollection(words).keyBy((w) => w).process(new Count(), Types.STRING()).collect();
+    // parallelism 1: records keep their order
+    expect(out).toEqual(['a=1', 'b=1', 'a=2', 'c=1', 'a=3', 'b=2']);
+  });
+
+  it('reduce keeps a running result per key', async () => {
+    const out = await env.fromElements(1, 2, 3, 4, 5, 6).keyBy((x) => (x % 2 === 0 ? 'even' : 'odd')).reduce((a, b) => a + b).collect();
+    expect(out).toEqual([1, 2, 4, 6, 9, 12]);
+  });
+
+  it('ListState and MapState per key', async () => {
+    const fn = {
+      seen: undefined as ListState<number> | undefined,
+      counts: undefined as MapState<string, number> | undefined,
+      open(ctx: KeyedRuntimeContext) {
+        this.seen = ctx.getListState(new ListStateDescriptor<number>('seen'));
+        this.counts = ctx.getMapState(new MapStateDescriptor<string, number>('counts'));
+      },
+      async processElement(v: { user: string; n: number; kind: string }, _ctx: unknown, out: { collect(x: unknown): void }) {
+        await this.seen!.add(v.n);
+        const c = ((await this.counts!.get(v.kind)) ?? 0) + 1;
+        await this.counts!.put(v.kind, c);
+        if (v.kind === 'reset') await this.counts!.remove('click');
+        out.collect({ user: v.user, seen: await this.seen!.get(), kind: v.kind, count: c, clicks: (await this.counts!.get('click')) ?? 0 });
+      },
+    };
+    const events = [
+      { user: 'u1', n: 1, kind: 'click' },
+      { user: 'u2', n: 2, kind: 'click' },
+      { user: 'u1', n: 3, kind: 'click' },
+      { user: 'u1', n: 4, kind: 'reset' },
+      { user: 'u2', n: 5, kind: 'view' },
+    ];
+    const out = await env.fromCollection(events).keyBy((e) => e.user).process(fn).collect();
+    expect(out).toEqual([
+      { user: 'u1', seen: [1], kind: 'click', count: 1, clicks: 1 },
+      { user: 'u2', seen: [2], kind: 'click', count: 1, clicks: 1 },
+      { user: 'u1', seen: [1, 3], kind: 'click', count: 2, clicks: 2 },
+      { user: 'u1', seen: [1, 3, 4], kind: 'reset', count: 1, clicks: 0 },
+      { user: 'u2', seen: [2, 5], kind: 'view', count: 1, clicks: 1 },
+    ]);
+  });
+
+  it('a throwing keyed function fails the job with its message and line', async () => {
+    let err: unknown;
+    try {
+      await env
+        .fromElements('x', 'y')
+        .keyBy((s) => s)
+        .process({
+          processElement(v: string) {
+            if (v === 'y') throw new RangeError(`bad key ${v}`);
+            return [v];
+          },
+        })
+        .collect();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FlinkError);
+    expect((err as Error).message).toContain('RangeError: bad key y');
+    expect((err as Error).message).toMatch(/datastream\.test\.ts:\d+/);
+  });
+});
+
+describe('timers', () => {
+  it('event-time timers fire with onTimer (at the end of a bounded input the watermark reaches the end of time)', async () => {
+    const fn: KeyedProcessFunction<string, { user: string; amount: number }, string> = {
+      total: undefined as ValueState<number> | undefined,
+      open(ctx: KeyedRuntimeContext) {
+        (this as { total?: ValueState<number> }).total = ctx.getState(new ValueStateDescriptor<number>('total'));
+      },
+      async processElement(v, ctx) {
+        const self = this as unknown as { total: ValueState<number> };
+        await self.total.update(((await self.total.value()) ?? 0) + v.amount);
+        ctx.timerService().registerEventTimeTimer(1000);
+        if (v.amount < 0) ctx.timerService().deleteEventTimeTimer(1000);
+      },
+      async onTimer(ts, ctx, out) {
+        const self = this as unknown as { total: ValueState<number> };
+        out.collect(`${ctx.getCurrentKey()} ${ctx.timeDomain()} ${ts}: ${await self.total.value()}`);
+      },
+    } as KeyedProcessFunction<string, { user: string; amount: number }, string>;
+    const events = [
+      { user: 'ann', amount: 5 },
+      { user: 'bob', amount: 7 },
+      { user: 'ann', amount: 10 },
+      { user: 'cy', amount: 1 },
+      { user: 'cy', amount: -1 },
+    ];
+    const out = await env.fromCollection(events).keyBy((e) => e.user).process(fn, Types.STRING()).collect();
+    // cy deleted its timer
+    expect(out.sort()).toEqual(['ann EVENT_TIME 1000: 15', 'bob EVENT_TIME 1000: 7']);
+  });
+});
+
+describe('processing-time timers', () => {
+  it('fire while the job runs, once per key', async () => {
+    class Alarm {
+      private armed!: ValueState<boolean>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.armed = ctx.getState(new ValueStateDescriptor<boolean>('armed'));
+      }
+      async processElement(_n: number, ctx: { timerService(): { currentProcessingTime(): number; registerProcessingTimeTimer(t: number): void } }): Promise<void> {
+        if (await this.armed.value()) return;
+        await this.armed.update(true);
+        ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 100);
+      }
+      onTimer(_ts: number, ctx: { getCurrentKey(): unknown; timeDomain(): string }): string[] {
+        return [`${String(ctx.getCurrentKey())} ${ctx.timeDomain()}`];
+      }
+    }
+    // the source runs for about 3 s, long after the timers are due; one-element bundles, so the
+    // busy map (in the same worker process) does not hold back the keyed function's bundles
+    const pEnv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'python.fn-execution.bundle.size': '1' });
+    const slow = pEnv.fromSequence(1, 80).map((n) => {
+      const until = Date.now() + 40;
+      while (Date.now() < until);
+      return n;
+    });
+    const out = await slow.keyBy((n) => n % 2).process(new Alarm(), Types.STRING()).collect();
+    expect(out.sort()).toEqual(['0 PROCESSING_TIME', '1 PROCESSING_TIME']);
+  });
+});
+
+describe('the README tour', () => {
+  it('runs the README examples with the results they show', async () => {
+    const words = env
+      .fromElements('to be', 'or not', 'to be')
+      .flatMap((line: string) => line.split(' '))
+      .filter((w) => w !== 'not')
+      .map((w) => w.toUpperCase(), Types.STRING());
+    const seen: string[] = [];
+    for await (const w of words.executeAndCollect()) seen.push(w);
+    expect(seen.sort()).toEqual(['BE', 'BE', 'OR', 'TO', 'TO']);
+
+    class Count {
+      private count!: ValueState<number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+      }
+      async processElement(w: string): Promise<string[]> {
+        const n = ((await this.count.value()) ?? 0) + 1; // state lives in Flink, per key
+        await this.count.update(n);
+        return [`${w}=${n}`];
+      }
+    }
+    const counts = env.fromElements('a', 'b', 'a').keyBy((w: string) => w).process(new Count());
+    expect(await counts.collect()).toEqual(['a=1', 'b=1', 'a=2']);
+  });
+});
+
