@@ -123,6 +123,32 @@ describe('udaf', () => {
     expect(last).toEqual({ avgTotal: (60 + 20 + 30) / 3, bidders: 3n });
   });
 
+  it('DISTINCT: each argument value counts once per group, and leaves it with its last copy', async () => {
+    tEnv.createTemporarySystemFunction('tsAvgD', tsAvg());
+    tEnv.createTemporaryView(
+      'revisions',
+      tEnv.fromValues(DataTypes.ROW(DataTypes.FIELD('k', DataTypes.STRING()), DataTypes.FIELD('id', DataTypes.INT()), DataTypes.FIELD('price', DataTypes.DOUBLE())), [
+        ['a', 1, 10],
+        ['a', 2, 10],
+        ['a', 3, 40],
+        ['b', 4, 5],
+        ['a', 1, 20], // id 1 is revised: one copy of 10 leaves, 20 enters
+        ['a', 3, 20], // id 3 too: 40 leaves for good, a second 20 enters
+      ]),
+    );
+    // the latest price per id is an updating input: the DISTINCT calls see retractions
+    const log = await rowByRow(async () =>
+      changelogOf(
+        await tEnv.executeSql(`SELECT k, tsAvgD(DISTINCT price) AS distinctAvg, tsAvgD(price) AS avgPrice, COUNT(DISTINCT price) AS prices
+          FROM (SELECT k, id, LAST_VALUE(price) AS price FROM revisions GROUP BY k, id) GROUP BY k`),
+      ),
+    );
+    expect(finalRows(log, 'k')).toEqual([
+      { k: 'a', distinctAvg: (10 + 20) / 2, avgPrice: (20 + 10 + 20) / 3, prices: 2n },
+      { k: 'b', distinctAvg: 5, avgPrice: 5, prices: 1n },
+    ]);
+  });
+
   it('FILTER (WHERE ...) picks the rows each aggregate sees', async () => {
     tEnv.createTemporarySystemFunction('tsAvgF', tsAvg());
     tEnv.createTemporaryView('fbids', bids());

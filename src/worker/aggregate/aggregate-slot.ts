@@ -48,6 +48,8 @@ interface ViewField {
 export class AggregateSlot {
   readonly name: string;
   readonly filterArg: number;
+  /** A DISTINCT call: sees each argument tuple once per group (see DistinctCounts). */
+  readonly distinct: boolean;
   private readonly methods: AggregateMethods;
   private readonly argOf: ((row: readonly unknown[]) => unknown)[];
   private readonly store: (w: ByteWriter, acc: unknown) => void;
@@ -98,9 +100,7 @@ export class AggregateSlot {
       for (const spec of proto.specs ?? []) this.views.push(this.viewOf(index, spec, acc, state, mapWriteCacheSize));
       [this.store, this.load] = this.codecOf(acc);
     }
-    if (proto.distinct) {
-      throw new Error(`DISTINCT is not supported for the aggregate '${this.name}' in the TypeScript worker yet; aggregate over a SELECT DISTINCT subquery instead`);
-    }
+    this.distinct = !!proto.distinct;
     this.argOf = (proto.inputs ?? []).map((input, i) => {
       if (input.inputConstant?.length) {
         const v = coerceConstant(decodeConstant(input.inputConstant), inputTypes[i]);
@@ -216,6 +216,11 @@ export class AggregateSlot {
 
   createAccumulator(): unknown {
     return this.call('createAccumulator', this.methods.createAccumulator);
+  }
+
+  /** The call's arguments in a row. */
+  argsOf(row: readonly unknown[]): unknown[] {
+    return this.argOf.map((a) => a(row));
   }
 
   accumulate(acc: unknown, row: readonly unknown[]): unknown {

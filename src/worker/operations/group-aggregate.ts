@@ -14,6 +14,7 @@ import { ByteReader, ByteWriter } from '../coders/bytes';
 import { rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
 import type { flinkApi } from '../fn-api';
 import type { StateView } from '../state/data-views';
+import { DistinctCounts } from '../aggregate/distinct';
 import type { BagState, RemoteKeyedState } from '../state/keyed-state';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
@@ -77,6 +78,8 @@ export class GroupAggregateOperation implements Operation {
   private readonly countStar: number;
   /** The aggregates whose values are output columns (not an inserted COUNT(*)). */
   private readonly valueSlots: number[];
+  /** DISTINCT calls' tuple counts, by slot. */
+  private readonly distinctCounts = new Map<number, DistinctCounts>();
   private groups = new Map<string, Group>();
   private cacheToken = '';
 
@@ -100,6 +103,7 @@ export class GroupAggregateOperation implements Operation {
     this.slots = this.calls.slots;
     this.valueSlots = this.calls.valueSlots;
     this.accumulators = state.bag('accumulators');
+    this.slots.forEach((s, i) => s.distinct && this.distinctCounts.set(i, new DistinctCounts(state.map(`agg${i}distinct`))));
     this.cache = new AccumulatorCache(spec.state_cache_size ?? 1000);
   }
 
@@ -180,7 +184,7 @@ export class GroupAggregateOperation implements Operation {
 
   private clearKey(id: string, keyBytes: Buffer): Promise<unknown> {
     this.cache.delete(id);
-    const sent: Promise<unknown>[] = [this.accumulators.clear(keyBytes)];
+    const sent: Promise<unknown>[] = [this.accumulators.clear(keyBytes), ...[...this.distinctCounts.values()].map((d) => d.clear(keyBytes))];
     for (const s of this.slots) {
       for (const v of s.views) {
         v.view.bind(keyBytes);
@@ -216,6 +220,8 @@ export class GroupAggregateOperation implements Operation {
       for (let i = 0; i < this.slots.length; i++) {
         const s = this.slots[i];
         if (s.filterArg >= 0 && !row.values[s.filterArg]) continue;
+        const distinct = this.distinctCounts.get(i);
+        if (distinct && !(await distinct.admit(g.keyBytes, s.argsOf(row.values), accumulate))) continue;
         const r = accumulate ? s.accumulate(accs![i], row.values) : s.retract(accs![i], row.values);
         if (r instanceof Promise) await r;
       }

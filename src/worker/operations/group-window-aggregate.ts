@@ -141,6 +141,10 @@ export class GroupWindowAggregateOperation implements Operation {
     this.slots = this.calls.slots;
     this.valueSlots = this.calls.valueSlots;
     this.windowState = state.bag('window_state');
+    const distinct = this.slots.find((sl) => sl.distinct);
+    if (distinct) {
+      throw new Error(`DISTINCT is not supported for the aggregate '${distinct.name}' in group windows in the TypeScript worker yet; aggregate over a SELECT DISTINCT subquery instead`);
+    }
     if (!win.is_time_window) this.rowCounts = state.bag('count-window-assigner');
     if (win.window_type === W.WindowType.SESSION_GROUP_WINDOW) {
       const viewful = this.slots.find((sl) => sl.views.length > 0);
