@@ -73,3 +73,40 @@ describe('remote cluster', () => {
     expect(after.jobs.length).toBe(before.jobs.length + 1);
   });
 });
+
+describe('tsflink cluster start, beside another cluster', () => {
+  it('starts a second cluster on another REST port: the RPC ports do not collide', () => {
+    const other = tempDir('tsflink-cluster-');
+    const port = Number(cluster.remote.split(':')[1]) + 2;
+    try {
+      expect(tsflink('cluster', 'start', '--dir', other, '--port', String(port), '--slots', '1', '-D', 'taskmanager.memory.process.size=1024m')).toContain(`web UI http://localhost:${port}`);
+      expect(standaloneClusterStatus(other)?.alive).toBe(true);
+    } finally {
+      tsflink('cluster', 'stop', '--dir', other);
+    }
+  });
+
+  const cliError = (...args: string[]): string => {
+    try {
+      tsflink(...args);
+    } catch (e) {
+      return String((e as { stderr: string }).stderr);
+    }
+    throw new Error(`tsflink ${args.join(' ')} did not fail`);
+  };
+
+  it("refuses a REST port that answers already, rather than report another cluster's start as its own", () => {
+    const other = tempDir('tsflink-cluster-');
+    const err = cliError('cluster', 'start', '--dir', other, '--port', cluster.remote.split(':')[1]);
+    expect(err).toContain(`port ${cluster.remote.split(':')[1]} is in use`);
+    expect(standaloneClusterStatus(other)).toBeUndefined();
+  });
+
+  it('names the cause when a Flink process dies during start-up, and leaves nothing running', () => {
+    const other = tempDir('tsflink-cluster-');
+    const taken = cluster.remote.split(':')[1];
+    const err = cliError('cluster', 'start', '--dir', other, '--port', String(Number(taken) + 1), '-D', `jobmanager.rpc.port=${taken}`);
+    expect(err).toMatch(/the jobmanager process exited during start-up: java\.net\.BindException: .*port range \d+/);
+    expect(standaloneClusterStatus(other)).toBeUndefined();
+  });
+});

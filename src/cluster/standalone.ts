@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { workerRunnerDir } from '../api/udf/session-setup';
 import { flinkClasspath } from '../gateway/paths';
@@ -49,8 +50,15 @@ export async function startStandaloneCluster(options: StandaloneClusterOptions):
   fs.mkdirSync(confDir, { recursive: true });
   fs.mkdirSync(logDir, { recursive: true });
   const restPort = options.restPort ?? 8081;
+  // the REST port is how we see the cluster come up: one already answering there is someone else's
+  if (!(await portIsFree(restPort))) {
+    throw new Error(`port ${restPort} is in use (another Flink cluster or program); choose another with --port`);
+  }
   const config: Record<string, string> = {
     'jobmanager.rpc.address': 'localhost',
+    // Clients reach the cluster through its REST port only, so the JobManager's RPC port need not
+    // be Flink's fixed 6123: a free one lets several clusters (or one beside another Flink) start.
+    'jobmanager.rpc.port': String(await freePort()),
     'jobmanager.bind-host': 'localhost',
     'jobmanager.memory.process.size': '1024m',
     'taskmanager.bind-host': 'localhost',
@@ -68,7 +76,10 @@ export async function startStandaloneCluster(options: StandaloneClusterOptions):
   const classpath = flinkClasspath().join(path.delimiter);
   const logArgs = (name: string) => [`-Dlog.file=${path.join(logDir, `${name}.log`)}`, `-Dlog4j.configurationFile=file:${path.join(confDir, 'log4j.properties')}`];
   const pids: number[] = [];
+  // logs append across starts: a start-up failure is looked for only in what this start wrote
+  const logOffsets = new Map<string, number>();
   const launch = (name: string, jvm: string[], main: string, args: string[], env: NodeJS.ProcessEnv) => {
+    for (const file of [`${name}.log`, `${name}.out`]) logOffsets.set(file, fileSize(path.join(logDir, file)));
     const out = fs.openSync(path.join(logDir, `${name}.out`), 'a');
     const child = spawn('java', [...jvm, ...logArgs(name), '-cp', classpath, main, '--configDir', confDir, ...args], {
       detached: true,
@@ -87,7 +98,7 @@ export async function startStandaloneCluster(options: StandaloneClusterOptions):
   const cluster = { restAddress, remote: `localhost:${restPort}`, pids, logDir };
   fs.writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify(cluster, null, 2));
   try {
-    await waitForTaskManagers(restAddress, options.taskManagers ?? 1, options.timeoutMs ?? 60_000, pids, logDir);
+    await waitForTaskManagers(restAddress, options.taskManagers ?? 1, options.timeoutMs ?? 60_000, pids, logDir, logOffsets);
   } catch (e) {
     await stopStandaloneCluster(dir);
     throw e;
@@ -124,10 +135,22 @@ function taskManagerResources(classpath: string, confDir: string): [string[], st
   return [results[0].split(/\s+/), results[1].split(/\s+/)];
 }
 
-async function waitForTaskManagers(restAddress: string, expected: number, timeoutMs: number, pids: number[], logDir: string): Promise<void> {
+async function waitForTaskManagers(
+  restAddress: string,
+  expected: number,
+  timeoutMs: number,
+  pids: number[],
+  logDir: string,
+  logOffsets: Map<string, number>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!pids.every(isAlive)) throw new Error(`a Flink process exited during start-up; see the logs in ${logDir}`);
+    const exited = pids.findIndex((pid) => !isAlive(pid));
+    if (exited >= 0) {
+      const name = exited === 0 ? 'jobmanager' : `taskmanager-${exited - 1}`;
+      const cause = startupFailure(logDir, name, logOffsets);
+      throw new Error(`the ${name} process exited during start-up${cause ? `: ${cause}` : ''}; see the logs in ${logDir}`);
+    }
     try {
       const overview = (await (await fetch(`${restAddress}/overview`)).json()) as { taskmanagers: number };
       if (overview.taskmanagers >= expected) return;
@@ -137,6 +160,71 @@ async function waitForTaskManagers(restAddress: string, expected: number, timeou
     await sleep(250);
   }
   throw new Error(`the cluster did not get ${expected} TaskManager(s) within ${timeoutMs} ms; see the logs in ${logDir}`);
+}
+
+/**
+ * Why a Flink process stopped, from what it logged since `offsets` (its log4j file, else its
+ * stdout/stderr): the root cause of its first stack trace. Class-loading errors are skipped: they
+ * are what a JVM tearing itself down prints after the real failure.
+ */
+function startupFailure(logDir: string, name: string, offsets: Map<string, number>): string | undefined {
+  for (const file of [`${name}.log`, `${name}.out`]) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(logDir, file)).subarray(offsets.get(file) ?? 0).toString('utf8');
+    } catch {
+      continue;
+    }
+    const cause = rootCauses(text).find((c) => !/^java\.lang\.(NoClassDefFoundError|ClassNotFoundException)\b/.test(c));
+    if (cause) return cause;
+  }
+  return undefined;
+}
+
+/** The innermost `Caused by:` (or the exception itself) of each stack trace in a log, in order. */
+function rootCauses(log: string): string[] {
+  const exception = /^(?:Caused by: )?((?:[\w$]+\.)+[\w$]*(?:Exception|Error)\b.*)$/;
+  const causes: string[] = [];
+  let current: string | undefined;
+  for (const line of log.split('\n')) {
+    const m = exception.exec(line);
+    if (m && (current === undefined || line.startsWith('Caused by: '))) current = m[1];
+    else if (current !== undefined && !/^\s/.test(line)) {
+      causes.push(current);
+      current = m ? m[1] : undefined;
+    }
+  }
+  if (current !== undefined) causes.push(current);
+  return causes;
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** A port no one listens on now (the OS's pick). */
+function freePort(): Promise<number> {
+  return listenOnce(0).then((port) => port!);
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return listenOnce(port).then((p) => p !== undefined);
+}
+
+/** Listens on `port` of localhost and closes again: the port it got, or undefined when taken. */
+function listenOnce(port: number): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(undefined) : reject(e)));
+    server.listen(port, 'localhost', () => {
+      const { port: got } = server.address() as net.AddressInfo;
+      server.close(() => resolve(got));
+    });
+  });
 }
 
 function readState(dir: string): StandaloneCluster | undefined {
