@@ -3,7 +3,8 @@
  * driven in Debian's headless Chromium over the DevTools protocol (puppeteer-core, no downloaded
  * browser). One notebook with the TSFlink kernel: a table, a live `%%sql type=update` result, a
  * Vega-Lite chart drawn and redrawn in place, an error in its cell, and an endless loop stopped
- * by the Kernel menu's interrupt. Assertions read the page's DOM, what the user sees. Screenshots
+ * by the Kernel menu's interrupt; then the repo's notebooks/streaming-sql-udf.ipynb, run top to
+ * bottom with Run All. Assertions read the page's DOM, what the user sees. Screenshots
  * are kept in .tsflink/test-artifacts/jupyterlab/ (not committed). One JupyterLab for the file.
  */
 import * as fs from 'node:fs';
@@ -36,7 +37,7 @@ function notebook(): object {
   };
 }
 
-type Win = { jupyterapp: { shell: { currentWidget: NbPanel | null }; commands: { execute(id: string): Promise<unknown> } } };
+type Win = { jupyterapp: { shell: { currentWidget: NbPanel | null }; commands: { execute(id: string, args?: object): Promise<unknown> } } };
 type NbPanel = { content: { widgets: { node: HTMLElement }[]; activeCellIndex: number }; sessionContext: { session?: { kernel?: { status: string; name: string } } } };
 
 describe('JupyterLab in headless Chromium with the TSFlink kernel', () => {
@@ -53,6 +54,10 @@ describe('JupyterLab in headless Chromium with the TSFlink kernel', () => {
     const root = path.join(base, 'notebooks');
     fs.mkdirSync(root);
     fs.writeFileSync(path.join(root, 'browser.ipynb'), JSON.stringify(notebook()));
+    // the repo's own notebook, as a user downloads it, outputs cleared
+    const shipped = JSON.parse(fs.readFileSync(path.join(repoRoot, 'notebooks', 'streaming-sql-udf.ipynb'), 'utf8')) as { cells: { outputs?: unknown[] }[] };
+    for (const c of shipped.cells) if (c.outputs) c.outputs = [];
+    fs.writeFileSync(path.join(root, 'streaming-sql-udf.ipynb'), JSON.stringify(shipped));
     fs.mkdirSync(artifacts, { recursive: true });
     const [executablePath, started] = await Promise.all([chromiumPath(), startJupyterLab(root, kt.env)]);
     lab = started;
@@ -201,4 +206,39 @@ describe('JupyterLab in headless Chromium with the TSFlink kernel', () => {
     expect((await outputOf(6)).text).toContain("'alive after 42'");
     await shot('interrupt');
   }, 120_000);
+
+  it('notebooks/streaming-sql-udf.ipynb runs top to bottom: its live tables and its chart are drawn', async () => {
+    // opened as a user does from the file browser, beside the first notebook
+    await page.evaluate(() => void (window as unknown as Win).jupyterapp.commands.execute('docmanager:open', { path: 'streaming-sql-udf.ipynb' }));
+    await page.waitForFunction(
+      () => {
+        const nb = (window as unknown as Win).jupyterapp?.shell.currentWidget as (NbPanel & { context?: { path: string } }) | null;
+        if (nb?.context?.path !== 'streaming-sql-udf.ipynb') return false;
+        const k = nb?.sessionContext?.session?.kernel;
+        return (nb?.content?.widgets?.length ?? 0) > 0 && k?.name === 'tsflink' && k.status === 'idle';
+      },
+      { timeout: 120_000, polling: 250 },
+    );
+    const cells = await page.evaluate(() => {
+      const content = (window as unknown as Win).jupyterapp.shell.currentWidget!.content as NbPanel['content'] & { notebookConfig: object };
+      // JupyterLab renders only the cells in view of a long notebook; these assertions read every cell
+      content.notebookConfig = { ...content.notebookConfig, windowingMode: 'none' };
+      return content.widgets.map((w) => w.node.classList.contains('jp-CodeCell'));
+    });
+    await page.evaluate(() => void (window as unknown as Win).jupyterapp.commands.execute('notebook:run-all-cells'));
+    for (let i = 0; i < cells.length; i++) if (cells[i]) await waitDone(i, 240_000);
+    await shot('streaming-sql-udf');
+    const outputs = await Promise.all(cells.map((code, i) => (code ? outputOf(i) : undefined)));
+    for (const out of outputs) expect(out?.errors ?? []).toEqual([]);
+    // cell 5: the updating aggregate over the 300 generated orders, in one table, finished
+    const sizes = outputs[5]!.cells;
+    expect(sizes.filter((_, j) => j % 3 === 0).sort()).toEqual(['large', 'small']);
+    expect(Number(sizes[1]) + Number(sizes[4])).toBe(300);
+    expect(outputs[5]!.text).toMatch(/FINISHED/);
+    // cell 7: the same counts as a bar chart
+    expect(outputs[7]!.charts.length).toBe(1);
+    // cell 10: ten appended rows, then stopped
+    expect(outputs[10]!.cells.length).toBe(10 * 3);
+    expect(outputs[14]!.text).toContain('10:small 70:large');
+  }, 600_000);
 });
