@@ -284,6 +284,37 @@ describe('group windows', () => {
     );
   });
 
+  it('DISTINCT in HOP windows: each price counts once per window, each window its own', async () => {
+    // prices repeat within and across the overlapping 10 s windows sliding by 5 s
+    await timedBids('dbids', [
+      ['a', 10, 1],
+      ['a', 10, 2],
+      ['a', 30, 6],
+      ['a', 30, 7],
+      ['a', 10, 11],
+    ]);
+    tEnv.createTemporarySystemFunction('tsAvgHD', tsAvg());
+    const rows = await rowsOf(
+      tEnv.executeSql(`SELECT HOP_START(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND) AS ws, tsAvgHD(DISTINCT price) AS distinctAvg, tsAvgHD(price) AS avgPrice
+        FROM dbids GROUP BY auction, HOP(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND)`),
+    );
+    expect(sorted(rows.map((r) => ({ ...r })))).toEqual(
+      sorted([
+        { ws: at(-5), distinctAvg: 10, avgPrice: 10 },
+        { ws: at(0), distinctAvg: 20, avgPrice: 20 },
+        { ws: at(5), distinctAvg: 20, avgPrice: (30 + 30 + 10) / 3 },
+        { ws: at(10), distinctAvg: 10, avgPrice: 10 },
+      ]),
+    );
+  });
+
+  it('DISTINCT in a SESSION window is refused with the reason', async () => {
+    await timedBids('sdbids');
+    tEnv.createTemporarySystemFunction('tsAvgSD', tsAvg());
+    const err = await failureOf(tEnv.executeSql(`SELECT tsAvgSD(DISTINCT price) AS a FROM sdbids GROUP BY auction, SESSION(ts, INTERVAL '5' SECOND)`));
+    expect(causes(err)).toMatch(/DISTINCT calls of 'TsAvg' cannot be merged across SESSION windows yet/);
+  });
+
   it('TUMBLE on processing time: every row lands in exactly one window', async () => {
     await tEnv.executeSql(`CREATE TEMPORARY TABLE pticks (x DOUBLE, pt AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '60', 'rows-per-second' = '20', 'fields.x.kind' = 'sequence', 'fields.x.start' = '1', 'fields.x.end' = '60')`);
     tEnv.createTemporarySystemFunction('tsAvgP', tsAvg());

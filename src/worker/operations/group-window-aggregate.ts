@@ -17,6 +17,7 @@
  */
 import type { LogicalTypeTree } from '../../api/values';
 import { aggregateCalls, aggregateResultError, type AggregateCalls, type AggregateSlot } from '../aggregate/aggregate-slot';
+import { DistinctCounts } from '../aggregate/distinct';
 import { ByteReader, ByteWriter } from '../coders/bytes';
 import { decoderFor, rowDecoder, rowEncoder, type DecodedRow, type FieldError } from '../coders/row-coder';
 import { flinkApi } from '../fn-api';
@@ -94,6 +95,8 @@ export class GroupWindowAggregateOperation implements Operation {
   private readonly rowCounts?: BagState;
   private cacheToken = '';
   private readonly valueSlots: number[];
+  /** DISTINCT calls' tuple counts, by slot, per key and window. */
+  private readonly distinctCounts = new Map<number, DistinctCounts>();
   private readonly eventTime: boolean;
   private readonly size: number;
   private readonly slide: number;
@@ -141,15 +144,16 @@ export class GroupWindowAggregateOperation implements Operation {
     this.slots = this.calls.slots;
     this.valueSlots = this.calls.valueSlots;
     this.windowState = state.bag('window_state');
-    const distinct = this.slots.find((sl) => sl.distinct);
-    if (distinct) {
-      throw new Error(`DISTINCT is not supported for the aggregate '${distinct.name}' in group windows in the TypeScript worker yet; aggregate over a SELECT DISTINCT subquery instead`);
-    }
+    this.slots.forEach((s, i) => s.distinct && this.distinctCounts.set(i, new DistinctCounts(state.map(`agg${i}distinct`))));
     if (!win.is_time_window) this.rowCounts = state.bag('count-window-assigner');
     if (win.window_type === W.WindowType.SESSION_GROUP_WINDOW) {
       const viewful = this.slots.find((sl) => sl.views.length > 0);
       if (viewful) {
         throw new Error(`TypeScript UDAF '${viewful.name}' has ListView/MapView fields, which SESSION windows cannot merge yet; use TUMBLE or HOP windows, or an accumulator without data views`);
+      }
+      const distinct = this.slots.find((sl) => sl.distinct);
+      if (distinct) {
+        throw new Error(`DISTINCT calls of '${distinct.name}' cannot be merged across SESSION windows yet; use TUMBLE or HOP windows, or aggregate over a SELECT DISTINCT subquery`);
       }
       this.sessions = new SessionWindows(Number(win.window_gap ?? 0), state.map('session-window-mapping'));
     }
@@ -238,6 +242,8 @@ export class GroupWindowAggregateOperation implements Operation {
     for (let i = 0; i < this.slots.length; i++) {
       const s = this.slots[i];
       if (s.filterArg >= 0 && !row.values[s.filterArg]) continue;
+      const distinct = this.distinctCounts.get(i);
+      if (distinct && !(await distinct.admit(keyBytes, s.argsOf(row.values), isAccumulate(row.kind), ns))) continue;
       const r = isAccumulate(row.kind) ? s.accumulate(accs[i], row.values) : s.retract(accs[i], row.values);
       if (r instanceof Promise) await r;
     }
@@ -282,7 +288,7 @@ export class GroupWindowAggregateOperation implements Operation {
   }
 
   private clearWindowState(keyBytes: Buffer, ns: Buffer): Promise<unknown> {
-    const sent: Promise<unknown>[] = [this.windowState.clear(keyBytes, ns)];
+    const sent: Promise<unknown>[] = [this.windowState.clear(keyBytes, ns), ...[...this.distinctCounts.values()].map((d) => d.clear(keyBytes, ns))];
     for (const s of this.slots) {
       for (const v of s.views) {
         v.view.bind(keyBytes, ns);
