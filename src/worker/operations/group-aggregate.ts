@@ -6,7 +6,7 @@
  * key, and at the end of the bundle each key's accumulators are read from Flink's keyed state
  * (value state "accumulators"), updated, written back, and the changed results are emitted as a
  * changelog (+I, -U/+U, -D), as PyFlink's GroupAggFunction / GroupTableAggFunction do. Since each
- * state request names its key, the reads of all keys of a bundle are sent at once.
+ * state request names its key, up to MAX_CONCURRENT_KEYS keys are read and updated at once.
  */
 import type { LogicalTypeTree } from '../../api/values';
 import { aggregateCalls, aggregateResultError, type AggregateCalls, type AggregateSlot } from '../aggregate/aggregate-slot';
@@ -143,24 +143,23 @@ export class GroupAggregateOperation implements Operation {
       this.cacheToken = token;
     }
     const writes: Promise<unknown>[] = [];
-    const bundleViews: StateView[] = [];
+    // whether a view's map iteration left early still holds an iterator (not the views: those of
+    // every key of the bundle would stay in memory with it)
+    const bundle = { openIterators: false };
     try {
       // cleanup timers first (PyFlink clears at once, before the bundle's buffered rows are applied)
       for (const [id, g] of groups) if (g.cleanup) writes.push(this.clearKey(id, g.keyBytes));
-      // read every key's accumulators at once; each is used after its writes were sent
-      const reads = groups.map(([id, g]) => (g.cleanup ? undefined : this.cache.get(id)) ?? this.readAccumulators(g.keyBytes));
-      for (const p of reads) if (p instanceof Promise) p.catch(() => undefined);
-      // keys are updated concurrently: while one waits for state (a MapView read), the others'
-      // requests go out, instead of one state round trip after another (bench/udaf.ts); at most
-      // MAX_CONCURRENT_KEYS at a time, so a bundle of 100,000 keys does not hold them all in flight
+      // keys are updated concurrently: while one waits for state (its accumulators, a MapView
+      // read), the others' requests go out, instead of one state round trip after another
+      // (bench/udaf.ts); at most MAX_CONCURRENT_KEYS at a time, so a bundle of 100,000 keys holds
+      // neither all their reads in flight nor all their accumulators in memory at once
       let next = 0;
       const updater = async () => {
         while (next < groups.length) {
-          const i = next++;
-          const [id, g] = groups[i];
+          const [id, g] = groups[next++];
           if (!g.rows.length) continue;
-          const stored = await reads[i];
-          await this.update(id, g, g.cleanup ? null : stored, out, writes, bundleViews);
+          const stored = g.cleanup ? null : (this.cache.get(id) ?? (await this.readAccumulators(g.keyBytes)));
+          await this.update(id, g, stored, out, writes, bundle);
         }
       };
       const updaters = Array.from({ length: Math.min(MAX_CONCURRENT_KEYS, groups.length) }, updater);
@@ -170,7 +169,7 @@ export class GroupAggregateOperation implements Operation {
       // every write reaches Flink before the bundle ends (and so before a checkpoint)
       await Promise.all(writes);
     }
-    if (bundleViews.some((v) => v.hasOpenIterator)) {
+    if (bundle.openIterators) {
       await this.ctx.keyedState().clearIterators(groups[groups.length - 1][1].keyBytes);
     }
   }
@@ -195,7 +194,16 @@ export class GroupAggregateOperation implements Operation {
   }
 
   /** Applies one key's rows (PyFlink's GroupAggFunction.finish_bundle for one key). */
-  private async update(id: string, g: Group, stored: unknown[] | null, out: ByteWriter, writes: Promise<unknown>[], bundleViews: StateView[]): Promise<void> {
+  private async update(id: string, g: Group, stored: unknown[] | null, out: ByteWriter, writes: Promise<unknown>[], bundle: { openIterators: boolean }): Promise<void> {
+    const views: StateView[] = [];
+    try {
+      await this.applyRows(id, g, stored, out, writes, views);
+    } finally {
+      if (views.some((v) => v.hasOpenIterator)) bundle.openIterators = true;
+    }
+  }
+
+  private async applyRows(id: string, g: Group, stored: unknown[] | null, out: ByteWriter, writes: Promise<unknown>[], views: StateView[]): Promise<void> {
     let rows = g.rows;
     let accs = stored;
     const firstRow = accs === null;
@@ -207,9 +215,7 @@ export class GroupAggregateOperation implements Operation {
       accs = [];
       for (const s of this.slots) accs.push(await s.createAccumulator());
     }
-    const views: StateView[] = [];
     for (let i = 0; i < this.slots.length; i++) views.push(...this.slots[i].bindViews(accs![i], g.keyBytes));
-    bundleViews.push(...views);
 
     const before = !firstRow && !this.table ? await this.values(accs!) : undefined;
     const updates = this.table && this.slots[0].emitsUpdates;
