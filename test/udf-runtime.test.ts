@@ -88,9 +88,16 @@ describe('failures', () => {
       if (x > 1) throw new RangeError(`value ${x} is out of range`); // THROW-MARKER
       return x;
     }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'checkRange' });
-    const text = await failureTextOf(check);
+    const err = await failureOf(tEnv.fromValues([{ x: 1 }, { x: 2 }]).select(call(check, $('x'))).execute());
+    const text = err.causes.map((c) => c.message).join('\n');
     expect(text).toContain("TypeScript UDF 'checkRange' failed: RangeError: value 2 is out of range");
     expect(text).toContain(`udf-runtime.test.ts:${lineOf('THROW-MARKER')}`);
+    // what the user reads first: the TS error and its line (said once), then Flink's wrapping in one line
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe("TypeScript UDF 'checkRange' failed: RangeError: value 2 is out of range");
+    expect(lines[1]).toMatch(new RegExp(`^\\s+at .*udf-runtime\\.test\\.ts:${lineOf('THROW-MARKER')}:`));
+    expect(lines).toContain('(failed the Flink job: RuntimeException: Failed to fetch next result)');
+    expect(err.message.match(/value 2 is out of range/g)).toHaveLength(1);
     // and no frames of the worker that called it
     expect(text).not.toMatch(/src\/worker\//);
     // the session is still usable

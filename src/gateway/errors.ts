@@ -42,7 +42,13 @@ export class FlinkError extends Error {
     const first = causes[0];
     const head = `${shortName(first.className)}: ${first.message}`;
     const root = causes[causes.length - 1];
-    const summary = causes.length === 1 || first.message.includes(root.message) ? head : `${head}\nCaused by ${shortName(root.className)}: ${root.message}`;
+    const userFailure = userCodeFailure(causes);
+    const summary = userFailure
+      ? // the user's error and line first; Flink's wrapping in one line after it
+        `${userFailure}\n(failed the Flink job: ${head.split('\n')[0]})`
+      : causes.length === 1 || first.message.includes(root.message)
+        ? head
+        : `${head}\nCaused by ${shortName(root.className)}: ${root.message}`;
     const advice = hints.map((h) => h(causes)).filter((a): a is string => a !== undefined);
     return [summary, ...advice].join('\n');
   }
@@ -56,6 +62,18 @@ const hints: ErrorHint[] = [];
 /** Adds a line of advice to the message of every FlinkError the hint recognizes. */
 export function addErrorHint(hint: ErrorHint): void {
   hints.push(hint);
+}
+
+/**
+ * The failure of the user's TypeScript code in a worker (the worker's "TypeScript UDF 'f' failed:
+ * …" with the user's frames), without the Beam runner's "Error received from SDK harness" prefix.
+ */
+function userCodeFailure(causes: readonly JavaCause[]): string | undefined {
+  for (let i = causes.length - 1; i >= 0; i--) {
+    const at = causes[i].message.search(/TypeScript UDF '[^']*' failed/);
+    if (at >= 0) return causes[i].message.slice(at).trimEnd();
+  }
+  return undefined;
 }
 
 function shortName(className: string): string {

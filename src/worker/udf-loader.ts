@@ -63,7 +63,10 @@ export class UdfError extends Error {
   ) {
     const msg = original instanceof Error ? `${original.name}: ${original.message}` : String(original);
     super(`TypeScript UDF '${udfName}' failed${method ? ` in ${method}` : ''}: ${msg}`);
-    this.stack = `${this.message}\n${original instanceof Error ? withoutWorkerFrames(original.stack ?? '') : ''}`;
+    // the user's frames under this message; the original's own header would repeat its message
+    const stack = original instanceof Error ? withoutWorkerFrames(original.stack ?? '') : '';
+    const header = `${(original as Error)?.name}: ${(original as Error)?.message}`;
+    this.stack = `${this.message}\n${stack.startsWith(header) ? stack.slice(header.length).replace(/^\n/, '') : stack}`.trimEnd();
   }
 }
 
