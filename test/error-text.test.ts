@@ -50,6 +50,15 @@ describe('foldCauses', () => {
     expect(out).toEqual(['Caused by java.lang.ArithmeticException: / by zero', '(3 more Java causes repeating or wrapping these; TSFLINK_DEBUG=1 shows the whole chain)']);
   });
 
+  it("folds the Beam runner's wrapping of a TS function's failure the head already says", () => {
+    const failure = "TypeScript UDF 'boom' failed: Error: bad value b\n    at cell[1]:2:18";
+    const out = foldCauses(`FlinkError: ${failure}\n(failed the Flink job: RuntimeException: Failed to fetch next result)`, [
+      { className: 'java.io.IOException', message: 'Failed to fetch job execution result' },
+      { className: 'java.lang.RuntimeException', message: `Error received from SDK harness for instruction 1: ${failure}` },
+    ]);
+    expect(out).toEqual(['(2 more Java causes repeating or wrapping these; TSFLINK_DEBUG=1 shows the whole chain)']);
+  });
+
   it('shows the whole chain with TSFLINK_DEBUG=1', () => {
     process.env.TSFLINK_DEBUG = '1';
     expect(foldCauses('x', [{ className: 'a.B', message: 'x' }])).toEqual(['Caused by a.B: x']);

@@ -37,7 +37,8 @@ export function foldCauses(head: string, causes: readonly JavaCause[]): string[]
   const out: string[] = [];
   let folded = 0;
   causes.forEach((c, i) => {
-    const message = c.message.trim();
+    // Beam's runner wraps the worker's own error text in a prefix: what follows is said already
+    const message = c.message.trim().replace(/^Error received from SDK harness for instruction \S+: /, '');
     const root = i === causes.length - 1;
     const repeats = message === '' || said.some((s) => s.includes(message) || s.includes(message.split('\n')[0]));
     if (repeats || (!root && isWrapper(message))) {
