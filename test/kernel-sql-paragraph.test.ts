@@ -169,10 +169,19 @@ describe('runSqlParagraph', () => {
   });
 
   it('parallelism option applies to the paragraph only', async () => {
-    const before = tEnv.getConfig().get('parallelism.default');
-    const { outcome } = await run(tEnv, 'SELECT 1', { parallelism: '2' });
-    expect(outcome.status).toBe('ok');
-    expect(tEnv.getConfig().get('parallelism.default')).toBe(before);
+    await run(bEnv, "CREATE TEMPORARY TABLE par_src (x INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')");
+    /** The parallelism of the source of the job the paragraph ran, read from Flink's REST API. */
+    const sourceParallelism = async (options: Record<string, string>) => {
+      const { sink, outcome } = await run(bEnv, 'SELECT x FROM par_src', options);
+      expect(outcome.status).toBe('ok');
+      const jobId = /job ([0-9a-f]{32})/.exec(sink.last())![1];
+      const job = (await (await fetch(`${bEnv.session.webUi.replace(/\/$/, '')}/jobs/${jobId}`)).json()) as { vertices: { name: string; parallelism: number }[] };
+      return job.vertices.find((v) => /par_src/.test(v.name))!.parallelism;
+    };
+    const before = bEnv.getConfig().get('parallelism.default');
+    expect(await sourceParallelism({ parallelism: '2' })).toBe(2);
+    expect(bEnv.getConfig().get('parallelism.default')).toBe(before);
+    expect(await sourceParallelism({})).toBe(1);
   });
 
   it('INSERT waits for its job and shows its status; EXPLAIN prints the plan', async () => {
