@@ -156,7 +156,9 @@ describe('kernel protocol (jupyter_client)', () => {
     expect(r.is_complete).toEqual({
       complete: { status: 'complete' },
       incomplete: { status: 'incomplete', indent: '  ' },
-      sql: expect.objectContaining({ status: expect.stringMatching(/complete|incomplete/) }),
+      // a SQL paragraph goes on until a `;` (or an empty line), as in Flink's SQL client
+      sql: { status: 'incomplete', indent: '' },
+      sql_done: { status: 'complete' },
     });
   });
 

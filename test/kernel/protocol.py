@@ -82,7 +82,7 @@ msg_id = kc.inspect(code, len(code))
 out["inspect"] = reply_for(kc, msg_id)["content"]
 collect(kc, msg_id)
 out["is_complete"] = {}
-for label, code in [("complete", "1 + 1"), ("incomplete", "function f() {"), ("sql", "%%sql\nSELECT 1")]:
+for label, code in [("complete", "1 + 1"), ("incomplete", "function f() {"), ("sql", "%%sql\nSELECT 1"), ("sql_done", "%%sql\nSELECT 1;")]:
     msg_id = kc.is_complete(code)
     out["is_complete"][label] = reply_for(kc, msg_id)["content"]
     collect(kc, msg_id)
