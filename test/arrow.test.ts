@@ -331,7 +331,6 @@ describe('fromArrow', () => {
       v: Float64Array.from({ length: n }, (_, i) => i),
       s: Array.from({ length: n }, (_, i) => `row-${i} 🌍`),
     });
-    const t0 = performance.now();
     const t = batch.fromArrow(table);
     const sums = plain(await rowsOf(t.groupBy($('k')).select($('k'), $('v').sum().as('total'), $('s').count().as('n'))));
     expect(sorted(sums)).toEqual(sorted(Array.from({ length: 10 }, (_, k) => ({ k, total: (n / 10) * k + 10 * ((n / 10) * (n / 10 - 1)) / 2, n: BigInt(n / 10) }))));
@@ -339,7 +338,6 @@ describe('fromArrow', () => {
     expect(back.numRows).toBe(n);
     expect(back.getChild('s')!.get(n - 1)).toBe(`row-${n - 1} 🌍`); // non-BMP text travels in the file, not the bridge
     expect(back.getChild('v')!.toArray()).toEqual(table.getChild('v')!.toArray());
-    expect(performance.now() - t0).toBeLessThan(60_000);
   });
 
   it('gives clear errors for values and types that do not fit, and the session keeps working', async () => {
