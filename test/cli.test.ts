@@ -1,5 +1,5 @@
 /** `tsflink run`: the real CLI in a child process, each run with its own JVM and mini-cluster. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,18 +10,6 @@ const cli = path.join(root, 'dist', 'src', 'cli', 'tsflink.js');
 let scripts: string;
 
 /** Whether any src/**.ts is newer than its compiled dist/src/**.js. */
-function distIsStale(): boolean {
-  const walk = (dir: string): boolean =>
-    fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) return e.name !== 'jvm' && walk(p);
-      if (!e.name.endsWith('.ts') || e.name.endsWith('.d.ts')) return false;
-      const js = path.join(root, 'dist', path.relative(root, p)).replace(/\.ts$/, '.js');
-      return !fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(p).mtimeMs;
-    });
-  return walk(path.join(root, 'src'));
-}
-
 interface Run {
   code: number | null;
   stdout: string;
@@ -69,10 +57,7 @@ function script(name: string, body: string): string {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(cli) || distIsStale()) {
-    // Type errors elsewhere must not stop the emit; the CLI's own files are checked by tsc in CI.
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });
-  }
+  // test/global-setup.ts built dist/ if it was stale
   expect(fs.existsSync(cli)).toBe(true);
   scripts = tempDir('tsflink-cli-');
 });
