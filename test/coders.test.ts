@@ -132,6 +132,31 @@ describe('row coders match flink-python serializers byte for byte', () => {
     expect(() => encode(new ByteWriter(), names.map((n) => (n === 'i' ? NaN : full[n])))).toThrow(/field 'i': cannot use number NaN as a value of type INT/);
   });
 
+  it('rejects a value of another JS type or out of range for every scalar type, never converting it', () => {
+    const encode = rowEncoder(tree);
+    const cases: [field: string, value: unknown, message: RegExp][] = [
+      ['b', 'true', /cannot use "true" as a value of type BOOLEAN/],
+      ['b', 1, /cannot use number 1 as a value of type BOOLEAN/],
+      ['ti', 128, /cannot use number 128 as a value of type TINYINT/],
+      ['ti', -129, /TINYINT/],
+      ['si', 32768, /cannot use number 32768 as a value of type SMALLINT/],
+      ['i', '42', /cannot use "42" as a value of type INT/],
+      ['i', 2 ** 31, /INT/],
+      ['i', 1.5, /cannot use number 1.5 as a value of type INT/],
+      ['bi', '9', /BIGINT/],
+      ['f', '1.5', /FLOAT/],
+      ['d', '1.5', /cannot use "1.5" as a value of type DOUBLE/],
+      ['d', true, /DOUBLE/],
+      ['dec', 'abc', /DECIMAL\(10, 3\)/],
+      ['s', 42, /cannot use number 42 as a value of type VARCHAR\(2147483647\)/],
+      ['s', { x: 1 }, /VARCHAR/],
+    ];
+    for (const [field, value, message] of cases) {
+      const row = names.map((n) => (n === field ? value : full[n]));
+      expect(() => encode(new ByteWriter(), row), `${field} = ${String(value)}`).toThrow(new RegExp(`field '${field}': .*${message.source}`));
+    }
+  });
+
   it('rejects null and undefined for a NOT NULL field, and takes them for a nullable one', () => {
     const int = (nullable: boolean): LogicalTypeTree => ({ root: 'INTEGER', nullable, sql: nullable ? 'INT' : 'INT NOT NULL' });
     const encode = rowEncoder({
