@@ -85,6 +85,8 @@ describe('SQL cell parsing', () => {
 
   it('splits statements outside quotes and comments, keeping statement sets whole', () => {
     expect(splitStatements("SELECT ';' AS a; -- x;y\nSELECT 2;\n/* ; */ ;")).toEqual(["SELECT ';' AS a", '-- x;y\nSELECT 2']);
+    // a `;` inside a backtick identifier or a double-quoted string is no statement end either
+    expect(splitStatements('SELECT `a;b` FROM t; SELECT "x;y" AS z; SELECT \'it\'\';s\' AS q')).toEqual(['SELECT `a;b` FROM t', 'SELECT "x;y" AS z', "SELECT 'it'';s' AS q"]);
     expect(splitStatements('EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1; INSERT INTO b SELECT 2; END; SELECT 3')).toEqual([
       'EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1;\nINSERT INTO b SELECT 2;\nEND',
       'SELECT 3',
