@@ -17,7 +17,7 @@ export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type Re
 export { ExplainDetail, SqlDialect, ResultKind } from './api/enums';
 export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, CatalogModel, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
 export { CompiledPlan, PlanReference } from './api/compiled-plan';
-export { Model, ModelDescriptor, ModelDescriptorBuilder } from './api/model';
+export { ColumnList, Model, ModelDescriptor, ModelDescriptorBuilder } from './api/model';
 export { StatementSet } from './api/statement-set';
 export { JobClient, type SavepointFormatType } from './api/job-client';
 export { DataTypes, DataType, DataViewType, RowDataType, type IntervalResolution, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';

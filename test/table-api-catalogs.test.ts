@@ -21,6 +21,8 @@ import {
   ExplainDetail,
   FormatDescriptor,
   ModelDescriptor,
+  ColumnList,
+  descriptor,
   SqlDialect,
   ObjectPath,
   PlanReference,
@@ -235,6 +237,65 @@ describe('models', () => {
     expect(env.dropTemporaryModel('tmp_classifier')).toBe(true);
     expect(env.dropModel('classifier')).toBe(true);
     expect(env.listModels()).toEqual([]);
+  });
+
+  // 'tsflink-linear' (src/jvm/.../ml/LinearModelFactory.java): score = bias + sum(weights[i] * input[i])
+  const points = `SELECT * FROM (VALUES (1, 1.0e0, 2), (2, 3.0e0, -4), (3, 0.5e0, 10), (4, CAST(NULL AS DOUBLE), 1)) AS t(id, x, y)`;
+  // 1 + 2x - 0.5y for the rows above; a null feature predicts null
+  const expected = [
+    { id: 1, score: 2 },
+    { id: 2, score: 9 },
+    { id: 3, score: -3 },
+    { id: 4, score: null },
+  ];
+  const byId = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => (a.id as number) - (b.id as number));
+
+  it('predicts with a model created in SQL, from SQL (ML_PREDICT) and from TS (Model.predict, fromCall)', async () => {
+    await env.executeSql(`CREATE TEMPORARY VIEW pts AS ${points}`);
+    await env.executeSql(
+      `CREATE MODEL lin INPUT (x DOUBLE, y INT) OUTPUT (score DOUBLE) WITH ('provider' = 'tsflink-linear', 'weights' = '2, -0.5', 'bias' = '1')`,
+    );
+    expect(env.listModels()).toContain('lin');
+
+    const fromSql = await rowsOf(env.sqlQuery('SELECT id, score FROM ML_PREDICT(TABLE pts, MODEL lin, DESCRIPTOR(x, y))'));
+    expect(byId(fromSql)).toEqual(expected);
+
+    const model = env.fromModel('lin');
+    const predicted = model.predict(env.from('pts'), ColumnList.of('x', 'y'));
+    // the input's columns, then the model's output columns
+    expect(predicted.getResolvedSchema().columns.map((c) => c.name)).toEqual(['id', 'x', 'y', 'score']);
+    expect(byId(await rowsOf(predicted.select($('id'), $('score'))))).toEqual(expected);
+
+    // plain names for the columns, and ML_PREDICT's runtime options
+    const sync = model.predict(env.from('pts'), ['x', 'y'], { async: 'false' }).select($('id'), $('score'));
+    expect(byId(await rowsOf(sync))).toEqual(expected);
+    // the options reach Flink: the provider is synchronous only
+    await expect(rowsOf(model.predict(env.from('pts'), ['x', 'y'], { async: 'true' }))).rejects.toThrow(/doesn't support async mode/);
+
+    // ML_PREDICT as a call with named arguments: Table.asArgument, Model.asArgument, descriptor
+    const called = env.fromCall('ML_PREDICT', env.from('pts').asArgument('INPUT'), model.asArgument('MODEL'), descriptor('x', 'y').asArgument('ARGS'));
+    expect(byId(await rowsOf(called.select($('id'), $('score'))))).toEqual(expected);
+    env.dropModel('lin');
+  });
+
+  it('a bad model option fails the query with a message naming it', async () => {
+    const d = (weights: string) =>
+      ModelDescriptor.forProvider('tsflink-linear')
+        .inputSchema(Schema.newBuilder().column('x', DataTypes.DOUBLE()).column('y', INT()).build())
+        .outputSchema(Schema.newBuilder().column('score', DataTypes.DOUBLE()).build())
+        .option('weights', weights)
+        .build();
+    env.createTemporaryModel('bad_weights', d('2, two'));
+    env.createTemporaryModel('short_weights', d('2'));
+    const pts = env.sqlQuery(points);
+    await expect(rowsOf(env.fromModel('bad_weights').predict(pts, ['x', 'y']))).rejects.toThrow(
+      /Model '[^']*bad_weights' \(provider 'tsflink-linear'\): option 'weights' must be comma-separated numbers, got '2, two'/,
+    );
+    await expect(rowsOf(env.fromModel('short_weights').predict(pts, ['x', 'y']))).rejects.toThrow(/option 'weights' has 1 numbers for 2 input columns/);
+    // an option the provider does not know: Flink's own validation lists the supported ones
+    env.createTemporaryModel('typo', ModelDescriptor.forProvider('tsflink-linear').inputSchema(Schema.newBuilder().column('x', DataTypes.DOUBLE()).build()).outputSchema(Schema.newBuilder().column('score', DataTypes.DOUBLE()).build()).option('weights', '1').option('bais', '2').build());
+    await expect(rowsOf(env.fromModel('typo').predict(pts, ['x']))).rejects.toThrow(/Unsupported options[\s\S]*bais/);
+    for (const m of ['bad_weights', 'short_weights', 'typo']) env.dropTemporaryModel(m);
   });
 });
 

@@ -9,7 +9,7 @@ import { Session, type ConnectorJarTarget, type SessionOptions } from '../sessio
 import type { ResolvedConnector } from '../connectors/resolve';
 import '../connectors/factory-hint';
 import type { DataType, Row } from './data-types';
-import { assertFunctionRef, type JavaFunctionRef } from './expressions';
+import { assertFunctionRef, toNode, type ExpressionLike, type JavaFunctionRef } from './expressions';
 import { EnvironmentSettings } from './environment-settings';
 import { StatementSet } from './statement-set';
 import { Table, tableNode, type TableContext } from './table';
@@ -342,7 +342,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   /** A registered model (Java's Model), by path or from a descriptor. */
   fromModel(pathOrDescriptor: string | ModelDescriptor): Model {
     const arg = typeof pathOrDescriptor === 'string' ? pathOrDescriptor : pathOrDescriptor.node;
-    return new Model(handleOf(this.invoke('fromModel', [arg]), 'a Model'));
+    return new Model(handleOf(this.invoke('fromModel', [arg]), 'a Model'), this);
   }
 
   dropModel(path: string, ignoreIfNotExists = true): boolean {
@@ -385,6 +385,15 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   from<R = Row>(pathOrDescriptor: string | TableDescriptor<R>): Table<R> {
     if (typeof pathOrDescriptor !== 'string') return this.fromDescriptor(pathOrDescriptor);
     return this.table<R>(handleOf(this.invoke('from', [pathOrDescriptor]), 'a Table'));
+  }
+
+  /**
+   * The table a table-valued function returns, by name, with positional or named arguments
+   * (`x.asArgument('NAME')`): `fromCall('ML_PREDICT', t.asArgument('INPUT'), model.asArgument('MODEL'),
+   * descriptor('x').asArgument('ARGS'))`.
+   */
+  fromCall<R = Row>(path: string, ...args: ExpressionLike[]): Table<R> {
+    return this.table<R>(handleOf(this.invoke('fromCall', [path, ...args.map(toNode)]), 'a Table'));
   }
 
   /** An inline table, typed by the row type: `fromValues(DataTypes.ROW(FIELD('a', INT())), [{a: 1}])`. */

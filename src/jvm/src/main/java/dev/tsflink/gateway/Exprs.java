@@ -22,7 +22,8 @@ import org.apache.flink.table.types.DataType;
  *   <li>builtin {name, args}: a call of a BuiltInFunctionDefinitions constant by field name
  *   <li>const {name}: a static Expressions field (UNBOUNDED_RANGE, CURRENT_ROW, ...)
  *   <li>chain {cls, name, args, then: [{name, args}]}: a static builder call on a Table API class
- *       followed by instance calls: windows (Tumble/Slide/Session/Over), descriptors
+ *       followed by instance calls: windows (Tumble/Slide/Session/Over), descriptors; cls is a simple
+ *       name in org.apache.flink.table.api or a qualified class name
  *   <li>new {cls, args}: a Java object from its public constructor (ObjectPath, GenericInMemoryCatalog)
  *   <li>map {v}: a Map&lt;String, String&gt;
  *   <li>enum {cls, name}: a Java enum constant (TimePointUnit.DAY, JsonOnNull.ABSENT, ...)
@@ -80,8 +81,9 @@ final class Exprs {
             case "const":
                 return Expressions.class.getField(n.get("name").asText()).get(null);
             case "chain": {
+                // a simple name is a Table API class; a qualified one is used as is (org.apache.flink.types.ColumnList)
                 String cls = n.get("cls").asText();
-                Class<?> type = Class.forName(API_PACKAGE + cls);
+                Class<?> type = Class.forName(cls.contains(".") ? cls : API_PACKAGE + cls);
                 Object cur = Invoker.invoke(null, type, n.get("name").asText(), n.get("args"));
                 for (JsonNode step : n.path("then")) {
                     cur = Invoker.invoke(cur, cur.getClass(), step.get("name").asText(), step.get("args"));
