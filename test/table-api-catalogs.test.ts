@@ -11,6 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   $,
   Catalog,
+  CatalogBaseTable,
+  CatalogColumnStatistics,
+  CatalogColumnStatisticsDataBinary,
+  CatalogColumnStatisticsDataBoolean,
+  CatalogColumnStatisticsDataDate,
+  CatalogColumnStatisticsDataDouble,
+  CatalogColumnStatisticsDataLong,
+  CatalogColumnStatisticsDataString,
+  CatalogPartition,
+  CatalogTableStatistics,
   CatalogDatabase,
   CatalogDescriptor,
   CatalogFunction,
@@ -107,6 +117,91 @@ describe('catalogs', () => {
     expect(mem1.listDatabases()).toEqual(['default']);
     env.useCatalog('default_catalog');
     env.useDatabase('default_database');
+  });
+});
+
+describe('catalog tables, partitions and statistics', () => {
+  it('CatalogBaseTable.createTable/createView make a queryable table and view', async () => {
+    env.registerCatalog('st', Catalog.genericInMemory('st', 'db'));
+    const st = env.getCatalog('st')!;
+    const nums = new ObjectPath('db', 'nums');
+    const seq = { connector: 'datagen', 'number-of-rows': '5', 'fields.n.kind': 'sequence', 'fields.n.start': '1', 'fields.n.end': '5' };
+    st.createTable(nums, CatalogBaseTable.createTable(Schema.newBuilder().column('n', BIGINT()).build(), 'five numbers', [], seq));
+    const view = CatalogBaseTable.createView(Schema.newBuilder().column('d', BIGINT()).build(), 'doubled', 'SELECT n * 2 AS d FROM nums', 'SELECT `n` * 2 AS `d` FROM `st`.`db`.`nums`');
+    st.createTable(new ObjectPath('db', 'doubled'), view);
+    expect([st.getTable(nums).getTableKind(), st.getTable(nums).getComment(), st.getTable(nums).getOptions()]).toEqual(['TABLE', 'five numbers', seq]);
+    expect(st.getTable(new ObjectPath('db', 'doubled')).getTableKind()).toBe('VIEW');
+    const out = await rowsOf(env.sqlQuery('SELECT d FROM st.db.doubled'));
+    expect(out.map((r) => Number(r.d)).sort((a, b) => a - b)).toEqual([2, 4, 6, 8, 10]);
+  });
+
+  it('partitions: created, read, altered, listed', () => {
+    const st = env.getCatalog('st')!;
+    const sales = new ObjectPath('db', 'sales');
+    const schema = Schema.newBuilder().column('amount', DataTypes.DOUBLE()).column('paid', DataTypes.BOOLEAN()).column('day', DataTypes.DATE()).column('raw', DataTypes.BYTES()).column('region', STRING()).build();
+    st.createTable(sales, CatalogBaseTable.createTable(schema, null, ['region'], { connector: 'datagen' }));
+    st.createPartition(sales, { region: 'eu' }, CatalogPartition.createInstance({ owner: 'ann' }, 'Europe'));
+    st.createPartition(sales, { region: 'us' }, CatalogPartition.createInstance({}, 'America'));
+    expect(sorted(st.listPartitions(sales))).toEqual([{ region: 'eu' }, { region: 'us' }]);
+    const eu = st.getPartition(sales, { region: 'eu' });
+    expect([eu.getProperties(), eu.getComment()]).toEqual([{ owner: 'ann' }, 'Europe']);
+    st.alterPartition(sales, { region: 'eu' }, CatalogPartition.createInstance({ owner: 'bob' }, 'Europe, altered'));
+    expect([st.getPartition(sales, { region: 'eu' }).getProperties(), st.getPartition(sales, { region: 'eu' }).getComment()]).toEqual([{ owner: 'bob' }, 'Europe, altered']);
+    expect(() => st.getPartition(sales, { region: 'asia' })).toThrow(/PartitionNotExistException/);
+    // Flink's in-memory catalog has no procedures: the Java method says so
+    expect(() => st.getProcedure(new ObjectPath('db', 'compact'))).toThrow(/getProcedure is not implemented for class org.apache.flink.table.catalog.GenericInMemoryCatalog/);
+  });
+
+  it('table and partition statistics round-trip through the catalog, and the planner reads the row count', async () => {
+    const st = env.getCatalog('st')!;
+    const nums = new ObjectPath('db', 'nums');
+    const sales = new ObjectPath('db', 'sales');
+    // none set: Flink's UNKNOWN
+    expect(st.getTableStatistics(nums).getRowCount()).toBe(CatalogTableStatistics.UNKNOWN.getRowCount());
+    st.alterTableStatistics(nums, new CatalogTableStatistics(12345, 3, 4096, 8192, { source: 'test' }));
+    const t = st.getTableStatistics(nums);
+    expect([t.getRowCount(), t.getFileCount(), t.getTotalSize(), t.getRawDataSize(), t.getProperties()]).toEqual([12345, 3, 4096, 8192, { source: 'test' }]);
+    expect(await env.sqlQuery('SELECT n FROM st.db.nums').explain(ExplainDetail.ESTIMATED_COST)).toContain('rowcount = 12345.0');
+
+    st.alterTableColumnStatistics(nums, new CatalogColumnStatistics({ n: new CatalogColumnStatisticsDataLong(1, 5, 5, 0) }));
+    const n = st.getTableColumnStatistics(nums).getColumnStatisticsData().n as CatalogColumnStatisticsDataLong;
+    expect(n).toBeInstanceOf(CatalogColumnStatisticsDataLong);
+    expect([n.getMin(), n.getMax(), n.getNdv(), n.getNullCount()]).toEqual([1, 5, 5, 0]);
+
+    st.alterPartitionStatistics(sales, { region: 'eu' }, new CatalogTableStatistics(100, 2, 1000, 900));
+    st.alterPartitionColumnStatistics(
+      sales,
+      { region: 'eu' },
+      new CatalogColumnStatistics(
+        {
+          amount: new CatalogColumnStatisticsDataDouble(0.5, 99.5, 80, 3),
+          paid: new CatalogColumnStatisticsDataBoolean(60, 37, 3),
+          day: new CatalogColumnStatisticsDataDate(19000, 19030, 31, 0),
+          raw: new CatalogColumnStatisticsDataBinary(64, 12.5, 1, { codec: 'none' }),
+          region: new CatalogColumnStatisticsDataString(2, 2, 1, 0),
+        },
+        { collected: 'today' },
+      ),
+    );
+    expect(st.getPartitionStatistics(sales, { region: 'eu' }).getRowCount()).toBe(100);
+    const cols = st.getPartitionColumnStatistics(sales, { region: 'eu' });
+    expect(cols.getProperties()).toEqual({ collected: 'today' });
+    // every field of every type, as Flink's catalog kept it
+    expect(JSON.parse(JSON.stringify(cols.getColumnStatisticsData()))).toEqual({
+      amount: { type: 'DOUBLE', min: 0.5, max: 99.5, ndv: 80, nullCount: 3, properties: {} },
+      paid: { type: 'BOOLEAN', trueCount: 60, falseCount: 37, nullCount: 3, properties: {} },
+      day: { type: 'DATE', min: 19000, max: 19030, ndv: 31, nullCount: 0, properties: {} },
+      raw: { type: 'BINARY', maxLength: 64, avgLength: 12.5, nullCount: 1, properties: { codec: 'none' } },
+      region: { type: 'STRING', maxLength: 2, avgLength: 2, ndv: 1, nullCount: 0, properties: {} },
+    });
+    expect((cols.getColumnStatisticsData().paid as CatalogColumnStatisticsDataBoolean).getFalseCount()).toBe(37);
+
+    // bulk reads keep the order of the specs; 'us' has none
+    expect(st.bulkGetPartitionStatistics(sales, [{ region: 'us' }, { region: 'eu' }]).map((s) => s.getRowCount())).toEqual([-1, 100]);
+    const bulk = st.bulkGetPartitionColumnStatistics(sales, [{ region: 'eu' }, { region: 'us' }]);
+    expect(bulk.map((c) => Object.keys(c.getColumnStatisticsData()).length)).toEqual([5, 0]);
+    expect(() => st.alterPartitionStatistics(sales, { region: 'asia' }, CatalogTableStatistics.UNKNOWN)).toThrow(/PartitionNotExistException/);
+    st.alterPartitionStatistics(sales, { region: 'asia' }, CatalogTableStatistics.UNKNOWN, true);
   });
 });
 

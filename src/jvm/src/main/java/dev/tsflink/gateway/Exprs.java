@@ -105,6 +105,14 @@ final class Exprs {
                 Object constant = Enum.valueOf((Class) Class.forName(n.get("cls").asText()), n.get("name").asText());
                 return constant;
             }
+            case "list": {
+                // a java.util.List argument (partition keys, partition specs)
+                List<Object> items = new ArrayList<>();
+                for (JsonNode item : n.path("items")) {
+                    items.add(decodeArg(item));
+                }
+                return items;
+            }
             case "type":
                 return Types.parse(n.get("sql").asText());
             case "handle":
