@@ -40,6 +40,7 @@ import {
   Session,
   TableDescriptor,
   TableEnvironment,
+  TableConfig,
   call,
 } from '../src/index';
 import { rowsOf, sorted, streamingEnv, tempDir } from './helpers';
@@ -277,6 +278,16 @@ describe('config, settings and descriptors', () => {
     config.addConfiguration({ 'table.local-time-zone': 'UTC' });
     expect(config.getLocalTimezone()).toBe('UTC');
     expect(() => config.setIdleStateRetention(-1)).toThrow(/milliseconds/);
+
+    // a detached config with Flink's defaults: nothing set, and setting it leaves the environment alone
+    const detached = TableConfig.getDefault();
+    expect(detached.toMap()).toEqual({});
+    detached.setLocalTimezone('America/New_York').set('table.exec.mini-batch.enabled', true);
+    expect(detached.getConfiguration()).toEqual({ 'table.local-time-zone': 'America/New_York', 'table.exec.mini-batch.enabled': 'true' });
+    expect(config.getLocalTimezone()).toBe('UTC');
+    config.addConfiguration(detached.getConfiguration());
+    expect(config.getLocalTimezone()).toBe('America/New_York');
+    config.setLocalTimezone('UTC').set('table.exec.mini-batch.enabled', false);
   });
 
   it('EnvironmentSettings names the built-in catalog and database', () => {

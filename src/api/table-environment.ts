@@ -29,7 +29,19 @@ import { SqlDialect, explainArgs, type ExplainDetail } from './enums';
 const CATALOGS = 'dev.tsflink.gateway.Catalogs';
 
 export class TableConfig {
+  /** `env`: a TableEnvironment's handle (its config), or a Java TableConfig's own handle. */
   constructor(private readonly env: Handle) {}
+
+  /**
+   * A new TableConfig with Flink's defaults, not attached to any environment (Java's
+   * TableConfig.getDefault()): to inspect defaults or prepare options to copy with addConfiguration.
+   */
+  static getDefault(): TableConfig {
+    const h = handleOf(Gateway.invokeStatic('TableConfig', 'getDefault'), 'a TableConfig');
+    const config = new TableConfig(h);
+    track(config, h);
+    return config;
+  }
 
   /** Sets a Flink option for this environment, e.g. set('parallelism.default', '2'). */
   set(key: string, value: string | number | boolean): this {
