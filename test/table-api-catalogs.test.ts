@@ -255,8 +255,14 @@ describe('compiled plans', () => {
     await (await loaded.execute()).await();
     // executePlan runs it once more from the JSON string
     await (await env.executePlan(PlanReference.fromJsonString(fs.readFileSync(file, 'utf8')))).await();
+    // and a third time from Smile, Jackson's binary JSON (header ':)\n')
+    const smile = plan.asSmileBytes();
+    expect([...smile.subarray(0, 3)]).toEqual([0x3a, 0x29, 0x0a]);
+    const fromSmile = await env.loadPlan(PlanReference.fromSmileBytes(smile));
+    expect(JSON.parse(fromSmile.asJsonString())).toEqual(JSON.parse(plan.asJsonString()));
+    await (await env.executePlan(PlanReference.fromSmileBytes(smile))).await();
     const lines = fs.readdirSync(out).flatMap((f) => fs.readFileSync(path.join(out, f), 'utf8').split('\n').filter(Boolean));
-    expect(lines.map((l) => l.split(',')[0]).sort()).toEqual(['10', '10', '20', '20', '30', '30']);
+    expect(lines.map((l) => l.split(',')[0]).sort()).toEqual(['10', '10', '10', '20', '20', '20', '30', '30', '30']);
   });
 
   it('explains with details', async () => {

@@ -27,7 +27,8 @@ import org.apache.flink.table.types.DataType;
  *   <li>new {cls, args}: a Java object from its public constructor (ObjectPath, GenericInMemoryCatalog)
  *   <li>map {v}: a Map&lt;String, String&gt;
  *   <li>enum {cls, name}: a Java enum constant (TimePointUnit.DAY, JsonOnNull.ABSENT, ...)
- *   <li>type {sql}: a DataType; handle {id}: an object held in {@link Handles}; list {items}
+ *   <li>type {sql}: a DataType; handle {id}: an object held in {@link Handles}; list {items}: a
+ *       java.util.List; bytes {b64}: a byte[]
  * </ul>
  */
 final class Exprs {
@@ -113,6 +114,9 @@ final class Exprs {
                 }
                 return items;
             }
+            case "bytes":
+                // a byte[] argument (PlanReference.fromSmileBytes), base64 in JSON
+                return java.util.Base64.getDecoder().decode(n.get("b64").asText());
             case "type":
                 return Types.parse(n.get("sql").asText());
             case "handle":
