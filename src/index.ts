@@ -15,9 +15,20 @@ export {
 } from './api/table';
 export { TableResult, type ResultRow, type RowKind, type ResolvedSchema, type ResolvedColumn } from './api/table-result';
 export { ExplainDetail, SqlDialect, ResultKind } from './api/enums';
-export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, CatalogModel, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
+export { Catalog, CatalogDatabase, CatalogBaseTable, CatalogFunction, CatalogDescriptor, CatalogModel, CatalogPartition, Procedure, ObjectPath, ObjectIdentifier, type ModuleEntry } from './api/catalog';
+export {
+  CatalogTableStatistics,
+  CatalogColumnStatistics,
+  CatalogColumnStatisticsDataBase,
+  CatalogColumnStatisticsDataBinary,
+  CatalogColumnStatisticsDataBoolean,
+  CatalogColumnStatisticsDataDate,
+  CatalogColumnStatisticsDataDouble,
+  CatalogColumnStatisticsDataLong,
+  CatalogColumnStatisticsDataString,
+} from './api/catalog-stats';
 export { CompiledPlan, PlanReference } from './api/compiled-plan';
-export { Model, ModelDescriptor, ModelDescriptorBuilder } from './api/model';
+export { ColumnList, Model, ModelDescriptor, ModelDescriptorBuilder } from './api/model';
 export { StatementSet } from './api/statement-set';
 export { JobClient, type SavepointFormatType } from './api/job-client';
 export { DataTypes, DataType, DataViewType, RowDataType, type IntervalResolution, type Row, type Field, type RowOf, type ValueOf } from './api/data-types';

@@ -11,6 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   $,
   Catalog,
+  CatalogBaseTable,
+  CatalogColumnStatistics,
+  CatalogColumnStatisticsDataBinary,
+  CatalogColumnStatisticsDataBoolean,
+  CatalogColumnStatisticsDataDate,
+  CatalogColumnStatisticsDataDouble,
+  CatalogColumnStatisticsDataLong,
+  CatalogColumnStatisticsDataString,
+  CatalogPartition,
+  CatalogTableStatistics,
   CatalogDatabase,
   CatalogDescriptor,
   CatalogFunction,
@@ -21,6 +31,8 @@ import {
   ExplainDetail,
   FormatDescriptor,
   ModelDescriptor,
+  ColumnList,
+  descriptor,
   SqlDialect,
   ObjectPath,
   PlanReference,
@@ -28,6 +40,7 @@ import {
   Session,
   TableDescriptor,
   TableEnvironment,
+  TableConfig,
   call,
 } from '../src/index';
 import { rowsOf, sorted, streamingEnv, tempDir } from './helpers';
@@ -108,6 +121,91 @@ describe('catalogs', () => {
   });
 });
 
+describe('catalog tables, partitions and statistics', () => {
+  it('CatalogBaseTable.createTable/createView make a queryable table and view', async () => {
+    env.registerCatalog('st', Catalog.genericInMemory('st', 'db'));
+    const st = env.getCatalog('st')!;
+    const nums = new ObjectPath('db', 'nums');
+    const seq = { connector: 'datagen', 'number-of-rows': '5', 'fields.n.kind': 'sequence', 'fields.n.start': '1', 'fields.n.end': '5' };
+    st.createTable(nums, CatalogBaseTable.createTable(Schema.newBuilder().column('n', BIGINT()).build(), 'five numbers', [], seq));
+    const view = CatalogBaseTable.createView(Schema.newBuilder().column('d', BIGINT()).build(), 'doubled', 'SELECT n * 2 AS d FROM nums', 'SELECT `n` * 2 AS `d` FROM `st`.`db`.`nums`');
+    st.createTable(new ObjectPath('db', 'doubled'), view);
+    expect([st.getTable(nums).getTableKind(), st.getTable(nums).getComment(), st.getTable(nums).getOptions()]).toEqual(['TABLE', 'five numbers', seq]);
+    expect(st.getTable(new ObjectPath('db', 'doubled')).getTableKind()).toBe('VIEW');
+    const out = await rowsOf(env.sqlQuery('SELECT d FROM st.db.doubled'));
+    expect(out.map((r) => Number(r.d)).sort((a, b) => a - b)).toEqual([2, 4, 6, 8, 10]);
+  });
+
+  it('partitions: created, read, altered, listed', () => {
+    const st = env.getCatalog('st')!;
+    const sales = new ObjectPath('db', 'sales');
+    const schema = Schema.newBuilder().column('amount', DataTypes.DOUBLE()).column('paid', DataTypes.BOOLEAN()).column('day', DataTypes.DATE()).column('raw', DataTypes.BYTES()).column('region', STRING()).build();
+    st.createTable(sales, CatalogBaseTable.createTable(schema, null, ['region'], { connector: 'datagen' }));
+    st.createPartition(sales, { region: 'eu' }, CatalogPartition.createInstance({ owner: 'ann' }, 'Europe'));
+    st.createPartition(sales, { region: 'us' }, CatalogPartition.createInstance({}, 'America'));
+    expect(sorted(st.listPartitions(sales))).toEqual([{ region: 'eu' }, { region: 'us' }]);
+    const eu = st.getPartition(sales, { region: 'eu' });
+    expect([eu.getProperties(), eu.getComment()]).toEqual([{ owner: 'ann' }, 'Europe']);
+    st.alterPartition(sales, { region: 'eu' }, CatalogPartition.createInstance({ owner: 'bob' }, 'Europe, altered'));
+    expect([st.getPartition(sales, { region: 'eu' }).getProperties(), st.getPartition(sales, { region: 'eu' }).getComment()]).toEqual([{ owner: 'bob' }, 'Europe, altered']);
+    expect(() => st.getPartition(sales, { region: 'asia' })).toThrow(/PartitionNotExistException/);
+    // Flink's in-memory catalog has no procedures: the Java method says so
+    expect(() => st.getProcedure(new ObjectPath('db', 'compact'))).toThrow(/getProcedure is not implemented for class org.apache.flink.table.catalog.GenericInMemoryCatalog/);
+  });
+
+  it('table and partition statistics round-trip through the catalog, and the planner reads the row count', async () => {
+    const st = env.getCatalog('st')!;
+    const nums = new ObjectPath('db', 'nums');
+    const sales = new ObjectPath('db', 'sales');
+    // none set: Flink's UNKNOWN
+    expect(st.getTableStatistics(nums).getRowCount()).toBe(CatalogTableStatistics.UNKNOWN.getRowCount());
+    st.alterTableStatistics(nums, new CatalogTableStatistics(12345, 3, 4096, 8192, { source: 'test' }));
+    const t = st.getTableStatistics(nums);
+    expect([t.getRowCount(), t.getFileCount(), t.getTotalSize(), t.getRawDataSize(), t.getProperties()]).toEqual([12345, 3, 4096, 8192, { source: 'test' }]);
+    expect(await env.sqlQuery('SELECT n FROM st.db.nums').explain(ExplainDetail.ESTIMATED_COST)).toContain('rowcount = 12345.0');
+
+    st.alterTableColumnStatistics(nums, new CatalogColumnStatistics({ n: new CatalogColumnStatisticsDataLong(1, 5, 5, 0) }));
+    const n = st.getTableColumnStatistics(nums).getColumnStatisticsData().n as CatalogColumnStatisticsDataLong;
+    expect(n).toBeInstanceOf(CatalogColumnStatisticsDataLong);
+    expect([n.getMin(), n.getMax(), n.getNdv(), n.getNullCount()]).toEqual([1, 5, 5, 0]);
+
+    st.alterPartitionStatistics(sales, { region: 'eu' }, new CatalogTableStatistics(100, 2, 1000, 900));
+    st.alterPartitionColumnStatistics(
+      sales,
+      { region: 'eu' },
+      new CatalogColumnStatistics(
+        {
+          amount: new CatalogColumnStatisticsDataDouble(0.5, 99.5, 80, 3),
+          paid: new CatalogColumnStatisticsDataBoolean(60, 37, 3),
+          day: new CatalogColumnStatisticsDataDate(19000, 19030, 31, 0),
+          raw: new CatalogColumnStatisticsDataBinary(64, 12.5, 1, { codec: 'none' }),
+          region: new CatalogColumnStatisticsDataString(2, 2, 1, 0),
+        },
+        { collected: 'today' },
+      ),
+    );
+    expect(st.getPartitionStatistics(sales, { region: 'eu' }).getRowCount()).toBe(100);
+    const cols = st.getPartitionColumnStatistics(sales, { region: 'eu' });
+    expect(cols.getProperties()).toEqual({ collected: 'today' });
+    // every field of every type, as Flink's catalog kept it
+    expect(JSON.parse(JSON.stringify(cols.getColumnStatisticsData()))).toEqual({
+      amount: { type: 'DOUBLE', min: 0.5, max: 99.5, ndv: 80, nullCount: 3, properties: {} },
+      paid: { type: 'BOOLEAN', trueCount: 60, falseCount: 37, nullCount: 3, properties: {} },
+      day: { type: 'DATE', min: 19000, max: 19030, ndv: 31, nullCount: 0, properties: {} },
+      raw: { type: 'BINARY', maxLength: 64, avgLength: 12.5, nullCount: 1, properties: { codec: 'none' } },
+      region: { type: 'STRING', maxLength: 2, avgLength: 2, ndv: 1, nullCount: 0, properties: {} },
+    });
+    expect((cols.getColumnStatisticsData().paid as CatalogColumnStatisticsDataBoolean).getFalseCount()).toBe(37);
+
+    // bulk reads keep the order of the specs; 'us' has none
+    expect(st.bulkGetPartitionStatistics(sales, [{ region: 'us' }, { region: 'eu' }]).map((s) => s.getRowCount())).toEqual([-1, 100]);
+    const bulk = st.bulkGetPartitionColumnStatistics(sales, [{ region: 'eu' }, { region: 'us' }]);
+    expect(bulk.map((c) => Object.keys(c.getColumnStatisticsData()).length)).toEqual([5, 0]);
+    expect(() => st.alterPartitionStatistics(sales, { region: 'asia' }, CatalogTableStatistics.UNKNOWN)).toThrow(/PartitionNotExistException/);
+    st.alterPartitionStatistics(sales, { region: 'asia' }, CatalogTableStatistics.UNKNOWN, true);
+  });
+});
+
 describe('modules and functions', () => {
   it('unloads and loads the core module', async () => {
     expect(env.listModules()).toEqual(['core']);
@@ -157,8 +255,14 @@ describe('compiled plans', () => {
     await (await loaded.execute()).await();
     // executePlan runs it once more from the JSON string
     await (await env.executePlan(PlanReference.fromJsonString(fs.readFileSync(file, 'utf8')))).await();
+    // and a third time from Smile, Jackson's binary JSON (header ':)\n')
+    const smile = plan.asSmileBytes();
+    expect([...smile.subarray(0, 3)]).toEqual([0x3a, 0x29, 0x0a]);
+    const fromSmile = await env.loadPlan(PlanReference.fromSmileBytes(smile));
+    expect(JSON.parse(fromSmile.asJsonString())).toEqual(JSON.parse(plan.asJsonString()));
+    await (await env.executePlan(PlanReference.fromSmileBytes(smile))).await();
     const lines = fs.readdirSync(out).flatMap((f) => fs.readFileSync(path.join(out, f), 'utf8').split('\n').filter(Boolean));
-    expect(lines.map((l) => l.split(',')[0]).sort()).toEqual(['10', '10', '20', '20', '30', '30']);
+    expect(lines.map((l) => l.split(',')[0]).sort()).toEqual(['10', '10', '10', '20', '20', '20', '30', '30', '30']);
   });
 
   it('explains with details', async () => {
@@ -180,6 +284,16 @@ describe('config, settings and descriptors', () => {
     config.addConfiguration({ 'table.local-time-zone': 'UTC' });
     expect(config.getLocalTimezone()).toBe('UTC');
     expect(() => config.setIdleStateRetention(-1)).toThrow(/milliseconds/);
+
+    // a detached config with Flink's defaults: nothing set, and setting it leaves the environment alone
+    const detached = TableConfig.getDefault();
+    expect(detached.toMap()).toEqual({});
+    detached.setLocalTimezone('America/New_York').set('table.exec.mini-batch.enabled', true);
+    expect(detached.getConfiguration()).toEqual({ 'table.local-time-zone': 'America/New_York', 'table.exec.mini-batch.enabled': 'true' });
+    expect(config.getLocalTimezone()).toBe('UTC');
+    config.addConfiguration(detached.getConfiguration());
+    expect(config.getLocalTimezone()).toBe('America/New_York');
+    config.setLocalTimezone('UTC').set('table.exec.mini-batch.enabled', false);
   });
 
   it('EnvironmentSettings names the built-in catalog and database', () => {
@@ -235,6 +349,65 @@ describe('models', () => {
     expect(env.dropTemporaryModel('tmp_classifier')).toBe(true);
     expect(env.dropModel('classifier')).toBe(true);
     expect(env.listModels()).toEqual([]);
+  });
+
+  // 'tsflink-linear' (src/jvm/.../ml/LinearModelFactory.java): score = bias + sum(weights[i] * input[i])
+  const points = `SELECT * FROM (VALUES (1, 1.0e0, 2), (2, 3.0e0, -4), (3, 0.5e0, 10), (4, CAST(NULL AS DOUBLE), 1)) AS t(id, x, y)`;
+  // 1 + 2x - 0.5y for the rows above; a null feature predicts null
+  const expected = [
+    { id: 1, score: 2 },
+    { id: 2, score: 9 },
+    { id: 3, score: -3 },
+    { id: 4, score: null },
+  ];
+  const byId = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => (a.id as number) - (b.id as number));
+
+  it('predicts with a model created in SQL, from SQL (ML_PREDICT) and from TS (Model.predict, fromCall)', async () => {
+    await env.executeSql(`CREATE TEMPORARY VIEW pts AS ${points}`);
+    await env.executeSql(
+      `CREATE MODEL lin INPUT (x DOUBLE, y INT) OUTPUT (score DOUBLE) WITH ('provider' = 'tsflink-linear', 'weights' = '2, -0.5', 'bias' = '1')`,
+    );
+    expect(env.listModels()).toContain('lin');
+
+    const fromSql = await rowsOf(env.sqlQuery('SELECT id, score FROM ML_PREDICT(TABLE pts, MODEL lin, DESCRIPTOR(x, y))'));
+    expect(byId(fromSql)).toEqual(expected);
+
+    const model = env.fromModel('lin');
+    const predicted = model.predict(env.from('pts'), ColumnList.of('x', 'y'));
+    // the input's columns, then the model's output columns
+    expect(predicted.getResolvedSchema().columns.map((c) => c.name)).toEqual(['id', 'x', 'y', 'score']);
+    expect(byId(await rowsOf(predicted.select($('id'), $('score'))))).toEqual(expected);
+
+    // plain names for the columns, and ML_PREDICT's runtime options
+    const sync = model.predict(env.from('pts'), ['x', 'y'], { async: 'false' }).select($('id'), $('score'));
+    expect(byId(await rowsOf(sync))).toEqual(expected);
+    // the options reach Flink: the provider is synchronous only
+    await expect(rowsOf(model.predict(env.from('pts'), ['x', 'y'], { async: 'true' }))).rejects.toThrow(/doesn't support async mode/);
+
+    // ML_PREDICT as a call with named arguments: Table.asArgument, Model.asArgument, descriptor
+    const called = env.fromCall('ML_PREDICT', env.from('pts').asArgument('INPUT'), model.asArgument('MODEL'), descriptor('x', 'y').asArgument('ARGS'));
+    expect(byId(await rowsOf(called.select($('id'), $('score'))))).toEqual(expected);
+    env.dropModel('lin');
+  });
+
+  it('a bad model option fails the query with a message naming it', async () => {
+    const d = (weights: string) =>
+      ModelDescriptor.forProvider('tsflink-linear')
+        .inputSchema(Schema.newBuilder().column('x', DataTypes.DOUBLE()).column('y', INT()).build())
+        .outputSchema(Schema.newBuilder().column('score', DataTypes.DOUBLE()).build())
+        .option('weights', weights)
+        .build();
+    env.createTemporaryModel('bad_weights', d('2, two'));
+    env.createTemporaryModel('short_weights', d('2'));
+    const pts = env.sqlQuery(points);
+    await expect(rowsOf(env.fromModel('bad_weights').predict(pts, ['x', 'y']))).rejects.toThrow(
+      /Model '[^']*bad_weights' \(provider 'tsflink-linear'\): option 'weights' must be comma-separated numbers, got '2, two'/,
+    );
+    await expect(rowsOf(env.fromModel('short_weights').predict(pts, ['x', 'y']))).rejects.toThrow(/option 'weights' has 1 numbers for 2 input columns/);
+    // an option the provider does not know: Flink's own validation lists the supported ones
+    env.createTemporaryModel('typo', ModelDescriptor.forProvider('tsflink-linear').inputSchema(Schema.newBuilder().column('x', DataTypes.DOUBLE()).build()).outputSchema(Schema.newBuilder().column('score', DataTypes.DOUBLE()).build()).option('weights', '1').option('bais', '2').build());
+    await expect(rowsOf(env.fromModel('typo').predict(pts, ['x']))).rejects.toThrow(/Unsupported options[\s\S]*bais/);
+    for (const m of ['bad_weights', 'short_weights', 'typo']) env.dropTemporaryModel(m);
   });
 });
 

@@ -63,7 +63,7 @@ async function sameAsSql(pairs: [Expression, string][]): Promise<Record<string, 
 }
 
 describe('Expression methods', () => {
-  it('strings: left/right/locate/instr/btrim/translate/printf/regexp_*/url/encode', async () => {
+  it('strings: left/right/locate/instr/btrim/translate/printf/regexp_*/url/encode/ascii/chr/inet', async () => {
     const s = $('s');
     const r = await sameAsSql([
       [s.trim().left(5), `LEFT(TRIM(s), 5)`],
@@ -88,12 +88,22 @@ describe('Expression methods', () => {
       [lit('a=1,b=2').strToMap(), `STR_TO_MAP('a=1,b=2')`],
       [lit('http://h.io/p?q=1').parseUrl('QUERY', 'q'), `PARSE_URL('http://h.io/p?q=1', 'QUERY', 'q')`],
       [concatWs('-', 'a', $('s').trim()), `CONCAT_WS('-', 'a', TRIM(s))`],
+      [s.trim().ascii(), `ASCII(TRIM(s))`],
+      [$('n').plus(55).chr(), `CHR(n + 55)`],
+      [lit('466C696E6B').unhex(), `UNHEX('466C696E6B')`],
+      [lit('10.0.0.1').inetAton(), `INET_ATON('10.0.0.1')`],
+      [lit(167772161).inetNtoa(), `INET_NTOA(167772161)`],
+      [s.sha224(), `SHA224(s)`],
+      [s.sha384(), `SHA384(s)`],
+      [s.jsonQuote().jsonUnquote(), `JSON_UNQUOTE(JSON_QUOTE(s))`],
     ]);
     // the values themselves, not only agreement: Flink computed them
     expect(r.c0).toBe('Hello');
     expect(r.c1).toBe('Flink');
     expect(r.c7).toBe('n=10');
     expect(r.c21).toBe('a-Hello, Flink');
+    expect([r.c22, r.c23, r.c25, r.c26, r.c29]).toEqual([72, 'A', 167772161n, '10.0.0.1', ' Hello, Flink ']);
+    expect(Buffer.from(r.c24 as Uint8Array).toString()).toBe('Flink');
   });
 
   it('math: trigonometry, logarithms, pi, atan2', async () => {

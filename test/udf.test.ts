@@ -19,6 +19,7 @@ import {
   type FunctionContext,
   type TableEnvironment,
 } from '../src/index';
+import { Gateway } from '../src/gateway/facade';
 import { rowsOf, sorted, streamingEnv } from './helpers';
 
 let tEnv: TableEnvironment;
@@ -80,6 +81,60 @@ describe('scalar UDFs', () => {
       { name: 'ann', s: 31n, l: 'x:61:1.50:true' },
       { name: 'bob', s: 61n, l: 'x:102:1.50:true' },
       { name: 'cy', s: 91n, l: 'x:90:1.50:true' },
+    ]);
+  });
+
+  it('open(ctx) sees its task: name with subtasks, parallelism, max parallelism, attempt', async () => {
+    class WhereAmI extends ScalarFunction<[string | null], string> {
+      seen = '';
+      open(ctx: FunctionContext) {
+        this.seen = JSON.stringify([
+          ctx.getTaskName(),
+          ctx.getTaskNameWithSubtasks(),
+          ctx.getIndexOfThisSubtask(),
+          ctx.getNumberOfParallelSubtasks(),
+          ctx.getMaxNumberOfParallelSubtasks(),
+          ctx.getAttemptNumber(),
+        ]);
+      }
+      eval() {
+        return this.seen;
+      }
+    }
+    const where = udf(new WhereAmI(), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING() });
+    const [row] = await rowsOf(people().filter($('name').isEqual('ann')).select(call(where, $('name')).as('w')));
+    const [name, withSubtasks, index, parallelism, maxParallelism, attempt] = JSON.parse(row.w as string) as [string, string, number, number, number, number];
+    expect(name).toMatch(/PythonCalc/);
+    // Flink's format: name (index+1/parallelism)#attempt
+    expect(withSubtasks).toBe(`${name} (${index + 1}/${parallelism})#${attempt}`);
+    expect([index, parallelism, maxParallelism, attempt]).toEqual([0, 1, 128, 0]);
+  });
+
+  it('isDeterministic: declared by the class, overridden by the option, passed to the Java function the planner reads', () => {
+    class Dice extends ScalarFunction<[], number> {
+      eval() {
+        return Math.floor(Math.random() * 6) + 1;
+      }
+      override isDeterministic() {
+        return false;
+      }
+    }
+    class Plain extends ScalarFunction<[], number> {
+      eval() {
+        return 1;
+      }
+    }
+    const javaSays = (f: { toJavaHandle(): number }) => Gateway.invoke(f.toJavaHandle(), 'isDeterministic').v;
+    const dice = udf(new Dice(), { inputTypes: [], resultType: DataTypes.INT() });
+    const plain = udf(new Plain(), { inputTypes: [], resultType: DataTypes.INT() });
+    const forced = udf(new Dice(), { inputTypes: [], resultType: DataTypes.INT(), deterministic: true });
+    const arrow = udf(() => 1, { inputTypes: [], resultType: DataTypes.INT(), deterministic: false });
+    expect([new Dice().isDeterministic(), new Plain().isDeterministic()]).toEqual([false, true]);
+    expect([dice, plain, forced, arrow].map((f) => [f.isDeterministic(), javaSays(f)])).toEqual([
+      [false, false],
+      [true, true],
+      [true, true],
+      [false, false],
     ]);
   });
 

@@ -8,6 +8,14 @@ import { callSync } from '../gateway/jvm';
 import { Gateway, handleOf, track, type ArgNode, type Handle, type InvokeResult } from '../gateway/facade';
 import { toJavaJson } from '../gateway/java-json';
 import type { ModelDescriptor } from './model';
+import type { Schema } from './schema';
+import {
+  CatalogColumnStatistics,
+  CatalogTableStatistics,
+  columnStatisticsOf,
+  tableStatisticsOf,
+  withJavaStatistics,
+} from './catalog-stats';
 
 const CATALOGS = 'dev.tsflink.gateway.Catalogs';
 
@@ -142,6 +150,29 @@ export class CatalogDatabase extends JavaObject {
 
 /** A table, view or materialized table in a catalog. */
 export class CatalogBaseTable extends JavaObject {
+  /**
+   * A table for Catalog.createTable (Java's CatalogTable.newBuilder()...build()): a connector
+   * table by its options, partitioned by `partitionKeys`.
+   */
+  static createTable(schema: Schema<unknown>, comment: string | null = null, partitionKeys: readonly string[] = [], options: Record<string, string> = {}): CatalogBaseTable {
+    const then = [
+      { name: 'schema', args: [schema.node] },
+      { name: 'comment', args: [comment] },
+      { name: 'partitionKeys', args: [{ k: 'list', items: [...partitionKeys] }] },
+      { name: 'options', args: [{ k: 'map', v: options }] },
+      { name: 'build', args: [] },
+    ];
+    return new CatalogBaseTable(Gateway.build({ k: 'chain', cls: 'org.apache.flink.table.catalog.CatalogTable', name: 'newBuilder', args: [], then }));
+  }
+  /**
+   * A view for Catalog.createTable (Java's CatalogView.of): `originalQuery` as written,
+   * `expandedQuery` with fully qualified names (what the planner runs).
+   */
+  static createView(schema: Schema<unknown>, comment: string | null, originalQuery: string, expandedQuery: string, options: Record<string, string> = {}): CatalogBaseTable {
+    return new CatalogBaseTable(
+      Gateway.build({ k: 'chain', cls: 'org.apache.flink.table.catalog.CatalogView', name: 'of', args: [schema.node, comment, originalQuery, expandedQuery, { k: 'map', v: options }], then: [] }),
+    );
+  }
   /** 'TABLE', 'VIEW' or 'MATERIALIZED_TABLE'. */
   getTableKind(): string {
     return this.str('getTableKind') ?? '';
@@ -314,7 +345,81 @@ export class Catalog extends JavaObject {
   dropPartition(path: ObjectPath, spec: Record<string, string>, ignoreIfNotExists = false): void {
     this.invoke('dropPartition', path.node, partitionSpec(spec), ignoreIfNotExists);
   }
+  /** Adds a partition (its key=value spec) to a partitioned table. */
+  createPartition(path: ObjectPath, spec: Record<string, string>, partition: CatalogPartition, ignoreIfExists = false): void {
+    this.invoke('createPartition', path.node, partitionSpec(spec), partition.node, ignoreIfExists);
+  }
+  getPartition(path: ObjectPath, spec: Record<string, string>): CatalogPartition {
+    return new CatalogPartition(this.handleOf('getPartition', path.node, partitionSpec(spec)));
+  }
+  alterPartition(path: ObjectPath, spec: Record<string, string>, partition: CatalogPartition, ignoreIfNotExists = false): void {
+    this.invoke('alterPartition', path.node, partitionSpec(spec), partition.node, ignoreIfNotExists);
+  }
+
+  // statistics: plain values in TS (catalog-stats.ts), sent as JSON
+  getTableStatistics(path: ObjectPath): CatalogTableStatistics {
+    return tableStatisticsOf(this.handleOf('getTableStatistics', path.node));
+  }
+  getTableColumnStatistics(path: ObjectPath): CatalogColumnStatistics {
+    return columnStatisticsOf(this.handleOf('getTableColumnStatistics', path.node));
+  }
+  getPartitionStatistics(path: ObjectPath, spec: Record<string, string>): CatalogTableStatistics {
+    return tableStatisticsOf(this.handleOf('getPartitionStatistics', path.node, partitionSpec(spec)));
+  }
+  getPartitionColumnStatistics(path: ObjectPath, spec: Record<string, string>): CatalogColumnStatistics {
+    return columnStatisticsOf(this.handleOf('getPartitionColumnStatistics', path.node, partitionSpec(spec)));
+  }
+  /** The statistics of several partitions, in the order of `specs`. */
+  bulkGetPartitionStatistics(path: ObjectPath, specs: readonly Record<string, string>[]): CatalogTableStatistics[] {
+    return tableStatisticsOf(this.handleOf('bulkGetPartitionStatistics', path.node, { k: 'list', items: specs.map(partitionSpec) }), true);
+  }
+  bulkGetPartitionColumnStatistics(path: ObjectPath, specs: readonly Record<string, string>[]): CatalogColumnStatistics[] {
+    return columnStatisticsOf(this.handleOf('bulkGetPartitionColumnStatistics', path.node, { k: 'list', items: specs.map(partitionSpec) }), true);
+  }
+  alterTableStatistics(path: ObjectPath, stats: CatalogTableStatistics, ignoreIfNotExists = false): void {
+    withJavaStatistics(stats, (h) => this.invoke('alterTableStatistics', path.node, { k: 'handle', id: h }, ignoreIfNotExists));
+  }
+  alterTableColumnStatistics(path: ObjectPath, stats: CatalogColumnStatistics, ignoreIfNotExists = false): void {
+    withJavaStatistics(stats, (h) => this.invoke('alterTableColumnStatistics', path.node, { k: 'handle', id: h }, ignoreIfNotExists));
+  }
+  alterPartitionStatistics(path: ObjectPath, spec: Record<string, string>, stats: CatalogTableStatistics, ignoreIfNotExists = false): void {
+    withJavaStatistics(stats, (h) => this.invoke('alterPartitionStatistics', path.node, partitionSpec(spec), { k: 'handle', id: h }, ignoreIfNotExists));
+  }
+  alterPartitionColumnStatistics(path: ObjectPath, spec: Record<string, string>, stats: CatalogColumnStatistics, ignoreIfNotExists = false): void {
+    withJavaStatistics(stats, (h) => this.invoke('alterPartitionColumnStatistics', path.node, partitionSpec(spec), { k: 'handle', id: h }, ignoreIfNotExists));
+  }
+
+  /** A stored procedure (Flink 1.18+'s CALL); Flink's in-memory catalog has none (its getProcedure throws). */
+  getProcedure(path: ObjectPath): Procedure {
+    return new Procedure(this.handleOf('getProcedure', path.node));
+  }
 }
+
+/** A partition of a catalog table: its properties and comment (Java's CatalogPartition). */
+export class CatalogPartition extends JavaObject {
+  /** A new partition description for Catalog.createPartition (Java's CatalogPartitionImpl). */
+  static createInstance(properties: Record<string, string> = {}, comment: string | null = null): CatalogPartition {
+    return new CatalogPartition(Gateway.build({ k: 'new', cls: 'org.apache.flink.table.catalog.CatalogPartitionImpl', args: [{ k: 'map', v: properties }, comment] }));
+  }
+  getProperties(): Record<string, string> {
+    return this.map('getProperties');
+  }
+  getComment(): string | null {
+    return this.str('getComment');
+  }
+  getDescription(): string | null {
+    return this.str('getDescription');
+  }
+  getDetailedDescription(): string | null {
+    return this.str('getDetailedDescription');
+  }
+  copy(): CatalogPartition {
+    return new CatalogPartition(this.handleOf('copy'));
+  }
+}
+
+/** A catalog's stored procedure (Java's Procedure): called from SQL with CALL. */
+export class Procedure extends JavaObject {}
 
 function catalogModelNode(model: CatalogModel | ModelDescriptor): ArgNode {
   if (model instanceof CatalogModel) return model.node;

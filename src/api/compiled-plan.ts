@@ -6,17 +6,21 @@ import { Gateway, handleOf, track, type ArgNode, type Handle } from '../gateway/
 import { TableResult } from './table-result';
 import { explainArgs, type ExplainDetail } from './enums';
 
-/** Where a compiled plan comes from: a file, a JSON string or a class-path resource. */
+/** Where a compiled plan comes from: a file, a JSON string, Smile bytes or a class-path resource. */
 export class PlanReference {
   private constructor(
-    private readonly method: 'fromFile' | 'fromJsonString' | 'fromResource',
-    private readonly arg: string,
+    private readonly method: 'fromFile' | 'fromJsonString' | 'fromSmileBytes' | 'fromResource',
+    private readonly arg: ArgNode,
   ) {}
   static fromFile(path: string): PlanReference {
     return new PlanReference('fromFile', path);
   }
   static fromJsonString(json: string): PlanReference {
     return new PlanReference('fromJsonString', json);
+  }
+  /** A plan in Smile, Jackson's binary JSON (CompiledPlan.asSmileBytes()). */
+  static fromSmileBytes(bytes: Uint8Array): PlanReference {
+    return new PlanReference('fromSmileBytes', { k: 'bytes', b64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
   }
   static fromResource(resourcePath: string): PlanReference {
     return new PlanReference('fromResource', resourcePath);
@@ -35,6 +39,12 @@ export class CompiledPlan {
   }
   asJsonString(): string {
     return Gateway.invoke(this.handle, 'asJsonString').v as string;
+  }
+  /** The plan in Smile, Jackson's binary JSON: smaller than asJsonString(), for PlanReference.fromSmileBytes. */
+  asSmileBytes(): Uint8Array {
+    const r = Gateway.invoke(this.handle, 'asSmileBytes');
+    if (r.bytes === undefined) throw new Error('expected bytes from CompiledPlan.asSmileBytes');
+    return new Uint8Array(Buffer.from(r.bytes, 'base64'));
   }
   /** Writes the JSON plan to a file; an existing file is an error unless ignoreIfExists (then it is kept), as in Java. */
   writeToFile(path: string, ignoreIfExists = false): void {

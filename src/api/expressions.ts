@@ -105,6 +105,18 @@ export class Expression {
   arrayJoin(delimiter: ExpressionLike, nullReplacement?: ExpressionLike): Expression {
     return builtin('ARRAY_JOIN', this, delimiter, ...(nullReplacement === undefined ? [] : [nullReplacement]));
   }
+  /**
+   * ASCII(string): the code of the first character, as INT. Java's ApiExpression.ascii() declares
+   * TINYINT while the planner computes SQL's INT, so in Flink 2.3 a Table API query using it fails
+   * ("Column types of query result and sink ... do not match"); the cast gives SQL's type.
+   */
+  ascii(): Expression {
+    return this.m('ascii').cast(new DataType('INT'));
+  }
+  /** CHR(n): the character with code n, as STRING (declared CHAR(1) by Java but STRING in SQL; see ascii). */
+  chr(): Expression {
+    return this.m('chr').cast(new DataType('STRING'));
+  }
   /** As Flink prints it: `plus(a, 1)`. */
   toString(): string {
     return Gateway.describe(this.node, () => JSON.stringify(this.node));
@@ -128,7 +140,7 @@ const unary = [
   'toDate', 'toTime', 'toTimestamp', 'fromBase64', 'toBase64', 'flatten', 'mapKeys', 'mapValues',
   // trigonometry, logarithms, conversions
   'acos', 'asin', 'atan', 'cos', 'cosh', 'cot', 'sin', 'sinh', 'tan', 'tanh', 'degrees', 'radians', 'log2',
-  'bin', 'hex', 'unhex', 'ascii', 'chr', 'inetAton', 'inetNtoa', 'urlDecode', 'urlEncode',
+  'bin', 'hex', 'unhex', 'inetAton', 'inetNtoa', 'urlDecode', 'urlEncode',
   'sha1', 'sha224', 'sha384', 'sha512', 'jsonQuote', 'jsonUnquote', 'mapEntries', 'asArgument',
   // arrays and bitmaps
   'arrayDistinct', 'arrayMax', 'arrayMin', 'arrayReverse', 'bitmapAndAgg', 'bitmapAndCardinalityAgg',

@@ -1,10 +1,14 @@
 /**
  * Models (Flink 2.1+): a ModelDescriptor names a model provider with options and input/output
  * schemas, for TableEnvironment.createModel / createTemporaryModel; `fromModel(path)` gives a Model
- * whose resolved schemas can be read. Built on the JVM by the same builder chain as TableDescriptor.
+ * whose resolved schemas can be read and which predicts over a Table (Java's Model.predict, the
+ * Table API's ML_PREDICT). Built on the JVM by the same builder chain as TableDescriptor.
  */
 import { Gateway, handleOf, track, type ArgNode, type Handle, type InvokeResult } from '../gateway/facade';
+import type { Row } from './data-types';
+import { Expression } from './expressions';
 import type { Schema } from './schema';
+import { Table, tableNode, type TableContext } from './table';
 import { askBuilt, summaryOf } from './table-descriptor';
 
 interface Step {
@@ -93,10 +97,58 @@ export class ModelDescriptorBuilder {
   }
 }
 
+/** Column names, as Java's org.apache.flink.types.ColumnList: the input columns of Model.predict. */
+export class ColumnList {
+  private constructor(private readonly names: readonly string[]) {}
+
+  static of(...names: string[]): ColumnList {
+    return new ColumnList(names);
+  }
+
+  getNames(): string[] {
+    return [...this.names];
+  }
+
+  /** @internal */
+  get node(): ArgNode {
+    return { k: 'chain', cls: 'org.apache.flink.types.ColumnList', name: 'of', args: [...this.names], then: [] };
+  }
+
+  toString(): string {
+    return `(${this.names.join(', ')})`;
+  }
+}
+
 /** A model registered in a catalog (Java's Model), from TableEnvironment.fromModel(path). */
 export class Model {
-  constructor(readonly handle: Handle) {
+  constructor(
+    readonly handle: Handle,
+    private readonly ctx: TableContext,
+  ) {
     track(this, handle);
+  }
+
+  /**
+   * ML_PREDICT over `table`: its columns plus the model's output columns, one row per prediction.
+   * `columns` are the table's columns fed to the model, in the order of its input schema; `options`
+   * are ML_PREDICT's runtime options ('async', 'max-concurrent-operations', ...).
+   */
+  predict<R = Row>(table: Table<unknown>, columns: ColumnList | readonly string[], options?: Record<string, string>): Table<R> {
+    const list = columns instanceof ColumnList ? columns : ColumnList.of(...columns);
+    const args: ArgNode[] = [tableNode(table), list.node];
+    if (options !== undefined) args.push({ k: 'map', v: options });
+    return new Table<R>(handleOf(Gateway.invoke(this.handle, 'predict', args), 'a Table'), this.ctx);
+  }
+
+  /**
+   * The model as a named argument of a function call:
+   * `call('ML_PREDICT', table.asArgument('INPUT'), model.asArgument('MODEL'), descriptor('x').asArgument('ARGS'))`.
+   */
+  asArgument(name: string): Expression {
+    const h = handleOf(Gateway.invoke(this.handle, 'asArgument', [name]), 'an expression');
+    const e = new Expression({ k: 'handle', id: h });
+    track(e, h);
+    return e;
   }
 
   private schema(method: string): string {

@@ -9,7 +9,7 @@ import { Session, type ConnectorJarTarget, type SessionOptions } from '../sessio
 import type { ResolvedConnector } from '../connectors/resolve';
 import '../connectors/factory-hint';
 import type { DataType, Row } from './data-types';
-import { assertFunctionRef, type JavaFunctionRef } from './expressions';
+import { assertFunctionRef, toNode, type ExpressionLike, type JavaFunctionRef } from './expressions';
 import { EnvironmentSettings } from './environment-settings';
 import { StatementSet } from './statement-set';
 import { Table, tableNode, type TableContext } from './table';
@@ -29,7 +29,19 @@ import { SqlDialect, explainArgs, type ExplainDetail } from './enums';
 const CATALOGS = 'dev.tsflink.gateway.Catalogs';
 
 export class TableConfig {
+  /** `env`: a TableEnvironment's handle (its config), or a Java TableConfig's own handle. */
   constructor(private readonly env: Handle) {}
+
+  /**
+   * A new TableConfig with Flink's defaults, not attached to any environment (Java's
+   * TableConfig.getDefault()): to inspect defaults or prepare options to copy with addConfiguration.
+   */
+  static getDefault(): TableConfig {
+    const h = handleOf(Gateway.invokeStatic('TableConfig', 'getDefault'), 'a TableConfig');
+    const config = new TableConfig(h);
+    track(config, h);
+    return config;
+  }
 
   /** Sets a Flink option for this environment, e.g. set('parallelism.default', '2'). */
   set(key: string, value: string | number | boolean): this {
@@ -342,7 +354,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   /** A registered model (Java's Model), by path or from a descriptor. */
   fromModel(pathOrDescriptor: string | ModelDescriptor): Model {
     const arg = typeof pathOrDescriptor === 'string' ? pathOrDescriptor : pathOrDescriptor.node;
-    return new Model(handleOf(this.invoke('fromModel', [arg]), 'a Model'));
+    return new Model(handleOf(this.invoke('fromModel', [arg]), 'a Model'), this);
   }
 
   dropModel(path: string, ignoreIfNotExists = true): boolean {
@@ -385,6 +397,15 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   from<R = Row>(pathOrDescriptor: string | TableDescriptor<R>): Table<R> {
     if (typeof pathOrDescriptor !== 'string') return this.fromDescriptor(pathOrDescriptor);
     return this.table<R>(handleOf(this.invoke('from', [pathOrDescriptor]), 'a Table'));
+  }
+
+  /**
+   * The table a table-valued function returns, by name, with positional or named arguments
+   * (`x.asArgument('NAME')`): `fromCall('ML_PREDICT', t.asArgument('INPUT'), model.asArgument('MODEL'),
+   * descriptor('x').asArgument('ARGS'))`.
+   */
+  fromCall<R = Row>(path: string, ...args: ExpressionLike[]): Table<R> {
+    return this.table<R>(handleOf(this.invoke('fromCall', [path, ...args.map(toNode)]), 'a Table'));
   }
 
   /** An inline table, typed by the row type: `fromValues(DataTypes.ROW(FIELD('a', INT())), [{a: 1}])`. */

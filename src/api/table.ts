@@ -4,7 +4,7 @@
  */
 import { Envs, Gateway, handleOf, track, type ArgNode, type Handle } from '../gateway/facade';
 import type { Row } from './data-types';
-import { $, type Expression } from './expressions';
+import { $, Expression } from './expressions';
 import type { TableDescriptor } from './table-descriptor';
 import { TableResult, type ResolvedSchema } from './table-result';
 import type { GroupWindow, OverWindow } from './windows';
@@ -251,6 +251,17 @@ export class Table<R = Row> extends JavaBacked {
   insertInto(target: string | TableDescriptor<unknown>, overwrite = false): TablePipeline {
     const targetNode: ArgNode = typeof target === 'string' ? target : target.node;
     return new TablePipeline(this.call('insertInto', overwrite ? [targetNode, true] : [targetNode]), this.ctx);
+  }
+
+  /**
+   * The table as a named argument of a table-valued function call (ML_PREDICT's INPUT, a process
+   * table function's table argument): `call('ML_PREDICT', t.asArgument('INPUT'), ...)`.
+   */
+  asArgument(name: string): Expression {
+    const h = this.call('asArgument', [name]);
+    const e = new Expression({ k: 'handle', id: h });
+    track(e, h);
+    return e;
   }
 
   override toString(): string {

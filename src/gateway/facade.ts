@@ -18,6 +18,8 @@ export interface InvokeResult {
   h?: Handle;
   cls?: string;
   v?: string | number | boolean | null | string[] | Record<string, string>;
+  /** a byte[] result, base64 */
+  bytes?: string;
 }
 
 const releaser = new FinalizationRegistry<Handle>((h) => {

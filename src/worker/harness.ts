@@ -254,6 +254,9 @@ export class Harness implements OutputChannel {
       getTaskName: () => rc?.task_name ?? '',
       getNumberOfParallelSubtasks: () => rc?.number_of_parallel_subtasks ?? 1,
       getIndexOfThisSubtask: () => rc?.index_of_this_subtask ?? 0,
+      getTaskNameWithSubtasks: () => rc?.task_name_with_subtasks ?? '',
+      getMaxNumberOfParallelSubtasks: () => rc?.max_number_of_parallel_subtasks ?? 1,
+      getAttemptNumber: () => rc?.attempt_number ?? 0,
     };
   }
 

@@ -40,6 +40,12 @@ export interface FunctionContext {
   getTaskName(): string;
   getNumberOfParallelSubtasks(): number;
   getIndexOfThisSubtask(): number;
+  /** The task name with its subtask: `name (index+1/parallelism)#attempt`, as Flink logs it. */
+  getTaskNameWithSubtasks(): string;
+  /** The operator's max parallelism (the number of key groups). */
+  getMaxNumberOfParallelSubtasks(): number;
+  /** 0 on the first run of the task, +1 on each restart after a failure. */
+  getAttemptNumber(): number;
 }
 
 abstract class UserDefinedFunction {
@@ -47,6 +53,14 @@ abstract class UserDefinedFunction {
   open?(ctx: FunctionContext): void | Promise<void>;
   /** Called when the instance is discarded. */
   close?(): void | Promise<void>;
+  /**
+   * False if the function may return different results for the same arguments (random, time,
+   * external state): the planner then neither folds constant calls nor reuses one call's result.
+   * Read once, when udf()/udtf()/... wraps the instance; their `deterministic` option overrides it.
+   */
+  isDeterministic(): boolean {
+    return true;
+  }
 }
 
 /** A scalar function: `eval` maps the arguments of one row to one value. */

@@ -62,6 +62,11 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     this.code = shipValueSync(value, name);
   }
 
+  /** As Flink's UserDefinedFunction.isDeterministic: the `deterministic` option, else the instance's isDeterministic(). */
+  isDeterministic(): boolean {
+    return this.deterministic;
+  }
+
   /** The name the function's errors and log lines use. */
   get name(): string {
     return this.displayName;
@@ -172,7 +177,9 @@ function make<A extends unknown[], R>(
   }
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
   const name = own ?? `${kind}_udf_${++counter}`;
-  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true, accumulator);
+  const declared = form === 'object' && hasMethods(fn, ['isDeterministic']) ? (fn as { isDeterministic(): unknown }).isDeterministic() : true;
+  if (typeof declared !== 'boolean') throw new TypeError(`${what}: isDeterministic() must return a boolean, got ${typeof declared}`);
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator);
 }
 
 function requiredMethods(kind: UdfKind): string[] {

@@ -62,24 +62,30 @@ public final class Envs {
         t.start();
     }
 
+    /** The config of a TableEnvironment handle, or a TableConfig handle itself (TableConfig.getDefault()). */
+    private static org.apache.flink.table.api.TableConfig config(int handle) {
+        Object o = Handles.get(handle);
+        return o instanceof org.apache.flink.table.api.TableConfig
+                ? (org.apache.flink.table.api.TableConfig) o
+                : ((TableEnvironment) o).getConfig();
+    }
+
     public static void configSet(int env, String key, String value) {
         ApiThread.run(() -> {
-            TableEnvironment t = Handles.get(env);
-            t.getConfig().set(key, value);
+            config(env).set(key, value);
             return null;
         });
     }
 
     /** The value set for key (in the table config or the environment's root config), or null. */
     public static String configGet(int env, String key) {
-        TableEnvironment t = Handles.get(env);
-        return t.getConfig().getOptional(option(key)).orElse(null);
+        return config(env).getOptional(option(key)).orElse(null);
     }
 
     public static String configToJson(int env) {
-        TableEnvironment t = Handles.get(env);
-        Map<String, String> all = new java.util.TreeMap<>(t.getConfig().getRootConfiguration().toMap());
-        all.putAll(t.getConfig().getConfiguration().toMap());
+        org.apache.flink.table.api.TableConfig c = config(env);
+        Map<String, String> all = new java.util.TreeMap<>(c.getRootConfiguration().toMap());
+        all.putAll(c.getConfiguration().toMap());
         return Json.write(all);
     }
 

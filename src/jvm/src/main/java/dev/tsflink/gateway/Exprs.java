@@ -22,11 +22,13 @@ import org.apache.flink.table.types.DataType;
  *   <li>builtin {name, args}: a call of a BuiltInFunctionDefinitions constant by field name
  *   <li>const {name}: a static Expressions field (UNBOUNDED_RANGE, CURRENT_ROW, ...)
  *   <li>chain {cls, name, args, then: [{name, args}]}: a static builder call on a Table API class
- *       followed by instance calls: windows (Tumble/Slide/Session/Over), descriptors
+ *       followed by instance calls: windows (Tumble/Slide/Session/Over), descriptors; cls is a simple
+ *       name in org.apache.flink.table.api or a qualified class name
  *   <li>new {cls, args}: a Java object from its public constructor (ObjectPath, GenericInMemoryCatalog)
  *   <li>map {v}: a Map&lt;String, String&gt;
  *   <li>enum {cls, name}: a Java enum constant (TimePointUnit.DAY, JsonOnNull.ABSENT, ...)
- *   <li>type {sql}: a DataType; handle {id}: an object held in {@link Handles}; list {items}
+ *   <li>type {sql}: a DataType; handle {id}: an object held in {@link Handles}; list {items}: a
+ *       java.util.List; bytes {b64}: a byte[]
  * </ul>
  */
 final class Exprs {
@@ -80,8 +82,9 @@ final class Exprs {
             case "const":
                 return Expressions.class.getField(n.get("name").asText()).get(null);
             case "chain": {
+                // a simple name is a Table API class; a qualified one is used as is (org.apache.flink.types.ColumnList)
                 String cls = n.get("cls").asText();
-                Class<?> type = Class.forName(API_PACKAGE + cls);
+                Class<?> type = Class.forName(cls.contains(".") ? cls : API_PACKAGE + cls);
                 Object cur = Invoker.invoke(null, type, n.get("name").asText(), n.get("args"));
                 for (JsonNode step : n.path("then")) {
                     cur = Invoker.invoke(cur, cur.getClass(), step.get("name").asText(), step.get("args"));
@@ -103,6 +106,17 @@ final class Exprs {
                 Object constant = Enum.valueOf((Class) Class.forName(n.get("cls").asText()), n.get("name").asText());
                 return constant;
             }
+            case "list": {
+                // a java.util.List argument (partition keys, partition specs)
+                List<Object> items = new ArrayList<>();
+                for (JsonNode item : n.path("items")) {
+                    items.add(decodeArg(item));
+                }
+                return items;
+            }
+            case "bytes":
+                // a byte[] argument (PlanReference.fromSmileBytes), base64 in JSON
+                return java.util.Base64.getDecoder().decode(n.get("b64").asText());
             case "type":
                 return Types.parse(n.get("sql").asText());
             case "handle":

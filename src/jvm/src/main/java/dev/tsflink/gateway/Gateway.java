@@ -7,7 +7,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 /**
  * The generic entry points Node uses to drive Table API objects held in {@link Handles}: one bridge
  * crossing per call, arguments as JSON (see {@link Exprs}), result as JSON {"h": handle} for an
- * object or {"v": value} for a string, number, boolean or null.
+ * object, {"v": value} for a string, number, boolean or null, or {"bytes": base64} for a byte[].
  */
 public final class Gateway {
     private Gateway() {}
@@ -64,6 +64,9 @@ public final class Gateway {
                 && ((java.util.Map<?, ?>) value).values().stream().allMatch(x -> x == null || x instanceof String)) {
             // options and properties (CatalogBaseTable.getOptions, ...) as a JSON object
             out.put("v", value);
+        } else if (value instanceof byte[]) {
+            // binary results (CompiledPlan.asSmileBytes) as base64
+            out.put("bytes", java.util.Base64.getEncoder().encodeToString((byte[]) value));
         } else if (value instanceof Enum) {
             out.put("v", ((Enum<?>) value).name());
         } else {
