@@ -182,7 +182,49 @@ describe('vectorized aggregate functions', () => {
   });
 });
 
+describe('vectorized aggregates in streaming mode', () => {
+  const last = () =>
+    vectorizedUdaf((v: arrow.Vector) => (v.length === 0 ? null : (v.get(v.length - 1) as bigint) * 100n + BigInt(v.length)), {
+      inputTypes: [DataTypes.BIGINT()],
+      resultType: DataTypes.BIGINT(),
+    });
+
+  it('aggregate bounded event-time over windows (ROWS)', async () => {
+    await tEnv.executeSql(
+      "CREATE TEMPORARY TABLE seq_s (v BIGINT, ts AS TO_TIMESTAMP_LTZ(v * 1000, 3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'fields.v.kind' = 'sequence', 'fields.v.start' = '1', 'fields.v.end' = '20')",
+    );
+    tEnv.createTemporarySystemFunction('vlast', last());
+    const rows = await rowsOf(tEnv.executeSql('SELECT v, vlast(v) OVER (ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS x FROM seq_s'));
+    // the frame of row v holds min(v, 3) rows ending with v
+    expect(sorted(rows)).toEqual(sorted(Array.from({ length: 20 }, (_, i) => ({ v: BigInt(i + 1), x: BigInt(i + 1) * 100n + BigInt(Math.min(i + 1, 3)) }))));
+  });
+
+  it('are refused by the planner in a streaming GROUP BY without a window, as PyFlink\'s pandas UDAFs', async () => {
+    const xs = tEnv.fromValues(DataTypes.ROW(DataTypes.FIELD('x', DataTypes.BIGINT())), [[1n], [2n]]);
+    await expect(rowsOf(xs.groupBy($('x')).select(call(last(), $('x'))))).rejects.toThrow(/Pandas|pandas|not supported/);
+  });
+});
+
 describe('vectorized UDF errors', () => {
+  it("a row-at-a-time udaf refused in batch mode points to the vectorized form", async () => {
+    const rowAvg = udaf(
+      {
+        createAccumulator: () => [0, 0],
+        accumulate: (acc: number[], v: number | null) => {
+          if (v !== null) {
+            acc[0] += v;
+            acc[1]++;
+          }
+        },
+        getValue: (acc: number[]) => (acc[1] === 0 ? null : acc[0] / acc[1]),
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.DOUBLE(), accumulatorType: DataTypes.ARRAY(DataTypes.DOUBLE()), name: 'rowAvg' },
+    );
+    const xs = batch.fromValues(DataTypes.ROW(DataTypes.FIELD('x', DataTypes.INT())), [[1], [2]]);
+    await expect(rowsOf(xs.groupBy($('x')).select(call(rowAvg, $('x'))))).rejects.toThrow(/in batch mode, use Flink's built-in aggregates or a vectorized aggregate, udaf\(fn, \{ \.\.\., funcType: 'vectorized' \}\)/);
+  });
+
+
   const xs = (env: TableEnvironment) => env.fromValues(DataTypes.ROW(DataTypes.FIELD('x', DataTypes.INT())), [[1], [2], [3]]);
 
   it('a result of the wrong length names the function and the lengths; the session survives', async () => {

@@ -6,6 +6,7 @@ import { addErrorHint } from '../../gateway/errors';
 
 const BATCH_UDAF =
   'TypeScript aggregate functions (udaf/udtaf) keep their accumulators in Flink state and, like PyFlink\'s general UDAFs, run in streaming mode only: ' +
-  'run the query on a streaming TableEnvironment (tEnv, %%sql), where a bounded input gives the same final result, or use Flink\'s built-in aggregates in batch mode (docs/udaf.md).';
+  'run the query on a streaming TableEnvironment (tEnv, %%sql), where a bounded input gives the same final result, or, in batch mode, use Flink\'s built-in aggregates ' +
+  "or a vectorized aggregate, udaf(fn, { ..., funcType: 'vectorized' }), which sees each group's columns as Arrow vectors (docs/udaf.md, docs/vectorized.md).";
 
 addErrorHint((causes) => (causes.some((c) => c.message.includes('non-Pandas UDAFs are not supported in batch mode')) ? BATCH_UDAF : undefined));

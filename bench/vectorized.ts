@@ -1,0 +1,162 @@
+/**
+ * bench/vectorized: bench/udf's Nexmark-q1-style projection with `toEuro(price)` three ways, same
+ * Flink 2.3.0, same machine, one run, each variant in a process (and JVM) of its own:
+ * (r) a row-at-a-time TypeScript UDF, (v) the same as a vectorized TypeScript UDF (Arrow batches,
+ * flink-python's ArrowPythonScalarFunctionOperator), (j) Flink's Java ScalarFunction.
+ *
+ *   npm run bench:vectorized                      (= node --import ./node_modules/tsx/dist/loader.mjs bench/vectorized.ts)
+ *   options: --seconds N (measured, default 20), --warmup N (default 5), --only r,v,j, --quick (2 + 5 s)
+ *
+ *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
+ *
+ * The source, sink and probe are bench/udf's (BidSourceFactory, LatencyProbe): rows/s = rows the
+ * probe counted after the warm-up / time between the first and last of them. Flink's default
+ * python.fn-execution options for (r) and (v): bundles of 1000 rows, Arrow batches of 1000 rows.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as arrow from 'apache-arrow';
+import { benchServicesJar } from './lib/bench-jar';
+import { formatTable, machineLoad, ratioAgainst } from './lib/report';
+
+process.env.TSFLINK_QUIET ??= '1';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const opt = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 20));
+const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
+const ONLY = new Set((opt('--only') ?? 'r,v,j').split(','));
+const OPTIONS: Record<string, string> = {
+  'python.fn-execution.bundle.size': '1000',
+  'python.fn-execution.bundle.time': '1000',
+  'python.fn-execution.arrow.batch.size': '1000',
+};
+
+const BIDS_DDL =
+  `CREATE TEMPORARY TABLE bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, ` +
+  `date_time TIMESTAMP(3), extra STRING, gen_ns BIGINT) WITH ('connector' = 'tsflink-bench-bids')`;
+const SINK_DDL = `CREATE TEMPORARY TABLE sink (auction BIGINT, bidder BIGINT, price DOUBLE, date_time TIMESTAMP(3), extra STRING) WITH ('connector' = 'blackhole')`;
+const PROBE_DDL = `CREATE TEMPORARY SYSTEM FUNCTION latency_probe AS 'dev.tsflink.bench.LatencyProbe' LANGUAGE JAVA`;
+const INSERT = `INSERT INTO sink SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids`;
+
+interface ProbeStats {
+  count: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+type Outcome = ProbeStats | { unavailable: string };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One variant, run in this (child) process. */
+async function variant(key: string): Promise<ProbeStats> {
+  const { callSync } = await import('../src/gateway/jvm');
+  const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
+  const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
+  const file = path.join(os.tmpdir(), `tsflink-bench-vectorized-${process.pid}-${key}.json`);
+  fs.rmSync(file, { force: true });
+  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
+  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
+  for (const [k, v] of Object.entries(OPTIONS)) env.getConfig().set(k, v);
+  await env.executeSql(BIDS_DDL);
+  await env.executeSql(SINK_DDL);
+  await env.executeSql(PROBE_DDL);
+  if (key === 'r') {
+    env.createTemporarySystemFunction(
+      'toEuro',
+      udf((price: bigint | null) => (price === null ? null : Number(price) * 0.908), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.DOUBLE() }),
+    );
+  } else if (key === 'v') {
+    env.createTemporarySystemFunction(
+      'toEuro',
+      udf(
+        (price: arrow.Vector) => {
+          // the source has no NULL prices, so the result needs no null bitmap: a plain Float64Array
+          const p = price.toArray() as BigInt64Array;
+          const out = new Float64Array(p.length);
+          for (let i = 0; i < p.length; i++) out[i] = Number(p[i]) * 0.908;
+          return out;
+        },
+        { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.DOUBLE(), funcType: 'vectorized' },
+      ),
+    );
+  } else {
+    await env.executeSql(`CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`);
+  }
+  const result = await env.executeSql(INSERT);
+  await sleep((WARMUP + SECONDS) * 1000);
+  const status = await result.getJobStatus();
+  await result.cancel();
+  if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
+  await sleep(1500);
+  const { Session } = await import('../src/session/session');
+  await (await Session.running())?.close();
+  if (!fs.existsSync(file)) throw new Error('the job produced no rows');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeStats;
+}
+
+const CHILD_RESULT = 'bench:vectorized child result: ';
+
+function inChild(key: string, label: string): Outcome {
+  process.stderr.write(`[bench:vectorized] ${label}\n`);
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args, '--child', key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith(CHILD_RESULT));
+  if (!line) return { unavailable: `${label} failed (exit ${r.status}): ${r.stdout.trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` };
+  return JSON.parse(line.slice(CHILD_RESULT.length)) as Outcome;
+}
+
+async function childMain(key: string): Promise<void> {
+  let outcome: Outcome;
+  try {
+    outcome = await variant(key);
+  } catch (e) {
+    outcome = { unavailable: (e as Error).message.split('\n')[0].slice(0, 160) };
+  }
+  console.log(CHILD_RESULT + JSON.stringify(outcome));
+  process.exit(0);
+}
+
+function main(): void {
+  const names: Record<string, string> = {
+    r: '(r) TypeScript UDF, row at a time',
+    v: '(v) TypeScript UDF, vectorized (Arrow)',
+    j: '(j) Java ScalarFunction',
+  };
+  const loadBefore = machineLoad();
+  const results: Record<string, Outcome> = {};
+  for (const k of ['j', 'r', 'v']) if (ONLY.has(k)) results[k] = inChild(k, names[k]);
+  const loadAfter = machineLoad();
+  const rate = (k: string) => {
+    const r = results[k];
+    return r && 'count' in r && r.seconds > 0 ? r.count / r.seconds : undefined;
+  };
+  const rows = Object.entries(results).map(([k, r]) =>
+    'unavailable' in r
+      ? [names[k], 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable]
+      : [names[k], r.count.toLocaleString('en-US'), Math.round(r.count / r.seconds).toLocaleString('en-US'), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), ''],
+  );
+  console.log(formatTable(['variant', 'rows', 'rows/s', 'p50 ms', 'p99 ms', 'note'], rows));
+  console.log(`vectorized vs row TS UDF: ${ratioAgainst(rate('v'), rate('r'), 1)}`);
+  console.log(`vectorized vs Java:       ${ratioAgainst(rate('v'), rate('j'), 0.5)}`);
+  console.log(
+    `setup: ${SECONDS} s measured after ${WARMUP} s of warm-up per variant, each in its own process, 1 slot, parallelism 1, unthrottled source; ` +
+      `(r), (v): ${Object.entries(OPTIONS).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}.`,
+  );
+  console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; 2 cores.`);
+  process.exit(0);
+}
+
+const child = opt('--child');
+if (child) {
+  childMain(child).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else main();
