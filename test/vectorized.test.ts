@@ -215,7 +215,7 @@ describe('vectorized aggregate functions', () => {
       rows.map(([k, v, t]) => [k, v, new Date(t)]),
     );
 
-  it('aggregate tumbling group windows, in batch and streaming mode', async () => {
+  it('aggregate tumbling and sliding group windows, in batch and streaming mode', async () => {
     batch.createTemporarySystemFunction('wmean', mean());
     batch.createTemporaryView('ticks_b', series(batch, [['a', 1n, 1000], ['a', 2n, 1500], ['b', 5n, 1800], ['a', 4n, 2500], ['b', 6n, 3100]]));
     const b = await rowsOf(batch.executeSql("SELECT k, TUMBLE_START(ts, INTERVAL '2' SECOND) AS ws, wmean(v) AS m FROM ticks_b GROUP BY k, TUMBLE(ts, INTERVAL '2' SECOND)"));
@@ -225,6 +225,19 @@ describe('vectorized aggregate functions', () => {
         { k: 'b', ws: 0, m: 5 },
         { k: 'a', ws: 2000, m: 4 },
         { k: 'b', ws: 2000, m: 6 },
+      ]),
+    );
+    // sliding (HOP) windows of 2 s every 1 s: a row is in two windows
+    const h = await rowsOf(batch.executeSql("SELECT k, HOP_START(ts, INTERVAL '1' SECOND, INTERVAL '2' SECOND) AS ws, wmean(v) AS m FROM ticks_b GROUP BY k, HOP(ts, INTERVAL '1' SECOND, INTERVAL '2' SECOND)"));
+    expect(sorted(h.map((r) => ({ k: r.k, ws: (r.ws as Date).getTime(), m: r.m })))).toEqual(
+      sorted([
+        { k: 'a', ws: 0, m: 1.5 },
+        { k: 'a', ws: 1000, m: 7 / 3 },
+        { k: 'a', ws: 2000, m: 4 },
+        { k: 'b', ws: 0, m: 5 },
+        { k: 'b', ws: 1000, m: 5 },
+        { k: 'b', ws: 2000, m: 6 },
+        { k: 'b', ws: 3000, m: 6 },
       ]),
     );
     // streaming: an event-time window over a bounded table with a watermark (fires at the end of
@@ -260,20 +273,26 @@ describe('vectorized aggregate functions', () => {
 });
 
 describe('vectorized aggregates in streaming mode', () => {
+  // the largest value and the count: flink-python's streaming RANGE operator hands over a frame's
+  // rows in the order of its map state, not in time order
   const last = () =>
-    vectorizedUdaf((v: arrow.Vector) => (v.length === 0 ? null : (v.get(v.length - 1) as bigint) * 100n + BigInt(v.length)), {
+    vectorizedUdaf((v: arrow.Vector) => (v.length === 0 ? null : [...v].reduce((a, b) => ((b as bigint) > (a as bigint) ? b : a)) as bigint) * 100n + BigInt(v.length), {
       inputTypes: [DataTypes.BIGINT()],
       resultType: DataTypes.BIGINT(),
     });
 
-  it('aggregate bounded event-time over windows (ROWS)', async () => {
+  it('aggregate bounded event-time over windows (ROWS and RANGE)', async () => {
     await tEnv.executeSql(
       "CREATE TEMPORARY TABLE seq_s (v BIGINT, ts AS TO_TIMESTAMP_LTZ(v * 1000, 3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'fields.v.kind' = 'sequence', 'fields.v.start' = '1', 'fields.v.end' = '20')",
     );
     tEnv.createTemporarySystemFunction('vlast', last());
+    // a streaming query computes all its OVER aggregates on one window: one query per frame
     const rows = await rowsOf(tEnv.executeSql('SELECT v, vlast(v) OVER (ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS x FROM seq_s'));
-    // the frame of row v holds min(v, 3) rows ending with v
-    expect(sorted(rows)).toEqual(sorted(Array.from({ length: 20 }, (_, i) => ({ v: BigInt(i + 1), x: BigInt(i + 1) * 100n + BigInt(Math.min(i + 1, 3)) }))));
+    const range = await rowsOf(tEnv.executeSql("SELECT v, vlast(v) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '3' SECOND PRECEDING AND CURRENT ROW) AS x FROM seq_s"));
+    // the ROWS frame of row v holds min(v, 3) rows ending with v; the RANGE frame the rows of the 3 s before (one a second): min(v, 4)
+    const expected = (size: number) => sorted(Array.from({ length: 20 }, (_, i) => ({ v: BigInt(i + 1), x: BigInt(i + 1) * 100n + BigInt(Math.min(i + 1, size)) })));
+    expect(sorted(rows)).toEqual(expected(3));
+    expect(sorted(range)).toEqual(expected(4));
   });
 
   it('are refused by the planner in a streaming GROUP BY without a window, as PyFlink\'s pandas UDAFs', async () => {
