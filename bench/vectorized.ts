@@ -18,10 +18,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as arrow from 'apache-arrow';
+import type { BundleTimingLine } from '../src/worker/bundle-timing';
 import { benchServicesJar } from './lib/bench-jar';
 import { formatTable, machineLoad, ratioAgainst } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
+// (r)'s and (v)'s workers report where each bundle's time goes (src/worker/bundle-timing.ts)
+// (one directory for the run: the children inherit it and the parent removes it)
+const TIMING_DIR = (process.env.TSFLINK_BENCH_VECTORIZED_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-bench-vectorized-')));
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -50,6 +54,21 @@ interface ProbeStats {
   seconds: number;
   p50Ms: number;
   p99Ms: number;
+  /** Worker time / (runner + worker time) per bundle, over the measured part ((r) and (v)). */
+  workerShare?: number;
+}
+
+function workerShareSince(file: string, epochMs: number): number | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as BundleTimingLine)
+    .filter((l) => l.time >= epochMs && l.bundles > 0);
+  const runner = lines.reduce((s, l) => s + l.runnerMicros * l.bundles, 0);
+  const worker = lines.reduce((s, l) => s + l.workerMicros * l.bundles, 0);
+  return runner + worker > 0 ? worker / (runner + worker) : undefined;
 }
 type Outcome = ProbeStats | { unavailable: string };
 
@@ -59,6 +78,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function variant(key: string): Promise<ProbeStats> {
   const { callSync } = await import('../src/gateway/jvm');
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
+  // read by the worker, which the session starts with this process's environment
+  process.env.TSFLINK_WORKER_BUNDLE_TIMING = timingFile(key);
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
   const file = path.join(os.tmpdir(), `tsflink-bench-vectorized-${process.pid}-${key}.json`);
   fs.rmSync(file, { force: true });
@@ -91,6 +112,7 @@ async function variant(key: string): Promise<ProbeStats> {
     await env.executeSql(`CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`);
   }
   const result = await env.executeSql(INSERT);
+  const measuredFrom = Date.now() + WARMUP * 1000;
   await sleep((WARMUP + SECONDS) * 1000);
   const status = await result.getJobStatus();
   await result.cancel();
@@ -99,7 +121,12 @@ async function variant(key: string): Promise<ProbeStats> {
   const { Session } = await import('../src/session/session');
   await (await Session.running())?.close();
   if (!fs.existsSync(file)) throw new Error('the job produced no rows');
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeStats;
+  const stats = JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeStats;
+  return { ...stats, workerShare: workerShareSince(timingFile(key), measuredFrom) };
+}
+
+function timingFile(key: string): string {
+  return path.join(TIMING_DIR, `${key}.jsonl`);
 }
 
 const CHILD_RESULT = 'bench:vectorized child result: ';
@@ -139,10 +166,19 @@ function main(): void {
   };
   const rows = Object.entries(results).map(([k, r]) =>
     'unavailable' in r
-      ? [names[k], 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable]
-      : [names[k], r.count.toLocaleString('en-US'), Math.round(r.count / r.seconds).toLocaleString('en-US'), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), ''],
+      ? [names[k], 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable]
+      : [
+          names[k],
+          r.count.toLocaleString('en-US'),
+          Math.round(r.count / r.seconds).toLocaleString('en-US'),
+          r.p50Ms.toFixed(1),
+          r.p99Ms.toFixed(1),
+          r.workerShare === undefined ? '' : `${(100 * r.workerShare).toFixed(1)}%`,
+          '',
+        ],
   );
-  console.log(formatTable(['variant', 'rows', 'rows/s', 'p50 ms', 'p99 ms', 'note'], rows));
+  console.log(formatTable(['variant', 'rows', 'rows/s', 'p50 ms', 'p99 ms', 'worker share', 'note'], rows));
+  console.log("worker share = the Node worker's part of each bundle's round trip (the rest is flink-python's runner: filling, encoding, emitting)");
   console.log(`vectorized vs row TS UDF: ${ratioAgainst(rate('v'), rate('r'), 1)}`);
   console.log(`vectorized vs Java:       ${ratioAgainst(rate('v'), rate('j'), 0.5)}`);
   console.log(
@@ -150,6 +186,7 @@ function main(): void {
       `(r), (v): ${Object.entries(OPTIONS).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}.`,
   );
   console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; 2 cores.`);
+  fs.rmSync(TIMING_DIR, { recursive: true, force: true });
   process.exit(0);
 }
 
