@@ -150,7 +150,32 @@ async function childMain(key: string): Promise<void> {
   process.exit(0);
 }
 
-function main(): void {
+/**
+ * The worker's own part of (v) without Flink: decode a 1000-row BIGINT Arrow element, compute
+ * toEuro into a Float64Array, encode the DOUBLE result batch (what ArrowScalarOperation does per
+ * element), repeated; returns microseconds per batch.
+ */
+async function workerArrowMicros(): Promise<number> {
+  const arrowJs = await import('apache-arrow');
+  const { readBatch, writeBatch, arrowSchemaOf } = await import('../src/worker/coders/arrow-batch');
+  const { columnOf } = await import('../src/worker/vectorized/columns');
+  const n = 1000;
+  const input = arrowJs.tableToIPC(arrowJs.tableFromArrays({ price: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)) }), 'stream');
+  const schema = arrowSchemaOf({ root: 'ROW', nullable: false, sql: 'ROW<f0 DOUBLE>', fields: [{ name: 'f0', type: { root: 'DOUBLE', nullable: true, sql: 'DOUBLE' } }] });
+  const once = () => {
+    const p = readBatch(input).getChildAt(0)!.toArray() as BigInt64Array;
+    const out = new Float64Array(p.length);
+    for (let i = 0; i < p.length; i++) out[i] = Number(p[i]) * 0.908;
+    writeBatch(schema, [columnOf(out, schema.fields[0], n, 'toEuro')], n);
+  };
+  for (let k = 0; k < 2000; k++) once();
+  const iterations = 20_000;
+  const t0 = process.hrtime.bigint();
+  for (let k = 0; k < iterations; k++) once();
+  return Number(process.hrtime.bigint() - t0) / 1000 / iterations;
+}
+
+async function main(): Promise<void> {
   const names: Record<string, string> = {
     r: '(r) TypeScript UDF, row at a time',
     v: '(v) TypeScript UDF, vectorized (Arrow)',
@@ -185,6 +210,8 @@ function main(): void {
     `setup: ${SECONDS} s measured after ${WARMUP} s of warm-up per variant, each in its own process, 1 slot, parallelism 1, unthrottled source; ` +
       `(r), (v): ${Object.entries(OPTIONS).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}.`,
   );
+  const micros = await workerArrowMicros();
+  console.log(`(v)'s worker-side Arrow work alone (decode a 1000-row BIGINT batch, compute, encode the DOUBLE batch): ${micros.toFixed(1)} µs per batch = ${(1000 / micros).toFixed(1)} M rows/s`);
   console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; 2 cores.`);
   fs.rmSync(TIMING_DIR, { recursive: true, force: true });
   process.exit(0);
@@ -196,4 +223,8 @@ if (child) {
     console.error(e);
     process.exit(1);
   });
-} else main();
+} else
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
