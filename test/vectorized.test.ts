@@ -276,7 +276,7 @@ describe('vectorized aggregates in streaming mode', () => {
   // the largest value and the count: flink-python's streaming RANGE operator hands over a frame's
   // rows in the order of its map state, not in time order
   const last = () =>
-    vectorizedUdaf((v: arrow.Vector) => (v.length === 0 ? null : [...v].reduce((a, b) => ((b as bigint) > (a as bigint) ? b : a)) as bigint) * 100n + BigInt(v.length), {
+    vectorizedUdaf((v: arrow.Vector) => (v.length === 0 ? null : ([...v].reduce((a, b) => ((b as bigint) > (a as bigint) ? b : a)) as bigint) * 100n + BigInt(v.length)), {
       inputTypes: [DataTypes.BIGINT()],
       resultType: DataTypes.BIGINT(),
     });
@@ -343,7 +343,7 @@ describe('vectorized UDF errors', () => {
   });
 
   it('a result of the wrong type names the function, the row and the value', async () => {
-    const words = vectorizedUdf((x: arrow.Vector) => [...x].map((v) => (v === 2 ? 'two' : Number(v))), { inputTypes: [DataTypes.INT()], resultType: DataTypes.DOUBLE(), name: 'words' });
+    const words = vectorizedUdf((x: arrow.Vector) => [...x].map((v) => (v === 2 ? 'two' : Number(v))) as never, { inputTypes: [DataTypes.INT()], resultType: DataTypes.DOUBLE(), name: 'words' });
     const err = await failureOf(xs(tEnv).select(call(words, $('x'))).execute());
     expect(err.causes.map((c) => c.message).join('\n')).toMatch(/TypeScript vectorized UDF 'words' returned a column that does not match its result type: row 1: cannot convert "two" to Arrow Float64/);
     const notColumn = vectorizedUdf((x: arrow.Vector) => x.length as never, { inputTypes: [DataTypes.INT()], resultType: DataTypes.DOUBLE(), name: 'notColumn' });
@@ -378,9 +378,9 @@ describe('vectorized UDF errors', () => {
   });
 
   it('refuses what has no vectorized form at definition time', () => {
-    expect(() => vectorizedUdaf((x: arrow.Vector) => x.length, { inputTypes: [DataTypes.INT()], resultType: DataTypes.MAP(DataTypes.STRING().notNull(), DataTypes.INT()) as never })).toThrow(
+    expect(() => vectorizedUdaf((x: arrow.Vector) => x.length as never, { inputTypes: [DataTypes.INT()], resultType: DataTypes.MAP(DataTypes.STRING().notNull(), DataTypes.INT()) as never })).toThrow(
       /vectorizedUdaf: a vectorized aggregate cannot return MAP/,
     );
-    expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), funcType: 'pandas' as never })).toThrow(/funcType must be 'general' or 'vectorized'/);
+    expect(() => udf(((x: number) => x) as never, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), funcType: 'pandas' as never })).toThrow(/funcType must be 'general' or 'vectorized'/);
   });
 });

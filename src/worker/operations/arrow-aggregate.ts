@@ -9,7 +9,7 @@ import type * as arrow from 'apache-arrow';
 import type { ByteReader, ByteWriter } from '../coders/bytes';
 import { arrowFieldOf, arrowSchemaOf, readBatch, writeBatch } from '../coders/arrow-batch';
 import type { LoadedFunction } from '../udf-loader';
-import { valueOf } from '../vectorized/columns';
+import { singleValue } from '../vectorized/columns';
 import { argumentsOf, callUser, loadVectorized, type ArgumentsOf } from '../vectorized/evaluator';
 import { registerOperation, type Operation, type OperationContext } from './operation';
 import { writeElement } from './arrow-scalar';
@@ -58,7 +58,7 @@ export class ArrowAggregateOperation implements Operation {
     const batch = readBatch(input.buf.subarray(input.pos, end));
     const n = batch.numRows;
     const columns = batch.schema.fields.map((_, i) => batch.getChildAt(i)!);
-    const results = this.calls.map((c) => valueOf(callUser(c.fn, c.args(columns, n)), c.field, c.what));
+    const results = this.calls.map((c) => singleValue(callUser(c.fn, c.args(columns, n)), c.field, c.what));
     writeElement(out, writeBatch(this.outputSchema, results, 1));
   }
 

@@ -79,7 +79,7 @@ export function columnOf(result: unknown, field: arrow.Field, n: number, what: s
 }
 
 /** One-row Arrow data of `field`'s type holding a vectorized aggregate's result. */
-export function valueOf(result: unknown, field: arrow.Field, what: string): arrow.Data {
+export function singleValue(result: unknown, field: arrow.Field, what: string): arrow.Data {
   return valuesOf([result], field, what);
 }
 
