@@ -5,12 +5,13 @@
  * flink-python's ArrowPythonScalarFunctionOperator), (j) Flink's Java ScalarFunction.
  *
  *   npm run bench:vectorized                      (= node --import ./node_modules/tsx/dist/loader.mjs bench/vectorized.ts)
- *   options: --seconds N (measured, default 20), --warmup N (default 5), --only r,v,j, --quick (2 + 5 s)
+ *   options: --seconds N (measured, default 20), --warmup N (default 5), --only r,v,j, --quick (2 + 5 s),
+ *            --batch N (bundle.size and arrow.batch.size for (r) and (v), default 1000)
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
  *
  * The source, sink and probe are bench/udf's (BidSourceFactory, LatencyProbe): rows/s = rows the
- * probe counted after the warm-up / time between the first and last of them. Flink's default
+ * probe counted after the warm-up / time between the first and last of them. By default Flink's
  * python.fn-execution options for (r) and (v): bundles of 1000 rows, Arrow batches of 1000 rows.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,10 +37,12 @@ const opt = (name: string) => {
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 20));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
 const ONLY = new Set((opt('--only') ?? 'r,v,j').split(','));
+/** --batch N: bundles and Arrow batches of N rows for (r) and (v) (default Flink's 1000). */
+const BATCH = opt('--batch') ?? '1000';
 const OPTIONS: Record<string, string> = {
-  'python.fn-execution.bundle.size': '1000',
+  'python.fn-execution.bundle.size': BATCH,
   'python.fn-execution.bundle.time': '1000',
-  'python.fn-execution.arrow.batch.size': '1000',
+  'python.fn-execution.arrow.batch.size': BATCH,
 };
 
 const BIDS_DDL =

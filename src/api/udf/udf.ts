@@ -247,6 +247,8 @@ function hasMethods(obj: object, names: string[]): boolean {
 /**
  * A scalar UDF: `udf((price: number) => price * 0.9, { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE() })`,
  * or `udf(new MyFunction(), {...})` with `class MyFunction extends ScalarFunction { eval(...) {...} }`.
+ * With `funcType: 'vectorized'` the function is called once per Arrow batch with one apache-arrow
+ * Vector per argument and returns a column (PyFlink's pandas UDF; docs/vectorized.md).
  */
 export function udf<const I extends readonly DataType[], R extends DataType>(
   fn: ((...args: VectorArgsOf<I>) => VectorResultOf<R>) | ScalarFunction<VectorArgsOf<I>, VectorResultOf<R>>,
@@ -323,6 +325,9 @@ export interface AggregateOptions<I extends readonly DataType[], R extends DataT
  * or an object literal with those methods. Use in `groupBy(...).select(call(f, ...))`,
  * `aggregate(...)`, windowed group-bys and SQL `GROUP BY` once registered. It runs in the Node worker
  * and keeps its accumulators in Flink's keyed state (checkpointed, restored after a failure).
+ * With `funcType: 'vectorized'`, `fn` is a function of the group's columns (apache-arrow Vectors)
+ * returning its one value, with no accumulator; it runs in batch GROUP BY, group and over windows
+ * (PyFlink's pandas UDAF; docs/vectorized.md).
  */
 export function udaf<const I extends readonly DataType[], R extends DataType>(
   fn: ((...args: VectorArgsOf<I>) => ValueOf<R>) | ScalarFunction<VectorArgsOf<I>, ValueOf<R>>,
