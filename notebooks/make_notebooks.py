@@ -198,7 +198,7 @@ write("arrow-interop.ipynb", [
 
 Apache Arrow tables go into Flink with `tEnv.fromArrow(table)`, and come back with
 `table.toArrow()`. Arrow tables are displayed as HTML tables too.""",
-    """import { tableFromArrays } from 'apache-arrow';
+    """import { tableFromArrays, type Vector } from 'apache-arrow';
 
 const people = tableFromArrays({
   name: ['ada', 'grace', 'linus', 'margaret'],
@@ -218,6 +218,16 @@ SELECT name, age, score FROM people WHERE age > 30 ORDER BY score DESC""",
     """over30""",
     """const months = over30.getChild('months')!.toArray();
 Array.from(months as ArrayLike<number | bigint>, Number).reduce((a, b) => a + b, 0)""",
+    """md:A **vectorized UDF** (PyFlink's pandas UDF) computes a column inside the job from Arrow
+batches: the function gets one apache-arrow `Vector` per argument (up to
+`python.fn-execution.arrow.batch.size` rows) and returns a column of the same length.""",
+    """const points = udf((score: Vector) => Float64Array.from(score.toArray() as Float64Array, (s) => s * 10), {
+  inputTypes: [DataTypes.DOUBLE().notNull()],
+  resultType: DataTypes.DOUBLE(),
+  funcType: 'vectorized',
+});
+const withPoints = await bEnv.from('people').select($('name'), call(points, $('score')).as('points')).toArrow();
+Array.from(withPoints.getChild('points')!.toArray() as Float64Array).sort((a, b) => a - b).join(', ')""",
 ])
 
 write("kafka-pipeline.ipynb", [

@@ -107,5 +107,7 @@ describe('example notebooks under nbclient', () => {
     expect(lastText(cellWith(cells, 'WHERE age > 30 ORDER BY'))).toMatch(/margaret[\s\S]*ada[\s\S]*grace/);
     expect(lastText(cellWith(cells, 'toArrow()'))).toBe("'3 rows; columns name, months'");
     expect(lastText(cellWith(cells, "getChild('months')"))).toBe(String((36 + 45 + 33) * 12));
+    // a vectorized UDF computing a column from Arrow batches
+    expect(lastText(cellWith(cells, "funcType: 'vectorized'"))).toBe("'70, 82.5, 95, 97.5'");
   });
 });

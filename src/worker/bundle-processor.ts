@@ -5,7 +5,7 @@
  */
 import type { FunctionContext } from '../api/udf/functions';
 import { ByteReader, ByteWriter } from './coders/bytes';
-import { rowTypeOfCoder } from './coders/schema';
+import { coderFormat, rowTypeOfCoder } from './coders/schema';
 import { fnApi, flinkApi, pipeline } from './fn-api';
 import { MetricRegistry } from './metrics';
 import { operationFor, type Operation } from './operations/operation';
@@ -15,6 +15,8 @@ import './operations/async-scalar';
 import './operations/group-aggregate';
 import './operations/group-window-aggregate';
 import './operations/datastream';
+import './operations/arrow-aggregate';
+import './operations/arrow-over-window';
 import { RemoteKeyedState } from './state/keyed-state';
 import type { StateChannel } from './state/state-channel';
 
@@ -106,6 +108,7 @@ export class BundleProcessor {
       udfs: udfs as flinkApi.UserDefinedFunctions,
       inputType: rowTypeOfCoder(coderOf(inputPcoll)),
       outputType: rowTypeOfCoder(coderOf(outputPcoll)),
+      inputFormat: coderFormat(coderOf(inputPcoll)),
       functionContext: contextFor(udfs, this.metrics),
       outputReady: () => this.scheduleFlush(),
       keyedState: () => {

@@ -1,11 +1,25 @@
 /**
- * The planner refuses general (row-at-a-time) Python-style aggregates in batch mode with a line deep
+ * The planner refuses general (row-at-a-time) Python-style aggregates in batch mode and in over
+ * windows, and vectorized ones in a streaming GROUP BY, with a line deep
  * in a plan dump; say what it means for TypeScript aggregates and what to do instead.
  */
 import { addErrorHint } from '../../gateway/errors';
 
 const BATCH_UDAF =
   'TypeScript aggregate functions (udaf/udtaf) keep their accumulators in Flink state and, like PyFlink\'s general UDAFs, run in streaming mode only: ' +
-  'run the query on a streaming TableEnvironment (tEnv, %%sql), where a bounded input gives the same final result, or use Flink\'s built-in aggregates in batch mode (docs/udaf.md).';
+  'run the query on a streaming TableEnvironment (tEnv, %%sql), where a bounded input gives the same final result, or, in batch mode, use Flink\'s built-in aggregates ' +
+  "or a vectorized aggregate, udaf(fn, { ..., funcType: 'vectorized' }), which sees each group's columns as Arrow vectors (docs/udaf.md, docs/vectorized.md).";
 
 addErrorHint((causes) => (causes.some((c) => c.message.includes('non-Pandas UDAFs are not supported in batch mode')) ? BATCH_UDAF : undefined));
+
+const OVER_ROW_UDAF =
+  "TypeScript row aggregates (udaf with an accumulator) cannot run in OVER windows, as PyFlink's general UDAFs cannot: " +
+  "use a vectorized aggregate, udaf(fn, { ..., funcType: 'vectorized' }), which is called with each row's frame as Arrow vectors (docs/vectorized.md).";
+
+addErrorHint((causes) => (causes.some((c) => c.message.includes('Non-Pandas Python UDAFs are not supported in stream mode')) ? OVER_ROW_UDAF : undefined));
+
+const STREAM_VECTORIZED_UDAF =
+  "Vectorized aggregates (funcType 'vectorized'), like PyFlink's pandas UDAFs, run in streaming mode only in group windows (TUMBLE/HOP) and over windows: " +
+  'for a streaming GROUP BY without a window, use a row udaf with an accumulator (docs/udaf.md), or run the query in batch mode (docs/vectorized.md).';
+
+addErrorHint((causes) => (causes.some((c) => c.message.includes('Pandas UDAFs are not supported in streaming mode')) ? STREAM_VECTORIZED_UDAF : undefined));

@@ -18,6 +18,8 @@ export interface UdfDescriptor {
   code: ShippedCode;
   inputTypes: LogicalTypeTree[];
   resultType: LogicalTypeTree;
+  /** 'vectorized': called once per Arrow batch with one apache-arrow Vector per argument (absent: row by row). */
+  funcType?: 'vectorized';
   /** Aggregates: how the worker stores the accumulator (data view fields are NULL fields). */
   accumulatorType?: LogicalTypeTree;
 }

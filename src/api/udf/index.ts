@@ -3,7 +3,24 @@ import './session-setup';
 import './lost-worker-hint';
 import './aggregate-hints';
 
-export { udf, udtf, asyncUdf, udaf, udtaf, TsFunction, type UdfOptions, type AggregateOptions, type ArgsOf, type TableRowOf } from './udf';
+export {
+  udf,
+  udtf,
+  asyncUdf,
+  udaf,
+  udtaf,
+  vectorizedUdf,
+  vectorizedUdaf,
+  TsFunction,
+  type UdfOptions,
+  type AggregateOptions,
+  type ArgsOf,
+  type TableRowOf,
+  type FuncType,
+  type VectorizedOptions,
+  type VectorArgsOf,
+  type VectorResultOf,
+} from './udf';
 export {
   ScalarFunction,
   TableFunction,

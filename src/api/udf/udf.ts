@@ -14,6 +14,7 @@ import type { UdfDescriptor } from './descriptor';
 import { AggregateFunction, AsyncScalarFunction, ScalarFunction, TableAggregateFunction, TableFunction, type UdfKind } from './functions';
 import { shipValueSync } from './ship';
 import { toJavaJson } from '../../gateway/java-json';
+import type { Vector } from 'apache-arrow';
 import { useAggregateStateBackend } from './aggregate-state-backend';
 
 export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
@@ -29,6 +30,28 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
    */
   name?: string;
 }
+
+/**
+ * How the function is called (PyFlink's `func_type`): `'general'` (default) once per row with plain
+ * values; `'vectorized'` (PyFlink's `'pandas'`) once per Arrow batch with one apache-arrow `Vector`
+ * per argument (docs/vectorized.md).
+ */
+export type FuncType = 'general' | 'vectorized';
+
+/** Options of a vectorized function: those of a row function plus `funcType: 'vectorized'`. */
+export interface VectorizedOptions<I extends readonly DataType[], R extends DataType> extends UdfOptions<I, R> {
+  funcType: 'vectorized';
+}
+
+/** The arguments of a vectorized function: one apache-arrow Vector (a batch's column) per parameter. */
+export type VectorArgsOf<I extends readonly DataType[]> = { -readonly [K in keyof I]: Vector } & unknown[];
+
+/**
+ * What a vectorized scalar function returns for a batch of n rows: an apache-arrow Vector, a typed
+ * array (e.g. Float64Array for DOUBLE, BigInt64Array for BIGINT) or a plain array of n values
+ * (`null` for SQL NULL).
+ */
+export type VectorResultOf<R extends DataType> = Vector | ArrayLike<ValueOf<R>>;
 
 /** The TypeScript parameter types of a list of DataTypes. */
 export type ArgsOf<I extends readonly DataType[]> = { -readonly [K in keyof I]: ValueOf<I[K]> } & unknown[];
@@ -57,6 +80,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     readonly deterministic: boolean,
     /** Aggregates: the accumulator type, and which of its ROW fields are data views. */
     private readonly accumulator?: AccumulatorSpec,
+    /** 'vectorized': called per Arrow batch (flink-python's PANDAS function kind). */
+    readonly funcType: FuncType = 'general',
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
@@ -90,6 +115,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         takesRowAsInput: false,
         accumulatorType: this.accumulator?.sql,
         dataViews: this.accumulator?.views,
+        funcType: this.funcType,
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -98,6 +124,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         name: this.name,
         form: this.form,
         code: this.code,
+        ...(this.funcType === 'vectorized' ? { funcType: this.funcType } : {}),
       };
       const handle = callSync<number>('dev.tsflink.udf.UdfFactory', 'create', toJavaJson(spec), toJavaJson(descriptor));
       track(this, handle);
@@ -107,7 +134,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   }
 
   toString(): string {
-    return `${FACTORY_NAMES[this.kind]} ${this.name}(${this.inputTypes.map((t) => t.sql).join(', ')}) → ${this.resultType.sql}`;
+    const factory = this.funcType === 'vectorized' ? (this.kind === 'aggregate' ? 'vectorizedUdaf' : 'vectorizedUdf') : FACTORY_NAMES[this.kind];
+    return `${factory} ${this.name}(${this.inputTypes.map((t) => t.sql).join(', ')}) → ${this.resultType.sql}`;
   }
 }
 
@@ -146,9 +174,12 @@ function make<A extends unknown[], R>(
   base: abstract new (...a: never[]) => object,
   what: string,
   fn: Function | object,
-  options: UdfOptions<readonly DataType[], DataType> & { accumulatorType?: DataType },
+  options: UdfOptions<readonly DataType[], DataType> & { accumulatorType?: DataType; funcType?: FuncType },
 ): TsFunction<A, R> {
   validate(what, options);
+  const funcType = options.funcType ?? 'general';
+  if (funcType !== 'general' && funcType !== 'vectorized') throw new TypeError(`${what}: funcType must be 'general' or 'vectorized', got ${JSON.stringify(funcType)}`);
+  if (funcType === 'vectorized') return makeVectorized(kind, what, fn, options);
   const aggregate = kind === 'aggregate' || kind === 'tableAggregate';
   if (aggregate && !options.accumulatorType) throw new TypeError(`${what} needs an accumulatorType option (a DataTypes.ROW, ARRAY or MAP)`);
   const accumulator = aggregate ? accumulatorSpec(what, options.accumulatorType!) : undefined;
@@ -182,6 +213,34 @@ function make<A extends unknown[], R>(
   return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator);
 }
 
+/**
+ * A vectorized function (flink-python's PANDAS kind): a function, or an object with an `eval` method
+ * (and optional open/close), called with one Arrow Vector per argument. A vectorized aggregate has
+ * no accumulator: it sees its group's whole column batch at once (as PyFlink's pandas UDAFs).
+ */
+function makeVectorized<A extends unknown[], R>(kind: UdfKind, what: string, fn: Function | object, options: UdfOptions<readonly DataType[], DataType> & { accumulatorType?: DataType }): TsFunction<A, R> {
+  if (kind !== 'scalar' && kind !== 'aggregate') throw new TypeError(`${what}: only udf and udaf have a vectorized form`);
+  if (options.accumulatorType) throw new TypeError(`${what}: a vectorized aggregate has no accumulator (it receives the group's whole column batch); remove accumulatorType`);
+  if (kind === 'aggregate' && /^MAP</.test(options.resultType.sql)) {
+    throw new TypeError(`${what}: a vectorized aggregate cannot return ${options.resultType.sql} (flink-python's Arrow aggregates do not support MAP results)`);
+  }
+  let form: 'function' | 'object';
+  let defaultName: string | undefined;
+  if (typeof fn === 'function') {
+    if (/^class\b/.test(Function.prototype.toString.call(fn))) throw new TypeError(`${what}: pass an instance, e.g. ${what}(new ${fn.name}(), ...)`);
+    form = 'function';
+    defaultName = fn.name;
+  } else if (fn !== null && typeof fn === 'object' && hasMethods(fn, ['eval'])) {
+    form = 'object';
+    defaultName = fn.constructor?.name;
+  } else {
+    throw new TypeError(`${what} with funcType 'vectorized' takes a function of Arrow Vectors (or an object with such an eval method), got ${fn === null ? 'null' : typeof fn}`);
+  }
+  const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
+  const name = own ?? `vectorized_${kind}_udf_${++counter}`;
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true, undefined, 'vectorized');
+}
+
 function requiredMethods(kind: UdfKind): string[] {
   if (kind === 'aggregate') return ['createAccumulator', 'accumulate', 'getValue'];
   if (kind === 'tableAggregate') return ['createAccumulator', 'accumulate'];
@@ -195,12 +254,44 @@ function hasMethods(obj: object, names: string[]): boolean {
 /**
  * A scalar UDF: `udf((price: number) => price * 0.9, { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE() })`,
  * or `udf(new MyFunction(), {...})` with `class MyFunction extends ScalarFunction { eval(...) {...} }`.
+ * With `funcType: 'vectorized'` the function is called once per Arrow batch with one apache-arrow
+ * Vector per argument and returns a column (PyFlink's pandas UDF; docs/vectorized.md).
  */
 export function udf<const I extends readonly DataType[], R extends DataType>(
+  fn: ((...args: VectorArgsOf<I>) => VectorResultOf<R>) | ScalarFunction<VectorArgsOf<I>, VectorResultOf<R>>,
+  options: VectorizedOptions<I, R>,
+): TsFunction<ArgsOf<I>, ValueOf<R>>;
+export function udf<const I extends readonly DataType[], R extends DataType>(
   fn: ((...args: ArgsOf<I>) => ValueOf<R>) | ScalarFunction<ArgsOf<I>, ValueOf<R>>,
+  options: UdfOptions<I, R> & { funcType?: 'general' },
+): TsFunction<ArgsOf<I>, ValueOf<R>>;
+export function udf(fn: Function | object, options: UdfOptions<readonly DataType[], DataType> & { funcType?: FuncType }): TsFunction {
+  return make('scalar', ScalarFunction, 'udf', fn, options);
+}
+
+/**
+ * A vectorized scalar UDF (PyFlink's pandas UDF): `fn` gets one apache-arrow `Vector` per argument
+ * for a whole batch (`python.fn-execution.arrow.batch.size` rows) and returns a column of the
+ * batch's length: a Vector, a typed array or a plain array. Same as `udf(fn, { ...options, funcType: 'vectorized' })`.
+ */
+export function vectorizedUdf<const I extends readonly DataType[], R extends DataType>(
+  fn: ((...args: VectorArgsOf<I>) => VectorResultOf<R>) | ScalarFunction<VectorArgsOf<I>, VectorResultOf<R>>,
   options: UdfOptions<I, R>,
 ): TsFunction<ArgsOf<I>, ValueOf<R>> {
-  return make('scalar', ScalarFunction, 'udf', fn, options);
+  return make('scalar', ScalarFunction, 'vectorizedUdf', fn, { ...options, funcType: 'vectorized' });
+}
+
+/**
+ * A vectorized aggregate function (PyFlink's pandas UDAF): `fn` gets one apache-arrow `Vector` per
+ * argument holding the values of a whole group (or window) and returns the group's one value. Runs
+ * in batch `GROUP BY`, group windows (batch and streaming) and over windows. Same as
+ * `udaf(fn, { ...options, funcType: 'vectorized' })`.
+ */
+export function vectorizedUdaf<const I extends readonly DataType[], R extends DataType>(
+  fn: ((...args: VectorArgsOf<I>) => ValueOf<R>) | ScalarFunction<VectorArgsOf<I>, ValueOf<R>>,
+  options: UdfOptions<I, R>,
+): TsFunction<ArgsOf<I>, ValueOf<R>> {
+  return make('aggregate', AggregateFunction, 'vectorizedUdaf', fn, { ...options, funcType: 'vectorized' });
 }
 
 /**
@@ -241,11 +332,19 @@ export interface AggregateOptions<I extends readonly DataType[], R extends DataT
  * or an object literal with those methods. Use in `groupBy(...).select(call(f, ...))`,
  * `aggregate(...)`, windowed group-bys and SQL `GROUP BY` once registered. It runs in the Node worker
  * and keeps its accumulators in Flink's keyed state (checkpointed, restored after a failure).
+ * With `funcType: 'vectorized'`, `fn` is a function of the group's columns (apache-arrow Vectors)
+ * returning its one value, with no accumulator; it runs in batch GROUP BY, group and over windows
+ * (PyFlink's pandas UDAF; docs/vectorized.md).
  */
+export function udaf<const I extends readonly DataType[], R extends DataType>(
+  fn: ((...args: VectorArgsOf<I>) => ValueOf<R>) | ScalarFunction<VectorArgsOf<I>, ValueOf<R>>,
+  options: VectorizedOptions<I, R>,
+): TsFunction<ArgsOf<I>, ValueOf<R>>;
 export function udaf<const I extends readonly DataType[], R extends DataType, ACC extends DataType>(
   fn: AggregateFunction<ValueOf<R>, NonNullable<ValueOf<ACC>>, ArgsOf<I>>,
   options: AggregateOptions<I, R, ACC>,
-): TsFunction<ArgsOf<I>, ValueOf<R>> {
+): TsFunction<ArgsOf<I>, ValueOf<R>>;
+export function udaf(fn: Function | object, options: UdfOptions<readonly DataType[], DataType> & { accumulatorType?: DataType; funcType?: FuncType }): TsFunction {
   return make('aggregate', AggregateFunction, 'udaf', fn, options);
 }
 

@@ -116,10 +116,19 @@ export function typeOfTypeInfo(t: flinkApi.ITypeInfo): LogicalTypeTree {
   }
 }
 
-/** The row type a flink:coder:v1 descriptor encodes (flatten row or row, or a DataStream row type info). */
+/** How a flink:coder:v1 descriptor frames its elements: Flink rows, or Arrow batches (vectorized operators). */
+export type CoderFormat = 'row' | 'arrow' | 'overWindowArrow';
+
+export function coderFormat(d: flinkApi.CoderInfoDescriptor): CoderFormat {
+  if (d.arrow_type) return 'arrow';
+  if (d.over_window_arrow_type) return 'overWindowArrow';
+  return 'row';
+}
+
+/** The row type a flink:coder:v1 descriptor encodes (flatten row, row or Arrow batch columns, or a DataStream row type info). */
 export function rowTypeOfCoder(d: flinkApi.CoderInfoDescriptor): LogicalTypeTree {
   if (d.raw_type?.type_info) return typeOfTypeInfo(d.raw_type.type_info);
-  const schema = d.flatten_row_type?.schema ?? d.row_type?.schema;
+  const schema = d.flatten_row_type?.schema ?? d.row_type?.schema ?? d.arrow_type?.schema ?? d.over_window_arrow_type?.schema;
   if (!schema) throw new Error(`unsupported Flink coder ${JSON.stringify(d.toJSON())} (only row coders are implemented)`);
   return rowTypeOfSchema(schema);
 }

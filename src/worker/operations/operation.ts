@@ -6,6 +6,7 @@
 import type { FunctionContext } from '../../api/udf/functions';
 import type { LogicalTypeTree } from '../../api/values';
 import type { ByteReader, ByteWriter } from '../coders/bytes';
+import type { CoderFormat } from '../coders/schema';
 import type { flinkApi } from '../fn-api';
 import type { RemoteKeyedState } from '../state/keyed-state';
 
@@ -19,6 +20,8 @@ export interface OperationContext<P = flinkApi.UserDefinedFunctions> {
   inputType: LogicalTypeTree;
   /** ROW type of the output elements. */
   outputType: LogicalTypeTree;
+  /** How input elements are framed: Flink rows, or Arrow batches (flink-python's vectorized operators). */
+  inputFormat: CoderFormat;
   functionContext: FunctionContext;
   /** Tells the harness output was written outside `process` (async results). */
   outputReady(): void;

@@ -3,6 +3,7 @@ import type { ByteReader, ByteWriter } from '../coders/bytes';
 import { resultError } from '../udf-loader';
 import { forEachElement, registerOperation } from './operation';
 import { UdfOperation } from './udf-operation';
+import { ArrowScalarOperation } from './arrow-scalar';
 
 export class ScalarOperation extends UdfOperation {
   process(input: ByteReader, out: ByteWriter): void {
@@ -23,4 +24,6 @@ export class ScalarOperation extends UdfOperation {
   }
 }
 
-registerOperation('flink:transform:scalar_function:v1', (ctx) => new ScalarOperation(ctx));
+// flink-python uses this URN for row-at-a-time and vectorized (Arrow) scalar functions alike; the
+// input coder tells them apart, as in PyFlink.
+registerOperation('flink:transform:scalar_function:v1', (ctx) => (ctx.inputFormat === 'arrow' ? new ArrowScalarOperation(ctx) : new ScalarOperation(ctx)));

@@ -77,7 +77,7 @@ public final class UdfFactory {
 
     static UserDefinedFunction build(UdfSpec spec, byte[] payload) {
         PythonEnv env = new PythonEnv(PythonEnv.ExecType.PROCESS);
-        PythonFunctionKind kind = PythonFunctionKind.GENERAL;
+        PythonFunctionKind kind = spec.vectorized ? PythonFunctionKind.PANDAS : PythonFunctionKind.GENERAL;
         switch (spec.kind) {
             case "scalar":
                 return new PythonScalarFunction(spec.name, payload, spec.inputTypes, spec.resultType, kind,

@@ -21,6 +21,8 @@ final class UdfSpec {
     final boolean takesRowAsInput;
     /** Aggregates: the accumulator type, with ListView/MapView fields as Flink's data view types. */
     final DataType accumulatorType;
+    /** Called per Arrow batch ("vectorized", flink-python's PANDAS kind) or per row ("general"). */
+    final boolean vectorized;
 
     UdfSpec(JsonNode spec) {
         kind = spec.get("kind").asText();
@@ -33,9 +35,12 @@ final class UdfSpec {
         resultType = Types.parse(spec.get("resultType").asText());
         deterministic = spec.path("deterministic").asBoolean(true);
         takesRowAsInput = spec.path("takesRowAsInput").asBoolean(false);
+        vectorized = "vectorized".equals(spec.path("funcType").asText("general"));
+        // PyFlink gives a pandas UDAF the accumulator type ARRAY<result> (never used: the Arrow
+        // operators keep the group's rows, not an accumulator); the planner needs one.
         accumulatorType = spec.hasNonNull("accumulatorType")
                 ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
-                : null;
+                : vectorized && "aggregate".equals(kind) ? DataTypes.ARRAY(resultType) : null;
     }
 
     /**
