@@ -3,7 +3,7 @@ import './session-setup';
 import './lost-worker-hint';
 import './aggregate-hints';
 
-export { udf, udtf, asyncUdf, udaf, udtaf, TsFunction, type UdfOptions, type AggregateOptions, type ArgsOf, type TableRowOf } from './udf';
+export { udf, udtf, asyncUdf, udaf, udtaf, TsFunction, type UdfOptions, type AggregateOptions, type ArgsOf, type TableRowOf, type ExecutionMode, type EmbeddedEngine } from './udf';
 export {
   ScalarFunction,
   TableFunction,

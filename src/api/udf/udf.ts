@@ -28,7 +28,18 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
    * anonymous function, the name it is first registered under).
    */
   name?: string;
+  /**
+   * Where the function runs (docs/embedded.md): 'process' (default), in TSFlink's Node worker
+   * under flink-python's operators; 'embedded', in a JavaScript runtime inside the TaskManager's
+   * task thread (scalar `udf` only so far).
+   */
+  mode?: ExecutionMode;
+  /** Embedded mode's engine: 'v8' (default; a bare isolate, fastest) or 'node' (Node.js: `require` of built-in modules). */
+  engine?: EmbeddedEngine;
 }
+
+export type ExecutionMode = 'process' | 'embedded';
+export type EmbeddedEngine = 'v8' | 'node';
 
 /** The TypeScript parameter types of a list of DataTypes. */
 export type ArgsOf<I extends readonly DataType[]> = { -readonly [K in keyof I]: ValueOf<I[K]> } & unknown[];
@@ -57,6 +68,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     readonly deterministic: boolean,
     /** Aggregates: the accumulator type, and which of its ROW fields are data views. */
     private readonly accumulator?: AccumulatorSpec,
+    private readonly execution: { mode: ExecutionMode; engine: EmbeddedEngine } = { mode: 'process', engine: 'v8' },
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
@@ -85,6 +97,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         takesRowAsInput: false,
         accumulatorType: this.accumulator?.sql,
         dataViews: this.accumulator?.views,
+        mode: this.execution.mode,
+        engine: this.execution.engine,
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -170,9 +184,14 @@ function make<A extends unknown[], R>(
   if (kind === 'tableAggregate' && !hasMethods(fn, ['emitValue']) && !hasMethods(fn, ['emitUpdateWithRetract'])) {
     throw new TypeError(`${what} needs an emitValue or an emitUpdateWithRetract method`);
   }
+  const mode = options.mode ?? 'process';
+  const engine = options.engine ?? 'v8';
+  if (mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
+  if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
+  if (mode === 'embedded' && kind !== 'scalar') throw new TypeError(`${what}: mode 'embedded' runs scalar functions (udf) so far; use process mode`);
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
   const name = own ?? `${kind}_udf_${++counter}`;
-  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true, accumulator);
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? true, accumulator, { mode, engine });
 }
 
 function requiredMethods(kind: UdfKind): string[] {

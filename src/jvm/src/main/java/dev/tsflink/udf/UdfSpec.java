@@ -21,6 +21,10 @@ final class UdfSpec {
     final boolean takesRowAsInput;
     /** Aggregates: the accumulator type, with ListView/MapView fields as Flink's data view types. */
     final DataType accumulatorType;
+    /** "process" (flink-python's operators and the Node worker) or "embedded" (a JS runtime in the task) */
+    final String mode;
+    /** embedded mode's JS engine: "v8" or "node" */
+    final String engine;
 
     UdfSpec(JsonNode spec) {
         kind = spec.get("kind").asText();
@@ -33,6 +37,8 @@ final class UdfSpec {
         resultType = Types.parse(spec.get("resultType").asText());
         deterministic = spec.path("deterministic").asBoolean(true);
         takesRowAsInput = spec.path("takesRowAsInput").asBoolean(false);
+        mode = spec.path("mode").asText("process");
+        engine = spec.path("engine").asText("v8");
         accumulatorType = spec.hasNonNull("accumulatorType")
                 ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
                 : null;
