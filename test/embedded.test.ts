@@ -145,7 +145,13 @@ describe('embedded scalar UDFs', () => {
     );
     tEnv.createTemporarySystemFunction('emb_explode', explode);
     const failure = rowsOf(tEnv.sqlQuery('SELECT emb_explode(x) AS y FROM (VALUES (1), (2)) AS t(x)'));
-    await expect(failure).rejects.toThrow(/TypeScript UDF 'explode' failed: RangeError: too big: 2\n\s+at .*test\/embedded\.test\.ts:141:/);
+    const error = await failure.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/TypeScript UDF 'explode' failed: RangeError: too big: 2\n\s+at .*test\/embedded\.test\.ts:141:/);
+    // no frames of TSFlink's own call glue
+    expect(error?.message).not.toMatch(/tsflink-embedded-glue/);
   });
 
   it('a result of the wrong type names the UDF and the value', async () => {
@@ -153,6 +159,34 @@ describe('embedded scalar UDFs', () => {
     await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(bad, $('x'))))).rejects.toThrow(
       /TypeScript UDF 'badResult' returned a value that does not match its result type: expected INT, got string 'not a number 1'/,
     );
+  });
+
+  it('numbers and booleans take the shared-buffer path: results are range- and type-checked like the general path', async () => {
+    const tooBig = udf((x: number) => x * 1e10, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'tooBig', mode: 'embedded' });
+    await expect(rowsOf(tEnv.fromValues([{ x: 3 }]).select(call(tooBig, $('x'))))).rejects.toThrow(
+      /TypeScript UDF 'tooBig' returned a value that does not match its result type: expected INT, got number 30000000000 \(out of range\)/,
+    );
+    const notBool = udf((x: number) => (x > 0 ? 'yes' : false) as unknown as boolean, { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.BOOLEAN(), name: 'notBool', mode: 'embedded' });
+    await expect(rowsOf(tEnv.fromValues([{ x: 1.5 }]).select(call(notBool, $('x'))))).rejects.toThrow(
+      /TypeScript UDF 'notBool' returned a value that does not match its result type: expected BOOLEAN, got string 'yes'/,
+    );
+    const mixed = udf((b: boolean | null, t: number | null, l: bigint | null, f: number | null) => (b === null ? null : `${b} ${t} ${l} ${f}`), {
+      inputTypes: [DataTypes.BOOLEAN(), DataTypes.TINYINT(), DataTypes.BIGINT(), DataTypes.FLOAT()],
+      resultType: DataTypes.STRING(),
+      mode: 'embedded',
+    });
+    const sum = udf((b: boolean | null, t: number | null, l: bigint | null, f: number | null) => (b === null ? null : BigInt(t ?? 0) + (l ?? 0n) + BigInt(Math.round(f ?? 0))), {
+      inputTypes: [DataTypes.BOOLEAN(), DataTypes.TINYINT(), DataTypes.BIGINT(), DataTypes.FLOAT()],
+      resultType: DataTypes.BIGINT(),
+      mode: 'embedded',
+    });
+    const rows = await rowsOf(
+      tEnv
+        .sqlQuery('SELECT * FROM (VALUES (TRUE, CAST(-7 AS TINYINT), CAST(-9223372036854775800 AS BIGINT), CAST(2.5 AS FLOAT)), (CAST(NULL AS BOOLEAN), CAST(NULL AS TINYINT), CAST(NULL AS BIGINT), CAST(NULL AS FLOAT))) AS t(b, t, l, f)')
+        .select(call(mixed, $('b'), $('t'), $('l'), $('f')).as('text'), call(sum, $('b'), $('t'), $('l'), $('f')).as('total')),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => ({ ...r }))).toEqual(expect.arrayContaining([{ text: 'true -7 -9223372036854775800 2.5', total: -9223372036854775804n }, { text: null, total: null }]));
   });
 
   it("the node engine refuses to start inside the session's Node.js process (the mini-cluster), with the reason", async () => {

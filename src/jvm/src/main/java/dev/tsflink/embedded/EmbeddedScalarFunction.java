@@ -38,6 +38,8 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     private transient JsRuntime js;
     private transient V8ValueObject target;
     private transient V8ValueFunction fn;
+    /** numbers and booleans only: the shared-buffer path */
+    private transient PrimitiveCall fast;
 
     public EmbeddedScalarFunction(String name, String form, String filename, String source, String sourceMap, String engine,
             DataType[] inputTypes, DataType resultType, boolean deterministic) {
@@ -104,6 +106,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
                     }
                 }
             }
+            if (PrimitiveCall.applies(inputTypes, resultType)) fast = new PrimitiveCall(js, fn, target, inputTypes, resultType);
             int[] bytes = java.util.stream.IntStream.range(0, inputTypes.length)
                     .filter(i -> inputTypes[i].getLogicalType().is(org.apache.flink.table.types.logical.LogicalTypeFamily.BINARY_STRING))
                     .toArray();
@@ -148,6 +151,15 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     }
 
     private Object call(Object[] args) {
+        if (fast != null) {
+            try {
+                return fast.call(args);
+            } catch (JavetException e) {
+                throw js.userError(e, null);
+            } catch (IllegalArgumentException e) {
+                throw new JsRuntime.UdfException("TypeScript UDF '" + name + "' returned a value that does not match its result type: " + e.getMessage());
+            }
+        }
         Object[] jsArgs = args;
         for (int i = 0; i < args.length; i++) jsArgs[i] = JsValues.toJs(args[i], inputTypes[i]);
         Object result;
@@ -176,12 +188,14 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
             }
         } finally {
             try {
+                if (fast != null) fast.close();
                 if (fn != null) fn.close();
                 if (target != null) target.close();
             } catch (JavetException ignored) {
                 // the runtime goes next anyway
             }
             fn = null;
+            fast = null;
             target = null;
             js.close();
             js = null;

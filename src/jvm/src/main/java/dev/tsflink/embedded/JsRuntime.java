@@ -23,6 +23,9 @@ final class JsRuntime implements AutoCloseable {
     /** Where the UDF's console.* output goes: the TaskManager log, like process mode's "PythonWorker" logger. */
     private static final Logger CONSOLE = LoggerFactory.getLogger("TypeScriptUdf");
 
+    /** The resource name of TSFlink's own JS glue; its frames are left out of users' stacks. */
+    static final String GLUE = "tsflink-embedded-glue.js";
+
     private final V8Runtime runtime;
     private final String udfName;
     private final SourceMapping mapping;
@@ -127,7 +130,7 @@ final class JsRuntime implements AutoCloseable {
         StringBuilder fix = new StringBuilder();
         for (int i : indexes) fix.append("if (a[").append(i).append("] != null) a[").append(i).append("] = new Uint8Array(a[").append(i)
                 .append("].buffer, a[").append(i).append("].byteOffset, a[").append(i).append("].byteLength); ");
-        try (V8ValueFunction make = runtime.getExecutor("(f) => function (...a) { " + fix + "return f.apply(this, a); }").execute()) {
+        try (V8ValueFunction make = runtime.getExecutor("(f) => function (...a) { " + fix + "return f.apply(this, a); }").setResourceName(GLUE).execute()) {
             return make.call(null, fn);
         }
     }
@@ -144,7 +147,7 @@ final class JsRuntime implements AutoCloseable {
         String what = "TypeScript UDF '" + udfName + "' failed" + (method == null ? "" : " in " + method) + ": ";
         if (e instanceof JavetExecutionException) {
             JavetScriptingError err = ((JavetExecutionException) e).getScriptingError();
-            String stack = err.getStack() == null ? "" : mapping.mapStack(err.getStack());
+            String stack = err.getStack() == null ? "" : mapping.mapStack(err.getStack()).replaceAll("\n\\s+at [^\n]*" + java.util.regex.Pattern.quote(GLUE) + "[^\n]*", "");
             // the stack's first line is "Name: message" (getMessage() lacks the name)
             int nl = stack.indexOf('\n');
             String header = stack.isEmpty() ? err.getMessage() : nl >= 0 ? stack.substring(0, nl) : stack;

@@ -171,9 +171,15 @@ final class JsValues {
     }
 
     private static IllegalArgumentException mismatch(Object v, DataType t, String why) {
-        String shown = v instanceof String ? "'" + v + "'" : String.valueOf(v);
+        String shown = v instanceof String ? "'" + v + "'" : v instanceof Double ? jsNumber((Double) v) : String.valueOf(v);
         return new IllegalArgumentException("expected " + t.getLogicalType().asSummaryString() + ", got " + jsTypeName(v) + " " + shown
                 + (why == null ? "" : " (" + why + ")"));
+    }
+
+    /** A number as JavaScript prints it (30000000000, not Java's 3.0E10). */
+    private static String jsNumber(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e21) return new BigDecimal(d).toPlainString();
+        return Double.toString(d);
     }
 
     private static String jsTypeName(Object v) {
