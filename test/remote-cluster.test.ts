@@ -65,6 +65,22 @@ describe('remote cluster', () => {
     expect(jobs.jobs.map((j) => j.jid)).toContain(result.jobId);
   });
 
+  it('runs embedded TypeScript UDFs inside the cluster TaskManager JVM, with the v8 and the node engine', async () => {
+    const suffix = '?';
+    const bare = udf((s: string | null) => `${s}${suffix} ${typeof process}`, { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode: 'embedded' });
+    // the node engine is Node.js inside the TaskManager's JVM: its process is java
+    const host = udf(
+      (s: string | null) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { basename } = require('node:path') as typeof import('node:path');
+        return `${s} in ${basename(process.execPath)}`;
+      },
+      { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode: 'embedded', engine: 'node' },
+    );
+    const t = tEnv.fromValues([{ w: 'remote' }]).select(call(bare, $('w')).as('bare'), call(host, $('w')).as('host'));
+    expect(await (await t.execute()).toArray()).toEqual([{ bare: 'remote? undefined', host: 'remote in java' }]);
+  });
+
   it('tsflink run --remote submits a job script to the cluster', async () => {
     const before = (await (await fetch(`${cluster.restAddress}/jobs/overview`)).json()) as { jobs: unknown[] };
     const out = tsflink('run', '--remote', cluster.remote, path.join(__dirname, '..', 'examples', 'word-count.ts'));

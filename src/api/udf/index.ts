@@ -20,6 +20,8 @@ export {
   type VectorizedOptions,
   type VectorArgsOf,
   type VectorResultOf,
+  type ExecutionMode,
+  type EmbeddedEngine,
 } from './udf';
 export {
   ScalarFunction,

@@ -29,6 +29,14 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
    * anonymous function, the name it is first registered under).
    */
   name?: string;
+  /**
+   * Where the function runs (docs/embedded.md): 'process' (default), in TSFlink's Node worker
+   * under flink-python's operators; 'embedded', in a JavaScript runtime inside the TaskManager's
+   * task thread (scalar `udf` only so far).
+   */
+  mode?: ExecutionMode;
+  /** Embedded mode's engine: 'v8' (default; a bare isolate, fastest) or 'node' (Node.js: `require` of built-in modules). */
+  engine?: EmbeddedEngine;
 }
 
 /**
@@ -52,6 +60,8 @@ export type VectorArgsOf<I extends readonly DataType[]> = { -readonly [K in keyo
  * (`null` for SQL NULL).
  */
 export type VectorResultOf<R extends DataType> = Vector | ArrayLike<ValueOf<R>>;
+export type ExecutionMode = 'process' | 'embedded';
+export type EmbeddedEngine = 'v8' | 'node';
 
 /** The TypeScript parameter types of a list of DataTypes. */
 export type ArgsOf<I extends readonly DataType[]> = { -readonly [K in keyof I]: ValueOf<I[K]> } & unknown[];
@@ -82,6 +92,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     private readonly accumulator?: AccumulatorSpec,
     /** 'vectorized': called per Arrow batch (flink-python's PANDAS function kind). */
     readonly funcType: FuncType = 'general',
+    private readonly execution: { mode: ExecutionMode; engine: EmbeddedEngine } = { mode: 'process', engine: 'v8' },
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
@@ -116,6 +127,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         accumulatorType: this.accumulator?.sql,
         dataViews: this.accumulator?.views,
         funcType: this.funcType,
+        mode: this.execution.mode,
+        engine: this.execution.engine,
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -206,11 +219,16 @@ function make<A extends unknown[], R>(
   if (kind === 'tableAggregate' && !hasMethods(fn, ['emitValue']) && !hasMethods(fn, ['emitUpdateWithRetract'])) {
     throw new TypeError(`${what} needs an emitValue or an emitUpdateWithRetract method`);
   }
+  const mode = options.mode ?? 'process';
+  const engine = options.engine ?? 'v8';
+  if (mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
+  if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
+  if (mode === 'embedded' && kind !== 'scalar') throw new TypeError(`${what}: mode 'embedded' runs scalar functions (udf) so far; use process mode`);
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
   const name = own ?? `${kind}_udf_${++counter}`;
   const declared = form === 'object' && hasMethods(fn, ['isDeterministic']) ? (fn as { isDeterministic(): unknown }).isDeterministic() : true;
   if (typeof declared !== 'boolean') throw new TypeError(`${what}: isDeterministic() must return a boolean, got ${typeof declared}`);
-  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator);
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator, 'general', { mode, engine });
 }
 
 /**
@@ -220,6 +238,7 @@ function make<A extends unknown[], R>(
  */
 function makeVectorized<A extends unknown[], R>(kind: UdfKind, what: string, fn: Function | object, options: UdfOptions<readonly DataType[], DataType> & { accumulatorType?: DataType }): TsFunction<A, R> {
   if (kind !== 'scalar' && kind !== 'aggregate') throw new TypeError(`${what}: only udf and udaf have a vectorized form`);
+  if (options.mode === 'embedded') throw new TypeError(`${what}: a vectorized function runs in process mode (the Node worker); remove mode: 'embedded'`);
   if (options.accumulatorType) throw new TypeError(`${what}: a vectorized aggregate has no accumulator (it receives the group's whole column batch); remove accumulatorType`);
   if (kind === 'aggregate' && /^MAP</.test(options.resultType.sql)) {
     throw new TypeError(`${what}: a vectorized aggregate cannot return ${options.resultType.sql} (flink-python's Arrow aggregates do not support MAP results)`);

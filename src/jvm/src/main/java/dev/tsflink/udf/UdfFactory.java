@@ -1,5 +1,6 @@
 package dev.tsflink.udf;
 
+import dev.tsflink.embedded.EmbeddedScalarFunction;
 import dev.tsflink.gateway.GatewayException;
 import dev.tsflink.gateway.Handles;
 import dev.tsflink.gateway.Json;
@@ -53,6 +54,7 @@ public final class UdfFactory {
             if (spec.accumulatorType != null) {
                 descriptor.set("accumulatorType", Json.MAPPER.valueToTree(describeAccumulator(spec.accumulatorType)));
             }
+            if ("embedded".equals(spec.mode)) return Handles.put(embedded(spec, descriptor));
             byte[] payload = Json.MAPPER.writeValueAsString(descriptor).getBytes(StandardCharsets.UTF_8);
             return Handles.put(build(spec, payload));
         });
@@ -73,6 +75,21 @@ public final class UdfFactory {
             fields.add(new RowType.RowField(names.get(i), ft instanceof StructuredType ? new NullType() : ft));
         }
         return Types.describe(new RowType(fields));
+    }
+
+    /**
+     * Embedded mode (docs/embedded.md): TSFlink's own Java function, running the shipped code in a JS
+     * runtime inside the TaskManager's task thread instead of flink-python's operator and the worker.
+     */
+    private static UserDefinedFunction embedded(UdfSpec spec, ObjectNode descriptor) {
+        if (!"scalar".equals(spec.kind)) {
+            throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar functions (udf) so far, not "
+                    + spec.kind + " functions; use process mode");
+        }
+        JsonNode code = descriptor.get("code");
+        return new EmbeddedScalarFunction(spec.name, descriptor.get("form").asText(), code.get("filename").asText(),
+                code.get("source").asText(), code.hasNonNull("sourceMap") ? code.get("sourceMap").asText() : null, spec.engine,
+                spec.inputTypes, spec.resultType, spec.deterministic);
     }
 
     static UserDefinedFunction build(UdfSpec spec, byte[] payload) {

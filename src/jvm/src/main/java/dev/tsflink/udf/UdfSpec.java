@@ -23,6 +23,10 @@ final class UdfSpec {
     final DataType accumulatorType;
     /** Called per Arrow batch ("vectorized", flink-python's PANDAS kind) or per row ("general"). */
     final boolean vectorized;
+    /** "process" (flink-python's operators and the Node worker) or "embedded" (a JS runtime in the task) */
+    final String mode;
+    /** embedded mode's JS engine: "v8" or "node" */
+    final String engine;
 
     UdfSpec(JsonNode spec) {
         kind = spec.get("kind").asText();
@@ -38,6 +42,8 @@ final class UdfSpec {
         vectorized = "vectorized".equals(spec.path("funcType").asText("general"));
         // PyFlink gives a pandas UDAF the accumulator type ARRAY<result> (never used: the Arrow
         // operators keep the group's rows, not an accumulator); the planner needs one.
+        mode = spec.path("mode").asText("process");
+        engine = spec.path("engine").asText("v8");
         accumulatorType = spec.hasNonNull("accumulatorType")
                 ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
                 : vectorized && "aggregate".equals(kind) ? DataTypes.ARRAY(resultType) : null;

@@ -1,0 +1,208 @@
+package dev.tsflink.embedded;
+
+import com.caoccao.javet.annotations.V8Function;
+import com.caoccao.javet.enums.JSRuntimeType;
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.exceptions.JavetExecutionException;
+import com.caoccao.javet.exceptions.JavetScriptingError;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.reference.V8ValueFunction;
+import com.caoccao.javet.values.reference.V8ValueObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One embedded JavaScript runtime (a V8 isolate through Javet's JNI binding) holding one shipped
+ * TypeScript function. A V8 isolate may be entered by one thread at a time, and a Flink function
+ * instance belongs to one task (one thread), so each function instance opens its own runtime in
+ * open() and closes it in close(): no locking on the per-row path.
+ */
+final class JsRuntime implements AutoCloseable {
+    /** Where the UDF's console.* output goes: the TaskManager log, like process mode's "PythonWorker" logger. */
+    private static final Logger CONSOLE = LoggerFactory.getLogger("TypeScriptUdf");
+
+    /** The resource name of TSFlink's own JS glue; its frames are left out of users' stacks. */
+    static final String GLUE = "tsflink-embedded-glue.js";
+
+    private final V8Runtime runtime;
+    private final String udfName;
+    private final SourceMapping mapping;
+
+    private JsRuntime(V8Runtime runtime, String udfName, SourceMapping mapping) {
+        this.runtime = runtime;
+        this.udfName = udfName;
+        this.mapping = mapping;
+    }
+
+    /**
+     * Starts a runtime ("v8": a bare isolate; "node": Node.js with require of built-in modules) and
+     * evaluates the shipped CommonJS module in it.
+     */
+    static JsRuntime open(String engine, String udfName, String filename, String source, String sourceMap) {
+        if ("node".equals(engine) && insideNodeProcess()) {
+            throw new IllegalStateException("TypeScript UDF '" + udfName + "': embedded mode's node engine cannot start inside a Node.js "
+                    + "process (this TaskManager is the session's in-process mini-cluster, and a second Node.js crashes it); use engine 'v8', "
+                    + "or run the job on a standalone cluster (tsflink cluster)");
+        }
+        V8Runtime rt;
+        try {
+            V8Host host = V8Host.getInstance("node".equals(engine) ? JSRuntimeType.Node : JSRuntimeType.V8);
+            rt = host.createV8Runtime();
+        } catch (Throwable e) {
+            throw missingRuntime(engine, e);
+        }
+        JsRuntime js = new JsRuntime(rt, udfName, SourceMapping.parse(filename, sourceMap));
+        try {
+            js.installConsole();
+            if (!"node".equals(engine)) {
+                rt.getExecutor("globalThis.require = (id) => { throw new Error(`require('${id}'): modules are not available in "
+                        + "embedded mode's V8 engine (set tsflink.udf.embedded.engine: node, or use process mode)`); };").executeVoid();
+            }
+            return js;
+        } catch (JavetException e) {
+            js.close();
+            throw new IllegalStateException("cannot set up the embedded JavaScript runtime: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this JVM lives in a Node.js process (java-bridge: the session's gateway and mini-cluster). */
+    private static boolean insideNodeProcess() {
+        try {
+            String exe = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/exe")).getFileName().toString();
+            return exe.equals("node") || exe.startsWith("node");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static RuntimeException missingRuntime(String engine, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String os = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+        return new IllegalStateException(
+                "TypeScript UDFs in embedded mode need Javet's native " + engine + " library (com.caoccao.javet:javet-"
+                        + engine + "-linux-x86_64 on the TaskManager classpath, for linux/x86_64); it could not be loaded on "
+                        + os + ": " + root + ". Use process mode (the default) on this machine.",
+                e);
+    }
+
+    /** console.log/info/warn/error/debug write to the TaskManager log. */
+    private void installConsole() throws JavetException {
+        try (V8ValueObject sink = runtime.createV8ValueObject()) {
+            sink.bind(new ConsoleSink(udfName));
+            runtime.getGlobalObject().set("__tsflink_console", sink);
+        }
+        runtime.getExecutor(
+                        "(() => { const s = globalThis.__tsflink_console; delete globalThis.__tsflink_console;"
+                                + " const fmt = (a) => a.map((x) => typeof x === 'string' ? x : (() => { try { return JSON.stringify(x, (k, v) => typeof v === 'bigint' ? v.toString() : v) ?? String(x); } catch { return String(x); } })()).join(' ');"
+                                + " const c = {};"
+                                + " for (const [m, level] of [['log', 'info'], ['info', 'info'], ['debug', 'debug'], ['trace', 'debug'], ['warn', 'warn'], ['error', 'error']]) c[m] = (...a) => s[level](fmt(a));"
+                                + " globalThis.console = c; })()")
+                .executeVoid();
+    }
+
+    /** Evaluates a shipped module (src/api/udf/ship) and returns its module.exports. */
+    V8Value loadModule(String filename, String source) throws JavetException {
+        // the wrapper keeps the module's line numbers (the source map's) unchanged
+        String wrapped = "(function (exports, require, module, __filename, __dirname) { " + source
+                + "\n})";
+        try (V8ValueFunction factory = runtime.getExecutor(wrapped).setResourceName(filename).execute();
+                V8ValueObject module = runtime.createV8ValueObject();
+                V8ValueObject exports = runtime.createV8ValueObject()) {
+            module.set("exports", exports);
+            V8Value require = runtime.getGlobalObject().get("require");
+            try {
+                factory.callVoid(null, exports, require, module, filename, ".");
+            } finally {
+                require.close();
+            }
+            return module.get("exports");
+        }
+    }
+
+    /**
+     * Wraps {@code fn} so that the BYTES arguments at {@code indexes} arrive as Uint8Array (what
+     * process mode gives), not as the Int8Array Javet makes of a byte[].
+     */
+    V8ValueFunction withUint8Arrays(V8ValueFunction fn, int[] indexes) throws JavetException {
+        StringBuilder fix = new StringBuilder();
+        for (int i : indexes) fix.append("if (a[").append(i).append("] != null) a[").append(i).append("] = new Uint8Array(a[").append(i)
+                .append("].buffer, a[").append(i).append("].byteOffset, a[").append(i).append("].byteLength); ");
+        try (V8ValueFunction make = runtime.getExecutor("(f) => function (...a) { " + fix + "return f.apply(this, a); }").setResourceName(GLUE).execute()) {
+            return make.call(null, fn);
+        }
+    }
+
+    V8Runtime v8() {
+        return runtime;
+    }
+
+    /**
+     * The error a user's exception becomes: "TypeScript UDF 'name' failed: Error: message", then the
+     * JS stack with the shipped module's frames mapped to the user's TypeScript file and line.
+     */
+    RuntimeException userError(JavetException e, String method) {
+        String what = "TypeScript UDF '" + udfName + "' failed" + (method == null ? "" : " in " + method) + ": ";
+        if (e instanceof JavetExecutionException) {
+            JavetScriptingError err = ((JavetExecutionException) e).getScriptingError();
+            String stack = err.getStack() == null ? "" : mapping.mapStack(err.getStack()).replaceAll("\n\\s+at [^\n]*" + java.util.regex.Pattern.quote(GLUE) + "[^\n]*", "");
+            // the stack's first line is "Name: message" (getMessage() lacks the name)
+            int nl = stack.indexOf('\n');
+            String header = stack.isEmpty() ? err.getMessage() : nl >= 0 ? stack.substring(0, nl) : stack;
+            String frames = nl >= 0 ? stack.substring(nl) : "";
+            return new UdfException(what + header + frames);
+        }
+        return new UdfException(what + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!runtime.isClosed()) runtime.close();
+        } catch (JavetException e) {
+            CONSOLE.warn("closing the embedded runtime of TypeScript UDF '{}' failed", udfName, e);
+        }
+    }
+
+    /** A failure of user code: its message is what the user sees (no Java stack of ours adds to it). */
+    static final class UdfException extends RuntimeException {
+        UdfException(String message) {
+            super(message, null, false, false);
+        }
+
+        UdfException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Receives console.* calls (bound into JS through Javet's @V8Function). */
+    public static final class ConsoleSink {
+        private final String prefix;
+
+        ConsoleSink(String udfName) {
+            this.prefix = "[" + udfName + "] ";
+        }
+
+        @V8Function(name = "info")
+        public void info(String s) {
+            CONSOLE.info("{}{}", prefix, s);
+        }
+
+        @V8Function(name = "debug")
+        public void debug(String s) {
+            CONSOLE.debug("{}{}", prefix, s);
+        }
+
+        @V8Function(name = "warn")
+        public void warn(String s) {
+            CONSOLE.warn("{}{}", prefix, s);
+        }
+
+        @V8Function(name = "error")
+        public void error(String s) {
+            CONSOLE.error("{}{}", prefix, s);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+/**
+ * Embedded mode (docs/embedded.md) on the real mini-cluster: scalar TypeScript UDFs run in a V8
+ * isolate inside the TaskManager's task thread (TSFlink's EmbeddedScalarFunction, Javet), from the
+ * Table API and SQL, with the common SQL types, user errors with the TypeScript line, and the
+ * open/close lifecycle.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { $, call, DataTypes, lit, ScalarFunction, Session, udf, type FunctionContext, type TableEnvironment } from '../src/index';
+import { rowsOf, sorted, streamingEnv } from './helpers';
+
+let tEnv: TableEnvironment;
+
+beforeAll(async () => {
+  tEnv = await streamingEnv();
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+/** The plan names the operator Flink uses: a Python calc in process mode, none in embedded mode. */
+function planOf(t: { explain(): Promise<string> }): Promise<string> {
+  return t.explain();
+}
+
+describe('embedded scalar UDFs', () => {
+  it('run in the TaskManager JVM from the Table API: no Python operator, no Node worker', async () => {
+    const rate = 0.5;
+    const pidProbe = typeof process;
+    const half = udf((x: number | null) => (x === null ? null : x * rate), {
+      inputTypes: [DataTypes.INT()],
+      resultType: DataTypes.DOUBLE(),
+      mode: 'embedded',
+      name: 'half',
+    });
+    // V8 mode: a bare isolate, no Node.js globals (proof the code does not run in the worker)
+    const where = udf(() => `${typeof process}/${pidProbe}`, { inputTypes: [], resultType: DataTypes.STRING(), mode: 'embedded' });
+    const t = tEnv.fromValues([{ x: 1 }, { x: 4 }, { x: null }]).select($('x'), call(half, $('x')).as('h'), call(where).as('w'));
+    const plan = await planOf(t);
+    expect(plan).not.toMatch(/PythonCalc/);
+    expect(sorted(await rowsOf(t))).toEqual(
+      sorted([
+        { x: 1, h: 0.5, w: 'undefined/object' },
+        { x: 4, h: 2, w: 'undefined/object' },
+        { x: null, h: null, w: 'undefined/object' },
+      ]),
+    );
+  });
+
+  it('class form with open(ctx)/close(), registered for SQL, chained with literals', async () => {
+    class Scale extends ScalarFunction<[bigint | null, number | null], bigint | null> {
+      factor = 0n;
+      open(ctx: FunctionContext): void {
+        this.factor = BigInt(ctx.getJobParameter('no.such.key', '10')) + BigInt(ctx.getNumberOfParallelSubtasks() > 0 ? 0 : 1000);
+      }
+      eval(v: bigint | null, plus: number | null): bigint | null {
+        return v === null ? null : v * this.factor + BigInt(plus ?? 0);
+      }
+    }
+    tEnv.createTemporarySystemFunction('emb_scale', udf(new Scale(), { inputTypes: [DataTypes.BIGINT(), DataTypes.INT()], resultType: DataTypes.BIGINT(), mode: 'embedded' }));
+    const rows = await rowsOf(tEnv.sqlQuery("SELECT s, emb_scale(emb_scale(s, 1), 2) AS t FROM (VALUES (CAST(3 AS BIGINT)), (CAST(NULL AS BIGINT)), (9007199254740993)) AS v(s)"));
+    expect(sorted(rows.map((r) => ({ ...r })))).toEqual(
+      sorted([
+        { s: 3n, t: 312n },
+        { s: null, t: null },
+        { s: 9007199254740993n, t: 900719925474099312n },
+      ]),
+    );
+    const lits = await rowsOf(tEnv.fromValues([{ a: 1 }]).select(call('emb_scale', lit(5n), lit(7)).as('r')));
+    expect(lits).toEqual([{ r: 57n }]);
+  });
+
+  const FIELDS: [string, string][] = [
+    ['b', 'BOOLEAN'],
+    ['ti', 'TINYINT'],
+    ['si', 'SMALLINT'],
+    ['i', 'INT'],
+    ['bi', 'BIGINT'],
+    ['f', 'FLOAT'],
+    ['d', 'DOUBLE'],
+    ['dec', 'DECIMAL(10, 3)'],
+    ['s', 'STRING'],
+    ['c', 'CHAR(3)'],
+    ['vc', 'VARCHAR(10)'],
+    ['vb', 'BYTES'],
+    ['dt', 'DATE'],
+    ['tm', 'TIME(3)'],
+    ['ts', 'TIMESTAMP(3)'],
+    ['ltz', 'TIMESTAMP_LTZ(3)'],
+    ['arr', 'ARRAY<INT>'],
+  ];
+  const full: Record<string, unknown> = {
+    b: true,
+    ti: -7,
+    si: 12345,
+    i: -2147483648,
+    bi: 9007199254740993n,
+    f: 1.5,
+    d: -0.1,
+    dec: '1234567.891',
+    s: 'grüße ✓ 🐿️',
+    c: 'abc',
+    vc: '',
+    vb: Uint8Array.of(1, 2, 255),
+    dt: new Date('2024-02-29T00:00:00Z'),
+    tm: '23:59:58.123',
+    ts: new Date('1969-07-20T20:17:40.123Z'),
+    ltz: new Date('2024-01-02T03:04:05.678Z'),
+    arr: [1, null, -3],
+  };
+  const nulls = Object.fromEntries(Object.keys(full).map((k) => [k, null]));
+  const rowType = DataTypes.of<Record<string, unknown>>(`ROW<${FIELDS.map(([n, t]) => `\`${n}\` ${t}`).join(', ')}>`);
+  const source = () => tEnv.fromValues(rowType, [full, nulls]);
+
+  it('identity UDFs return what they get, for each common SQL type and NULL', async () => {
+    const projections = FIELDS.map(([n, sql]) => {
+      const type = DataTypes.of(sql);
+      return call(udf((v: unknown) => v, { inputTypes: [type], resultType: type, name: `eid_${n}`, mode: 'embedded' }), $(n)).as(n);
+    });
+    const rows = await rowsOf(source().select(...projections));
+    expect(rows).toHaveLength(2);
+    expect({ ...rows.find((r) => r.b === null)! }).toEqual(nulls);
+    expect({ ...rows.find((r) => r.b === true)! }).toEqual(full);
+  });
+
+  it('the function sees the JavaScript types process mode documents', async () => {
+    const describeArgs = udf(
+      (...args: unknown[]) =>
+        args
+          .map((a) => (a === null ? 'null' : a instanceof Date ? 'Date' : a instanceof Uint8Array ? 'Uint8Array' : Array.isArray(a) ? 'Array' : typeof a))
+          .join(','),
+      { inputTypes: FIELDS.map(([, sql]) => DataTypes.of(sql)), resultType: DataTypes.STRING(), mode: 'embedded' },
+    );
+    const rows = await rowsOf(source().filter($('b').isNotNull()).select(call(describeArgs, ...FIELDS.map(([n]) => $(n))).as('types')));
+    expect(rows[0].types).toBe('boolean,number,number,number,bigint,number,number,string,string,string,string,Uint8Array,Date,string,Date,Date,Array');
+  });
+
+  it("a throwing function fails the job with the user's message and TypeScript line", async () => {
+    const explode = udf(
+      (x: number) => {
+        if (x > 1) throw new RangeError(`too big: ${x}`);
+        return x;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'explode' },
+    );
+    tEnv.createTemporarySystemFunction('emb_explode', explode);
+    const failure = rowsOf(tEnv.sqlQuery('SELECT emb_explode(x) AS y FROM (VALUES (1), (2)) AS t(x)'));
+    const error = await failure.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/TypeScript UDF 'explode' failed: RangeError: too big: 2\n\s+at .*test\/embedded\.test\.ts:141:/);
+    // no frames of TSFlink's own call glue
+    expect(error?.message).not.toMatch(/tsflink-embedded-glue/);
+  });
+
+  it('a result of the wrong type names the UDF and the value', async () => {
+    const bad = udf((x: number) => `not a number ${x}` as unknown as number, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'badResult', mode: 'embedded' });
+    await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(bad, $('x'))))).rejects.toThrow(
+      /TypeScript UDF 'badResult' returned a value that does not match its result type: expected INT, got string 'not a number 1'/,
+    );
+  });
+
+  it('numbers and booleans take the shared-buffer path: results are range- and type-checked like the general path', async () => {
+    const tooBig = udf((x: number) => x * 1e10, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'tooBig', mode: 'embedded' });
+    await expect(rowsOf(tEnv.fromValues([{ x: 3 }]).select(call(tooBig, $('x'))))).rejects.toThrow(
+      /TypeScript UDF 'tooBig' returned a value that does not match its result type: expected INT, got number 30000000000 \(out of range\)/,
+    );
+    const notBool = udf((x: number) => (x > 0 ? 'yes' : false) as unknown as boolean, { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.BOOLEAN(), name: 'notBool', mode: 'embedded' });
+    await expect(rowsOf(tEnv.fromValues([{ x: 1.5 }]).select(call(notBool, $('x'))))).rejects.toThrow(
+      /TypeScript UDF 'notBool' returned a value that does not match its result type: expected BOOLEAN, got string 'yes'/,
+    );
+    const mixed = udf((b: boolean | null, t: number | null, l: bigint | null, f: number | null) => (b === null ? null : `${b} ${t} ${l} ${f}`), {
+      inputTypes: [DataTypes.BOOLEAN(), DataTypes.TINYINT(), DataTypes.BIGINT(), DataTypes.FLOAT()],
+      resultType: DataTypes.STRING(),
+      mode: 'embedded',
+    });
+    const sum = udf((b: boolean | null, t: number | null, l: bigint | null, f: number | null) => (b === null ? null : BigInt(t ?? 0) + (l ?? 0n) + BigInt(Math.round(f ?? 0))), {
+      inputTypes: [DataTypes.BOOLEAN(), DataTypes.TINYINT(), DataTypes.BIGINT(), DataTypes.FLOAT()],
+      resultType: DataTypes.BIGINT(),
+      mode: 'embedded',
+    });
+    const rows = await rowsOf(
+      tEnv
+        .sqlQuery('SELECT * FROM (VALUES (TRUE, CAST(-7 AS TINYINT), CAST(-9223372036854775800 AS BIGINT), CAST(2.5 AS FLOAT)), (CAST(NULL AS BOOLEAN), CAST(NULL AS TINYINT), CAST(NULL AS BIGINT), CAST(NULL AS FLOAT))) AS t(b, t, l, f)')
+        .select(call(mixed, $('b'), $('t'), $('l'), $('f')).as('text'), call(sum, $('b'), $('t'), $('l'), $('f')).as('total')),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => ({ ...r }))).toEqual(expect.arrayContaining([{ text: 'true -7 -9223372036854775800 2.5', total: -9223372036854775804n }, { text: null, total: null }]));
+  });
+
+  it("the node engine refuses to start inside the session's Node.js process (the mini-cluster), with the reason", async () => {
+    const viaNode = udf((s: string) => s, { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode: 'embedded', engine: 'node', name: 'viaNode' });
+    await expect(rowsOf(tEnv.fromValues([{ s: 'abc' }]).select(call(viaNode, $('s')).as('h')))).rejects.toThrow(
+      /TypeScript UDF 'viaNode': embedded mode's node engine cannot start inside a Node.js process .*use engine 'v8', or run the job on a standalone cluster/,
+    );
+  });
+
+  it('unsupported kinds and types are refused when defined or used', () => {
+    expect(() => udf((m: unknown) => m, { inputTypes: [DataTypes.MAP(DataTypes.STRING(), DataTypes.INT())], resultType: DataTypes.INT(), mode: 'embedded', name: 'mapper' }).toJavaHandle()).toThrow(
+      /TypeScript UDF 'mapper': embedded mode does not convert MAP<STRING, INT> values yet/,
+    );
+    expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'threads' as never })).toThrow(/mode must be 'process' or 'embedded'/);
+  });
+});
