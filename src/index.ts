@@ -134,6 +134,7 @@ export { resultToArrow, ArrowConversionError, FLINK_TYPE_METADATA, type ToArrowO
 export { StreamExecutionEnvironment, type RuntimeExecutionMode, type JobExecutionResult } from './api/datastream/stream-execution-environment';
 export { DataStream, SingleOutputStreamOperator, KeyedStream } from './api/datastream/data-stream';
 export { Types, TypeInformation } from './api/datastream/types';
+export { WatermarkStrategy, type TimestampAssigner } from './api/datastream/watermark-strategy';
 export type {
   Collector,
   RichFunction,

@@ -11,6 +11,7 @@ import type { DataStreamFunctionDescriptor, DataStreamFunctionKind } from './des
 import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from './functions';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
 import { Types, type TypeInformation, type TypeSpec } from './types';
+import type { WatermarkStrategy } from './watermark-strategy';
 
 export const DS = 'dev.tsflink.datastream.DataStreams';
 
@@ -22,6 +23,7 @@ const KEYED_PROCESS = 2;
 export function toJava(v: unknown, spec: TypeSpec): unknown {
   if (v === null || v === undefined) return null;
   if (spec === 'PICKLED') return v8Serialize(v).toString('base64');
+  if (typeof spec === 'object' && 'tuple' in spec) throw new TypeError('TUPLE elements cannot be given to fromCollection yet; use ROW_NAMED');
   if (typeof spec === 'object') {
     if (typeof v !== 'object') throw new TypeError(`expected an object for ${JSON.stringify(spec)}, got ${typeof v}`);
     const o = v as Record<string, unknown>;
@@ -52,6 +54,7 @@ export function fromJava(v: unknown, spec: TypeSpec): unknown {
   if (typeof v === 'object' && 'r' in (v as object)) {
     const fields = (v as { r: unknown[] }).r;
     if (typeof spec !== 'object') return fields;
+    if ('tuple' in spec) return spec.tuple.map((t, i) => fromJava(fields[i], t));
     return Object.fromEntries(spec.row.map(([n, t], i) => [n, fromJava(fields[i], t)]));
   }
   return v;
@@ -98,6 +101,22 @@ export class DataStream<T> {
   /** A ProcessFunction: processElement(value, ctx, out) with the record's timestamp and the watermark. */
   process<R>(fn: ProcessFunction<T, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
     return this.transform('process', fn, outputType, 'Process');
+  }
+
+  /**
+   * Event time: each record's timestamp from the strategy's TS timestamp assigner (or the one it
+   * has), and Java's watermark generator. As PyFlink does it: a TS function turns each record into
+   * Tuple2(record, timestamp), Java's strategy reads field 1, a Java map drops it.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    const assigner = strategy.timestampAssigner;
+    const spec = JSON.stringify({ ...strategy.spec, custom: assigner !== undefined });
+    let input = this.handle;
+    if (assigner !== undefined) {
+      input = this.transform('timestamps', assigner, Types.TUPLE([this.type, Types.LONG()]), 'Extract-Timestamp').handle;
+    }
+    const h = callSync<number>(DS, 'assignTimestampsAndWatermarks', input, spec, toJavaJson(this.type.spec));
+    return new SingleOutputStreamOperator<T>(this.env, h, this.type);
   }
 
   /**

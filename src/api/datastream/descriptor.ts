@@ -6,7 +6,7 @@
 import type { ShippedCode } from '../udf/ship';
 
 /** What the shipped value is, which decides how the worker calls it. */
-export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess';
+export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window';
 
 export interface DataStreamFunctionDescriptor {
   tsflink: 1;

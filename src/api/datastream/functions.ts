@@ -78,3 +78,24 @@ export interface KeyedProcessFunction<K, T, R> {
   /** Called when a timer set through ctx.timerService() fires. */
   onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
 }
+
+/** Flink's AggregateFunction: an accumulator per window (kept in Flink state between records). */
+export interface AggregateFunction<IN, ACC, OUT> {
+  createAccumulator(): ACC;
+  /** The accumulator with the record added (may be the same object, changed). */
+  add(value: IN, accumulator: ACC): ACC;
+  getResult(accumulator: ACC): OUT;
+  /** Two accumulators as one (session windows merging). */
+  merge(a: ACC, b: ACC): ACC;
+}
+
+export interface ProcessWindowFunctionContext<W> {
+  window(): W;
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+}
+
+/** Flink's ProcessWindowFunction: all of a window's records (or its one pre-aggregated result) when it fires. */
+export interface ProcessWindowFunction<IN, OUT, K, W> {
+  process(key: K, context: ProcessWindowFunctionContext<W>, elements: IN[], out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+}

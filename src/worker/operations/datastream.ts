@@ -74,6 +74,15 @@ function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown):
         return isThenable(r) ? r.then((x) => (x ? [v] : [])) : r ? [v] : [];
       };
     }
+    case 'timestamps': {
+      // PyFlink's TimestampAssignerProcessFunctionAdapter: Tuple2(value, timestamp) for Java's CustomTimestampAssigner
+      const f = userMethod(exported, 'extractTimestamp', d);
+      return (v, timestamp) => {
+        const t = f(v, timestamp);
+        if (typeof t !== 'number' || !Number.isFinite(t)) throw new TypeError(`the timestamp assigner returned ${String(t)}, not a timestamp in ms`);
+        return [[v, Math.trunc(t)]];
+      };
+    }
     case 'keyBy': {
       // PyFlink's KeyByMapFunction: Row(key, value); Java's KeyByKeySelector then keys on field 0
       const f = userMethod(exported, 'getKey', d);
@@ -113,6 +122,7 @@ interface Stage {
 
 const REVISE_OUTPUT = 100;
 const KEYED_PROCESS = 2;
+const MIN_LONG = -(2n ** 63n);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -376,7 +386,8 @@ export class StatelessDataStreamOperation implements Operation {
       results.length = 0;
       // the row coder reads BIGINT as bigint; DataStream LONG records are numbers where exact
       const value = typeof raw === 'bigint' && raw >= MIN_SAFE && raw <= MAX_SAFE ? Number(raw) : raw;
-      await this.run(0, value, num(ts), num(wm), results);
+      // Java sends Long.MIN_VALUE for a record without a timestamp (StreamRecord.getTimestamp())
+      await this.run(0, value, ts === MIN_LONG ? null : num(ts), num(wm), results);
       this.emit(out, ts, wm, results);
     }
   }
