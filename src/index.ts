@@ -135,6 +135,25 @@ export { StreamExecutionEnvironment, type RuntimeExecutionMode, type JobExecutio
 export { DataStream, SingleOutputStreamOperator, KeyedStream } from './api/datastream/data-stream';
 export { Types, TypeInformation } from './api/datastream/types';
 export { WatermarkStrategy, type TimestampAssigner } from './api/datastream/watermark-strategy';
+export { WindowedStream } from './api/datastream/windowed-stream';
+export {
+  TimeWindow,
+  GlobalWindow,
+  WindowAssigner,
+  Trigger,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  GlobalWindows,
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  type Window,
+} from './api/datastream/windowing';
 export type {
   Collector,
   RichFunction,
@@ -150,6 +169,9 @@ export type {
   KeyedTimerService,
   KeyedProcessFunctionContext,
   OnTimerContext,
+  AggregateFunction as DataStreamAggregateFunction,
+  ProcessWindowFunction,
+  ProcessWindowFunctionContext,
 } from './api/datastream/functions';
 export {
   ValueStateDescriptor,

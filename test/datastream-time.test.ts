@@ -4,7 +4,24 @@
  * and keyed windows run by the worker's window operator on Flink's keyed state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlinkError, Session, StreamExecutionEnvironment, Types, WatermarkStrategy, type KeyedProcessFunction } from '../src/index';
+import {
+  CountTrigger,
+  EventTimeSessionWindows,
+  FlinkError,
+  GlobalWindows,
+  PurgingTrigger,
+  Session,
+  SlidingEventTimeWindows,
+  StreamExecutionEnvironment,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  Types,
+  WatermarkStrategy,
+  type DataStreamAggregateFunction,
+  type KeyedProcessFunction,
+  type ProcessWindowFunctionContext,
+  type TimeWindow,
+} from '../src/index';
 
 let env: StreamExecutionEnvironment;
 
@@ -124,5 +141,167 @@ describe('WatermarkStrategy', () => {
     expect(() => WatermarkStrategy.forBoundedOutOfOrderness(-1)).toThrow(/non-negative/);
     expect(() => WatermarkStrategy.forMonotonousTimestamps().withIdleness(1.5)).toThrow(/whole number/);
     expect(() => WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner({} as never)).toThrow(/extractTimestamp/);
+  });
+});
+
+interface Sale {
+  shop: string;
+  amount: number;
+  at: number;
+}
+
+const sales: Sale[] = [
+  { shop: 'a', amount: 1, at: 100 },
+  { shop: 'b', amount: 10, at: 200 },
+  { shop: 'a', amount: 2, at: 900 },
+  { shop: 'a', amount: 4, at: 1100 },
+  { shop: 'b', amount: 20, at: 1999 },
+  { shop: 'a', amount: 8, at: 2500 },
+  { shop: 'b', amount: 40, at: 2000 },
+];
+
+/** The sales with event time, and a bound wide enough that no record is late in these tests. */
+function timedSales(s: StreamExecutionEnvironment = env) {
+  return s.fromCollection(sales).assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<Sale>(10_000).withTimestampAssigner((e) => e.at));
+}
+
+describe('windows', () => {
+  it('tumbling event-time windows: reduce, and reduce with a ProcessWindowFunction; results carry the window end as timestamp', async () => {
+    const sums = await timedSales()
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(1000))
+      .reduce((x, y) => ({ ...x, amount: x.amount + y.amount }))
+      .process({ processElement: (s: Sale, ctx) => [`${s.shop} ${s.amount} @${ctx.timestamp()}`] }, Types.STRING())
+      .collect();
+    expect(sums.sort()).toEqual(['a 3 @999', 'a 4 @1999', 'a 8 @2999', 'b 10 @999', 'b 20 @1999', 'b 40 @2999']);
+
+    const described = await timedSales()
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(2000))
+      .reduce(
+        (x: Sale, y: Sale) => ({ ...x, amount: x.amount + y.amount }),
+        (key: string, ctx: ProcessWindowFunctionContext<TimeWindow>, elements: Sale[]) => [`${key} [${ctx.window().start},${ctx.window().end}) ${elements.map((e) => e.amount).join('+')}`],
+        Types.STRING(),
+      )
+      .collect();
+    expect(described.sort()).toEqual(['a [0,2000) 7', 'a [2000,4000) 8', 'b [0,2000) 30', 'b [2000,4000) 40']);
+  });
+
+  it('sliding event-time windows with an AggregateFunction (an average per window)', async () => {
+    const average: DataStreamAggregateFunction<Sale, [number, number], number> = {
+      createAccumulator: () => [0, 0],
+      add: (s, [sum, n]) => [sum + s.amount, n + 1],
+      getResult: ([sum, n]) => sum / n,
+      merge: ([s1, n1], [s2, n2]) => [s1 + s2, n1 + n2],
+    };
+    const out = await timedSales()
+      .keyBy((s) => s.shop)
+      .window(SlidingEventTimeWindows.of(2000, 1000))
+      .aggregate(average, (key: string, ctx: ProcessWindowFunctionContext<TimeWindow>, avg: number[]) => [`${key} ${ctx.window().start} ${avg[0]}`], Types.STRING())
+      .collect();
+    // a: [-1000,1000) {1,2}, [0,2000) {1,2,4}, [1000,3000) {4,8}, [2000,4000) {8}
+    // b: [-1000,1000) {10}, [0,2000) {10,20}, [1000,3000) {20,40}, [2000,4000) {40}
+    expect(out.sort()).toEqual(['a -1000 1.5', 'a 0 2.3333333333333335', 'a 1000 6', 'a 2000 8', 'b -1000 10', 'b 0 15', 'b 1000 30', 'b 2000 40'].sort());
+    const typed = await timedSales().keyBy((s) => s.shop).window(TumblingEventTimeWindows.of(5000)).aggregate(average, Types.DOUBLE()).collect();
+    expect(typed.sort()).toEqual([15 / 4, 70 / 3].sort());
+  });
+
+  it('event-time session windows merge (also a later record bridging two sessions) and process all records', async () => {
+    const clicks = [
+      { user: 'u', at: 1000 },
+      { user: 'u', at: 1400 },
+      { user: 'u', at: 3000 }, // a second session (gap 1000)...
+      { user: 'v', at: 5000 },
+      { user: 'u', at: 2200 }, // ...bridged into one: [1000, 4000)
+      { user: 'u', at: 9000 },
+    ];
+    const out = await env
+      .fromCollection(clicks)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<{ user: string; at: number }>(10_000).withTimestampAssigner((c) => c.at))
+      .keyBy((c) => c.user)
+      .window(EventTimeSessionWindows.withGap(1000))
+      .process(
+        {
+          process(key: string, ctx: ProcessWindowFunctionContext<TimeWindow>, elements: { at: number }[], out) {
+            out.collect(`${key} [${ctx.window().start},${ctx.window().end}) ${elements.map((e) => e.at).sort().join(',')}`);
+          },
+        },
+        Types.STRING(),
+      )
+      .collect();
+    expect(out.sort()).toEqual(['u [1000,4000) 1000,1400,2200,3000', 'u [9000,10000) 9000', 'v [5000,6000) 5000']);
+  });
+
+  it('GlobalWindows with a CountTrigger (contents kept) and a PurgingTrigger (contents dropped at each firing)', async () => {
+    const numbers = () => env.fromElements(1, 2, 3, 4, 5, 10, 20, 30).keyBy((n: number) => (n < 10 ? 'small' : 'big'));
+    const kept = await numbers().window(GlobalWindows.create()).trigger(CountTrigger.of(2)).reduce((a, b) => a + b).collect();
+    expect(kept.sort((a, b) => a - b)).toEqual([3, 10, 30]); // small: 1+2, 1+2+3+4; big: 10+20 (5 and 30 never fire)
+    const purged = await numbers().window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(2))).reduce((a, b) => a + b).collect();
+    expect(purged.sort((a, b) => a - b)).toEqual([3, 7, 30]);
+  });
+
+  it('tumbling processing-time windows fire while the job runs; each record in one window', async () => {
+    const out = await env
+      .fromSequence(1, 12)
+      .map(async (n: number) => (await sleep(100), n))
+      .keyBy(() => 'all')
+      .window(TumblingProcessingTimeWindows.of(400))
+      .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: number[]) => [{ start: ctx.window().start, end: ctx.window().end, xs }])
+      .collect();
+    expect(out.length).toBeGreaterThanOrEqual(2);
+    for (const w of out as { start: number; end: number; xs: number[] }[]) {
+      expect(w.start % 400).toBe(0);
+      expect(w.end - w.start).toBe(400);
+    }
+    // as in Java, the window still open when the bounded input ends does not fire (its processing-time
+    // timer is not due yet): the fired windows hold the records from 1 on, each once
+    const seen = out.flatMap((w) => (w as { xs: number[] }).xs).sort((a, b) => a - b);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
+  });
+
+  it('a record later than its window (past the watermark) is dropped; allowedLateness keeps it and fires again', async () => {
+    const stamps = [100, 1100, 2100, 3100, 4100, 5100, 200];
+    const run = (lateness: number) =>
+      slowEvents(stamps)
+        .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+        .keyBy(() => 'k')
+        .window(TumblingEventTimeWindows.of(1000))
+        .allowedLateness(lateness)
+        .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [`${ctx.window().start}: ${xs.map((x) => x.at).join(',')}`], Types.STRING())
+        .collect();
+    // by the time 200 arrives the watermark is past 999 (window [0,1000) fired and was cleaned up)
+    expect((await run(0)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100']);
+    expect((await run(60_000)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100', '0: 100,200']);
+  });
+
+  it('errors: a throwing reduce names its line; event-time windows over records without timestamps say so', async () => {
+    const fail = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the job did not fail');
+    };
+    const thrown = await fail(
+      timedSales()
+        .keyBy((s) => s.shop)
+        .window(TumblingEventTimeWindows.of(1000))
+        .reduce((a, b) => {
+          if (b.amount === 2) throw new RangeError('no twos');
+          return a;
+        })
+        .collect(),
+    );
+    expect(thrown).toBeInstanceOf(FlinkError);
+    expect(thrown.message).toContain('RangeError: no twos');
+    expect(thrown.message).toMatch(/datastream-time\.test\.ts:\d+/);
+    const untimed = await fail(env.fromElements(1, 2).keyBy((n: number) => n).window(TumblingEventTimeWindows.of(10)).reduce((a, b) => a + b).collect());
+    expect(untimed.message).toContain('the record has no timestamp for the event-time windows');
+    expect(() => TumblingEventTimeWindows.of(0)).toThrow(/positive/);
+    expect(() => env.fromElements(1).keyBy((n: number) => n).window(GlobalWindows.create()).allowedLateness(5)).toThrow(/event-time/);
+    // the session survives
+    expect(await env.fromElements(1, 2).keyBy(() => 0).window(GlobalWindows.create()).trigger(CountTrigger.of(2)).reduce((a, b) => a + b).collect()).toEqual([3]);
   });
 });

@@ -12,6 +12,8 @@ import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
 import { Types, type TypeInformation, type TypeSpec } from './types';
 import type { WatermarkStrategy } from './watermark-strategy';
+import type { Window, WindowAssigner, WindowSpec } from './windowing';
+import { WindowedStream } from './windowed-stream';
 
 export const DS = 'dev.tsflink.datastream.DataStreams';
 
@@ -60,8 +62,8 @@ export function fromJava(v: unknown, spec: TypeSpec): unknown {
   return v;
 }
 
-function ship(kind: DataStreamFunctionKind, name: string, fn: Function | object): string {
-  const d: DataStreamFunctionDescriptor = { tsflink: 1, kind, name, code: shipValueSync(fn, name) };
+export function ship(kind: DataStreamFunctionKind, name: string, fn: Function | object, window?: WindowSpec): string {
+  const d: DataStreamFunctionDescriptor = { tsflink: 1, kind, name, code: shipValueSync(fn, name), window };
   return Buffer.from(JSON.stringify(d), 'utf8').toString('base64');
 }
 
@@ -214,6 +216,11 @@ export class KeyedStream<T, K> extends DataStream<T> {
   /** A running reduce per key: each record combined with the key's previous result (in a ValueState). */
   reduce(fn: ReduceFunction<T> | ((a: T, b: T) => T)): SingleOutputStreamOperator<T> {
     return this.transform('reduce', fn, this.type, 'Reduce', KEYED_PROCESS);
+  }
+
+  /** Windows per key (Flink's KeyedStream.window): then reduce, aggregate or process each window. */
+  window<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
   }
 
   override map<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {

@@ -16,6 +16,7 @@ import type { LogicalTypeTree } from '../../api/values';
 import type { flinkApi } from '../fn-api';
 import { loadShipped } from '../load-shipped';
 import { UdfError } from '../udf-loader';
+import { WindowOperator, type WindowFunctions } from './datastream-window';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
 /** What a user function may have beside its main method (Flink's RichFunction). */
@@ -26,9 +27,17 @@ interface Lifecycle {
 
 /** Per element: the results to emit (in order). */
 type ElementFn = ((value: unknown, timestamp: number | null, watermark: number | null) => unknown[] | Promise<unknown[]>) & {
-  /** A keyed function's timer firing: type 0 event time, 1 processing time. */
-  onTimer?: (type: number, timestamp: number, watermark: number, key: unknown) => Promise<unknown[]>;
+  /** A keyed function's timer firing: type 0 event time, 1 processing time; the namespace's bytes. */
+  onTimer?: (type: number, timestamp: number, watermark: number, key: unknown, namespace: Uint8Array) => Promise<unknown[]>;
 };
+
+/** A result with its own timestamp (a window's maxTimestamp) instead of its input's. */
+class Stamped {
+  constructor(
+    readonly value: unknown,
+    readonly timestamp: number | bigint,
+  ) {}
+}
 
 export function readDescriptor(payload: Uint8Array | null | undefined): DataStreamFunctionDescriptor {
   const d = JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as DataStreamFunctionDescriptor;
@@ -122,6 +131,7 @@ interface Stage {
 
 const REVISE_OUTPUT = 100;
 const KEYED_PROCESS = 2;
+const WINDOW = 4;
 const MIN_LONG = -(2n ** 63n);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -201,11 +211,11 @@ class KeyContext {
    * Sets (operand 0 event, 1 processing) or deletes (2, 3) a timer of the current key: a Beam timer
    * whose user key is the timer data, with the clear bit, as PyFlink writes them.
    */
-  setTimer(operand: number, ts: number): void {
-    if (!Number.isFinite(ts)) throw new TypeError(`a timer needs a timestamp in ms, got ${String(ts)}`);
+  setTimer(operand: number, ts: number | bigint, namespace: Uint8Array = VOID_NAMESPACE): void {
+    if (typeof ts !== 'bigint' && !Number.isFinite(ts)) throw new TypeError(`a timer needs a timestamp in ms, got ${String(ts)}`);
     const w = this.timersOut;
     const start = w.beginPrefixed();
-    this.encodeTimer(w, [operand, -1, Math.trunc(ts), { f0: this.userKey }, VOID_NAMESPACE]);
+    this.encodeTimer(w, [operand, -1, typeof ts === 'bigint' ? ts : Math.trunc(ts), { f0: this.userKey }, namespace]);
     w.endPrefixed(start);
     w.varint(0); // dynamic timer tag ''
     w.i32(1); // one window: the global window, encoded as nothing
@@ -267,6 +277,33 @@ class KeyContext {
       },
     } as unknown as KeyedRuntimeContext;
   }
+}
+
+/** A window stage: the worker's window operator over the key's state (PyFlink's WINDOW function). */
+function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, state: () => RemoteKeyedState): ElementFn {
+  if (!d.window) throw new Error(`window '${d.name}' has no window description`);
+  const fns = exported as WindowFunctions;
+  const op = new WindowOperator(
+    d.window,
+    {
+      reduce: fns.reduce ? userMethod(fns.reduce, 'reduce', d) : undefined,
+      aggregate: fns.aggregate,
+      process: fns.process ? userMethod(fns.process, 'process', d) : undefined,
+    } as WindowFunctions,
+    { state, keyBytes: () => keys.current, userKey: () => keys.userKey, setTimer: (o, t, ns) => keys.setTimer(o, t, ns) },
+    d.name,
+  );
+  const stamped = (rs: { value: unknown; timestamp: number | bigint }[]) => rs.map((r) => new Stamped(r.value, r.timestamp));
+  const each: ElementFn = async (pair, timestamp, watermark) => {
+    const { key, value } = pair as { key: unknown; value: unknown };
+    keys.setKey(key);
+    return stamped(await op.processElement(value, timestamp, watermark));
+  };
+  each.onTimer = async (type, timestamp, watermark, key, namespace) => {
+    keys.setKey(key);
+    return stamped(await op.onTimer(type === 0, timestamp, watermark, namespace));
+  };
+  return each;
 }
 
 function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext): ElementFn {
@@ -343,6 +380,9 @@ export class StatelessDataStreamOperation implements Operation {
       if (f.function_type === KEYED_PROCESS) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
         this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys) });
+      } else if (f.function_type === WINDOW) {
+        this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
+        this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, () => ctx.keyedState()) });
       } else {
         this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported) });
       }
@@ -362,9 +402,9 @@ export class StatelessDataStreamOperation implements Operation {
   }
 
   /** The results of the stages from `i` on for one value. */
-  private async run(i: number, value: unknown, ts: number | null, wm: number | null, out: unknown[]): Promise<void> {
+  private async run(i: number, value: unknown, ts: number | null, wm: number | null, out: [unknown, unknown][], rawTs: unknown): Promise<void> {
     if (i === this.stages.length) {
-      out.push(value);
+      out.push([value, rawTs]);
       return;
     }
     const s = this.stages[i];
@@ -375,25 +415,28 @@ export class StatelessDataStreamOperation implements Operation {
     } catch (e) {
       throw new UdfError(s.name, e);
     }
-    for (const r of results) await this.run(i + 1, r, ts, wm, out);
+    for (const r of results) {
+      if (r instanceof Stamped) await this.run(i + 1, r.value, num(r.timestamp), wm, out, r.timestamp);
+      else await this.run(i + 1, r, ts, wm, out, rawTs);
+    }
   }
 
   async process(input: ByteReader, out: ByteWriter): Promise<void> {
     const rows: unknown[][] = [];
     forEachElement(input, this.decode, (row) => rows.push(row.values));
-    const results: unknown[] = [];
+    const results: [unknown, unknown][] = [];
     for (const [ts, wm, raw] of rows) {
       results.length = 0;
       // the row coder reads BIGINT as bigint; DataStream LONG records are numbers where exact
       const value = typeof raw === 'bigint' && raw >= MIN_SAFE && raw <= MAX_SAFE ? Number(raw) : raw;
       // Java sends Long.MIN_VALUE for a record without a timestamp (StreamRecord.getTimestamp())
-      await this.run(0, value, ts === MIN_LONG ? null : num(ts), num(wm), results);
-      this.emit(out, ts, wm, results);
+      await this.run(0, value, ts === MIN_LONG ? null : num(ts), num(wm), results, ts);
+      this.emit(out, wm, results);
     }
   }
 
-  private emit(out: ByteWriter, ts: unknown, wm: unknown, results: readonly unknown[]): void {
-    for (const result of results) {
+  private emit(out: ByteWriter, wm: unknown, results: readonly [unknown, unknown][]): void {
+    for (const [result, ts] of results) {
       const start = out.beginPrefixed();
       try {
         this.encode(out, this.revise ? [ts, result] : [ts, wm, result]);
@@ -408,7 +451,7 @@ export class StatelessDataStreamOperation implements Operation {
   async processTimers(input: ByteReader, out: ByteWriter): Promise<void> {
     const keyed = this.stages.findIndex((s) => s.each.onTimer);
     if (keyed < 0 || !this.keys) throw new Error('timers fired for a function without timers');
-    const results: unknown[] = [];
+    const results: [unknown, unknown][] = [];
     const begin = input.pos;
     while (input.pos < input.end) {
       let timer: unknown[];
@@ -417,17 +460,20 @@ export class StatelessDataStreamOperation implements Operation {
       } catch (e) {
         throw new Error(`${(e as Error).message} in timers ${Buffer.from(input.buf.subarray(begin, input.end)).toString('hex')}`);
       }
-      const [type, wm, ts, keyRow] = timer;
+      const [type, wm, ts, keyRow, namespace] = timer;
       const stage = this.stages[keyed];
       let fired: unknown[];
       try {
-        fired = await stage.each.onTimer!(Number(type), num(ts)!, num(wm)!, (keyRow as { f0: unknown }).f0);
+        fired = await stage.each.onTimer!(Number(type), num(ts)!, num(wm)!, (keyRow as { f0: unknown }).f0, namespace as Uint8Array);
       } catch (e) {
         throw new UdfError(stage.name, e, 'onTimer()');
       }
       results.length = 0;
-      for (const r of fired) await this.run(keyed + 1, r, num(ts), num(wm), results);
-      this.emit(out, num(ts), num(wm), results);
+      for (const r of fired) {
+        if (r instanceof Stamped) await this.run(keyed + 1, r.value, num(r.timestamp), num(wm), results, r.timestamp);
+        else await this.run(keyed + 1, r, num(ts), num(wm), results, ts);
+      }
+      this.emit(out, wm, results);
     }
   }
 
