@@ -269,10 +269,12 @@ describe('windows', () => {
         .window(TumblingEventTimeWindows.of(1000))
         .allowedLateness(lateness)
         .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [`${ctx.window().start}: ${xs.map((x) => x.at).join(',')}`], Types.STRING())
+        .process({ processElement: (s: string, ctx) => [`${s} @${ctx.timestamp()}`] }, Types.STRING())
         .collect();
     // by the time 200 arrives the watermark is past 999 (window [0,1000) fired and was cleaned up)
-    expect((await run(0)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100']);
-    expect((await run(60_000)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100', '0: 100,200']);
+    expect((await run(0)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100 @999']);
+    // the late firing (on the record, not a timer) also carries the window's end as its timestamp
+    expect((await run(60_000)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100 @999', '0: 100,200 @999']);
   });
 
   it('errors: a throwing reduce names its line; event-time windows over records without timestamps say so', async () => {
