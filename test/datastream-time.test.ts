@@ -17,6 +17,14 @@ import {
   TumblingProcessingTimeWindows,
   Types,
   WatermarkStrategy,
+  AggregatingStateDescriptor,
+  ReducingStateDescriptor,
+  StateTtlConfig,
+  ValueStateDescriptor,
+  type AggregatingState,
+  type KeyedRuntimeContext,
+  type ReducingState,
+  type ValueState,
   type DataStreamAggregateFunction,
   type KeyedProcessFunction,
   type ProcessWindowFunctionContext,
@@ -305,5 +313,72 @@ describe('windows', () => {
     expect(() => env.fromElements(1).keyBy((n: number) => n).window(GlobalWindows.create()).allowedLateness(5)).toThrow(/event-time/);
     // the session survives
     expect(await env.fromElements(1, 2).keyBy(() => 0).window(GlobalWindows.create()).trigger(CountTrigger.of(2)).reduce((a, b) => a + b).collect()).toEqual([3]);
+  });
+});
+
+describe('ReducingState, AggregatingState and state TTL', () => {
+  it('a ReducingState (max) and an AggregatingState (average) per key', async () => {
+    class Stats {
+      private max!: ReducingState<number>;
+      private avg!: AggregatingState<number, number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.max = ctx.getReducingState(new ReducingStateDescriptor<number>('max', (a, b) => Math.max(a, b)));
+        this.avg = ctx.getAggregatingState(
+          new AggregatingStateDescriptor<number, [number, number], number>('avg', {
+            createAccumulator: () => [0, 0],
+            add: (v, [s, n]) => [s + v, n + 1],
+            getResult: ([s, n]) => s / n,
+            merge: ([a, n], [b, m]) => [a + b, n + m],
+          }),
+        );
+      }
+      async processElement(v: { k: string; x: number }): Promise<string[]> {
+        const before = await this.max.get();
+        await this.max.add(v.x);
+        await this.avg.add(v.x);
+        if (v.x === 0) {
+          await this.max.clear();
+          await this.avg.clear();
+        }
+        return [`${v.k} before=${before} max=${await this.max.get()} avg=${await this.avg.get()}`];
+      }
+    }
+    const input = [
+      { k: 'a', x: 4 },
+      { k: 'b', x: 1 },
+      { k: 'a', x: 2 },
+      { k: 'a', x: 9 },
+      { k: 'a', x: 0 },
+      { k: 'a', x: 3 },
+    ];
+    const out = await env.fromCollection(input).keyBy((v) => v.k).process(new Stats(), Types.STRING()).collect();
+    expect(out).toEqual(['a before=null max=4 avg=4', 'b before=null max=1 avg=1', 'a before=4 max=4 avg=3', 'a before=4 max=9 avg=5', 'a before=9 max=null avg=null', 'a before=null max=3 avg=3']);
+  });
+
+  it('a ValueState with a TTL forgets a value not written for longer than the TTL', async () => {
+    class Remember {
+      private last!: ValueState<number>;
+      private plain!: ValueState<number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.last = ctx.getState(new ValueStateDescriptor<number>('last').enableTimeToLive(StateTtlConfig.newBuilder(1000).neverReturnExpired().build()));
+        this.plain = ctx.getState(new ValueStateDescriptor<number>('plain'));
+      }
+      async processElement(n: number): Promise<string[]> {
+        const seen = `${n}: ttl=${await this.last.value()} plain=${await this.plain.value()}`;
+        await this.last.update(n);
+        await this.plain.update(n);
+        return [seen];
+      }
+    }
+    // records 1 and 2 close together, 3 after 2.5 s (beyond the 1 s TTL), 4 right after
+    const gaps = new Map([[3, 2500]]);
+    const out = await env
+      .fromElements(1, 2, 3, 4)
+      .map(async (n: number) => (await sleep(gaps.get(n) ?? 50), n))
+      .keyBy(() => 'k')
+      .process(new Remember(), Types.STRING())
+      .collect();
+    expect(out).toEqual(['1: ttl=null plain=null', '2: ttl=1 plain=1', '3: ttl=null plain=2', '4: ttl=3 plain=3']);
+    expect(() => StateTtlConfig.newBuilder(0)).toThrow(/positive/);
   });
 });

@@ -11,9 +11,10 @@ import { decoderFor, encoderFor, rowDecoder, rowEncoder } from '../coders/row-co
 import { ByteReader as Reader, ByteWriter as Writer } from '../coders/bytes';
 import { typeOfTypeInfo } from '../coders/schema';
 import { elementsOf, type RemoteKeyedState } from '../state/keyed-state';
-import type { KeyedRuntimeContext, ListState, MapState, ValueState } from '../../api/datastream/state';
+import { ValueStateDescriptor, type AppendingState, type KeyedRuntimeContext, type ListState, type MapState, type StateTtlConfig, type ValueState } from '../../api/datastream/state';
+import type { AggregateFunction } from '../../api/datastream/functions';
 import type { LogicalTypeTree } from '../../api/values';
-import type { flinkApi } from '../fn-api';
+import { flinkApi } from '../fn-api';
 import { loadShipped } from '../load-shipped';
 import { UdfError } from '../udf-loader';
 import { WindowOperator, type WindowFunctions } from './datastream-window';
@@ -166,6 +167,19 @@ function readBeamTimer(r: Reader, decodeUserKey: ReturnType<typeof rowDecoder>):
 const encodePickled = encoderFor(PICKLED);
 const decodePickled = decoderFor(PICKLED);
 
+/** A TTL as the StateDescriptor proto's (Java's ProtoUtils.parseStateTtlConfigFromProto reads it). */
+function ttlProto(c: StateTtlConfig | undefined): flinkApi.StateDescriptor.IStateTTLConfig | undefined {
+  if (!c) return undefined;
+  const T = flinkApi.StateDescriptor.StateTTLConfig;
+  return {
+    ttl: c.ttlMs as unknown as flinkApi.StateDescriptor.IStateTTLConfig["ttl"], // protobufjs takes a number for an int64
+    update_type: T.UpdateType[c.updateType],
+    state_visibility: T.StateVisibility[c.stateVisibility],
+    ttl_time_characteristic: T.TtlTimeCharacteristic.ProcessingTime,
+    cleanup_strategies: { is_cleanup_in_background: c.cleanupInBackground },
+  };
+}
+
 function pickle(v: unknown): Buffer {
   const w = new Writer();
   encodePickled(w, v);
@@ -230,10 +244,55 @@ class KeyContext {
   }
 
   runtimeContext(base: object): KeyedRuntimeContext {
+    /** One value in a bag (as PyFlink's value state): the base of value, reducing and aggregating state. */
+    const single = <T>(d: { name: string; ttlConfig?: StateTtlConfig }) => {
+      const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
+      return {
+        value: async (): Promise<T | null> => {
+          const data = await bag.get(this.current);
+          for (const v of elementsOf(data, decodePickled)) return v as T;
+          return null;
+        },
+        update: async (v: T): Promise<void> => {
+          const key = this.current;
+          await bag.clear(key);
+          await bag.append(key, pickle(v));
+        },
+        clear: async (): Promise<void> => void (await bag.clear(this.current)),
+      };
+    };
     return {
       ...base,
-      getState: <T>(d: { name: string }): ValueState<T> => {
-        const bag = this.state().bag(d.name);
+      getReducingState: <T>(d: { name: string; ttlConfig?: StateTtlConfig; reduceFunction: unknown }): AppendingState<T, T> => {
+        const s = single<T>(d);
+        const f = d.reduceFunction as ((a: T, b: T) => T) | { reduce(a: T, b: T): T };
+        const reduce = typeof f === 'function' ? f : (a: T, b: T) => f.reduce(a, b);
+        return {
+          get: s.value,
+          add: async (v) => {
+            const prev = await s.value();
+            await s.update(prev === null ? v : reduce(prev, v));
+          },
+          clear: s.clear,
+        };
+      },
+      getAggregatingState: <IN, OUT>(d: { name: string; ttlConfig?: StateTtlConfig; aggregateFunction: unknown }): AppendingState<IN, OUT> => {
+        const s = single<unknown>(d);
+        const agg = d.aggregateFunction as AggregateFunction<IN, unknown, OUT>;
+        return {
+          get: async () => {
+            const acc = await s.value();
+            return acc === null ? null : agg.getResult(acc);
+          },
+          add: async (v) => {
+            const acc = await s.value();
+            await s.update(agg.add(v, acc === null ? agg.createAccumulator() : acc));
+          },
+          clear: s.clear,
+        };
+      },
+      getState: <T>(d: { name: string; ttlConfig?: StateTtlConfig }): ValueState<T> => {
+        const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
         return {
           value: async () => {
             const data = await bag.get(this.current);
@@ -248,8 +307,8 @@ class KeyContext {
           clear: async () => void (await bag.clear(this.current)),
         };
       },
-      getListState: <T>(d: { name: string }): ListState<T> => {
-        const bag = this.state().bag(d.name);
+      getListState: <T>(d: { name: string; ttlConfig?: StateTtlConfig }): ListState<T> => {
+        const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
         return {
           get: async () => [...elementsOf(await bag.get(this.current), decodePickled)] as T[],
           add: async (v) => void (await bag.append(this.current, pickle(v))),
@@ -261,8 +320,8 @@ class KeyContext {
           clear: async () => void (await bag.clear(this.current)),
         };
       },
-      getMapState: <K, V>(d: { name: string }): MapState<K, V> => {
-        const map = this.state().map(d.name);
+      getMapState: <K, V>(d: { name: string; ttlConfig?: StateTtlConfig }): MapState<K, V> => {
+        const map = this.state().map(d.name, ttlProto(d.ttlConfig));
         return {
           get: async (k) => {
             const b = await map.get(this.current, pickle(k));
@@ -313,7 +372,7 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     return async (pair) => {
       const { key, value } = pair as { key: unknown; value: unknown };
       keys.setKey(key);
-      state ??= keys.runtimeContext({}).getState({ kind: "value", name: `reduce:${d.name}` });
+      state ??= keys.runtimeContext({}).getState(new ValueStateDescriptor(`reduce:${d.name}`));
       const previous = await state.value();
       const next = previous === null ? value : await f(previous, value);
       await state.update(next);
