@@ -86,7 +86,7 @@ export class DataStream<T> {
   }
 
   /** One result per record; untyped results unless outputType is given. */
-  map<R>(fn: MapFunction<T, R> | ((value: T) => R), outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+  map<R>(fn: MapFunction<T, R> | ((value: T) => R | Promise<R>), outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
     return this.transform('map', fn, outputType, 'Map');
   }
 
