@@ -270,6 +270,39 @@ describe('processing-time timers', () => {
   });
 });
 
+describe('partitioning', () => {
+  it('broadcast, global, rebalance, shuffle, rescale and forward send records to the subtasks they name', async () => {
+    /** Tags each record with the index of the subtask that saw it. */
+    class Where {
+      private index = -1;
+      open(ctx: { getIndexOfThisSubtask(): number }): void {
+        this.index = ctx.getIndexOfThisSubtask();
+      }
+      processElement(v: number): [number, number][] {
+        return [[this.index, v]];
+      }
+    }
+    const p2 = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '2' });
+    const one = () => p2.fromElements(1, 2, 3, 4, 5, 6, 7, 8); // a source of parallelism 1
+    const values = [1, 2, 3, 4, 5, 6, 7, 8];
+    const byValue = (a: [number, number], b: [number, number]) => a[1] - b[1] || a[0] - b[0];
+
+    const broadcast = (await one().broadcast().process(new Where()).collect()).sort(byValue);
+    expect(broadcast).toEqual(values.flatMap((v) => [[0, v], [1, v]]));
+    const global = (await one().global().process(new Where()).collect()).sort(byValue);
+    expect(global).toEqual(values.map((v) => [0, v]));
+    // round-robin: consecutive records alternate between the two subtasks
+    const rebalanced = (await one().rebalance().process(new Where()).collect()).sort(byValue);
+    expect(rebalanced.map(([, v]) => v)).toEqual(values);
+    for (let i = 1; i < rebalanced.length; i++) expect(rebalanced[i][0]).not.toBe(rebalanced[i - 1][0]);
+    for (const stream of [one().shuffle(), one().rescale(), p2.fromSequence(1, 8).forward()]) {
+      const out = (await stream.process(new Where()).collect()).sort(byValue);
+      expect(out.map(([, v]) => v)).toEqual(values);
+      for (const [i] of out) expect([0, 1]).toContain(i);
+    }
+  });
+});
+
 describe('the README tour', () => {
   it('runs the README examples with the results they show', async () => {
     const words = env

@@ -142,6 +142,40 @@ export class DataStream<T> {
     return new DataStream<T>(this.env, h, this.type);
   }
 
+  private partition(how: 'rebalance' | 'shuffle' | 'rescale' | 'broadcast' | 'forward' | 'global'): DataStream<T> {
+    return new DataStream<T>(this.env, callSync<number>(DS, 'partition', this.handle, how), this.type);
+  }
+
+  /** Records round-robin to the next operator's subtasks. */
+  rebalance(): DataStream<T> {
+    return this.partition('rebalance');
+  }
+
+  /** Records to the next operator's subtasks at random. */
+  shuffle(): DataStream<T> {
+    return this.partition('shuffle');
+  }
+
+  /** Round-robin within groups of local subtasks (no full shuffle). */
+  rescale(): DataStream<T> {
+    return this.partition('rescale');
+  }
+
+  /** Every record to every subtask of the next operator. */
+  broadcast(): DataStream<T> {
+    return this.partition('broadcast');
+  }
+
+  /** Each subtask's records to the same subtask of the next operator (same parallelism). */
+  forward(): DataStream<T> {
+    return this.partition('forward');
+  }
+
+  /** All records to the next operator's first subtask. */
+  global(): DataStream<T> {
+    return this.partition('global');
+  }
+
   /** Prints each record to the TaskManagers' stdout (Flink's print sink), as its text. */
   print(): this {
     const text = this.type.spec === 'PICKLED' ? this.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)), Types.STRING()) : this;

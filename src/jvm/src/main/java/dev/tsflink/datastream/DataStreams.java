@@ -216,6 +216,24 @@ public final class DataStreams {
         });
     }
 
+    /** Flink's physical partitioning of a stream's records among the next operator's subtasks. */
+    public static int partition(int stream, String how) {
+        return GatewayException.guard(() -> {
+            DataStream<Object> s = Handles.get(stream);
+            DataStream<Object> out;
+            switch (how) {
+                case "rebalance": out = s.rebalance(); break;
+                case "shuffle": out = s.shuffle(); break;
+                case "rescale": out = s.rescale(); break;
+                case "broadcast": out = s.broadcast(); break;
+                case "forward": out = s.forward(); break;
+                case "global": out = s.global(); break;
+                default: throw new IllegalArgumentException("unknown partitioning '" + how + "'");
+            }
+            return Handles.put(out);
+        });
+    }
+
     public static void print(int stream) {
         GatewayException.guard(() -> {
             DataStream<Object> s = Handles.get(stream);
