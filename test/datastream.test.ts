@@ -11,6 +11,10 @@ import {
   StreamExecutionEnvironment,
   Types,
   ValueStateDescriptor,
+  TumblingEventTimeWindows,
+  WatermarkStrategy,
+  type ProcessWindowFunctionContext,
+  type TimeWindow,
   type KeyedRuntimeContext,
   type ListState,
   type MapState,
@@ -327,6 +331,18 @@ describe('the README tour', () => {
     }
     const counts = env.fromElements('a', 'b', 'a').keyBy((w: string) => w).process(new Count());
     expect(await counts.collect()).toEqual(['a=1', 'b=1', 'a=2']);
+
+    const sales = [{ shop: 'a', amount: 1, at: 100 }, { shop: 'a', amount: 2, at: 900 }, { shop: 'a', amount: 4, at: 1100 }];
+    const perSecond = env
+      .fromCollection(sales)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<(typeof sales)[0]>().withTimestampAssigner((s) => s.at))
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(1000))
+      .reduce(
+        (a, b) => ({ ...a, amount: a.amount + b.amount }),
+        (shop: string, ctx: ProcessWindowFunctionContext<TimeWindow>, [total]: (typeof sales)[number][]) => [`${shop} ${ctx.window().start}: ${total.amount}`],
+      );
+    expect(await perSecond.collect()).toEqual(['a 0: 3', 'a 1000: 4']);
   });
 });
 
