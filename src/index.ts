@@ -136,6 +136,7 @@ export { DataStream, SingleOutputStreamOperator, KeyedStream } from './api/datas
 export { Types, TypeInformation } from './api/datastream/types';
 export { WatermarkStrategy, type TimestampAssigner } from './api/datastream/watermark-strategy';
 export { WindowedStream } from './api/datastream/windowed-stream';
+export { ConnectedStreams } from './api/datastream/connected-streams';
 export {
   TimeWindow,
   GlobalWindow,
@@ -172,6 +173,10 @@ export type {
   AggregateFunction as DataStreamAggregateFunction,
   ProcessWindowFunction,
   ProcessWindowFunctionContext,
+  CoMapFunction,
+  CoFlatMapFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
 } from './api/datastream/functions';
 export {
   ValueStateDescriptor,

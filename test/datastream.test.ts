@@ -274,6 +274,86 @@ describe('processing-time timers', () => {
   });
 });
 
+describe('connect', () => {
+  it('CoMap, CoFlatMap and CoProcess over two streams of different types', async () => {
+    const numbers = env.fromElements(1, 2, 3);
+    const words = env.fromElements('x', 'yy');
+    const mapped = await numbers.connect(words).map({ map1: (n: number) => `n${n * 10}`, map2: (w: string) => `w${w.length}` }, Types.STRING()).collect();
+    expect(mapped.sort()).toEqual(['n10', 'n20', 'n30', 'w1', 'w2']);
+    const flat = await numbers
+      .connect(words)
+      .flatMap({
+        flatMap1: (n: number, out) => {
+          for (let i = 0; i < n; i++) out.collect(n);
+        },
+        flatMap2: (w: string) => [w.length * 100],
+      })
+      .collect();
+    expect(flat.sort((a, b) => a - b)).toEqual([1, 2, 2, 3, 3, 3, 100, 200]);
+    const processed = await numbers
+      .connect(words)
+      .process({
+        processElement1: (n: number, ctx, out) => out.collect(`first ${n} ts=${ctx.timestamp()}`),
+        processElement2: (w: string, _ctx, out) => out.collect(`second ${w}`),
+      })
+      .collect();
+    expect(processed.sort()).toEqual(['first 1 ts=null', 'first 2 ts=null', 'first 3 ts=null', 'second x', 'second yy']);
+  });
+
+  it('a KeyedCoProcessFunction joins two keyed streams on shared keyed state, with a timer', async () => {
+    interface Order {
+      user: string;
+      item: string;
+    }
+    interface User {
+      id: string;
+      name: string;
+    }
+    class Join {
+      private name!: ValueState<string>;
+      private pending!: ListState<string>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.name = ctx.getState(new ValueStateDescriptor<string>('name'));
+        this.pending = ctx.getListState(new ListStateDescriptor<string>('pending'));
+      }
+      async processElement1(o: Order): Promise<string[]> {
+        const name = await this.name.value();
+        if (name !== null) return [`${name} bought ${o.item}`];
+        await this.pending.add(o.item); // the user's name has not arrived yet
+        return [];
+      }
+      async processElement2(u: User, ctx: { timerService(): { registerEventTimeTimer(t: number): void } }): Promise<string[]> {
+        await this.name.update(u.name);
+        ctx.timerService().registerEventTimeTimer(42);
+        const items = await this.pending.get();
+        await this.pending.clear();
+        return items.map((i) => `${u.name} bought ${i}`);
+      }
+      async onTimer(ts: number, ctx: { getCurrentKey(): unknown }): Promise<string[]> {
+        return [`timer ${ts} for ${String(ctx.getCurrentKey())}: ${await this.name.value()}`];
+      }
+    }
+    const orders = env.fromCollection<Order>([
+      { user: 'u1', item: 'book' },
+      { user: 'u2', item: 'pen' },
+      { user: 'u1', item: 'lamp' },
+      { user: 'u3', item: 'cup' },
+    ]);
+    const users = env.fromCollection<User>([
+      { id: 'u1', name: 'Ann' },
+      { id: 'u2', name: 'Bob' },
+    ]);
+    const out = await orders
+      .connect(users)
+      .keyBy((o) => o.user, (u) => u.id)
+      .process(new Join(), Types.STRING())
+      .collect();
+    // u3 never gets a name: its order stays pending
+    expect(out.sort()).toEqual(['Ann bought book', 'Ann bought lamp', 'Bob bought pen', 'timer 42 for u1: Ann', 'timer 42 for u2: Bob']);
+    expect(() => orders.connect(users.keyBy((u) => u.id)).process(new Join())).toThrow(/keyed stream with a keyed stream/);
+  });
+});
+
 describe('partitioning', () => {
   it('broadcast, global, rebalance, shuffle, rescale and forward send records to the subtasks they name', async () => {
     /** Tags each record with the index of the subtask that saw it. */

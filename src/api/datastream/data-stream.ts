@@ -14,6 +14,7 @@ import { Types, type TypeInformation, type TypeSpec } from './types';
 import type { WatermarkStrategy } from './watermark-strategy';
 import type { Window, WindowAssigner, WindowSpec } from './windowing';
 import { WindowedStream } from './windowed-stream';
+import { ConnectedStreams } from './connected-streams';
 
 export const DS = 'dev.tsflink.datastream.DataStreams';
 
@@ -130,6 +131,11 @@ export class DataStream<T> {
     const withKey = this.transform('keyBy', selector, pairType, '_stream_key_by_map_operator');
     const h = callSync<number>(DS, 'keyBy', withKey.handle, toJavaJson(keyType.spec));
     return new KeyedStream<T, K>(this.env, h, this.type, keyType);
+  }
+
+  /** This stream and another, maybe of another type, into one co-function (map/flatMap/process). */
+  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
+    return new ConnectedStreams<T, T2>(this, other);
   }
 
   /** This stream's and the others' records in one stream (all of the same type). */

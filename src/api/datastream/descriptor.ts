@@ -7,7 +7,7 @@ import type { ShippedCode } from '../udf/ship';
 import type { WindowSpec } from './windowing';
 
 /** What the shipped value is, which decides how the worker calls it. */
-export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window';
+export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window' | 'coMap' | 'coFlatMap' | 'coProcess' | 'keyedCoProcess';
 
 export interface DataStreamFunctionDescriptor {
   tsflink: 1;

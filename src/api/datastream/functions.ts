@@ -99,3 +99,30 @@ export interface ProcessWindowFunctionContext<W> {
 export interface ProcessWindowFunction<IN, OUT, K, W> {
   process(key: K, context: ProcessWindowFunctionContext<W>, elements: IN[], out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
 }
+
+/** Flink's CoMapFunction: one result per record of either connected input. */
+export interface CoMapFunction<IN1, IN2, OUT> extends RichFunction {
+  map1(value: IN1): OUT | Promise<OUT>;
+  map2(value: IN2): OUT | Promise<OUT>;
+}
+
+/** Flink's CoFlatMapFunction: zero or more results per record of either input. */
+export interface CoFlatMapFunction<IN1, IN2, OUT> extends RichFunction {
+  flatMap1(value: IN1, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  flatMap2(value: IN2, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+}
+
+/** Flink's CoProcessFunction over two connected (unkeyed) inputs. */
+export interface CoProcessFunction<IN1, IN2, OUT> extends RichFunction {
+  processElement1(value: IN1, ctx: ProcessFunctionContext, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  processElement2(value: IN2, ctx: ProcessFunctionContext, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+}
+
+/** Flink's KeyedCoProcessFunction: two inputs keyed alike, sharing the key's state and timers. */
+export interface KeyedCoProcessFunction<K, IN1, IN2, OUT> {
+  open?(ctx: KeyedRuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+  processElement1(value: IN1, ctx: KeyedProcessFunctionContext<K>, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  processElement2(value: IN2, ctx: KeyedProcessFunctionContext<K>, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+}

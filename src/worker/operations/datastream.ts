@@ -93,6 +93,36 @@ function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown):
         return [[v, Math.trunc(t)]];
       };
     }
+    case 'coMap':
+    case 'coFlatMap':
+    case 'coProcess': {
+      // flink-python's two-input operators send Row(isLeft, left, right)
+      const names = { coMap: ['map1', 'map2'], coFlatMap: ['flatMap1', 'flatMap2'], coProcess: ['processElement1', 'processElement2'] }[d.kind];
+      const [f1, f2] = names.map((m) => userMethod(exported, m, d));
+      let ts: number | null = null;
+      let wm: number | null = null;
+      const ctx = {
+        timestamp: () => ts,
+        timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+      };
+      return (input, timestamp, watermark) => {
+        const { f0: isLeft, f1: left, f2: right } = input as { f0: boolean; f1: unknown; f2: unknown };
+        const f = isLeft ? f1 : f2;
+        const v = isLeft ? left : right;
+        ts = timestamp;
+        wm = watermark;
+        if (d.kind === 'coMap') {
+          const r = f(v);
+          return isThenable(r) ? r.then((x) => [x]) : [r];
+        }
+        const results: unknown[] = [];
+        const out = { collect: (x: unknown) => void results.push(x) };
+        const r = d.kind === 'coFlatMap' ? f(v, out) : f(v, ctx, out);
+        if (isThenable(r)) return r.then((x) => (collectInto(results, x), results));
+        collectInto(results, r);
+        return results;
+      };
+    }
     case 'keyBy': {
       // PyFlink's KeyByMapFunction: Row(key, value); Java's KeyByKeySelector then keys on field 0
       const f = userMethod(exported, 'getKey', d);
@@ -133,6 +163,7 @@ interface Stage {
 const REVISE_OUTPUT = 100;
 const KEYED_PROCESS = 2;
 const WINDOW = 4;
+const KEYED_CO_PROCESS = 3;
 const MIN_LONG = -(2n ** 63n);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -379,8 +410,10 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
       return [next];
     };
   }
-  if (d.kind !== 'keyedProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
-  const f = userMethod(exported, 'processElement', d);
+  if (d.kind !== 'keyedProcess' && d.kind !== 'keyedCoProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
+  const co = d.kind === 'keyedCoProcess';
+  const f = userMethod(exported, co ? 'processElement1' : 'processElement', d);
+  const f2 = co ? userMethod(exported, 'processElement2', d) : f;
   const onTimer = (exported as { onTimer?: unknown } | null)?.onTimer;
   let ts: number | null = null;
   let wm: number | null = null;
@@ -400,13 +433,17 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     collectInto(results, await call(out));
     return results;
   };
-  const each: ElementFn = (pair, timestamp, watermark) => {
+  const each: ElementFn = (input, timestamp, watermark) => {
+    // a keyed co-function gets Row(isLeft, Row(key, left), Row(key, right))
+    const side = co ? (input as { f0: boolean; f1: unknown; f2: unknown }) : undefined;
+    const pair = side ? (side.f0 ? side.f1 : side.f2) : input;
     const { key, value } = pair as { key: unknown; value: unknown };
     keys.setKey(key);
     ts = timestamp;
     wm = watermark;
     domain = undefined;
-    return run((out) => f(value, ctx, out));
+    const g = side && !side.f0 ? f2 : f;
+    return run((out) => g(value, ctx, out));
   };
   each.onTimer = (type, timestamp, watermark, key) => {
     if (typeof onTimer !== 'function') throw new TypeError(`'${d.name}' set a timer but has no onTimer() method`);
@@ -436,7 +473,7 @@ export class StatelessDataStreamOperation implements Operation {
       const d = readDescriptor(f.payload);
       const exported = loadShipped(d.code);
       const target = (typeof exported === 'object' && exported !== null ? exported : {}) as Lifecycle;
-      if (f.function_type === KEYED_PROCESS) {
+      if (f.function_type === KEYED_PROCESS || f.function_type === KEYED_CO_PROCESS) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
         this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys) });
       } else if (f.function_type === WINDOW) {

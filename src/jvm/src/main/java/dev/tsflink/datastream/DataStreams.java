@@ -32,6 +32,9 @@ import org.apache.flink.streaming.api.functions.python.DataStreamPythonFunctionI
 import org.apache.flink.streaming.api.functions.python.KeyByKeySelector;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.python.process.ExternalPythonKeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonCoProcessOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonKeyedCoProcessOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.python.process.ExternalPythonProcessOperator;
 import org.apache.flink.streaming.api.typeinfo.python.PickledByteArrayTypeInfo;
 import org.apache.flink.table.functions.python.PythonEnv;
@@ -192,6 +195,29 @@ public final class DataStreams {
             SingleOutputStreamOperator result = withTs.map(new RemoveTimestampMapFunction<>(), valueType);
             result.name("Remove-Timestamp");
             return Handles.put(result);
+        });
+    }
+
+    /**
+     * connect + a TS co-function as PyFlink builds it: flink-python's co-process operator
+     * (CO_PROCESS = 1), or its keyed one (KEYED_CO_PROCESS = 3) when both inputs are keyed. The worker
+     * gets Row(timestamp, watermark, Row(isLeft, left, right)).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int coProcess(int first, int second, String payloadBase64, String outTypeJson, String name) {
+        return GatewayException.guard(() -> {
+            DataStream a = Handles.get(first);
+            DataStream b = Handles.get(second);
+            boolean keyed = a instanceof KeyedStream && b instanceof KeyedStream;
+            Configuration config = PythonConfigUtil.getEnvironmentConfig(a.getExecutionEnvironment());
+            TypeInformation<Object> out = typeInfo(Json.parse(outTypeJson));
+            DataStreamPythonFunctionInfo info = new DataStreamPythonFunctionInfo(
+                    new DataStreamPythonFunction(Base64.getDecoder().decode(payloadBase64), new PythonEnv(PythonEnv.ExecType.PROCESS)),
+                    keyed ? 3 : 1);
+            TwoInputStreamOperator op = keyed
+                    ? new ExternalPythonKeyedCoProcessOperator(config, info, (RowTypeInfo) a.getType(), (RowTypeInfo) b.getType(), out)
+                    : new ExternalPythonCoProcessOperator(config, info, a.getType(), b.getType(), out);
+            return Handles.put(a.connect(b).transform(name, out, op));
         });
     }
 
