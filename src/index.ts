@@ -137,6 +137,7 @@ export { Types, TypeInformation } from './api/datastream/types';
 export { WatermarkStrategy, type TimestampAssigner } from './api/datastream/watermark-strategy';
 export { WindowedStream } from './api/datastream/windowed-stream';
 export { ConnectedStreams } from './api/datastream/connected-streams';
+export { OutputTag } from './api/datastream/output-tag';
 export {
   TimeWindow,
   GlobalWindow,

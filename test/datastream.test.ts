@@ -13,6 +13,7 @@ import {
   ValueStateDescriptor,
   TumblingEventTimeWindows,
   WatermarkStrategy,
+  OutputTag,
   type ProcessWindowFunctionContext,
   type TimeWindow,
   type KeyedRuntimeContext,
@@ -271,6 +272,42 @@ describe('processing-time timers', () => {
     });
     const out = await slow.keyBy((n) => n % 2).process(new Alarm(), Types.STRING()).collect();
     expect(out.sort()).toEqual(['0 PROCESSING_TIME', '1 PROCESSING_TIME']);
+  });
+});
+
+describe('side outputs', () => {
+  it('a ProcessFunction and a KeyedProcessFunction send records to OutputTags, read with getSideOutput', async () => {
+    const odd = new OutputTag<string>('odd', Types.STRING());
+    const big = new OutputTag<{ n: number }>('big');
+    const main = env.fromElements(1, 2, 3, 4, 5).process({
+      processElement(n: number, ctx, out) {
+        if (n % 2 === 1) ctx.output(odd, `odd ${n}`);
+        if (n > 3) ctx.output(big, { n });
+        out.collect(n * 10);
+      },
+    });
+    // one job per collect: each reads the stream it asks for
+    expect((await main.collect()).sort((a, b) => a - b)).toEqual([10, 20, 30, 40, 50]);
+    expect((await main.getSideOutput(odd).collect()).sort()).toEqual(['odd 1', 'odd 3', 'odd 5']);
+    expect((await main.getSideOutput(big).collect()).sort((a, b) => a.n - b.n)).toEqual([{ n: 4 }, { n: 5 }]);
+
+    const late = new OutputTag<string>('repeat', Types.STRING());
+    const keyed = env
+      .fromElements('a', 'b', 'a', 'a')
+      .keyBy((s: string) => s)
+      .process({
+        seen: undefined as ValueState<boolean> | undefined,
+        open(ctx: KeyedRuntimeContext) {
+          (this as { seen?: ValueState<boolean> }).seen = ctx.getState(new ValueStateDescriptor<boolean>('seen'));
+        },
+        async processElement(s: string, ctx, out) {
+          const self = this as unknown as { seen: ValueState<boolean> };
+          if (await self.seen.value()) ctx.output(late, `again ${s}`);
+          else out.collect(s);
+          await self.seen.update(true);
+        },
+      } as KeyedProcessFunction<string, string, string>, Types.STRING());
+    expect((await keyed.getSideOutput(late).collect()).sort()).toEqual(['again a', 'again a']);
   });
 });
 

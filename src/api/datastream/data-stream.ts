@@ -10,11 +10,12 @@ import { shipValueSync } from '../udf/ship';
 import type { DataStreamFunctionDescriptor, DataStreamFunctionKind } from './descriptor';
 import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from './functions';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
-import { Types, type TypeInformation, type TypeSpec } from './types';
+import { TypeInformation, Types, type TypeSpec } from './types';
 import type { WatermarkStrategy } from './watermark-strategy';
 import type { Window, WindowAssigner, WindowSpec } from './windowing';
 import { WindowedStream } from './windowed-stream';
 import { ConnectedStreams } from './connected-streams';
+import type { OutputTag } from './output-tag';
 
 export const DS = 'dev.tsflink.datastream.DataStreams';
 
@@ -219,6 +220,12 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   name(name: string): this {
     callSync(DS, 'configure', this.handle, 'name', name);
     return this;
+  }
+
+  /** The records the function sent to `tag` with ctx.output(tag, value). */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    const type = new TypeInformation<X>(tag.typeSpec);
+    return new DataStream<X>(this.env, callSync<number>(DS, 'sideOutput', this.handle, tag.id, toJavaJson(type.spec)), type);
   }
 
   /** The operator's stable id (for state across savepoints). */

@@ -50,8 +50,17 @@ export interface KeyedTimerService extends TimerService {
   deleteProcessingTimeTimer(time: number): void;
 }
 
+/** What ctx.output takes: an OutputTag (or anything with its id). */
+export interface SideOutputTag<X> {
+  readonly id: string;
+  /** Phantom: the side output's record type. */
+  readonly __side?: X;
+}
+
 export interface KeyedProcessFunctionContext<K> {
   timestamp(): number | null;
+  /** Emits to a side output (see SingleOutputStreamOperator.getSideOutput). */
+  output<X>(tag: SideOutputTag<X>, value: X): void;
   getCurrentKey(): K;
   timerService(): KeyedTimerService;
 }
@@ -64,6 +73,8 @@ export interface ProcessFunctionContext {
   /** The record's timestamp, or null when it has none. */
   timestamp(): number | null;
   timerService(): TimerService;
+  /** Emits to a side output (see SingleOutputStreamOperator.getSideOutput). */
+  output<X>(tag: SideOutputTag<X>, value: X): void;
 }
 
 export interface ProcessFunction<T, R> extends RichFunction {

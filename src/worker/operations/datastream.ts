@@ -68,7 +68,10 @@ function isThenable(v: unknown): v is Promise<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown): ElementFn {
+/** ctx.output(tag, value): writes to the side output of the tag. */
+type SideOutput = (tag: { id: string }, value: unknown) => void;
+
+function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown, output: SideOutput): ElementFn {
   switch (d.kind) {
     case 'map': {
       const f = userMethod(exported, 'map', d);
@@ -104,6 +107,7 @@ function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown):
       const ctx = {
         timestamp: () => ts,
         timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+        output,
       };
       return (input, timestamp, watermark) => {
         const { f0: isLeft, f1: left, f2: right } = input as { f0: boolean; f1: unknown; f2: unknown };
@@ -136,6 +140,7 @@ function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown):
       const ctx = {
         timestamp: () => ts,
         timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+        output,
       };
       return (v, timestamp, watermark) => {
         ts = timestamp;
@@ -396,7 +401,7 @@ function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, key
   return each;
 }
 
-function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext): ElementFn {
+function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, output: SideOutput): ElementFn {
   if (d.kind === 'reduce') {
     const f = userMethod(exported, 'reduce', d);
     let state: ValueState<unknown> | undefined;
@@ -426,7 +431,7 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     deleteEventTimeTimer: (t: number) => keys.setTimer(2, t),
     deleteProcessingTimeTimer: (t: number) => keys.setTimer(3, t),
   };
-  const ctx = { timestamp: () => ts, getCurrentKey: () => keys.userKey, timerService: () => timerService, timeDomain: () => domain };
+  const ctx = { timestamp: () => ts, getCurrentKey: () => keys.userKey, timerService: () => timerService, timeDomain: () => domain, output };
   const run = async (call: (out: { collect(x: unknown): void }) => unknown): Promise<unknown[]> => {
     const results: unknown[] = [];
     const out = { collect: (x: unknown) => void results.push(x) };
@@ -464,6 +469,26 @@ export class StatelessDataStreamOperation implements Operation {
   private readonly revise: boolean;
   private readonly decode: ReturnType<typeof rowDecoder>;
   private readonly encode: ReturnType<typeof rowEncoder>;
+  /** The raw timestamp of the record (or timer) being processed: side output records carry it. */
+  private currentTs: unknown = null;
+  private readonly sideEncoders = new Map<string, { encode: ReturnType<typeof rowEncoder>; out: ByteWriter }>();
+
+  /** ctx.output(tag, value): Row(timestamp, value) to the tag's side output (flink-python's getSideOutputTypeInfo). */
+  private readonly sideOutput: SideOutput = (tag, value) => {
+    const id = (tag as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') throw new TypeError('ctx.output() needs an OutputTag');
+    let side = this.sideEncoders.get(id);
+    if (!side) {
+      const s = this.ctx.sideOutputs.get(id);
+      // as in Java, records for a tag the job does not read (no getSideOutput) are dropped
+      side = s ? { encode: rowEncoder(s.type), out: s.out } : { encode: () => undefined, out: new Writer() };
+      this.sideEncoders.set(id, side);
+    }
+    if (!this.ctx.sideOutputs.has(id)) return;
+    const start = side.out.beginPrefixed();
+    side.encode(side.out, [this.currentTs, value]);
+    side.out.endPrefixed(start);
+  };
 
   constructor(private readonly ctx: OperationContext<flinkApi.UserDefinedDataStreamFunction>) {
     const functions = [ctx.udfs, ...ctx.chained];
@@ -475,12 +500,12 @@ export class StatelessDataStreamOperation implements Operation {
       const target = (typeof exported === 'object' && exported !== null ? exported : {}) as Lifecycle;
       if (f.function_type === KEYED_PROCESS || f.function_type === KEYED_CO_PROCESS) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
-        this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys) });
+        this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys, this.sideOutput) });
       } else if (f.function_type === WINDOW) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
         this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, () => ctx.keyedState()) });
       } else {
-        this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported) });
+        this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported, this.sideOutput) });
       }
     }
     this.decode = rowDecoder(ctx.inputType);
@@ -523,6 +548,7 @@ export class StatelessDataStreamOperation implements Operation {
     const results: [unknown, unknown][] = [];
     for (const [ts, wm, raw] of rows) {
       results.length = 0;
+      this.currentTs = ts;
       // the row coder reads BIGINT as bigint; DataStream LONG records are numbers where exact
       const value = typeof raw === 'bigint' && raw >= MIN_SAFE && raw <= MAX_SAFE ? Number(raw) : raw;
       // Java sends Long.MIN_VALUE for a record without a timestamp (StreamRecord.getTimestamp())
@@ -557,6 +583,7 @@ export class StatelessDataStreamOperation implements Operation {
         throw new Error(`${(e as Error).message} in timers ${Buffer.from(input.buf.subarray(begin, input.end)).toString('hex')}`);
       }
       const [type, wm, ts, keyRow, namespace] = timer;
+      this.currentTs = ts;
       const stage = this.stages[keyed];
       let fired: unknown[];
       try {

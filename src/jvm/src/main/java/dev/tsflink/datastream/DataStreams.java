@@ -260,6 +260,19 @@ public final class DataStreams {
         });
     }
 
+    /**
+     * The records a TS function sent to the tag (ctx.output). PythonConfigUtil.configPythonOperator
+     * registers the tag on the Python operator, which then asks the worker for a side output.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int sideOutput(int stream, String tagId, String typeJson) {
+        return GatewayException.guard(() -> {
+            SingleOutputStreamOperator s = Handles.get(stream);
+            TypeInformation<Object> type = typeInfo(Json.parse(typeJson));
+            return Handles.put(s.getSideOutput(new org.apache.flink.util.OutputTag<Object>(tagId, type)));
+        });
+    }
+
     public static void print(int stream) {
         GatewayException.guard(() -> {
             DataStream<Object> s = Handles.get(stream);
@@ -272,8 +285,12 @@ public final class DataStreams {
     public static int collect(int stream, String jobName) {
         return GatewayException.guard(() -> {
             DataStream<Object> s = Handles.get(stream);
-            PythonConfigUtil.configPythonOperator(s.getExecutionEnvironment());
-            CloseableIterator<Object> it = s.executeAndCollect(jobName);
+            StreamExecutionEnvironment env = s.getExecutionEnvironment();
+            // executeAndCollect, in steps: the collect sink first, so that configPythonOperator sees the
+            // whole graph (a side output read here becomes a tag of its Python operator)
+            CloseableIterator<Object> it = s.collectAsync();
+            PythonConfigUtil.configPythonOperator(env);
+            env.executeAsync(jobName);
             return Handles.put(it);
         });
     }
