@@ -132,7 +132,22 @@ describe('environment options and sinks', () => {
     expect(() => env.setParallelism(0)).toThrow(/parallelism must be a positive integer/);
     expect(() => env.fromCollection([])).toThrow(/at least one/);
     expect(() => env.fromCollection([{ n: 1 }, { n: 'x' }], Types.ROW_NAMED(['n'], [Types.LONG()]))).toThrow("element 1: field 'n': 'x' (string) is not a LONG");
-    expect(() => env.fromElements(1).keyBy((x) => x).map((x: number) => x)).toThrow(/not implemented yet/);
+  });
+});
+
+describe('map, filter and flatMap on a KeyedStream', () => {
+  it('run as keyed functions on the record (not the Row(key, record) pair)', async () => {
+    const keyed = env.fromElements(1, 2, 3, 4, 5, 6).keyBy((n: number) => (n % 2 === 0 ? 'even' : 'odd'));
+    const byNumber = (a: number, b: number) => a - b;
+    expect((await keyed.map((n) => n * 10, Types.LONG()).collect()).sort(byNumber)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect((await keyed.filter((n) => n > 3).collect()).sort(byNumber)).toEqual([4, 5, 6]);
+    const flat = await keyed
+      .flatMap((n: number, out) => {
+        if (n <= 2) out.collect(-n);
+        return [n];
+      })
+      .collect();
+    expect(flat.sort(byNumber)).toEqual([-2, -1, 1, 2, 3, 4, 5, 6]);
   });
 });
 

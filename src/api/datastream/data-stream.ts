@@ -270,15 +270,17 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return new WindowedStream<T, K, W>(this, assigner);
   }
 
-  override map<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
-    throw new Error('map() on a KeyedStream is not implemented yet (issue #13); map before keyBy()');
+  // On a KeyedStream these run as keyed process functions (as PyFlink's KeyedStream.map does), so
+  // they read the record out of Row(key, record) and keep the stream's partitioning.
+  override map<R>(fn: MapFunction<T, R> | ((value: T) => R | Promise<R>), outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('map', fn, outputType, 'Map', KEYED_PROCESS);
   }
 
-  override flatMap<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
-    throw new Error('flatMap() on a KeyedStream is not implemented yet (issue #13); flatMap before keyBy()');
+  override flatMap<R>(fn: FlatMapFunction<T, R> | FlatMapFunction<T, R>['flatMap'], outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('flatMap', fn, outputType, 'FlatMap', KEYED_PROCESS);
   }
 
-  override filter(..._args: unknown[]): SingleOutputStreamOperator<T> {
-    throw new Error('filter() on a KeyedStream is not implemented yet (issue #13); filter before keyBy()');
+  override filter(fn: FilterFunction<T> | ((value: T) => boolean)): SingleOutputStreamOperator<T> {
+    return this.transform('filter', fn, this.type, 'Filter', KEYED_PROCESS);
   }
 }

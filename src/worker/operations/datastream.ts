@@ -415,6 +415,15 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
       return [next];
     };
   }
+  if (d.kind === 'map' || d.kind === 'flatMap' || d.kind === 'filter') {
+    // map/flatMap/filter on a KeyedStream: the stateless function on the record of Row(key, record)
+    const inner = statelessElementFn(d, exported, output);
+    return (pair, timestamp, watermark) => {
+      const { key, value } = pair as { key: unknown; value: unknown };
+      keys.setKey(key);
+      return inner(value, timestamp, watermark);
+    };
+  }
   if (d.kind !== 'keyedProcess' && d.kind !== 'keyedCoProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
   const co = d.kind === 'keyedCoProcess';
   const f = userMethod(exported, co ? 'processElement1' : 'processElement', d);
