@@ -151,6 +151,28 @@ export { resultToArrow, ArrowConversionError, FLINK_TYPE_METADATA, type ToArrowO
 export { StreamExecutionEnvironment, type RuntimeExecutionMode, type JobExecutionResult } from './api/datastream/stream-execution-environment';
 export { DataStream, SingleOutputStreamOperator, KeyedStream } from './api/datastream/data-stream';
 export { Types, TypeInformation } from './api/datastream/types';
+export { WatermarkStrategy, type TimestampAssigner } from './api/datastream/watermark-strategy';
+export { WindowedStream } from './api/datastream/windowed-stream';
+export { ConnectedStreams } from './api/datastream/connected-streams';
+export { OutputTag } from './api/datastream/output-tag';
+export {
+  TimeWindow,
+  GlobalWindow,
+  WindowAssigner,
+  Trigger,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  GlobalWindows,
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  type Window,
+} from './api/datastream/windowing';
 export type {
   Collector,
   RichFunction,
@@ -166,11 +188,23 @@ export type {
   KeyedTimerService,
   KeyedProcessFunctionContext,
   OnTimerContext,
+  AggregateFunction as DataStreamAggregateFunction,
+  ProcessWindowFunction,
+  ProcessWindowFunctionContext,
+  CoMapFunction,
+  CoFlatMapFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
 } from './api/datastream/functions';
 export {
   ValueStateDescriptor,
   ListStateDescriptor,
   MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregatingStateDescriptor,
+  StateTtlConfig,
+  type ReducingState,
+  type AggregatingState,
   type ValueState,
   type ListState,
   type MapState,

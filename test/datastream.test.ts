@@ -11,6 +11,11 @@ import {
   StreamExecutionEnvironment,
   Types,
   ValueStateDescriptor,
+  TumblingEventTimeWindows,
+  WatermarkStrategy,
+  OutputTag,
+  type ProcessWindowFunctionContext,
+  type TimeWindow,
   type KeyedRuntimeContext,
   type ListState,
   type MapState,
@@ -127,7 +132,22 @@ describe('environment options and sinks', () => {
     expect(() => env.setParallelism(0)).toThrow(/parallelism must be a positive integer/);
     expect(() => env.fromCollection([])).toThrow(/at least one/);
     expect(() => env.fromCollection([{ n: 1 }, { n: 'x' }], Types.ROW_NAMED(['n'], [Types.LONG()]))).toThrow("element 1: field 'n': 'x' (string) is not a LONG");
-    expect(() => env.fromElements(1).keyBy((x) => x).map((x: number) => x)).toThrow(/not implemented yet/);
+  });
+});
+
+describe('map, filter and flatMap on a KeyedStream', () => {
+  it('run as keyed functions on the record (not the Row(key, record) pair)', async () => {
+    const keyed = env.fromElements(1, 2, 3, 4, 5, 6).keyBy((n: number) => (n % 2 === 0 ? 'even' : 'odd'));
+    const byNumber = (a: number, b: number) => a - b;
+    expect((await keyed.map((n) => n * 10, Types.LONG()).collect()).sort(byNumber)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect((await keyed.filter((n) => n > 3).collect()).sort(byNumber)).toEqual([4, 5, 6]);
+    const flat = await keyed
+      .flatMap((n: number, out) => {
+        if (n <= 2) out.collect(-n);
+        return [n];
+      })
+      .collect();
+    expect(flat.sort(byNumber)).toEqual([-2, -1, 1, 2, 3, 4, 5, 6]);
   });
 });
 
@@ -270,6 +290,155 @@ describe('processing-time timers', () => {
   });
 });
 
+describe('side outputs', () => {
+  it('a ProcessFunction and a KeyedProcessFunction send records to OutputTags, read with getSideOutput', async () => {
+    const odd = new OutputTag<string>('odd', Types.STRING());
+    const big = new OutputTag<{ n: number }>('big');
+    const main = env.fromElements(1, 2, 3, 4, 5).process({
+      processElement(n: number, ctx, out) {
+        if (n % 2 === 1) ctx.output(odd, `odd ${n}`);
+        if (n > 3) ctx.output(big, { n });
+        out.collect(n * 10);
+      },
+    });
+    // one job per collect: each reads the stream it asks for
+    expect((await main.collect()).sort((a, b) => a - b)).toEqual([10, 20, 30, 40, 50]);
+    expect((await main.getSideOutput(odd).collect()).sort()).toEqual(['odd 1', 'odd 3', 'odd 5']);
+    expect((await main.getSideOutput(big).collect()).sort((a, b) => a.n - b.n)).toEqual([{ n: 4 }, { n: 5 }]);
+
+    const late = new OutputTag<string>('repeat', Types.STRING());
+    const keyed = env
+      .fromElements('a', 'b', 'a', 'a')
+      .keyBy((s: string) => s)
+      .process({
+        seen: undefined as ValueState<boolean> | undefined,
+        open(ctx: KeyedRuntimeContext) {
+          (this as { seen?: ValueState<boolean> }).seen = ctx.getState(new ValueStateDescriptor<boolean>('seen'));
+        },
+        async processElement(s: string, ctx, out) {
+          const self = this as unknown as { seen: ValueState<boolean> };
+          if (await self.seen.value()) ctx.output(late, `again ${s}`);
+          else out.collect(s);
+          await self.seen.update(true);
+        },
+      } as KeyedProcessFunction<string, string, string>, Types.STRING());
+    expect((await keyed.getSideOutput(late).collect()).sort()).toEqual(['again a', 'again a']);
+  });
+});
+
+describe('connect', () => {
+  it('CoMap, CoFlatMap and CoProcess over two streams of different types', async () => {
+    const numbers = env.fromElements(1, 2, 3);
+    const words = env.fromElements('x', 'yy');
+    const mapped = await numbers.connect(words).map({ map1: (n: number) => `n${n * 10}`, map2: (w: string) => `w${w.length}` }, Types.STRING()).collect();
+    expect(mapped.sort()).toEqual(['n10', 'n20', 'n30', 'w1', 'w2']);
+    const flat = await numbers
+      .connect(words)
+      .flatMap({
+        flatMap1: (n: number, out) => {
+          for (let i = 0; i < n; i++) out.collect(n);
+        },
+        flatMap2: (w: string) => [w.length * 100],
+      })
+      .collect();
+    expect(flat.sort((a, b) => a - b)).toEqual([1, 2, 2, 3, 3, 3, 100, 200]);
+    const processed = await numbers
+      .connect(words)
+      .process({
+        processElement1: (n: number, ctx, out) => out.collect(`first ${n} ts=${ctx.timestamp()}`),
+        processElement2: (w: string, _ctx, out) => out.collect(`second ${w}`),
+      })
+      .collect();
+    expect(processed.sort()).toEqual(['first 1 ts=null', 'first 2 ts=null', 'first 3 ts=null', 'second x', 'second yy']);
+  });
+
+  it('a KeyedCoProcessFunction joins two keyed streams on shared keyed state, with a timer', async () => {
+    interface Order {
+      user: string;
+      item: string;
+    }
+    interface User {
+      id: string;
+      name: string;
+    }
+    class Join {
+      private name!: ValueState<string>;
+      private pending!: ListState<string>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.name = ctx.getState(new ValueStateDescriptor<string>('name'));
+        this.pending = ctx.getListState(new ListStateDescriptor<string>('pending'));
+      }
+      async processElement1(o: Order): Promise<string[]> {
+        const name = await this.name.value();
+        if (name !== null) return [`${name} bought ${o.item}`];
+        await this.pending.add(o.item); // the user's name has not arrived yet
+        return [];
+      }
+      async processElement2(u: User, ctx: { timerService(): { registerEventTimeTimer(t: number): void } }): Promise<string[]> {
+        await this.name.update(u.name);
+        ctx.timerService().registerEventTimeTimer(42);
+        const items = await this.pending.get();
+        await this.pending.clear();
+        return items.map((i) => `${u.name} bought ${i}`);
+      }
+      async onTimer(ts: number, ctx: { getCurrentKey(): unknown }): Promise<string[]> {
+        return [`timer ${ts} for ${String(ctx.getCurrentKey())}: ${await this.name.value()}`];
+      }
+    }
+    const orders = env.fromCollection<Order>([
+      { user: 'u1', item: 'book' },
+      { user: 'u2', item: 'pen' },
+      { user: 'u1', item: 'lamp' },
+      { user: 'u3', item: 'cup' },
+    ]);
+    const users = env.fromCollection<User>([
+      { id: 'u1', name: 'Ann' },
+      { id: 'u2', name: 'Bob' },
+    ]);
+    const out = await orders
+      .connect(users)
+      .keyBy((o) => o.user, (u) => u.id)
+      .process(new Join(), Types.STRING())
+      .collect();
+    // u3 never gets a name: its order stays pending
+    expect(out.sort()).toEqual(['Ann bought book', 'Ann bought lamp', 'Bob bought pen', 'timer 42 for u1: Ann', 'timer 42 for u2: Bob']);
+    expect(() => orders.connect(users.keyBy((u) => u.id)).process(new Join())).toThrow(/keyed stream with a keyed stream/);
+  });
+});
+
+describe('partitioning', () => {
+  it('broadcast, global, rebalance, shuffle, rescale and forward send records to the subtasks they name', async () => {
+    /** Tags each record with the index of the subtask that saw it. */
+    class Where {
+      private index = -1;
+      open(ctx: { getIndexOfThisSubtask(): number }): void {
+        this.index = ctx.getIndexOfThisSubtask();
+      }
+      processElement(v: number): [number, number][] {
+        return [[this.index, v]];
+      }
+    }
+    const p2 = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '2' });
+    const one = () => p2.fromElements(1, 2, 3, 4, 5, 6, 7, 8); // a source of parallelism 1
+    const values = [1, 2, 3, 4, 5, 6, 7, 8];
+    const byValue = (a: [number, number], b: [number, number]) => a[1] - b[1] || a[0] - b[0];
+
+    const broadcast = (await one().broadcast().process(new Where()).collect()).sort(byValue);
+    expect(broadcast).toEqual(values.flatMap((v) => [[0, v], [1, v]]));
+    const global = (await one().global().process(new Where()).collect()).sort(byValue);
+    expect(global).toEqual(values.map((v) => [0, v]));
+    // round-robin: consecutive records alternate between the two subtasks
+    const rebalanced = (await one().rebalance().process(new Where()).collect()).sort(byValue);
+    expect(rebalanced.map(([, v]) => v)).toEqual(values);
+    for (let i = 1; i < rebalanced.length; i++) expect(rebalanced[i][0]).not.toBe(rebalanced[i - 1][0]);
+    for (const stream of [one().shuffle(), one().rescale(), p2.fromSequence(1, 8).forward()]) {
+      const out = (await stream.process(new Where()).collect()).sort(byValue);
+      expect(out.map(([, v]) => v)).toEqual(values);
+      for (const [i] of out) expect([0, 1]).toContain(i);
+    }
+  });
+});
+
 describe('the README tour', () => {
   it('runs the README examples with the results they show', async () => {
     const words = env
@@ -294,6 +463,18 @@ describe('the README tour', () => {
     }
     const counts = env.fromElements('a', 'b', 'a').keyBy((w: string) => w).process(new Count());
     expect(await counts.collect()).toEqual(['a=1', 'b=1', 'a=2']);
+
+    const sales = [{ shop: 'a', amount: 1, at: 100 }, { shop: 'a', amount: 2, at: 900 }, { shop: 'a', amount: 4, at: 1100 }];
+    const perSecond = env
+      .fromCollection(sales)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<(typeof sales)[0]>().withTimestampAssigner((s) => s.at))
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(1000))
+      .reduce(
+        (a, b) => ({ ...a, amount: a.amount + b.amount }),
+        (shop: string, ctx: ProcessWindowFunctionContext<TimeWindow>, [total]: (typeof sales)[number][]) => [`${shop} ${ctx.window().start}: ${total.amount}`],
+      );
+    expect(await perSecond.collect()).toEqual(['a 0: 3', 'a 1000: 4']);
   });
 });
 

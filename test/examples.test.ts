@@ -12,7 +12,7 @@ describe('examples', () => {
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
     // tsc exits non-zero (run rejects) and prints the errors on a type error
-    const { stdout, stderr } = await run(process.execPath, [tsc, ...args, 'examples/tour.mts', 'examples/word-count.ts'], { cwd: root });
+    const { stdout, stderr } = await run(process.execPath, [tsc, ...args, 'examples/tour.mts', 'examples/word-count.ts', 'examples/fraud-detection.ts'], { cwd: root });
     expect(stdout + stderr).toBe('');
   });
 
@@ -36,5 +36,19 @@ describe('examples', () => {
     for (const w of windows) expect(w.spread).toBeLessThanOrEqual(100);
     for (const w of windows.filter((x) => x.bids >= 20)) expect(w.spread).toBeGreaterThan(50);
     expect(windows.some((w) => w.bids >= 20)).toBe(true);
+  });
+
+  it('fraud detection: a KeyedProcessFunction with a ValueState flag and a processing-time timer alerts on exactly the planted frauds', async () => {
+    const { stdout } = await run(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'tsflink.js'), 'run', 'examples/fraud-detection.ts'], {
+      cwd: root,
+      env: { ...process.env, TSFLINK_QUIET: '1' },
+      timeout: 180_000,
+    });
+    // account 3: small then large; account 5: the same 100 ms apart. Not account 4 (a normal
+    // transaction came between) nor account 2 (its flag's timer fired during the 2 s pause)
+    expect(stdout.split('\n').filter((l) => l.startsWith('ALERT'))).toEqual([
+      'ALERT account 3: 734.11 right after a small transaction',
+      'ALERT account 5: 650.00 right after a small transaction',
+    ]);
   });
 });

@@ -42,6 +42,8 @@ export interface OutputChannel {
 export class BundleProcessor {
   readonly inputTransformId: string;
   readonly outputTransformId: string;
+  /** Side outputs' sinks and writers (sent at the end of each bundle). */
+  private readonly sideSinks: { transformId: string; output: ByteWriter }[] = [];
   readonly dataUrl: string;
   private readonly operation: Operation;
   private readonly metrics: MetricRegistry;
@@ -67,7 +69,8 @@ export class BundleProcessor {
   ) {
     const transforms = Object.entries(descriptor.transforms ?? {});
     const source = transforms.find(([, t]) => t.spec?.urn === SOURCE_URN);
-    const sink = transforms.find(([, t]) => t.spec?.urn === SINK_URN);
+    const sinks = transforms.filter(([, t]) => t.spec?.urn === SINK_URN);
+    let sink = sinks[0];
     const isOp = (t: pipeline.IPTransform): boolean => !!operationSpec(t) && !!operationFor(operationSpec(t)!.urn);
     // the operation reading the source's output (the first of a chain)
     const sourceOut = source && Object.values(source[1].outputs ?? {})[0];
@@ -77,7 +80,6 @@ export class BundleProcessor {
       throw new Error(`the TSFlink worker cannot execute a bundle with transforms [${urns}]`);
     }
     this.inputTransformId = source[0];
-    this.outputTransformId = sink[0];
     this.dataUrl = grpcPortUrl(source[1]);
     const [opId, opTransform] = op;
     this.opId = opId;
@@ -91,11 +93,30 @@ export class BundleProcessor {
     // flink-python chains DataStream functions into one bundle as consecutive ParDos (the last
     // often REVISE_OUTPUT): the operation gets them all, the output coder is the last one's.
     const chain: Uint8Array[] = [];
+    const chainTransforms = [opTransform];
     for (;;) {
       const next = transforms.find(([id, t]) => id !== opId && Object.values(t.inputs ?? {})[0] === outputPcoll && operationSpec(t) && operationFor(operationSpec(t)!.urn));
       if (!next) break;
       chain.push(operationSpec(next[1])!.payload);
+      chainTransforms.push(next[1]);
       outputPcoll = Object.values(next[1].outputs ?? {})[0];
+    }
+    // the main output's sink; any other output of the chain's ParDos is a side output (an
+    // OutputTag of a DataStream function, named by the tag's id) with a sink of its own
+    sink = sinks.find(([, t]) => Object.values(t.inputs ?? {})[0] === outputPcoll) ?? sink;
+    this.outputTransformId = sink[0];
+    const sideOutputs = new Map<string, { type: ReturnType<typeof rowTypeOfCoder>; out: ByteWriter }>();
+    for (const t of chainTransforms) {
+      for (const [name, sidePcoll] of Object.entries(t.outputs ?? {}).filter(([n]) => n !== '')) {
+        // flink-python ends each side output with a REVISE_OUTPUT ParDo of its own (Row(timestamp,
+        // value)); the worker writes its output directly
+        const revise = transforms.find(([, r]) => r.spec?.urn === PAR_DO_URN && Object.values(r.inputs ?? {})[0] === sidePcoll);
+        const pcoll = revise ? Object.values(revise[1].outputs ?? {})[0] : sidePcoll;
+        const sideSink = sinks.find(([, s]) => Object.values(s.inputs ?? {})[0] === pcoll);
+        if (!sideSink) continue;
+        sideOutputs.set(name, { type: rowTypeOfCoder(coderOf(pcoll)), out: new ByteWriter() });
+        this.sideSinks.push({ transformId: sideSink[0], output: sideOutputs.get(name)!.out });
+      }
     }
     const spec = operationSpec(opTransform)!;
     const { factory, payload } = operationFor(spec.urn)!;
@@ -118,6 +139,7 @@ export class BundleProcessor {
       },
       cacheToken: () => this.cacheTokenOfBundle,
       chained: chain.map((b) => flinkApi.UserDefinedDataStreamFunction.decode(b)),
+      sideOutputs,
     });
   }
 
@@ -187,6 +209,9 @@ export class BundleProcessor {
   }
 
   private flush(isLast: boolean): void {
+    if (isLast) {
+      for (const s of this.sideSinks) this.output.send(this.instructionId, s.transformId, s.output.pos > 0 ? s.output.take() : EMPTY, true);
+    }
     if (this.out.pos === 0 && !isLast) return;
     this.output.send(this.instructionId, this.outputTransformId, this.out.pos > 0 ? this.out.take() : EMPTY, isLast);
   }

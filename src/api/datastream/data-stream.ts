@@ -10,7 +10,12 @@ import { shipValueSync } from '../udf/ship';
 import type { DataStreamFunctionDescriptor, DataStreamFunctionKind } from './descriptor';
 import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from './functions';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
-import { Types, type TypeInformation, type TypeSpec } from './types';
+import { TypeInformation, Types, type TypeSpec } from './types';
+import type { WatermarkStrategy } from './watermark-strategy';
+import type { Window, WindowAssigner, WindowSpec } from './windowing';
+import { WindowedStream } from './windowed-stream';
+import { ConnectedStreams } from './connected-streams';
+import type { OutputTag } from './output-tag';
 
 export const DS = 'dev.tsflink.datastream.DataStreams';
 
@@ -22,6 +27,7 @@ const KEYED_PROCESS = 2;
 export function toJava(v: unknown, spec: TypeSpec): unknown {
   if (v === null || v === undefined) return null;
   if (spec === 'PICKLED') return v8Serialize(v).toString('base64');
+  if (typeof spec === 'object' && 'tuple' in spec) throw new TypeError('TUPLE elements cannot be given to fromCollection yet; use ROW_NAMED');
   if (typeof spec === 'object') {
     if (typeof v !== 'object') throw new TypeError(`expected an object for ${JSON.stringify(spec)}, got ${typeof v}`);
     const o = v as Record<string, unknown>;
@@ -52,13 +58,14 @@ export function fromJava(v: unknown, spec: TypeSpec): unknown {
   if (typeof v === 'object' && 'r' in (v as object)) {
     const fields = (v as { r: unknown[] }).r;
     if (typeof spec !== 'object') return fields;
+    if ('tuple' in spec) return spec.tuple.map((t, i) => fromJava(fields[i], t));
     return Object.fromEntries(spec.row.map(([n, t], i) => [n, fromJava(fields[i], t)]));
   }
   return v;
 }
 
-function ship(kind: DataStreamFunctionKind, name: string, fn: Function | object): string {
-  const d: DataStreamFunctionDescriptor = { tsflink: 1, kind, name, code: shipValueSync(fn, name) };
+export function ship(kind: DataStreamFunctionKind, name: string, fn: Function | object, window?: WindowSpec): string {
+  const d: DataStreamFunctionDescriptor = { tsflink: 1, kind, name, code: shipValueSync(fn, name), window };
   return Buffer.from(JSON.stringify(d), 'utf8').toString('base64');
 }
 
@@ -81,7 +88,7 @@ export class DataStream<T> {
   }
 
   /** One result per record; untyped results unless outputType is given. */
-  map<R>(fn: MapFunction<T, R> | ((value: T) => R), outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+  map<R>(fn: MapFunction<T, R> | ((value: T) => R | Promise<R>), outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
     return this.transform('map', fn, outputType, 'Map');
   }
 
@@ -101,6 +108,22 @@ export class DataStream<T> {
   }
 
   /**
+   * Event time: each record's timestamp from the strategy's TS timestamp assigner (or the one it
+   * has), and Java's watermark generator. As PyFlink does it: a TS function turns each record into
+   * Tuple2(record, timestamp), Java's strategy reads field 1, a Java map drops it.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    const assigner = strategy.timestampAssigner;
+    const spec = JSON.stringify({ ...strategy.spec, custom: assigner !== undefined });
+    let input = this.handle;
+    if (assigner !== undefined) {
+      input = this.transform('timestamps', assigner, Types.TUPLE([this.type, Types.LONG()]), 'Extract-Timestamp').handle;
+    }
+    const h = callSync<number>(DS, 'assignTimestampsAndWatermarks', input, spec, toJavaJson(this.type.spec));
+    return new SingleOutputStreamOperator<T>(this.env, h, this.type);
+  }
+
+  /**
    * Partitions by a key. As PyFlink does: a TS map turns each record into Row(key, record), which
    * Java keys on its first field. Keys are untyped unless keyType is given.
    */
@@ -111,6 +134,11 @@ export class DataStream<T> {
     return new KeyedStream<T, K>(this.env, h, this.type, keyType);
   }
 
+  /** This stream and another, maybe of another type, into one co-function (map/flatMap/process). */
+  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
+    return new ConnectedStreams<T, T2>(this, other);
+  }
+
   /** This stream's and the others' records in one stream (all of the same type). */
   union(...others: DataStream<T>[]): DataStream<T> {
     let h = this.handle;
@@ -119,6 +147,40 @@ export class DataStream<T> {
       h = callSync<number>(DS, 'union', h, o.handle);
     }
     return new DataStream<T>(this.env, h, this.type);
+  }
+
+  private partition(how: 'rebalance' | 'shuffle' | 'rescale' | 'broadcast' | 'forward' | 'global'): DataStream<T> {
+    return new DataStream<T>(this.env, callSync<number>(DS, 'partition', this.handle, how), this.type);
+  }
+
+  /** Records round-robin to the next operator's subtasks. */
+  rebalance(): DataStream<T> {
+    return this.partition('rebalance');
+  }
+
+  /** Records to the next operator's subtasks at random. */
+  shuffle(): DataStream<T> {
+    return this.partition('shuffle');
+  }
+
+  /** Round-robin within groups of local subtasks (no full shuffle). */
+  rescale(): DataStream<T> {
+    return this.partition('rescale');
+  }
+
+  /** Every record to every subtask of the next operator. */
+  broadcast(): DataStream<T> {
+    return this.partition('broadcast');
+  }
+
+  /** Each subtask's records to the same subtask of the next operator (same parallelism). */
+  forward(): DataStream<T> {
+    return this.partition('forward');
+  }
+
+  /** All records to the next operator's first subtask. */
+  global(): DataStream<T> {
+    return this.partition('global');
   }
 
   /** Prints each record to the TaskManagers' stdout (Flink's print sink), as its text. */
@@ -160,6 +222,12 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     return this;
   }
 
+  /** The records the function sent to `tag` with ctx.output(tag, value). */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    const type = new TypeInformation<X>(tag.typeSpec);
+    return new DataStream<X>(this.env, callSync<number>(DS, 'sideOutput', this.handle, tag.id, toJavaJson(type.spec)), type);
+  }
+
   /** The operator's stable id (for state across savepoints). */
   uid(uid: string): this {
     callSync(DS, 'configure', this.handle, 'uid', uid);
@@ -197,15 +265,22 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.transform('reduce', fn, this.type, 'Reduce', KEYED_PROCESS);
   }
 
-  override map<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
-    throw new Error('map() on a KeyedStream is not implemented yet (issue #13); map before keyBy()');
+  /** Windows per key (Flink's KeyedStream.window): then reduce, aggregate or process each window. */
+  window<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
   }
 
-  override flatMap<R>(..._args: unknown[]): SingleOutputStreamOperator<R> {
-    throw new Error('flatMap() on a KeyedStream is not implemented yet (issue #13); flatMap before keyBy()');
+  // On a KeyedStream these run as keyed process functions (as PyFlink's KeyedStream.map does), so
+  // they read the record out of Row(key, record) and keep the stream's partitioning.
+  override map<R>(fn: MapFunction<T, R> | ((value: T) => R | Promise<R>), outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('map', fn, outputType, 'Map', KEYED_PROCESS);
   }
 
-  override filter(..._args: unknown[]): SingleOutputStreamOperator<T> {
-    throw new Error('filter() on a KeyedStream is not implemented yet (issue #13); filter before keyBy()');
+  override flatMap<R>(fn: FlatMapFunction<T, R> | FlatMapFunction<T, R>['flatMap'], outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
+    return this.transform('flatMap', fn, outputType, 'FlatMap', KEYED_PROCESS);
+  }
+
+  override filter(fn: FilterFunction<T> | ((value: T) => boolean)): SingleOutputStreamOperator<T> {
+    return this.transform('filter', fn, this.type, 'Filter', KEYED_PROCESS);
   }
 }

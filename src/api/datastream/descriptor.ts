@@ -4,9 +4,10 @@
  * UTF-8 JSON.
  */
 import type { ShippedCode } from '../udf/ship';
+import type { WindowSpec } from './windowing';
 
 /** What the shipped value is, which decides how the worker calls it. */
-export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess';
+export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window' | 'coMap' | 'coFlatMap' | 'coProcess' | 'keyedCoProcess';
 
 export interface DataStreamFunctionDescriptor {
   tsflink: 1;
@@ -15,4 +16,6 @@ export interface DataStreamFunctionDescriptor {
   name: string;
   /** A function, or an object with the kind's method (map, flatMap, filter, processElement, ...). */
   code: ShippedCode;
+  /** A window function's assigner, trigger, allowed lateness and contents. */
+  window?: WindowSpec;
 }

@@ -50,8 +50,17 @@ export interface KeyedTimerService extends TimerService {
   deleteProcessingTimeTimer(time: number): void;
 }
 
+/** What ctx.output takes: an OutputTag (or anything with its id). */
+export interface SideOutputTag<X> {
+  readonly id: string;
+  /** Phantom: the side output's record type. */
+  readonly __side?: X;
+}
+
 export interface KeyedProcessFunctionContext<K> {
   timestamp(): number | null;
+  /** Emits to a side output (see SingleOutputStreamOperator.getSideOutput). */
+  output<X>(tag: SideOutputTag<X>, value: X): void;
   getCurrentKey(): K;
   timerService(): KeyedTimerService;
 }
@@ -64,6 +73,8 @@ export interface ProcessFunctionContext {
   /** The record's timestamp, or null when it has none. */
   timestamp(): number | null;
   timerService(): TimerService;
+  /** Emits to a side output (see SingleOutputStreamOperator.getSideOutput). */
+  output<X>(tag: SideOutputTag<X>, value: X): void;
 }
 
 export interface ProcessFunction<T, R> extends RichFunction {
@@ -77,4 +88,52 @@ export interface KeyedProcessFunction<K, T, R> {
   processElement(value: T, ctx: KeyedProcessFunctionContext<K>, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
   /** Called when a timer set through ctx.timerService() fires. */
   onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<R>): void | Iterable<R> | Promise<void | Iterable<R>>;
+}
+
+/** Flink's AggregateFunction: an accumulator per window (kept in Flink state between records). */
+export interface AggregateFunction<IN, ACC, OUT> {
+  createAccumulator(): ACC;
+  /** The accumulator with the record added (may be the same object, changed). */
+  add(value: IN, accumulator: ACC): ACC;
+  getResult(accumulator: ACC): OUT;
+  /** Two accumulators as one (session windows merging). */
+  merge(a: ACC, b: ACC): ACC;
+}
+
+export interface ProcessWindowFunctionContext<W> {
+  window(): W;
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+}
+
+/** Flink's ProcessWindowFunction: all of a window's records (or its one pre-aggregated result) when it fires. */
+export interface ProcessWindowFunction<IN, OUT, K, W> {
+  process(key: K, context: ProcessWindowFunctionContext<W>, elements: IN[], out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+}
+
+/** Flink's CoMapFunction: one result per record of either connected input. */
+export interface CoMapFunction<IN1, IN2, OUT> extends RichFunction {
+  map1(value: IN1): OUT | Promise<OUT>;
+  map2(value: IN2): OUT | Promise<OUT>;
+}
+
+/** Flink's CoFlatMapFunction: zero or more results per record of either input. */
+export interface CoFlatMapFunction<IN1, IN2, OUT> extends RichFunction {
+  flatMap1(value: IN1, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  flatMap2(value: IN2, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+}
+
+/** Flink's CoProcessFunction over two connected (unkeyed) inputs. */
+export interface CoProcessFunction<IN1, IN2, OUT> extends RichFunction {
+  processElement1(value: IN1, ctx: ProcessFunctionContext, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  processElement2(value: IN2, ctx: ProcessFunctionContext, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+}
+
+/** Flink's KeyedCoProcessFunction: two inputs keyed alike, sharing the key's state and timers. */
+export interface KeyedCoProcessFunction<K, IN1, IN2, OUT> {
+  open?(ctx: KeyedRuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+  processElement1(value: IN1, ctx: KeyedProcessFunctionContext<K>, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  processElement2(value: IN2, ctx: KeyedProcessFunctionContext<K>, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
 }

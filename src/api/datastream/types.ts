@@ -3,7 +3,7 @@
  * records. Typed records travel in Flink's own serializers; `Types.PICKLED_BYTE_ARRAY()` (the
  * default, as in PyFlink) carries any JS value V8's structured serialization supports.
  */
-export type TypeSpec = string | { row: [string, TypeSpec][] };
+export type TypeSpec = string | { row: [string, TypeSpec][] } | { tuple: TypeSpec[] };
 
 export class TypeInformation<T = unknown> {
   /** Phantom: the JS type of the records. */
@@ -14,6 +14,7 @@ export class TypeInformation<T = unknown> {
   ) {}
 
   toString(): string {
+    if (typeof this.spec === 'object' && 'tuple' in this.spec) return `TUPLE<${this.spec.tuple.map((t) => new TypeInformation(t)).join(', ')}>`;
     return typeof this.spec === 'string' ? this.spec : `ROW<${this.spec.row.map(([n, t]) => `${n} ${new TypeInformation(t)}`).join(', ')}>`;
   }
 }
@@ -27,6 +28,8 @@ export const Types = {
   DOUBLE: (): TypeInformation<number> => new TypeInformation('DOUBLE'),
   /** Any JS value (V8-serialized, like PyFlink's pickled objects). */
   PICKLED_BYTE_ARRAY: <T = unknown>(): TypeInformation<T> => new TypeInformation('PICKLED'),
+  /** Flink's Tuple of the field types; records are arrays. */
+  TUPLE: <T extends unknown[] = unknown[]>(types: readonly TypeInformation[]): TypeInformation<T> => new TypeInformation({ tuple: types.map((t) => t.spec) }),
   /** A row with named fields; records are objects with those fields. */
   ROW_NAMED: <T extends object = Record<string, unknown>>(names: readonly string[], types: readonly TypeInformation[]): TypeInformation<T> => {
     if (names.length !== types.length) throw new TypeError(`ROW_NAMED: ${names.length} names but ${types.length} types`);

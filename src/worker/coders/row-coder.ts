@@ -90,6 +90,11 @@ export function decoderFor(t: LogicalTypeTree): Decoder {
         return out;
       };
     }
+    case 'TUPLE': {
+      // Flink's TupleSerializer: the fields one after another, no null mask
+      const fields = t.fields!.map((f) => decoderFor(f.type));
+      return (r) => fields.map((d) => d(r));
+    }
     case 'ROW': {
       const fields = rowDecoder(t);
       const names = t.fields!.map((f) => f.name);
@@ -239,6 +244,13 @@ export function encoderFor(t: LogicalTypeTree): Encoder {
             val(w, x);
           }
         }
+      };
+    }
+    case 'TUPLE': {
+      const fields = t.fields!.map((f) => encoderFor(f.type));
+      return (w, v) => {
+        if (!Array.isArray(v) || v.length !== fields.length) throw typeErr(t, v);
+        fields.forEach((e, i) => e(w, v[i]));
       };
     }
     case 'ROW': {

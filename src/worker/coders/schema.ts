@@ -107,6 +107,11 @@ export function typeOfTypeInfo(t: flinkApi.ITypeInfo): LogicalTypeTree {
     case TI.PRIMITIVE_ARRAY:
       if (t.collection_element_type?.type_name === TI.BYTE) return simple('VARBINARY', 'BYTES');
       return simple('UNSUPPORTED', 'a primitive array');
+    case TI.TUPLE: {
+      // flink-python's Tuple2 carriers (e.g. (value, timestamp) before assignTimestampsAndWatermarks)
+      const fields = (t.tuple_type_info?.field_types ?? []).map((f, i) => ({ name: `f${i}`, type: typeOfTypeInfo(f) }));
+      return { root: 'TUPLE', nullable: false, sql: `TUPLE<${fields.map((f) => f.type.sql).join(', ')}>`, fields };
+    }
     case TI.ROW: {
       const fields = (t.row_type_info?.fields ?? []).map((f) => ({ name: f.field_name ?? '', type: typeOfTypeInfo(f.field_type!) }));
       return { root: 'ROW', nullable: true, sql: `ROW<${fields.map((f) => `\`${f.name}\` ${f.type.sql}`).join(', ')}>`, fields };

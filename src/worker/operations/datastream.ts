@@ -11,11 +11,13 @@ import { decoderFor, encoderFor, rowDecoder, rowEncoder } from '../coders/row-co
 import { ByteReader as Reader, ByteWriter as Writer } from '../coders/bytes';
 import { typeOfTypeInfo } from '../coders/schema';
 import { elementsOf, type RemoteKeyedState } from '../state/keyed-state';
-import type { KeyedRuntimeContext, ListState, MapState, ValueState } from '../../api/datastream/state';
+import { ValueStateDescriptor, type AppendingState, type KeyedRuntimeContext, type ListState, type MapState, type StateTtlConfig, type ValueState } from '../../api/datastream/state';
+import type { AggregateFunction } from '../../api/datastream/functions';
 import type { LogicalTypeTree } from '../../api/values';
-import type { flinkApi } from '../fn-api';
+import { flinkApi } from '../fn-api';
 import { loadShipped } from '../load-shipped';
 import { UdfError } from '../udf-loader';
+import { WindowOperator, type WindowFunctions } from './datastream-window';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
 /** What a user function may have beside its main method (Flink's RichFunction). */
@@ -26,9 +28,17 @@ interface Lifecycle {
 
 /** Per element: the results to emit (in order). */
 type ElementFn = ((value: unknown, timestamp: number | null, watermark: number | null) => unknown[] | Promise<unknown[]>) & {
-  /** A keyed function's timer firing: type 0 event time, 1 processing time. */
-  onTimer?: (type: number, timestamp: number, watermark: number, key: unknown) => Promise<unknown[]>;
+  /** A keyed function's timer firing: type 0 event time, 1 processing time; the namespace's bytes. */
+  onTimer?: (type: number, timestamp: number, watermark: number, key: unknown, namespace: Uint8Array) => Promise<unknown[]>;
 };
+
+/** A result with its own timestamp (a window's maxTimestamp) instead of its input's. */
+class Stamped {
+  constructor(
+    readonly value: unknown,
+    readonly timestamp: number | bigint,
+  ) {}
+}
 
 export function readDescriptor(payload: Uint8Array | null | undefined): DataStreamFunctionDescriptor {
   const d = JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as DataStreamFunctionDescriptor;
@@ -58,7 +68,10 @@ function isThenable(v: unknown): v is Promise<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown): ElementFn {
+/** ctx.output(tag, value): writes to the side output of the tag. */
+type SideOutput = (tag: { id: string }, value: unknown) => void;
+
+function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown, output: SideOutput): ElementFn {
   switch (d.kind) {
     case 'map': {
       const f = userMethod(exported, 'map', d);
@@ -74,6 +87,46 @@ function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown):
         return isThenable(r) ? r.then((x) => (x ? [v] : [])) : r ? [v] : [];
       };
     }
+    case 'timestamps': {
+      // PyFlink's TimestampAssignerProcessFunctionAdapter: Tuple2(value, timestamp) for Java's CustomTimestampAssigner
+      const f = userMethod(exported, 'extractTimestamp', d);
+      return (v, timestamp) => {
+        const t = f(v, timestamp);
+        if (typeof t !== 'number' || !Number.isFinite(t)) throw new TypeError(`the timestamp assigner returned ${String(t)}, not a timestamp in ms`);
+        return [[v, Math.trunc(t)]];
+      };
+    }
+    case 'coMap':
+    case 'coFlatMap':
+    case 'coProcess': {
+      // flink-python's two-input operators send Row(isLeft, left, right)
+      const names = { coMap: ['map1', 'map2'], coFlatMap: ['flatMap1', 'flatMap2'], coProcess: ['processElement1', 'processElement2'] }[d.kind];
+      const [f1, f2] = names.map((m) => userMethod(exported, m, d));
+      let ts: number | null = null;
+      let wm: number | null = null;
+      const ctx = {
+        timestamp: () => ts,
+        timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+        output,
+      };
+      return (input, timestamp, watermark) => {
+        const { f0: isLeft, f1: left, f2: right } = input as { f0: boolean; f1: unknown; f2: unknown };
+        const f = isLeft ? f1 : f2;
+        const v = isLeft ? left : right;
+        ts = timestamp;
+        wm = watermark;
+        if (d.kind === 'coMap') {
+          const r = f(v);
+          return isThenable(r) ? r.then((x) => [x]) : [r];
+        }
+        const results: unknown[] = [];
+        const out = { collect: (x: unknown) => void results.push(x) };
+        const r = d.kind === 'coFlatMap' ? f(v, out) : f(v, ctx, out);
+        if (isThenable(r)) return r.then((x) => (collectInto(results, x), results));
+        collectInto(results, r);
+        return results;
+      };
+    }
     case 'keyBy': {
       // PyFlink's KeyByMapFunction: Row(key, value); Java's KeyByKeySelector then keys on field 0
       const f = userMethod(exported, 'getKey', d);
@@ -87,6 +140,7 @@ function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown):
       const ctx = {
         timestamp: () => ts,
         timerService: () => ({ currentWatermark: () => wm ?? Number.MIN_SAFE_INTEGER, currentProcessingTime: () => Date.now() }),
+        output,
       };
       return (v, timestamp, watermark) => {
         ts = timestamp;
@@ -113,6 +167,9 @@ interface Stage {
 
 const REVISE_OUTPUT = 100;
 const KEYED_PROCESS = 2;
+const WINDOW = 4;
+const KEYED_CO_PROCESS = 3;
+const MIN_LONG = -(2n ** 63n);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -145,6 +202,19 @@ function readBeamTimer(r: Reader, decodeUserKey: ReturnType<typeof rowDecoder>):
 }
 const encodePickled = encoderFor(PICKLED);
 const decodePickled = decoderFor(PICKLED);
+
+/** A TTL as the StateDescriptor proto's (Java's ProtoUtils.parseStateTtlConfigFromProto reads it). */
+function ttlProto(c: StateTtlConfig | undefined): flinkApi.StateDescriptor.IStateTTLConfig | undefined {
+  if (!c) return undefined;
+  const T = flinkApi.StateDescriptor.StateTTLConfig;
+  return {
+    ttl: c.ttlMs as unknown as flinkApi.StateDescriptor.IStateTTLConfig["ttl"], // protobufjs takes a number for an int64
+    update_type: T.UpdateType[c.updateType],
+    state_visibility: T.StateVisibility[c.stateVisibility],
+    ttl_time_characteristic: T.TtlTimeCharacteristic.ProcessingTime,
+    cleanup_strategies: { is_cleanup_in_background: c.cleanupInBackground },
+  };
+}
 
 function pickle(v: unknown): Buffer {
   const w = new Writer();
@@ -191,11 +261,11 @@ class KeyContext {
    * Sets (operand 0 event, 1 processing) or deletes (2, 3) a timer of the current key: a Beam timer
    * whose user key is the timer data, with the clear bit, as PyFlink writes them.
    */
-  setTimer(operand: number, ts: number): void {
-    if (!Number.isFinite(ts)) throw new TypeError(`a timer needs a timestamp in ms, got ${String(ts)}`);
+  setTimer(operand: number, ts: number | bigint, namespace: Uint8Array = VOID_NAMESPACE): void {
+    if (typeof ts !== 'bigint' && !Number.isFinite(ts)) throw new TypeError(`a timer needs a timestamp in ms, got ${String(ts)}`);
     const w = this.timersOut;
     const start = w.beginPrefixed();
-    this.encodeTimer(w, [operand, -1, Math.trunc(ts), { f0: this.userKey }, VOID_NAMESPACE]);
+    this.encodeTimer(w, [operand, -1, typeof ts === 'bigint' ? ts : Math.trunc(ts), { f0: this.userKey }, namespace]);
     w.endPrefixed(start);
     w.varint(0); // dynamic timer tag ''
     w.i32(1); // one window: the global window, encoded as nothing
@@ -210,10 +280,55 @@ class KeyContext {
   }
 
   runtimeContext(base: object): KeyedRuntimeContext {
+    /** One value in a bag (as PyFlink's value state): the base of value, reducing and aggregating state. */
+    const single = <T>(d: { name: string; ttlConfig?: StateTtlConfig }) => {
+      const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
+      return {
+        value: async (): Promise<T | null> => {
+          const data = await bag.get(this.current);
+          for (const v of elementsOf(data, decodePickled)) return v as T;
+          return null;
+        },
+        update: async (v: T): Promise<void> => {
+          const key = this.current;
+          await bag.clear(key);
+          await bag.append(key, pickle(v));
+        },
+        clear: async (): Promise<void> => void (await bag.clear(this.current)),
+      };
+    };
     return {
       ...base,
-      getState: <T>(d: { name: string }): ValueState<T> => {
-        const bag = this.state().bag(d.name);
+      getReducingState: <T>(d: { name: string; ttlConfig?: StateTtlConfig; reduceFunction: unknown }): AppendingState<T, T> => {
+        const s = single<T>(d);
+        const f = d.reduceFunction as ((a: T, b: T) => T) | { reduce(a: T, b: T): T };
+        const reduce = typeof f === 'function' ? f : (a: T, b: T) => f.reduce(a, b);
+        return {
+          get: s.value,
+          add: async (v) => {
+            const prev = await s.value();
+            await s.update(prev === null ? v : reduce(prev, v));
+          },
+          clear: s.clear,
+        };
+      },
+      getAggregatingState: <IN, OUT>(d: { name: string; ttlConfig?: StateTtlConfig; aggregateFunction: unknown }): AppendingState<IN, OUT> => {
+        const s = single<unknown>(d);
+        const agg = d.aggregateFunction as AggregateFunction<IN, unknown, OUT>;
+        return {
+          get: async () => {
+            const acc = await s.value();
+            return acc === null ? null : agg.getResult(acc);
+          },
+          add: async (v) => {
+            const acc = await s.value();
+            await s.update(agg.add(v, acc === null ? agg.createAccumulator() : acc));
+          },
+          clear: s.clear,
+        };
+      },
+      getState: <T>(d: { name: string; ttlConfig?: StateTtlConfig }): ValueState<T> => {
+        const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
         return {
           value: async () => {
             const data = await bag.get(this.current);
@@ -228,8 +343,8 @@ class KeyContext {
           clear: async () => void (await bag.clear(this.current)),
         };
       },
-      getListState: <T>(d: { name: string }): ListState<T> => {
-        const bag = this.state().bag(d.name);
+      getListState: <T>(d: { name: string; ttlConfig?: StateTtlConfig }): ListState<T> => {
+        const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
         return {
           get: async () => [...elementsOf(await bag.get(this.current), decodePickled)] as T[],
           add: async (v) => void (await bag.append(this.current, pickle(v))),
@@ -241,8 +356,8 @@ class KeyContext {
           clear: async () => void (await bag.clear(this.current)),
         };
       },
-      getMapState: <K, V>(d: { name: string }): MapState<K, V> => {
-        const map = this.state().map(d.name);
+      getMapState: <K, V>(d: { name: string; ttlConfig?: StateTtlConfig }): MapState<K, V> => {
+        const map = this.state().map(d.name, ttlProto(d.ttlConfig));
         return {
           get: async (k) => {
             const b = await map.get(this.current, pickle(k));
@@ -259,22 +374,60 @@ class KeyContext {
   }
 }
 
-function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext): ElementFn {
+/** A window stage: the worker's window operator over the key's state (PyFlink's WINDOW function). */
+function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, state: () => RemoteKeyedState): ElementFn {
+  if (!d.window) throw new Error(`window '${d.name}' has no window description`);
+  const fns = exported as WindowFunctions;
+  const op = new WindowOperator(
+    d.window,
+    {
+      reduce: fns.reduce ? userMethod(fns.reduce, 'reduce', d) : undefined,
+      aggregate: fns.aggregate,
+      process: fns.process ? userMethod(fns.process, 'process', d) : undefined,
+    } as WindowFunctions,
+    { state, keyBytes: () => keys.current, userKey: () => keys.userKey, setTimer: (o, t, ns) => keys.setTimer(o, t, ns) },
+    d.name,
+  );
+  const stamped = (rs: { value: unknown; timestamp: number | bigint }[]) => rs.map((r) => new Stamped(r.value, r.timestamp));
+  const each: ElementFn = async (pair, timestamp, watermark) => {
+    const { key, value } = pair as { key: unknown; value: unknown };
+    keys.setKey(key);
+    return stamped(await op.processElement(value, timestamp, watermark));
+  };
+  each.onTimer = async (type, timestamp, watermark, key, namespace) => {
+    keys.setKey(key);
+    return stamped(await op.onTimer(type === 0, timestamp, watermark, namespace));
+  };
+  return each;
+}
+
+function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, output: SideOutput): ElementFn {
   if (d.kind === 'reduce') {
     const f = userMethod(exported, 'reduce', d);
     let state: ValueState<unknown> | undefined;
     return async (pair) => {
       const { key, value } = pair as { key: unknown; value: unknown };
       keys.setKey(key);
-      state ??= keys.runtimeContext({}).getState({ kind: "value", name: `reduce:${d.name}` });
+      state ??= keys.runtimeContext({}).getState(new ValueStateDescriptor(`reduce:${d.name}`));
       const previous = await state.value();
       const next = previous === null ? value : await f(previous, value);
       await state.update(next);
       return [next];
     };
   }
-  if (d.kind !== 'keyedProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
-  const f = userMethod(exported, 'processElement', d);
+  if (d.kind === 'map' || d.kind === 'flatMap' || d.kind === 'filter') {
+    // map/flatMap/filter on a KeyedStream: the stateless function on the record of Row(key, record)
+    const inner = statelessElementFn(d, exported, output);
+    return (pair, timestamp, watermark) => {
+      const { key, value } = pair as { key: unknown; value: unknown };
+      keys.setKey(key);
+      return inner(value, timestamp, watermark);
+    };
+  }
+  if (d.kind !== 'keyedProcess' && d.kind !== 'keyedCoProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
+  const co = d.kind === 'keyedCoProcess';
+  const f = userMethod(exported, co ? 'processElement1' : 'processElement', d);
+  const f2 = co ? userMethod(exported, 'processElement2', d) : f;
   const onTimer = (exported as { onTimer?: unknown } | null)?.onTimer;
   let ts: number | null = null;
   let wm: number | null = null;
@@ -287,20 +440,24 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     deleteEventTimeTimer: (t: number) => keys.setTimer(2, t),
     deleteProcessingTimeTimer: (t: number) => keys.setTimer(3, t),
   };
-  const ctx = { timestamp: () => ts, getCurrentKey: () => keys.userKey, timerService: () => timerService, timeDomain: () => domain };
+  const ctx = { timestamp: () => ts, getCurrentKey: () => keys.userKey, timerService: () => timerService, timeDomain: () => domain, output };
   const run = async (call: (out: { collect(x: unknown): void }) => unknown): Promise<unknown[]> => {
     const results: unknown[] = [];
     const out = { collect: (x: unknown) => void results.push(x) };
     collectInto(results, await call(out));
     return results;
   };
-  const each: ElementFn = (pair, timestamp, watermark) => {
+  const each: ElementFn = (input, timestamp, watermark) => {
+    // a keyed co-function gets Row(isLeft, Row(key, left), Row(key, right))
+    const side = co ? (input as { f0: boolean; f1: unknown; f2: unknown }) : undefined;
+    const pair = side ? (side.f0 ? side.f1 : side.f2) : input;
     const { key, value } = pair as { key: unknown; value: unknown };
     keys.setKey(key);
     ts = timestamp;
     wm = watermark;
     domain = undefined;
-    return run((out) => f(value, ctx, out));
+    const g = side && !side.f0 ? f2 : f;
+    return run((out) => g(value, ctx, out));
   };
   each.onTimer = (type, timestamp, watermark, key) => {
     if (typeof onTimer !== 'function') throw new TypeError(`'${d.name}' set a timer but has no onTimer() method`);
@@ -321,6 +478,26 @@ export class StatelessDataStreamOperation implements Operation {
   private readonly revise: boolean;
   private readonly decode: ReturnType<typeof rowDecoder>;
   private readonly encode: ReturnType<typeof rowEncoder>;
+  /** The raw timestamp of the record (or timer) being processed: side output records carry it. */
+  private currentTs: unknown = null;
+  private readonly sideEncoders = new Map<string, { encode: ReturnType<typeof rowEncoder>; out: ByteWriter }>();
+
+  /** ctx.output(tag, value): Row(timestamp, value) to the tag's side output (flink-python's getSideOutputTypeInfo). */
+  private readonly sideOutput: SideOutput = (tag, value) => {
+    const id = (tag as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') throw new TypeError('ctx.output() needs an OutputTag');
+    let side = this.sideEncoders.get(id);
+    if (!side) {
+      const s = this.ctx.sideOutputs.get(id);
+      // as in Java, records for a tag the job does not read (no getSideOutput) are dropped
+      side = s ? { encode: rowEncoder(s.type), out: s.out } : { encode: () => undefined, out: new Writer() };
+      this.sideEncoders.set(id, side);
+    }
+    if (!this.ctx.sideOutputs.has(id)) return;
+    const start = side.out.beginPrefixed();
+    side.encode(side.out, [this.currentTs, value]);
+    side.out.endPrefixed(start);
+  };
 
   constructor(private readonly ctx: OperationContext<flinkApi.UserDefinedDataStreamFunction>) {
     const functions = [ctx.udfs, ...ctx.chained];
@@ -330,11 +507,14 @@ export class StatelessDataStreamOperation implements Operation {
       const d = readDescriptor(f.payload);
       const exported = loadShipped(d.code);
       const target = (typeof exported === 'object' && exported !== null ? exported : {}) as Lifecycle;
-      if (f.function_type === KEYED_PROCESS) {
+      if (f.function_type === KEYED_PROCESS || f.function_type === KEYED_CO_PROCESS) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
-        this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys) });
+        this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys, this.sideOutput) });
+      } else if (f.function_type === WINDOW) {
+        this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
+        this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, () => ctx.keyedState()) });
       } else {
-        this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported) });
+        this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported, this.sideOutput) });
       }
     }
     this.decode = rowDecoder(ctx.inputType);
@@ -352,9 +532,9 @@ export class StatelessDataStreamOperation implements Operation {
   }
 
   /** The results of the stages from `i` on for one value. */
-  private async run(i: number, value: unknown, ts: number | null, wm: number | null, out: unknown[]): Promise<void> {
+  private async run(i: number, value: unknown, ts: number | null, wm: number | null, out: [unknown, unknown][], rawTs: unknown): Promise<void> {
     if (i === this.stages.length) {
-      out.push(value);
+      out.push([value, rawTs]);
       return;
     }
     const s = this.stages[i];
@@ -365,24 +545,29 @@ export class StatelessDataStreamOperation implements Operation {
     } catch (e) {
       throw new UdfError(s.name, e);
     }
-    for (const r of results) await this.run(i + 1, r, ts, wm, out);
+    for (const r of results) {
+      if (r instanceof Stamped) await this.run(i + 1, r.value, num(r.timestamp), wm, out, r.timestamp);
+      else await this.run(i + 1, r, ts, wm, out, rawTs);
+    }
   }
 
   async process(input: ByteReader, out: ByteWriter): Promise<void> {
     const rows: unknown[][] = [];
     forEachElement(input, this.decode, (row) => rows.push(row.values));
-    const results: unknown[] = [];
+    const results: [unknown, unknown][] = [];
     for (const [ts, wm, raw] of rows) {
       results.length = 0;
+      this.currentTs = ts;
       // the row coder reads BIGINT as bigint; DataStream LONG records are numbers where exact
       const value = typeof raw === 'bigint' && raw >= MIN_SAFE && raw <= MAX_SAFE ? Number(raw) : raw;
-      await this.run(0, value, num(ts), num(wm), results);
-      this.emit(out, ts, wm, results);
+      // Java sends Long.MIN_VALUE for a record without a timestamp (StreamRecord.getTimestamp())
+      await this.run(0, value, ts === MIN_LONG ? null : num(ts), num(wm), results, ts);
+      this.emit(out, wm, results);
     }
   }
 
-  private emit(out: ByteWriter, ts: unknown, wm: unknown, results: readonly unknown[]): void {
-    for (const result of results) {
+  private emit(out: ByteWriter, wm: unknown, results: readonly [unknown, unknown][]): void {
+    for (const [result, ts] of results) {
       const start = out.beginPrefixed();
       try {
         this.encode(out, this.revise ? [ts, result] : [ts, wm, result]);
@@ -397,7 +582,7 @@ export class StatelessDataStreamOperation implements Operation {
   async processTimers(input: ByteReader, out: ByteWriter): Promise<void> {
     const keyed = this.stages.findIndex((s) => s.each.onTimer);
     if (keyed < 0 || !this.keys) throw new Error('timers fired for a function without timers');
-    const results: unknown[] = [];
+    const results: [unknown, unknown][] = [];
     const begin = input.pos;
     while (input.pos < input.end) {
       let timer: unknown[];
@@ -406,17 +591,21 @@ export class StatelessDataStreamOperation implements Operation {
       } catch (e) {
         throw new Error(`${(e as Error).message} in timers ${Buffer.from(input.buf.subarray(begin, input.end)).toString('hex')}`);
       }
-      const [type, wm, ts, keyRow] = timer;
+      const [type, wm, ts, keyRow, namespace] = timer;
+      this.currentTs = ts;
       const stage = this.stages[keyed];
       let fired: unknown[];
       try {
-        fired = await stage.each.onTimer!(Number(type), num(ts)!, num(wm)!, (keyRow as { f0: unknown }).f0);
+        fired = await stage.each.onTimer!(Number(type), num(ts)!, num(wm)!, (keyRow as { f0: unknown }).f0, namespace as Uint8Array);
       } catch (e) {
         throw new UdfError(stage.name, e, 'onTimer()');
       }
       results.length = 0;
-      for (const r of fired) await this.run(keyed + 1, r, num(ts), num(wm), results);
-      this.emit(out, num(ts), num(wm), results);
+      for (const r of fired) {
+        if (r instanceof Stamped) await this.run(keyed + 1, r.value, num(r.timestamp), num(wm), results, r.timestamp);
+        else await this.run(keyed + 1, r, num(ts), num(wm), results, ts);
+      }
+      this.emit(out, wm, results);
     }
   }
 

@@ -31,6 +31,11 @@ export interface OperationContext<P = flinkApi.UserDefinedFunctions> {
   cacheToken(): string;
   /** DataStream functions chained after this one in the same bundle, in order. */
   chained: flinkApi.UserDefinedDataStreamFunction[];
+  /**
+   * The bundle's side outputs (DataStream OutputTags), by the names of the ParDo outputs that
+   * carry them: the row type (Row(timestamp, value)) and the writer of each.
+   */
+  sideOutputs: Map<string, { type: LogicalTypeTree; out: ByteWriter }>;
 }
 
 export interface Operation {

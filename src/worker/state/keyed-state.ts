@@ -37,8 +37,9 @@ export enum IterateType {
 /** One pending map write: a value, null (the key maps to SQL NULL) or deletion. */
 export type MapWrite = { key: Buffer; value: Buffer | null } | { key: Buffer; deleted: true };
 
-function stateId(name: string): string {
-  const bytes = flinkApi.StateDescriptor.encode({ state_name: name }).finish();
+/** The state's id: its StateDescriptor proto (name, and TTL: Java enables it on the state it creates). */
+function stateId(name: string, ttl?: flinkApi.StateDescriptor.IStateTTLConfig): string {
+  const bytes = flinkApi.StateDescriptor.encode({ state_name: name, state_ttl_config: ttl }).finish();
   return Buffer.from(bytes).toString('base64');
 }
 
@@ -57,12 +58,12 @@ export class RemoteKeyedState {
     return this.channel.request(this.instructionId(), req);
   }
 
-  bag(name: string): BagState {
-    return new BagState(stateId(name), (r) => this.send(r));
+  bag(name: string, ttl?: flinkApi.StateDescriptor.IStateTTLConfig): BagState {
+    return new BagState(stateId(name, ttl), (r) => this.send(r));
   }
 
-  map(name: string): MapState {
-    return new MapState(stateId(name), (r) => this.send(r));
+  map(name: string, ttl?: flinkApi.StateDescriptor.IStateTTLConfig): MapState {
+    return new MapState(stateId(name, ttl), (r) => this.send(r));
   }
 
   /** Drops the Java side's unfinished map iterators (left by an iteration the user stopped early). */

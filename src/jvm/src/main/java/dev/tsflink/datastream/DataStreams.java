@@ -11,6 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.tuple.Tuple;
+import org.apache.flink.streaming.api.functions.python.eventtime.CustomTimestampAssigner;
+import org.apache.flink.streaming.api.functions.python.eventtime.RemoveTimestampMapFunction;
+import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,6 +32,9 @@ import org.apache.flink.streaming.api.functions.python.DataStreamPythonFunctionI
 import org.apache.flink.streaming.api.functions.python.KeyByKeySelector;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.python.process.ExternalPythonKeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonCoProcessOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonKeyedCoProcessOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.python.process.ExternalPythonProcessOperator;
 import org.apache.flink.streaming.api.typeinfo.python.PickledByteArrayTypeInfo;
 import org.apache.flink.table.functions.python.PythonEnv;
@@ -132,6 +141,87 @@ public final class DataStreams {
     }
 
     /**
+     * A TS window function (flink-fn-execution.proto WINDOW = 4) as PyFlink builds it: the keyed
+     * operator with the window namespace serializer, so the worker's window operator keeps its
+     * window contents and timers in Flink under the window as namespace ("time": start and end
+     * longs, "global": GlobalWindow's one byte).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int window(int stream, String payloadBase64, String namespace, String outTypeJson, String name) {
+        return GatewayException.guard(() -> {
+            DataStream<Object> in = Handles.get(stream);
+            if (!(in instanceof KeyedStream)) throw new IllegalArgumentException("windows need a keyed stream");
+            Configuration config = PythonConfigUtil.getEnvironmentConfig(in.getExecutionEnvironment());
+            TypeInformation<Object> out = typeInfo(Json.parse(outTypeJson));
+            DataStreamPythonFunctionInfo info = new DataStreamPythonFunctionInfo(
+                    new DataStreamPythonFunction(Base64.getDecoder().decode(payloadBase64), new PythonEnv(PythonEnv.ExecType.PROCESS)),
+                    4);
+            TypeSerializer ns;
+            switch (namespace) {
+                case "time": ns = new org.apache.flink.table.runtime.operators.window.TimeWindow.Serializer(); break;
+                case "global": ns = new GlobalWindow.Serializer(); break;
+                default: throw new IllegalArgumentException("unknown window namespace '" + namespace + "'");
+            }
+            OneInputStreamOperator op = new ExternalPythonKeyedProcessOperator(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out, ns);
+            return Handles.put(in.transform(name, out, op));
+        });
+    }
+
+    /**
+     * assignTimestampsAndWatermarks as PyFlink does it with a user's timestamp assigner: the stream
+     * carries Tuple2(value, timestamp) (a TS process function extracted it), Java's strategy takes
+     * the timestamp from field 1 (CustomTimestampAssigner), and a map drops it again. Without a TS
+     * assigner (custom false) the strategy applies to the stream as it is.
+     * strategy: {"kind": "monotonous" | "bounded" | "none", "maxOutOfOrdernessMs", "idlenessMs", "custom"}.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int assignTimestampsAndWatermarks(int stream, String strategyJson, String valueTypeJson) {
+        return GatewayException.guard(() -> {
+            DataStream in = Handles.get(stream);
+            JsonNode spec = Json.parse(strategyJson);
+            WatermarkStrategy strategy;
+            switch (spec.get("kind").asText()) {
+                case "monotonous": strategy = WatermarkStrategy.forMonotonousTimestamps(); break;
+                case "bounded": strategy = WatermarkStrategy.forBoundedOutOfOrderness(ms(spec.get("maxOutOfOrdernessMs").asLong())); break;
+                case "none": strategy = WatermarkStrategy.noWatermarks(); break;
+                default: throw new IllegalArgumentException("unknown watermark strategy " + spec);
+            }
+            if (spec.hasNonNull("idlenessMs")) strategy = strategy.withIdleness(ms(spec.get("idlenessMs").asLong()));
+            if (!spec.get("custom").asBoolean()) {
+                return Handles.put(in.assignTimestampsAndWatermarks(strategy));
+            }
+            TypeInformation<Object> valueType = typeInfo(Json.parse(valueTypeJson));
+            SingleOutputStreamOperator withTs = in.assignTimestampsAndWatermarks(strategy.withTimestampAssigner(new CustomTimestampAssigner<>()));
+            SingleOutputStreamOperator result = withTs.map(new RemoveTimestampMapFunction<>(), valueType);
+            result.name("Remove-Timestamp");
+            return Handles.put(result);
+        });
+    }
+
+    /**
+     * connect + a TS co-function as PyFlink builds it: flink-python's co-process operator
+     * (CO_PROCESS = 1), or its keyed one (KEYED_CO_PROCESS = 3) when both inputs are keyed. The worker
+     * gets Row(timestamp, watermark, Row(isLeft, left, right)).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int coProcess(int first, int second, String payloadBase64, String outTypeJson, String name) {
+        return GatewayException.guard(() -> {
+            DataStream a = Handles.get(first);
+            DataStream b = Handles.get(second);
+            boolean keyed = a instanceof KeyedStream && b instanceof KeyedStream;
+            Configuration config = PythonConfigUtil.getEnvironmentConfig(a.getExecutionEnvironment());
+            TypeInformation<Object> out = typeInfo(Json.parse(outTypeJson));
+            DataStreamPythonFunctionInfo info = new DataStreamPythonFunctionInfo(
+                    new DataStreamPythonFunction(Base64.getDecoder().decode(payloadBase64), new PythonEnv(PythonEnv.ExecType.PROCESS)),
+                    keyed ? 3 : 1);
+            TwoInputStreamOperator op = keyed
+                    ? new ExternalPythonKeyedCoProcessOperator(config, info, (RowTypeInfo) a.getType(), (RowTypeInfo) b.getType(), out)
+                    : new ExternalPythonCoProcessOperator(config, info, a.getType(), b.getType(), out);
+            return Handles.put(a.connect(b).transform(name, out, op));
+        });
+    }
+
+    /**
      * keyBy as PyFlink does it: the stream already carries Row(key, value) (a TS map added the key);
      * the Java key is field 0 wrapped in a Row of the key type, which the keyed operator expects.
      */
@@ -152,6 +242,37 @@ public final class DataStreams {
         });
     }
 
+    /** Flink's physical partitioning of a stream's records among the next operator's subtasks. */
+    public static int partition(int stream, String how) {
+        return GatewayException.guard(() -> {
+            DataStream<Object> s = Handles.get(stream);
+            DataStream<Object> out;
+            switch (how) {
+                case "rebalance": out = s.rebalance(); break;
+                case "shuffle": out = s.shuffle(); break;
+                case "rescale": out = s.rescale(); break;
+                case "broadcast": out = s.broadcast(); break;
+                case "forward": out = s.forward(); break;
+                case "global": out = s.global(); break;
+                default: throw new IllegalArgumentException("unknown partitioning '" + how + "'");
+            }
+            return Handles.put(out);
+        });
+    }
+
+    /**
+     * The records a TS function sent to the tag (ctx.output). PythonConfigUtil.configPythonOperator
+     * registers the tag on the Python operator, which then asks the worker for a side output.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int sideOutput(int stream, String tagId, String typeJson) {
+        return GatewayException.guard(() -> {
+            SingleOutputStreamOperator s = Handles.get(stream);
+            TypeInformation<Object> type = typeInfo(Json.parse(typeJson));
+            return Handles.put(s.getSideOutput(new org.apache.flink.util.OutputTag<Object>(tagId, type)));
+        });
+    }
+
     public static void print(int stream) {
         GatewayException.guard(() -> {
             DataStream<Object> s = Handles.get(stream);
@@ -164,8 +285,12 @@ public final class DataStreams {
     public static int collect(int stream, String jobName) {
         return GatewayException.guard(() -> {
             DataStream<Object> s = Handles.get(stream);
-            PythonConfigUtil.configPythonOperator(s.getExecutionEnvironment());
-            CloseableIterator<Object> it = s.executeAndCollect(jobName);
+            StreamExecutionEnvironment env = s.getExecutionEnvironment();
+            // executeAndCollect, in steps: the collect sink first, so that configPythonOperator sees the
+            // whole graph (a side output read here becomes a tag of its Python operator)
+            CloseableIterator<Object> it = s.collectAsync();
+            PythonConfigUtil.configPythonOperator(env);
+            env.executeAsync(jobName);
             return Handles.put(it);
         });
     }
@@ -212,6 +337,11 @@ public final class DataStreams {
     /** Type specs of the TS Types API: a name, or {"row": [[name, spec], ...]}. */
     @SuppressWarnings("unchecked")
     static <T> TypeInformation<T> typeInfo(JsonNode spec) {
+        if (spec.isObject() && spec.has("tuple")) {
+            List<TypeInformation<?>> types = new ArrayList<>();
+            for (JsonNode f : spec.get("tuple")) types.add(typeInfo(f));
+            return (TypeInformation<T>) Types.TUPLE(types.toArray(new TypeInformation<?>[0]));
+        }
         if (spec.isObject() && spec.has("row")) {
             List<String> names = new ArrayList<>();
             List<TypeInformation<?>> types = new ArrayList<>();
@@ -259,6 +389,12 @@ public final class DataStreams {
     /** A Java result → JSON for Node: byte[] as {"b": base64}, rows as {"r": [...]}. */
     static Object encode(Object v) {
         if (v instanceof byte[]) return Map.of("b", Base64.getEncoder().encodeToString((byte[]) v));
+        if (v instanceof Tuple) {
+            Tuple t = (Tuple) v;
+            List<Object> fields = new ArrayList<>();
+            for (int i = 0; i < t.getArity(); i++) fields.add(encode(t.getField(i)));
+            return Map.of("r", fields);
+        }
         if (v instanceof Row) {
             Row r = (Row) v;
             List<Object> fields = new ArrayList<>();

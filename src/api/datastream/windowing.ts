@@ -1,0 +1,143 @@
+/**
+ * Windows of the DataStream API, mirroring org.apache.flink.streaming.api.windowing.*: assigners,
+ * triggers and the windows themselves. Assigners and triggers are descriptions (plain data): the
+ * worker's window operator (src/worker/operations/datastream-window.ts) runs them on Flink's keyed
+ * state, as PyFlink's worker runs its own, with the window as the state namespace. Times are ms.
+ */
+
+/** A window [start, end) of event or processing time. */
+export class TimeWindow {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  /** The last timestamp in the window (end - 1). */
+  maxTimestamp(): number {
+    return this.end - 1;
+  }
+
+  intersects(other: TimeWindow): boolean {
+    return this.start <= other.end && this.end >= other.start;
+  }
+
+  cover(other: TimeWindow): TimeWindow {
+    return new TimeWindow(Math.min(this.start, other.start), Math.max(this.end, other.end));
+  }
+
+  toString(): string {
+    return `TimeWindow{start=${this.start}, end=${this.end}}`;
+  }
+}
+
+/** The one window of GlobalWindows. */
+export class GlobalWindow {
+  static readonly INSTANCE = new GlobalWindow();
+  private constructor() {}
+
+  /** Long.MAX_VALUE, as a bigint (beyond a safe JS number). */
+  maxTimestamp(): bigint {
+    return 2n ** 63n - 1n;
+  }
+
+  toString(): string {
+    return 'GlobalWindow';
+  }
+}
+
+export type Window = TimeWindow | GlobalWindow;
+
+export type WindowAssignerSpec =
+  | { type: 'tumbling'; time: 'event' | 'processing'; size: number; offset: number }
+  | { type: 'sliding'; time: 'event' | 'processing'; size: number; slide: number; offset: number }
+  | { type: 'session'; time: 'event' | 'processing'; gap: number }
+  | { type: 'global' };
+
+export type TriggerSpec = { type: 'eventTime' } | { type: 'processingTime' } | { type: 'count'; count: number } | { type: 'never' } | { type: 'purging'; nested: TriggerSpec };
+
+/** Assigns each record to windows; `W` is the window type the window functions see. */
+export class WindowAssigner<W extends Window = Window> {
+  declare readonly __window?: W;
+  constructor(readonly spec: WindowAssignerSpec) {}
+
+  /** The trigger used when none is set (WindowAssigner.getDefaultTrigger). */
+  defaultTrigger(): Trigger<W> {
+    const s = this.spec;
+    if (s.type === 'global') return new Trigger({ type: 'never' });
+    return new Trigger({ type: s.time === 'event' ? 'eventTime' : 'processingTime' });
+  }
+
+  isEventTime(): boolean {
+    return this.spec.type !== 'global' && this.spec.time === 'event';
+  }
+}
+
+/** When a window's function runs (FIRE) and its contents are dropped (PURGE). */
+export class Trigger<_W extends Window = Window> {
+  constructor(readonly spec: TriggerSpec) {}
+}
+
+function positive(what: string, ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new RangeError(`${what} must be a positive whole number of ms, got ${String(ms)}`);
+  return ms;
+}
+
+function offsetOf(offset: number, size: number): number {
+  if (!Number.isSafeInteger(offset) || Math.abs(offset) >= size) throw new RangeError(`the offset must be a whole number of ms smaller than the window, got ${String(offset)}`);
+  return offset;
+}
+
+function tumbling(time: 'event' | 'processing', size: number, offset: number): WindowAssigner<TimeWindow> {
+  positive('the window size', size);
+  return new WindowAssigner({ type: 'tumbling', time, size, offset: offsetOf(offset, size) });
+}
+
+function sliding(time: 'event' | 'processing', size: number, slide: number, offset: number): WindowAssigner<TimeWindow> {
+  positive('the window size', size);
+  positive('the slide', slide);
+  return new WindowAssigner({ type: 'sliding', time, size, slide, offset: offsetOf(offset, slide) });
+}
+
+export const TumblingEventTimeWindows = {
+  of: (sizeMs: number, offsetMs = 0): WindowAssigner<TimeWindow> => tumbling('event', sizeMs, offsetMs),
+};
+export const TumblingProcessingTimeWindows = {
+  of: (sizeMs: number, offsetMs = 0): WindowAssigner<TimeWindow> => tumbling('processing', sizeMs, offsetMs),
+};
+export const SlidingEventTimeWindows = {
+  of: (sizeMs: number, slideMs: number, offsetMs = 0): WindowAssigner<TimeWindow> => sliding('event', sizeMs, slideMs, offsetMs),
+};
+export const SlidingProcessingTimeWindows = {
+  of: (sizeMs: number, slideMs: number, offsetMs = 0): WindowAssigner<TimeWindow> => sliding('processing', sizeMs, slideMs, offsetMs),
+};
+export const EventTimeSessionWindows = {
+  withGap: (gapMs: number): WindowAssigner<TimeWindow> => new WindowAssigner({ type: 'session', time: 'event', gap: positive('the session gap', gapMs) }),
+};
+export const ProcessingTimeSessionWindows = {
+  withGap: (gapMs: number): WindowAssigner<TimeWindow> => new WindowAssigner({ type: 'session', time: 'processing', gap: positive('the session gap', gapMs) }),
+};
+/** One window per key for all time; it fires only with a trigger (e.g. CountTrigger). */
+export const GlobalWindows = {
+  create: (): WindowAssigner<GlobalWindow> => new WindowAssigner({ type: 'global' }),
+};
+
+export const EventTimeTrigger = { create: <W extends Window>(): Trigger<W> => new Trigger({ type: 'eventTime' }) };
+export const ProcessingTimeTrigger = { create: <W extends Window>(): Trigger<W> => new Trigger({ type: 'processingTime' }) };
+/** Fires each time the window has count more records (the count kept in Flink state, per window). */
+export const CountTrigger = {
+  of: <W extends Window>(count: number): Trigger<W> => {
+    if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`CountTrigger needs a positive count, got ${String(count)}`);
+    return new Trigger({ type: 'count', count });
+  },
+};
+/** The nested trigger, but every FIRE also purges the window's contents. */
+export const PurgingTrigger = { of: <W extends Window>(nested: Trigger<W>): Trigger<W> => new Trigger({ type: 'purging', nested: nested.spec }) };
+
+/** What the worker's window operator needs besides the functions. */
+export interface WindowSpec {
+  assigner: WindowAssignerSpec;
+  trigger: TriggerSpec;
+  allowedLateness: number;
+  /** How records are kept per window: one reduced value, one accumulator, or all of them. */
+  contents: 'reduce' | 'aggregate' | 'list';
+}

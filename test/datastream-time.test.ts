@@ -1,0 +1,384 @@
+/**
+ * Event time and windows of the DataStream API on the real mini-cluster: WatermarkStrategy with TS
+ * timestamp assigners (Java's watermark generators), event-time timers driven by its watermarks,
+ * and keyed windows run by the worker's window operator on Flink's keyed state.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CountTrigger,
+  EventTimeSessionWindows,
+  FlinkError,
+  GlobalWindows,
+  PurgingTrigger,
+  Session,
+  SlidingEventTimeWindows,
+  StreamExecutionEnvironment,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  Types,
+  WatermarkStrategy,
+  AggregatingStateDescriptor,
+  ReducingStateDescriptor,
+  StateTtlConfig,
+  ValueStateDescriptor,
+  type AggregatingState,
+  type KeyedRuntimeContext,
+  type ReducingState,
+  type ValueState,
+  type DataStreamAggregateFunction,
+  type KeyedProcessFunction,
+  type ProcessWindowFunctionContext,
+  type TimeWindow,
+} from '../src/index';
+
+let env: StreamExecutionEnvironment;
+
+beforeAll(async () => {
+  // parallelism 1: one ordered stream; one-element bundles, so watermarks interleave with records
+  env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '1', 'python.fn-execution.bundle.size': '1' });
+});
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+});
+
+const MIN_WATERMARK = -(2 ** 63);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Seen {
+  kind: 'element' | 'timer';
+  ts: number | null;
+  wm: number;
+}
+
+/** Per element its timestamp and the watermark it saw; a timer 500 ms after the first element. */
+const observe: KeyedProcessFunction<string, { at: number }, Seen> = {
+  processElement(v, ctx) {
+    if (v.at === 1000) ctx.timerService().registerEventTimeTimer(1500);
+    return [{ kind: 'element', ts: ctx.timestamp(), wm: ctx.timerService().currentWatermark() }];
+  },
+  onTimer(ts, ctx) {
+    return [{ kind: 'timer', ts, wm: ctx.timerService().currentWatermark() }];
+  },
+};
+
+/** Records every 250 ms (real time), so Java's periodic watermarks (every 200 ms) come in between. */
+function slowEvents(stamps: number[]) {
+  return env.fromCollection(stamps.map((at) => ({ at }))).map(async (e: { at: number }) => (await sleep(250), e));
+}
+
+/** The watermarks a record may see: none yet, or (highest earlier timestamp) - bound - 1. */
+function possibleWatermarks(stamps: number[], i: number, bound: number): number[] {
+  const out = [MIN_WATERMARK];
+  for (let j = 0; j < i; j++) out.push(Math.max(...stamps.slice(0, j + 1)) - bound - 1);
+  return out;
+}
+
+describe('WatermarkStrategy', () => {
+  it('forMonotonousTimestamps with a TS assigner: record timestamps, watermarks between records, an event-time timer mid-stream', async () => {
+    const stamps = [1000, 2000, 3000, 4000, 5000, 6000];
+    const out = await slowEvents(stamps)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .process(observe)
+      .collect();
+    const elements = out.filter((s) => s.kind === 'element');
+    expect(elements.map((s) => s.ts)).toEqual(stamps);
+    elements.forEach((s, i) => expect(possibleWatermarks(stamps, i, 0)).toContain(s.wm));
+    expect(elements[elements.length - 1].wm).not.toBe(MIN_WATERMARK); // watermarks came before the end of input
+    // the timer fired once, at a watermark past it, before the input ended (not at the end of time)
+    const timers = out.filter((s) => s.kind === 'timer');
+    expect(timers).toHaveLength(1);
+    expect(timers[0].ts).toBe(1500);
+    expect(timers[0].wm).toBeGreaterThanOrEqual(1500);
+    expect(timers[0].wm).toBeLessThan(6000);
+    expect(out.indexOf(timers[0])).toBeLessThan(out.length - 1);
+  });
+
+  it('forBoundedOutOfOrderness: watermarks trail the highest timestamp by the bound; an object assigner sees the record timestamp', async () => {
+    const stamps = [1000, 3000, 2000, 5000, 4000, 7000];
+    const seenRecordTs: (number | null)[] = [];
+    const out = await slowEvents(stamps)
+      .assignTimestampsAndWatermarks(
+        WatermarkStrategy.forBoundedOutOfOrderness<{ at: number }>(1000)
+          .withIdleness(60_000)
+          .withTimestampAssigner({
+            extractTimestamp(e, recordTs) {
+              seenRecordTs.push(recordTs); // (in the worker: not visible here)
+              return e.at + (recordTs === null ? 0 : 1_000_000);
+            },
+          }),
+      )
+      .keyBy(() => 'k')
+      .process(observe)
+      .collect();
+    const elements = out.filter((s) => s.kind === 'element');
+    // fromCollection records carry no timestamp: recordTs was null for each
+    expect(elements.map((s) => s.ts)).toEqual(stamps);
+    elements.forEach((s, i) => expect(possibleWatermarks(stamps, i, 1000)).toContain(s.wm));
+    expect(elements[elements.length - 1].wm).not.toBe(MIN_WATERMARK);
+    // with the 1 s bound the timer at 1500 needs a timestamp of 2501 or more: 3000 (the 2nd record)
+    const timers = out.filter((s) => s.kind === 'timer');
+    expect(timers.map((t) => t.ts)).toEqual([1500]);
+    expect(timers[0].wm).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('a throwing timestamp assigner fails the job with its line; a non-number timestamp is named', async () => {
+    const run = async (assigner: (e: number) => number) => {
+      try {
+        await env.fromElements(1, 2).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner(assigner)).collect();
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the job did not fail');
+    };
+    const thrown = await run((e) => {
+      if (e === 2) throw new Error(`no time for ${e}`);
+      return e;
+    });
+    expect(thrown).toBeInstanceOf(FlinkError);
+    expect(thrown.message).toContain('no time for 2');
+    expect(thrown.message).toMatch(/datastream-time\.test\.ts:\d+/);
+    const notNumber = await run(() => 'soon' as unknown as number);
+    expect(notNumber.message).toContain('the timestamp assigner returned soon, not a timestamp in ms');
+    // the session survives
+    expect(await env.fromElements(3).map((x: number) => x + 1, Types.LONG()).collect()).toEqual([4]);
+  });
+
+  it('rejects bad strategies at the call', () => {
+    expect(() => WatermarkStrategy.forBoundedOutOfOrderness(-1)).toThrow(/non-negative/);
+    expect(() => WatermarkStrategy.forMonotonousTimestamps().withIdleness(1.5)).toThrow(/whole number/);
+    expect(() => WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner({} as never)).toThrow(/extractTimestamp/);
+  });
+});
+
+interface Sale {
+  shop: string;
+  amount: number;
+  at: number;
+}
+
+const sales: Sale[] = [
+  { shop: 'a', amount: 1, at: 100 },
+  { shop: 'b', amount: 10, at: 200 },
+  { shop: 'a', amount: 2, at: 900 },
+  { shop: 'a', amount: 4, at: 1100 },
+  { shop: 'b', amount: 20, at: 1999 },
+  { shop: 'a', amount: 8, at: 2500 },
+  { shop: 'b', amount: 40, at: 2000 },
+];
+
+/** The sales with event time, and a bound wide enough that no record is late in these tests. */
+function timedSales(s: StreamExecutionEnvironment = env) {
+  return s.fromCollection(sales).assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<Sale>(10_000).withTimestampAssigner((e) => e.at));
+}
+
+describe('windows', () => {
+  it('tumbling event-time windows: reduce, and reduce with a ProcessWindowFunction; results carry the window end as timestamp', async () => {
+    const sums = await timedSales()
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(1000))
+      .reduce((x, y) => ({ ...x, amount: x.amount + y.amount }))
+      .process({ processElement: (s: Sale, ctx) => [`${s.shop} ${s.amount} @${ctx.timestamp()}`] }, Types.STRING())
+      .collect();
+    expect(sums.sort()).toEqual(['a 3 @999', 'a 4 @1999', 'a 8 @2999', 'b 10 @999', 'b 20 @1999', 'b 40 @2999']);
+
+    const described = await timedSales()
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(2000))
+      .reduce(
+        (x: Sale, y: Sale) => ({ ...x, amount: x.amount + y.amount }),
+        (key: string, ctx: ProcessWindowFunctionContext<TimeWindow>, elements: Sale[]) => [`${key} [${ctx.window().start},${ctx.window().end}) ${elements.map((e) => e.amount).join('+')}`],
+        Types.STRING(),
+      )
+      .collect();
+    expect(described.sort()).toEqual(['a [0,2000) 7', 'a [2000,4000) 8', 'b [0,2000) 30', 'b [2000,4000) 40']);
+  });
+
+  it('sliding event-time windows with an AggregateFunction (an average per window)', async () => {
+    const average: DataStreamAggregateFunction<Sale, [number, number], number> = {
+      createAccumulator: () => [0, 0],
+      add: (s, [sum, n]) => [sum + s.amount, n + 1],
+      getResult: ([sum, n]) => sum / n,
+      merge: ([s1, n1], [s2, n2]) => [s1 + s2, n1 + n2],
+    };
+    const out = await timedSales()
+      .keyBy((s) => s.shop)
+      .window(SlidingEventTimeWindows.of(2000, 1000))
+      .aggregate(average, (key: string, ctx: ProcessWindowFunctionContext<TimeWindow>, avg: number[]) => [`${key} ${ctx.window().start} ${avg[0]}`], Types.STRING())
+      .collect();
+    // a: [-1000,1000) {1,2}, [0,2000) {1,2,4}, [1000,3000) {4,8}, [2000,4000) {8}
+    // b: [-1000,1000) {10}, [0,2000) {10,20}, [1000,3000) {20,40}, [2000,4000) {40}
+    expect(out.sort()).toEqual(['a -1000 1.5', 'a 0 2.3333333333333335', 'a 1000 6', 'a 2000 8', 'b -1000 10', 'b 0 15', 'b 1000 30', 'b 2000 40'].sort());
+    const typed = await timedSales().keyBy((s) => s.shop).window(TumblingEventTimeWindows.of(5000)).aggregate(average, Types.DOUBLE()).collect();
+    expect(typed.sort()).toEqual([15 / 4, 70 / 3].sort());
+  });
+
+  it('event-time session windows merge (also a later record bridging two sessions) and process all records', async () => {
+    const clicks = [
+      { user: 'u', at: 1000 },
+      { user: 'u', at: 1400 },
+      { user: 'u', at: 3000 }, // a second session (gap 1000)...
+      { user: 'v', at: 5000 },
+      { user: 'u', at: 2200 }, // ...bridged into one: [1000, 4000)
+      { user: 'u', at: 9000 },
+    ];
+    const out = await env
+      .fromCollection(clicks)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<{ user: string; at: number }>(10_000).withTimestampAssigner((c) => c.at))
+      .keyBy((c) => c.user)
+      .window(EventTimeSessionWindows.withGap(1000))
+      .process(
+        {
+          process(key: string, ctx: ProcessWindowFunctionContext<TimeWindow>, elements: { at: number }[], out) {
+            out.collect(`${key} [${ctx.window().start},${ctx.window().end}) ${elements.map((e) => e.at).sort().join(',')}`);
+          },
+        },
+        Types.STRING(),
+      )
+      .collect();
+    expect(out.sort()).toEqual(['u [1000,4000) 1000,1400,2200,3000', 'u [9000,10000) 9000', 'v [5000,6000) 5000']);
+  });
+
+  it('GlobalWindows with a CountTrigger (contents kept) and a PurgingTrigger (contents dropped at each firing)', async () => {
+    const numbers = () => env.fromElements(1, 2, 3, 4, 5, 10, 20, 30).keyBy((n: number) => (n < 10 ? 'small' : 'big'));
+    const kept = await numbers().window(GlobalWindows.create()).trigger(CountTrigger.of(2)).reduce((a, b) => a + b).collect();
+    expect(kept.sort((a, b) => a - b)).toEqual([3, 10, 30]); // small: 1+2, 1+2+3+4; big: 10+20 (5 and 30 never fire)
+    const purged = await numbers().window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(2))).reduce((a, b) => a + b).collect();
+    expect(purged.sort((a, b) => a - b)).toEqual([3, 7, 30]);
+  });
+
+  it('tumbling processing-time windows fire while the job runs; each record in one window', async () => {
+    const out = await env
+      .fromSequence(1, 12)
+      .map(async (n: number) => (await sleep(100), n))
+      .keyBy(() => 'all')
+      .window(TumblingProcessingTimeWindows.of(400))
+      .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: number[]) => [{ start: ctx.window().start, end: ctx.window().end, xs }])
+      .collect();
+    expect(out.length).toBeGreaterThanOrEqual(2);
+    for (const w of out as { start: number; end: number; xs: number[] }[]) {
+      expect(w.start % 400).toBe(0);
+      expect(w.end - w.start).toBe(400);
+    }
+    // as in Java, the window still open when the bounded input ends does not fire (its processing-time
+    // timer is not due yet): the fired windows hold the records from 1 on, each once
+    const seen = out.flatMap((w) => (w as { xs: number[] }).xs).sort((a, b) => a - b);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
+  });
+
+  it('a record later than its window (past the watermark) is dropped; allowedLateness keeps it and fires again', async () => {
+    const stamps = [100, 1100, 2100, 3100, 4100, 5100, 200];
+    const run = (lateness: number) =>
+      slowEvents(stamps)
+        .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+        .keyBy(() => 'k')
+        .window(TumblingEventTimeWindows.of(1000))
+        .allowedLateness(lateness)
+        .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [`${ctx.window().start}: ${xs.map((x) => x.at).join(',')}`], Types.STRING())
+        .process({ processElement: (s: string, ctx) => [`${s} @${ctx.timestamp()}`] }, Types.STRING())
+        .collect();
+    // by the time 200 arrives the watermark is past 999 (window [0,1000) fired and was cleaned up)
+    expect((await run(0)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100 @999']);
+    // the late firing (on the record, not a timer) also carries the window's end as its timestamp
+    expect((await run(60_000)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100 @999', '0: 100,200 @999']);
+  });
+
+  it('errors: a throwing reduce names its line; event-time windows over records without timestamps say so', async () => {
+    const fail = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the job did not fail');
+    };
+    const thrown = await fail(
+      timedSales()
+        .keyBy((s) => s.shop)
+        .window(TumblingEventTimeWindows.of(1000))
+        .reduce((a, b) => {
+          if (b.amount === 2) throw new RangeError('no twos');
+          return a;
+        })
+        .collect(),
+    );
+    expect(thrown).toBeInstanceOf(FlinkError);
+    expect(thrown.message).toContain('RangeError: no twos');
+    expect(thrown.message).toMatch(/datastream-time\.test\.ts:\d+/);
+    const untimed = await fail(env.fromElements(1, 2).keyBy((n: number) => n).window(TumblingEventTimeWindows.of(10)).reduce((a, b) => a + b).collect());
+    expect(untimed.message).toContain('the record has no timestamp for the event-time windows');
+    expect(() => TumblingEventTimeWindows.of(0)).toThrow(/positive/);
+    expect(() => env.fromElements(1).keyBy((n: number) => n).window(GlobalWindows.create()).allowedLateness(5)).toThrow(/event-time/);
+    // the session survives
+    expect(await env.fromElements(1, 2).keyBy(() => 0).window(GlobalWindows.create()).trigger(CountTrigger.of(2)).reduce((a, b) => a + b).collect()).toEqual([3]);
+  });
+});
+
+describe('ReducingState, AggregatingState and state TTL', () => {
+  it('a ReducingState (max) and an AggregatingState (average) per key', async () => {
+    class Stats {
+      private max!: ReducingState<number>;
+      private avg!: AggregatingState<number, number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.max = ctx.getReducingState(new ReducingStateDescriptor<number>('max', (a, b) => Math.max(a, b)));
+        this.avg = ctx.getAggregatingState(
+          new AggregatingStateDescriptor<number, [number, number], number>('avg', {
+            createAccumulator: () => [0, 0],
+            add: (v, [s, n]) => [s + v, n + 1],
+            getResult: ([s, n]) => s / n,
+            merge: ([a, n], [b, m]) => [a + b, n + m],
+          }),
+        );
+      }
+      async processElement(v: { k: string; x: number }): Promise<string[]> {
+        const before = await this.max.get();
+        await this.max.add(v.x);
+        await this.avg.add(v.x);
+        if (v.x === 0) {
+          await this.max.clear();
+          await this.avg.clear();
+        }
+        return [`${v.k} before=${before} max=${await this.max.get()} avg=${await this.avg.get()}`];
+      }
+    }
+    const input = [
+      { k: 'a', x: 4 },
+      { k: 'b', x: 1 },
+      { k: 'a', x: 2 },
+      { k: 'a', x: 9 },
+      { k: 'a', x: 0 },
+      { k: 'a', x: 3 },
+    ];
+    const out = await env.fromCollection(input).keyBy((v) => v.k).process(new Stats(), Types.STRING()).collect();
+    expect(out).toEqual(['a before=null max=4 avg=4', 'b before=null max=1 avg=1', 'a before=4 max=4 avg=3', 'a before=4 max=9 avg=5', 'a before=9 max=null avg=null', 'a before=null max=3 avg=3']);
+  });
+
+  it('a ValueState with a TTL forgets a value not written for longer than the TTL', async () => {
+    class Remember {
+      private last!: ValueState<number>;
+      private plain!: ValueState<number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.last = ctx.getState(new ValueStateDescriptor<number>('last').enableTimeToLive(StateTtlConfig.newBuilder(1000).neverReturnExpired().build()));
+        this.plain = ctx.getState(new ValueStateDescriptor<number>('plain'));
+      }
+      async processElement(n: number): Promise<string[]> {
+        const seen = `${n}: ttl=${await this.last.value()} plain=${await this.plain.value()}`;
+        await this.last.update(n);
+        await this.plain.update(n);
+        return [seen];
+      }
+    }
+    // records 1 and 2 close together, 3 after 2.5 s (beyond the 1 s TTL), 4 right after
+    const gaps = new Map([[3, 2500]]);
+    const out = await env
+      .fromElements(1, 2, 3, 4)
+      .map(async (n: number) => (await sleep(gaps.get(n) ?? 50), n))
+      .keyBy(() => 'k')
+      .process(new Remember(), Types.STRING())
+      .collect();
+    expect(out).toEqual(['1: ttl=null plain=null', '2: ttl=1 plain=1', '3: ttl=null plain=2', '4: ttl=3 plain=3']);
+    expect(() => StateTtlConfig.newBuilder(0)).toThrow(/positive/);
+  });
+});
