@@ -2,9 +2,9 @@
  * Renders a LiveTable plus the job's status line as a MIME bundle (text/html for notebooks,
  * text/plain for terminals and as the notebook fallback).
  */
-import { formatValue, renderHtml, renderText, type RenderColumn } from '../api/render';
+import { cells, formatValue, renderHtml, renderText, type RenderColumn } from '../api/render';
 import type { LiveTable } from './live-table';
-import type { MimeBundle } from './types';
+import { TABLE_DATA_MIME, type MimeBundle, type TableData } from './types';
 
 export interface JobProgress {
   /** SUBMITTING (planning, submission), the job's state (SUBMITTED, CREATED, INITIALIZING, RUNNING), then FINISHED, STOPPED, CANCELED or FAILED. */
@@ -90,10 +90,18 @@ export function renderLive(columns: RenderColumn[], table: LiveTable, progress: 
     };
   }
   const opts = { kinds: snap.kinds };
+  const html = statusHtml(table, progress);
   return {
     'text/plain': `${renderText(columns, snap.rows, opts)}\n${status}${shown}`,
-    'text/html': `${renderHtml(columns, snap.rows, opts)}\n${statusHtml(table, progress)}${escapeHtml(shown)}`,
+    'text/html': `${renderHtml(columns, snap.rows, opts)}\n${html}${escapeHtml(shown)}`,
+    [TABLE_DATA_MIME]: tableData(columns, snap.rows, snap.kinds, { mode: table.mode, status: { text: status + shown, html: html + escapeHtml(shown) } }),
   };
+}
+
+/** A table as TableData (cells formatted as the text table shows them). */
+export function tableData(columns: RenderColumn[], rows: unknown[][], kinds: readonly string[] | undefined, extra: Partial<TableData> = {}): TableData {
+  const { body } = cells(columns, rows);
+  return { columns: columns.map((c) => c.name), rows: body, ...(kinds ? { kinds: [...kinds] } : {}), ...extra };
 }
 
 /** A status-only bundle, for INSERT jobs. */

@@ -1,0 +1,115 @@
+package dev.tsflink.zeppelin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.zeppelin.interpreter.AbstractInterpreter;
+import org.apache.zeppelin.interpreter.InterpreterContext;
+import org.apache.zeppelin.interpreter.InterpreterException;
+import org.apache.zeppelin.interpreter.InterpreterResult;
+import org.apache.zeppelin.interpreter.ZeppelinContext;
+import org.apache.zeppelin.interpreter.thrift.InterpreterCompletion;
+import org.apache.zeppelin.scheduler.Scheduler;
+import org.apache.zeppelin.scheduler.SchedulerFactory;
+
+/**
+ * What %tsflink, %tsflink.ssql and %tsflink.bsql share: a paragraph becomes one cell of the
+ * interactive core in the group's Node process (NodeCore), its output goes to the paragraph's
+ * InterpreterOutput as it arrives, cancel interrupts it (and cancels its Flink jobs).
+ */
+abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
+  /** Request ids of the paragraphs running, by paragraph id: what cancel(context) cancels. */
+  private final Map<String, Integer> running = new ConcurrentHashMap<>();
+
+  TSFlinkBaseInterpreter(Properties properties) {
+    super(properties);
+  }
+
+  /** The group's session (started by open() of %tsflink). */
+  protected abstract NodeCore core() throws InterpreterException;
+
+  /** The core cell a paragraph is: TypeScript as is, SQL behind a `%%sql(...)` header. */
+  protected abstract String cellOf(String paragraph, InterpreterContext context);
+
+  @Override
+  protected InterpreterResult internalInterpret(String st, InterpreterContext context) throws InterpreterException {
+    NodeCore core = core();
+    int id = core.nextId();
+    String key = context.getParagraphId() == null ? "" : context.getParagraphId();
+    running.put(key, id);
+    Map<String, Object> done;
+    try {
+      done = core.execute(id, cellOf(st, context), ops -> OutputWriter.apply(context.out, ops));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      core.cancel(id, 1500);
+      return new InterpreterResult(InterpreterResult.Code.ERROR, "Interrupted");
+    } catch (IllegalStateException e) {
+      return new InterpreterResult(InterpreterResult.Code.ERROR, e.getMessage());
+    } finally {
+      running.remove(key, id);
+    }
+    if ("ok".equals(done.get("status"))) return new InterpreterResult(InterpreterResult.Code.SUCCESS);
+    return new InterpreterResult(InterpreterResult.Code.ERROR, InterpreterResult.Type.TEXT, errorText(done));
+  }
+
+  /** The error as the notebook shows it: the traceback (which starts with the message), else `name: message`. */
+  @SuppressWarnings("unchecked")
+  static String errorText(Map<String, Object> done) {
+    Object tb = done.get("traceback");
+    if (tb instanceof List && !((List<Object>) tb).isEmpty()) {
+      StringBuilder b = new StringBuilder();
+      for (Object line : (List<Object>) tb) b.append(line).append('\n');
+      return b.toString();
+    }
+    return done.get("ename") + ": " + done.get("evalue");
+  }
+
+  @Override
+  public void cancel(InterpreterContext context) throws InterpreterException {
+    Integer id = running.get(context.getParagraphId() == null ? "" : context.getParagraphId());
+    if (id != null) core().cancel(id, 1500);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<InterpreterCompletion> completion(String buf, int cursor, InterpreterContext context) throws InterpreterException {
+    String cell = cellOf(buf, context);
+    int offset = cell.length() - buf.length();
+    Map<String, Object> r = core().complete(cell, cursor + offset);
+    List<InterpreterCompletion> out = new ArrayList<>();
+    Object matches = r.get("matches");
+    if (matches instanceof List) {
+      for (Object m : (List<Object>) matches) {
+        Map<String, Object> match = (Map<String, Object>) m;
+        String value = String.valueOf(match.get("value"));
+        out.add(new InterpreterCompletion(value, value, String.valueOf(match.get("kind"))));
+      }
+    }
+    return out;
+  }
+
+  /** One queue for the group's three interpreters: the session runs one cell at a time. */
+  @Override
+  public Scheduler getScheduler() {
+    Object group = getInterpreterGroup() == null ? this : getInterpreterGroup();
+    return SchedulerFactory.singleton().createOrGetFIFOScheduler("tsflink-" + System.identityHashCode(group));
+  }
+
+  @Override
+  public FormType getFormType() {
+    return FormType.SIMPLE;
+  }
+
+  @Override
+  public int getProgress(InterpreterContext context) {
+    return 0;
+  }
+
+  @Override
+  public ZeppelinContext getZeppelinContext() {
+    return null;
+  }
+}
