@@ -200,6 +200,9 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     expect(opened).toMatchObject({ ev: 'opened' });
     // the group's web URL is the session's Flink web UI
     expect((opened as { webUrl: string }).webUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // the unbounded source the streaming tests query
+    const gen = await driver.run('ssql', "CREATE TABLE gen (k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20', 'fields.k.min' = '1', 'fields.k.max' = '3')");
+    expect(gen.code).toBe('SUCCESS');
   });
 
   afterAll(async () => {
@@ -238,12 +241,12 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     const batch = await driver.run('bsql', 'SELECT c, UPPER(c) AS u FROM letters ORDER BY c');
     expect(batch.code).toBe('SUCCESS');
     expect(tableOf(batch)).toBe('c\tu\nx\tX\ny\tY\n');
-    const ddl = await driver.run('ssql', "CREATE TABLE gen (k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20', 'fields.k.min' = '1', 'fields.k.max' = '3')");
+    const ddl = await driver.run('ssql', "CREATE TABLE quiet (k INT) WITH ('connector' = 'blackhole')");
     expect(ddl.code).toBe('SUCCESS');
     expect(ddl.messages).toEqual([{ type: 'TEXT', data: '[INFO] Execute statement succeeded.\n' }]);
     // SHOW: a bounded result without a job, as a table
     const show = await driver.run('ssql', 'SHOW TABLES');
-    expect(tableOf(show)).toBe('table name\ngen\nnums\n');
+    expect(tableOf(show)).toBe('table name\ngen\nnums\nquiet\n');
   });
 
   it('type=update: a streaming aggregate updates its %table in place while the job runs', async () => {
@@ -260,6 +263,10 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     });
     for (let i = 1; i < totals.length; i++) expect(totals[i]).toBeGreaterThanOrEqual(totals[i - 1]);
     expect(totals[totals.length - 1]).toBeGreaterThan(totals[0]);
+    // one %table message, replaced in place (Zeppelin's front-end gets updates of one message index)
+    expect(r.messages.filter((m) => m.type === 'TABLE')).toHaveLength(1);
+    const indexes = new Set(driver.events.flatMap((e) => (e.ev === 'update' && e.tag === tag && e.type === 'TABLE' ? [e.index] : [])));
+    expect([...indexes]).toEqual([0]);
     // a key's row is updated, not appended: at most the three keys
     expect(tableOf(r)!.trimEnd().split('\n').length).toBeLessThanOrEqual(4);
     expect(text(r)).toContain('STOPPED');
