@@ -7,6 +7,7 @@
  * (JSON: SessionOptions plus `cwd`), written by the Java side from the interpreter's properties.
  */
 import * as readline from 'node:readline';
+import { killChildren } from '../src/repl/children';
 import { createInteractiveCore, type TSFlinkCore } from '../src/repl/core';
 import type { ExecuteOutcome } from '../src/repl/types';
 import type { SessionOptions } from '../src/session/session';
@@ -112,6 +113,7 @@ class Server {
     } catch (e) {
       log(`shutdown: ${String(e)}`);
     }
+    killChildren();
     process.exit(0);
   }
 }
@@ -168,7 +170,7 @@ async function main(): Promise<void> {
   });
   // the interpreter process went away: nobody is left to show anything to
   lines.on('close', () => void s.shutdown());
-  send({ type: 'ready', flinkVersion: core.info.flinkVersion, webUi: core.info.webUi, startupMs: Date.now() - started });
+  send({ type: 'ready', flinkVersion: core.info.flinkVersion, webUi: core.info.webUi, startupMs: Date.now() - started, pid: process.pid });
 }
 
 main().catch((err: unknown) => {

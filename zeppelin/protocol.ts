@@ -31,7 +31,8 @@ export type Request =
   | { type: 'shutdown' };
 
 export type Event =
-  | { type: 'ready'; flinkVersion: string; webUi: string; startupMs: number }
+  /** pid: where the Java side sends SIGINT (Java 8 has no Process.pid()). */
+  | { type: 'ready'; flinkVersion: string; webUi: string; startupMs: number; pid: number }
   | { type: 'failed'; message: string }
   | { type: 'output'; id: number; ops: OutputOp[] }
   | { type: 'done'; id: number; status: 'ok' }

@@ -43,6 +43,8 @@ final class NodeCore implements AutoCloseable {
   /** The process's last stderr lines, for the message when it fails to start or dies. */
   private final Deque<String> lastErrors = new ArrayDeque<>();
   private volatile String ended;
+  /** The process id, from its ready event (Java 8 has no Process.pid()): where SIGINT goes. */
+  private volatile long pid = -1;
 
   /** A request waiting for its answer; output events of an execute go to `output`. */
   private static final class Call {
@@ -68,8 +70,8 @@ final class NodeCore implements AutoCloseable {
   /** Where TSFlink is: the `tsflink.home` property, else $TSFLINK_HOME. */
   static File home(Properties p) {
     String home = p.getProperty("tsflink.home", "");
-    if (home.isBlank()) home = System.getenv().getOrDefault("TSFLINK_HOME", "");
-    if (home.isBlank()) throw new IllegalStateException("tsflink.home is not set: set the interpreter property tsflink.home (or $TSFLINK_HOME) to the TSFlink checkout, or install with `tsflink zeppelin install <zeppelin-dir>`");
+    if (home.trim().isEmpty()) home = System.getenv().getOrDefault("TSFLINK_HOME", "");
+    if (home.trim().isEmpty()) throw new IllegalStateException("tsflink.home is not set: set the interpreter property tsflink.home (or $TSFLINK_HOME) to the TSFlink checkout, or install with `tsflink zeppelin install <zeppelin-dir>`");
     return new File(home);
   }
 
@@ -79,11 +81,11 @@ final class NodeCore implements AutoCloseable {
     File main = new File(home, "dist/zeppelin/main.js");
     if (!main.isFile()) throw new IOException(main + " does not exist: build TSFlink first (npm run build in " + home + ")");
     String node = p.getProperty("tsflink.node", "");
-    ProcessBuilder pb = new ProcessBuilder(node.isBlank() ? "node" : node, main.getPath());
-    pb.directory(new File(p.getProperty("tsflink.cwd", "").isBlank() ? System.getProperty("user.dir") : p.getProperty("tsflink.cwd")));
+    ProcessBuilder pb = new ProcessBuilder(node.trim().isEmpty() ? "node" : node, main.getPath());
+    pb.directory(new File(p.getProperty("tsflink.cwd", "").trim().isEmpty() ? System.getProperty("user.dir") : p.getProperty("tsflink.cwd")));
     pb.environment().put("TSFLINK_ZEPPELIN_OPTIONS", sessionOptions(p));
     String jvm = p.getProperty("tsflink.jvmOptions", "");
-    if (!jvm.isBlank()) pb.environment().put("TSFLINK_JVM_OPTS", jvm);
+    if (!jvm.trim().isEmpty()) pb.environment().put("TSFLINK_JVM_OPTS", jvm);
     LOGGER.info("Starting TSFlink: {}", pb.command());
     return new NodeCore(pb.start());
   }
@@ -92,21 +94,21 @@ final class NodeCore implements AutoCloseable {
   static String sessionOptions(Properties p) {
     StringBuilder o = new StringBuilder("{");
     String remote = p.getProperty("tsflink.remote", "");
-    if (!remote.isBlank()) o.append("\"remote\":").append(Json.quote(remote.trim())).append(',');
+    if (!remote.trim().isEmpty()) o.append("\"remote\":").append(Json.quote(remote.trim())).append(',');
     String parallelism = p.getProperty("tsflink.parallelism", "");
-    if (!parallelism.isBlank()) o.append("\"parallelism\":").append(Integer.parseInt(parallelism.trim())).append(',');
+    if (!parallelism.trim().isEmpty()) o.append("\"parallelism\":").append(Integer.parseInt(parallelism.trim())).append(',');
     String slots = p.getProperty("tsflink.slots", "");
-    if (!slots.isBlank()) o.append("\"slots\":").append(Integer.parseInt(slots.trim())).append(',');
+    if (!slots.trim().isEmpty()) o.append("\"slots\":").append(Integer.parseInt(slots.trim())).append(',');
     String connectors = p.getProperty("tsflink.connectors", "");
     List<String> names = new ArrayList<>();
-    for (String c : connectors.split(",")) if (!c.isBlank()) names.add(Json.quote(c.trim()));
+    for (String c : connectors.split(",")) if (!c.trim().isEmpty()) names.add(Json.quote(c.trim()));
     if (!names.isEmpty()) o.append("\"connectors\":[").append(String.join(",", names)).append("],");
     String cwd = p.getProperty("tsflink.cwd", "");
-    if (!cwd.isBlank()) o.append("\"cwd\":").append(Json.quote(cwd)).append(',');
+    if (!cwd.trim().isEmpty()) o.append("\"cwd\":").append(Json.quote(cwd)).append(',');
     o.append("\"config\":{");
     boolean first = true;
     for (String key : p.stringPropertyNames()) {
-      if (isFlinkKey(key) && !p.getProperty(key).isBlank()) {
+      if (isFlinkKey(key) && !p.getProperty(key).trim().isEmpty()) {
         o.append(first ? "" : ",").append(Json.quote(key)).append(':').append(Json.quote(p.getProperty(key)));
         first = false;
       }
@@ -141,10 +143,6 @@ final class NodeCore implements AutoCloseable {
   /** Why the process is gone, or null. */
   String ended() {
     return ended;
-  }
-
-  long pid() {
-    return process.pid();
   }
 
   int nextId() {
@@ -182,11 +180,12 @@ final class NodeCore implements AutoCloseable {
 
   /** SIGINT: the core interrupts the running entry, also when it is stuck in synchronous code. */
   private void interruptProcess() {
+    if (pid <= 0) return;
     try {
-      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+      new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOGGER.warn("could not send SIGINT to TSFlink: {}", e.toString());
-    } 
+    }
   }
 
   /** Completion at `cursor` of `code`; empty when the process does not answer within a few seconds. */
@@ -199,7 +198,7 @@ final class NodeCore implements AutoCloseable {
       return call.done.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOGGER.warn("completion: {}", e.toString());
-      return Map.of();
+      return java.util.Collections.emptyMap();
     } finally {
       calls.remove(id);
     }
@@ -257,6 +256,7 @@ final class NodeCore implements AutoCloseable {
     String type = String.valueOf(e.get("type"));
     switch (type) {
       case "ready":
+        if (e.get("pid") instanceof Double) pid = ((Double) e.get("pid")).longValue();
         ready.complete(e);
         return;
       case "failed":
@@ -293,11 +293,12 @@ final class NodeCore implements AutoCloseable {
     }
   }
 
-  /** Shuts the session down (jobs cancelled, cluster stopped), then ends the process and what it started. */
+  /**
+   * Shuts the session down (jobs cancelled, cluster stopped; the Node side ends the UDF workers it
+   * started), and ends the process if it has not gone within 20 s.
+   */
   @Override
   public void close() {
-    List<ProcessHandle> children = new ArrayList<>();
-    process.descendants().forEach(children::add);
     try {
       send("{\"type\":\"shutdown\"}");
     } catch (IOException e) {
@@ -309,7 +310,5 @@ final class NodeCore implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    // UDF workers the session started that outlived it
-    for (ProcessHandle c : children) if (c.isAlive()) c.destroyForcibly();
   }
 }

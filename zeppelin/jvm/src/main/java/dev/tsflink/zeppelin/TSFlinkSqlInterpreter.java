@@ -1,5 +1,8 @@
 package dev.tsflink.zeppelin;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -14,7 +17,7 @@ import org.apache.zeppelin.interpreter.InterpreterException;
  */
 abstract class TSFlinkSqlInterpreter extends TSFlinkBaseInterpreter {
   /** Local properties Zeppelin itself sets or reads, not SQL paragraph options. */
-  private static final Set<String> ZEPPELIN_OWN = Set.of("isRecover", "interpolate");
+  private static final Set<String> ZEPPELIN_OWN = new HashSet<>(Arrays.asList("isRecover", "interpolate"));
   private static final Pattern BARE = Pattern.compile("[^,)'\"\\s]+");
 
   TSFlinkSqlInterpreter(Properties properties) {
@@ -44,7 +47,7 @@ abstract class TSFlinkSqlInterpreter extends TSFlinkBaseInterpreter {
   @Override
   protected String cellOf(String paragraph, InterpreterContext context) {
     StringBuilder header = new StringBuilder("%%").append(magic());
-    Map<String, String> props = context == null ? Map.of() : context.getLocalProperties();
+    Map<String, String> props = context == null ? Collections.<String, String>emptyMap() : context.getLocalProperties();
     StringBuilder options = new StringBuilder();
     for (Map.Entry<String, String> e : props.entrySet()) {
       if (ZEPPELIN_OWN.contains(e.getKey())) continue;

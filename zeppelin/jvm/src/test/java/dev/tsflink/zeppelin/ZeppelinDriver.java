@@ -97,7 +97,7 @@ public final class ZeppelinDriver {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
-      if (line.isBlank()) continue;
+      if (line.trim().isEmpty()) continue;
       Map<String, Object> cmd = (Map<String, Object>) Json.parse(line);
       String what = String.valueOf(cmd.get("cmd"));
       String tag = String.valueOf(cmd.get("tag"));
@@ -148,7 +148,7 @@ public final class ZeppelinDriver {
           Interpreter intp = interpreters.get(String.valueOf(cmd.get("intp")));
           String code = String.valueOf(cmd.get("code"));
           int cursor = ((Double) cmd.get("cursor")).intValue();
-          List<InterpreterCompletion> c = intp.completion(code, cursor, context(tag, Map.of()));
+          List<InterpreterCompletion> c = intp.completion(code, cursor, context(tag, new HashMap<>()));
           List<String> values = new ArrayList<>();
           for (InterpreterCompletion x : c) values.add(Json.quote(x.getValue()));
           emit("{\"ev\":\"completion\",\"tag\":" + Json.quote(tag) + ",\"values\":[" + String.join(",", values) + "]}");
