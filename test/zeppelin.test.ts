@@ -341,4 +341,32 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     const sql = await driver.waitFor((e): e is Extract<DriverEvent, { ev: 'completion' }> => e.ev === 'completion' && e.tag === 'c2', 30_000, 'SQL completion');
     expect(sql.values).toContain('nums');
   });
+
+  it('a session whose process died is replaced on the next paragraph, which says so', async () => {
+    // the Node process the interpreters started: the driver's child running dist/zeppelin/main.js
+    const node = fs
+      .readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .find((pid) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          return ppid === driver.proc.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('zeppelin/main.js');
+        } catch {
+          return false;
+        }
+      });
+    expect(node).toBeDefined();
+    process.kill(Number(node), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 1000));
+    const r = await driver.run('tsflink', '1 + 1', {});
+    expect(r.code).toBe('SUCCESS');
+    expect(r.messages[0].type).toBe('TEXT');
+    expect(r.messages[0].data).toContain('⚠ The TSFlink session had ended: the TSFlink process ended (exit code');
+    expect(r.messages[0].data).toContain('A new session was started for this paragraph');
+    expect(r.messages.slice(1)).toEqual([{ type: 'TEXT', data: '2\n' }]);
+    // a new session: the old one's tables are gone, and the note is shown once
+    const show = await driver.run('ssql', 'SHOW TABLES');
+    expect(show.messages).toEqual([{ type: 'TABLE', data: 'table name\n' }, { type: 'TEXT', data: 'Empty set\n' }]);
+  });
 });

@@ -245,8 +245,8 @@ final class NodeCore implements AutoCloseable {
     } catch (InterruptedException e) {
       code = -1;
     }
-    ended = "the TSFlink process ended (exit code " + code + ")" + lastWords();
-    IllegalStateException gone = new IllegalStateException(ended);
+    ended = "the TSFlink process ended (exit code " + code + ")";
+    IllegalStateException gone = new IllegalStateException(ended + lastWords());
     ready.completeExceptionally(gone);
     for (Call c : calls.values()) c.done.completeExceptionally(gone);
   }

@@ -18,13 +18,24 @@ import org.apache.zeppelin.interpreter.InterpreterResultMessageOutput;
 final class OutputWriter {
   private OutputWriter() {}
 
+  /** Adds a text message (a note of the interpreter's own, before the cell's output). */
+  static void text(InterpreterOutput out, String text) throws IOException {
+    synchronized (out) {
+      out.setType(InterpreterResult.Type.TEXT);
+      InterpreterResultMessageOutput m = out.getCurrentOutput();
+      m.write(text.getBytes(StandardCharsets.UTF_8));
+      m.flush();
+    }
+  }
+
+  /** Applies `ops`; their message indexes count from `offset` (messages written before the cell's own). */
   @SuppressWarnings("unchecked")
-  static void apply(InterpreterOutput out, List<Object> ops) {
+  static void apply(InterpreterOutput out, List<Object> ops, int offset) {
     synchronized (out) {
       for (Object o : ops) {
         Map<String, Object> op = (Map<String, Object>) o;
         try {
-          applyOne(out, op);
+          applyOne(out, op, offset);
         } catch (IOException | RuntimeException e) {
           throw new IllegalStateException("cannot apply output " + op.get("op") + ": " + e, e);
         }
@@ -32,7 +43,7 @@ final class OutputWriter {
     }
   }
 
-  private static void applyOne(InterpreterOutput out, Map<String, Object> op) throws IOException {
+  private static void applyOne(InterpreterOutput out, Map<String, Object> op, int offset) throws IOException {
     String kind = String.valueOf(op.get("op"));
     String data = op.get("data") == null ? "" : String.valueOf(op.get("data"));
     byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
@@ -48,7 +59,7 @@ final class OutputWriter {
         return;
       }
       case "set": {
-        InterpreterResultMessageOutput m = out.getOutputAt(index(op));
+        InterpreterResultMessageOutput m = out.getOutputAt(offset + index(op));
         InterpreterResult.Type t = type(op);
         if (m.getType() != t) m.setType(t); // clears it, in the front-end too
         else m.clear(m.isAppendSupported()); // text is re-sent by appends: clear the front-end's copy first
@@ -57,7 +68,7 @@ final class OutputWriter {
         return;
       }
       case "append": {
-        InterpreterResultMessageOutput m = out.getOutputAt(index(op));
+        InterpreterResultMessageOutput m = out.getOutputAt(offset + index(op));
         m.write(bytes);
         m.flush();
         return;

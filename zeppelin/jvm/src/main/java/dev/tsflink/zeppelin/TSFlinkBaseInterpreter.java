@@ -30,18 +30,30 @@ abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
   /** The group's session (started by open() of %tsflink). */
   protected abstract NodeCore core() throws InterpreterException;
 
+  /** Why the group's previous session ended, once, for the first paragraph on its replacement; else null. */
+  protected abstract String takeRestartNote() throws InterpreterException;
+
   /** The core cell a paragraph is: TypeScript as is, SQL behind a `%%sql(...)` header. */
   protected abstract String cellOf(String paragraph, InterpreterContext context);
 
   @Override
   protected InterpreterResult internalInterpret(String st, InterpreterContext context) throws InterpreterException {
     NodeCore core = core();
+    String restarted = takeRestartNote();
+    if (restarted != null) {
+      try {
+        OutputWriter.text(context.out, "⚠ " + restarted + "\nA new session was started for this paragraph: tables, views, functions and declarations of the old one are gone; re-run the paragraphs that made them.\n");
+      } catch (java.io.IOException e) {
+        // the note is a courtesy; the paragraph runs anyway
+      }
+    }
     int id = core.nextId();
+    int offset = context.out.size();
     String key = context.getParagraphId() == null ? "" : context.getParagraphId();
     running.put(key, id);
     Map<String, Object> done;
     try {
-      done = core.execute(id, cellOf(st, context), ops -> OutputWriter.apply(context.out, ops));
+      done = core.execute(id, cellOf(st, context), ops -> OutputWriter.apply(context.out, ops, offset));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       core.cancel(id, 1500);

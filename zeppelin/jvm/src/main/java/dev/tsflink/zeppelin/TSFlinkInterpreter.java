@@ -17,6 +17,8 @@ public class TSFlinkInterpreter extends TSFlinkBaseInterpreter {
   private static final Logger LOGGER = LoggerFactory.getLogger(TSFlinkInterpreter.class);
   private NodeCore core;
   private Map<String, Object> info;
+  /** Why the previous session ended, until a paragraph has shown it. */
+  private String restartNote;
 
   public TSFlinkInterpreter(Properties properties) {
     super(properties);
@@ -55,12 +57,20 @@ public class TSFlinkInterpreter extends TSFlinkBaseInterpreter {
   protected synchronized NodeCore core() throws InterpreterException {
     if (core != null && !core.alive()) {
       LOGGER.warn("TSFlink session ended ({}); starting a new one", core.ended());
+      restartNote = "The TSFlink session had ended: " + core.ended() + ".";
       core.close();
       core = null;
     }
     if (core == null) open();
     if (getInterpreterGroup() != null && webUi() != null) getInterpreterGroup().setWebUrl(webUi());
     return core;
+  }
+
+  @Override
+  protected synchronized String takeRestartNote() {
+    String note = restartNote;
+    restartNote = null;
+    return note;
   }
 
   @Override

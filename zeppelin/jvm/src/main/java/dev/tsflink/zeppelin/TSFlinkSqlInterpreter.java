@@ -45,6 +45,12 @@ abstract class TSFlinkSqlInterpreter extends TSFlinkBaseInterpreter {
   }
 
   @Override
+  protected String takeRestartNote() throws InterpreterException {
+    TSFlinkInterpreter ts = getInterpreterInTheSameSessionByClassName(TSFlinkInterpreter.class);
+    return ts == null ? null : ts.takeRestartNote();
+  }
+
+  @Override
   protected String cellOf(String paragraph, InterpreterContext context) {
     StringBuilder header = new StringBuilder("%%").append(magic());
     Map<String, String> props = context == null ? Collections.<String, String>emptyMap() : context.getLocalProperties();
