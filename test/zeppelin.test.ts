@@ -342,6 +342,18 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     expect(sql.values).toContain('nums');
   });
 
+  it('a TypeScript UDF defined in %tsflink runs in %tsflink.bsql', async () => {
+    const def = await driver.run(
+      'tsflink',
+      "const suffix = '!';\nconst shout = udf((s: string | null) => (s === null ? null : s.toUpperCase() + suffix), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING() });\nbEnv.createTemporarySystemFunction('shout', shout);",
+    );
+    expect(def.code).toBe('SUCCESS');
+    const r = await driver.run('bsql', 'SELECT shout(c) AS s FROM letters ORDER BY s');
+    expect(text(r)).not.toContain('Error');
+    expect(r.code).toBe('SUCCESS');
+    expect(tableOf(r)).toBe('s\nX!\nY!\n');
+  });
+
   it('a session whose process died is replaced on the next paragraph, which says so', async () => {
     // the Node process the interpreters started: the driver's child running dist/zeppelin/main.js
     const node = fs
