@@ -49,6 +49,24 @@ describe('paragraph output model (zeppelin/output.ts)', () => {
     expect(out.changes()).toEqual([{ op: 'reset' }, { op: 'add', type: 'TEXT', data: 'OK\n' }]);
   });
 
+  it('maps rich displays to %html, %img and %text', () => {
+    const out = new ParagraphOutput();
+    out.display({ 'text/html': '<b>hi</b>' });
+    out.display({ 'image/png': 'iVBOR' });
+    out.display({ 'image/jpeg': '/9j/' });
+    out.display({ 'image/svg+xml': '<svg/>' });
+    out.display({ 'text/markdown': '# t', 'text/plain': '# t' });
+    out.display({ 'application/json': { a: 1 } });
+    expect(out.messages()).toEqual([
+      { type: 'HTML', data: '<b>hi</b>' },
+      { type: 'IMG', data: 'iVBOR' },
+      { type: 'HTML', data: '<img src="data:image/jpeg;base64,/9j/">' },
+      { type: 'HTML', data: '<svg/>' },
+      { type: 'TEXT', data: '# t\n' },
+      { type: 'TEXT', data: '{\n  "a": 1\n}\n' },
+    ]);
+  });
+
   it('shows a changelog in append mode with its op column, and a single value as HTML', () => {
     const out = new ParagraphOutput();
     out.display({ 'text/plain': 't', [TABLE_DATA_MIME]: { columns: ['k'], rows: [['a'], ['a']], kinds: ['+I', '-D'], mode: 'append', footer: '2 rows' } });
@@ -221,6 +239,8 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     ]);
     const again = await driver.run('tsflink', 'n + 1');
     expect(again.messages).toEqual([{ type: 'TEXT', data: '43\n' }]);
+    const html = await driver.run('tsflink', "await display.html('<b>rich</b>');");
+    expect(html.messages).toEqual([{ type: 'HTML', data: '<b>rich</b>' }]);
     // a Table value is run and shown as a %table
     const table = await driver.run('tsflink', 'bEnv.fromValues([{ x: 1 }, { x: 2 }])');
     expect(table.code).toBe('SUCCESS');

@@ -36,13 +36,18 @@ export function messagesOf(bundle: MimeBundle): ZeppelinMessage[] {
   const html = bundle['text/html'];
   if (typeof html === 'string') return [{ type: 'HTML', data: html }];
   const png = bundle['image/png'];
+  // Zeppelin's %img is a base64 PNG; other pictures go in as data URIs
   if (typeof png === 'string') return [{ type: 'IMG', data: png }];
+  for (const mime of ['image/jpeg', 'image/gif']) {
+    const image = bundle[mime];
+    if (typeof image === 'string') return [{ type: 'HTML', data: `<img src="data:${mime};base64,${image}">` }];
+  }
   const svg = bundle['image/svg+xml'];
   if (typeof svg === 'string') return [{ type: 'HTML', data: svg }];
-  const text = bundle['text/plain'];
+  const text = bundle['text/plain'] ?? bundle['text/markdown'];
   if (typeof text === 'string') return [{ type: 'TEXT', data: text.endsWith('\n') ? text : `${text}\n` }];
-  const markdown = bundle['text/markdown'];
-  if (typeof markdown === 'string') return [{ type: 'TEXT', data: `${markdown}\n` }];
+  const json = Object.entries(bundle).find(([mime, v]) => mime.endsWith('json') && v !== undefined);
+  if (json) return [{ type: 'TEXT', data: `${JSON.stringify(json[1], null, 2)}\n` }];
   return [];
 }
 
