@@ -141,6 +141,7 @@ type DriverEvent =
   | { ev: 'updateAll'; tag: string }
   | { ev: 'result'; tag: string; code: string; messages: Message[] }
   | { ev: 'cancelled'; tag: string; ms: number }
+  | { ev: 'progress'; tag: string; percent: number }
   | { ev: 'completion'; tag: string; values: string[] }
   | { ev: 'closed' };
 
@@ -303,6 +304,20 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     expect(single.code).toBe('SUCCESS');
     expect(single.messages[0].type).toBe('HTML');
     expect(single.messages[0].data).toContain('total: 3 rows');
+  });
+
+  it("getProgress() follows the running job's finished subtasks", async () => {
+    // a bounded source (its task finishes at once) next to the unbounded one: the job runs on, part done
+    const ddl = await driver.run('ssql', "CREATE TABLE few (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10', 'fields.k.min' = '1', 'fields.k.max' = '3')");
+    expect(ddl.code).toBe('SUCCESS');
+    const tag = driver.start('ssql', 'SELECT k, COUNT(*) AS c FROM (SELECT k FROM few UNION ALL SELECT k FROM gen) GROUP BY k', { refreshInterval: '300', stopAfter: '8000' });
+    const seen = await driver.waitFor((e): e is Extract<DriverEvent, { ev: 'progress' }> => e.ev === 'progress' && e.tag === tag && e.percent > 0, 60_000, 'a progress report');
+    expect(seen.percent).toBeLessThan(100);
+    // the same share as the status line under the table
+    const status = driver.events.flatMap((e) => (e.ev === 'update' && e.tag === tag && e.type === 'HTML' ? [e.data] : [])).find((h) => h.includes(`${seen.percent}% (`));
+    expect(status).toBeDefined();
+    const r = await driver.result(tag);
+    expect(r.code).toBe('SUCCESS');
   });
 
   it('cancel() interrupts a running streaming query and cancels its Flink job', async () => {

@@ -33,6 +33,7 @@ interface Entry {
   id: number;
   code: string;
   output: ParagraphOutput;
+  sentProgress?: number;
 }
 
 class Server {
@@ -92,7 +93,10 @@ class Server {
 
   private flush(entry: Entry): void {
     const ops = entry.output.changes();
-    if (ops.length) send({ type: 'output', id: entry.id, ops });
+    const progress = entry.output.progress;
+    const progressChanged = progress !== undefined && progress !== entry.sentProgress;
+    entry.sentProgress = progress;
+    if (ops.length || progressChanged) send({ type: 'output', id: entry.id, ops, ...(progressChanged ? { progress } : {}) });
   }
 
   private finish(entry: Entry, outcome: ExecuteOutcome): void {

@@ -66,11 +66,21 @@ export class ParagraphOutput implements OutputSink {
     this.stdout(text);
   }
 
+  /** The running job's progress (0-100) from the newest live table that knows it. */
+  progress?: number;
+
+  private noteProgress(bundle: MimeBundle): void {
+    const table = bundle[TABLE_DATA_MIME] as TableData | undefined;
+    if (table?.progress !== undefined) this.progress = table.progress;
+  }
+
   display(bundle: MimeBundle, displayId?: string): void {
+    this.noteProgress(bundle);
     this.blocks.push({ kind: 'display', id: displayId, messages: messagesOf(bundle) });
   }
 
   updateDisplay(bundle: MimeBundle, displayId: string): void {
+    this.noteProgress(bundle);
     const block = this.blocks.find((b) => b.kind === 'display' && b.id === displayId);
     if (block?.kind === 'display') block.messages = messagesOf(bundle);
     else this.display(bundle, displayId);

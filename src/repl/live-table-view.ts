@@ -26,6 +26,11 @@ function progressText(tasks: { finished: number; total: number }): string {
   return `${'▰'.repeat(filled)}${'▱'.repeat(10 - filled)} ${Math.round(share * 100)}% (${tasks.finished}/${tasks.total} tasks)`;
 }
 
+/** A running job's finished subtasks in percent, when known. */
+function progressPercent(p: JobProgress): number | undefined {
+  return p.tasks && p.state === 'RUNNING' && p.tasks.total > 0 ? Math.round((p.tasks.finished / p.tasks.total) * 100) : undefined;
+}
+
 /** The web UI page of one job. */
 export function jobUrl(webUi: string, jobId: string, state: string): string {
   const section = ['FINISHED', 'CANCELED', 'FAILED', 'STOPPED'].includes(state) ? 'completed' : 'running';
@@ -94,7 +99,7 @@ export function renderLive(columns: RenderColumn[], table: LiveTable, progress: 
   return {
     'text/plain': `${renderText(columns, snap.rows, opts)}\n${status}${shown}`,
     'text/html': `${renderHtml(columns, snap.rows, opts)}\n${html}${escapeHtml(shown)}`,
-    [TABLE_DATA_MIME]: tableData(columns, snap.rows, snap.kinds, { mode: table.mode, status: { text: status + shown, html: html + escapeHtml(shown) } }),
+    [TABLE_DATA_MIME]: tableData(columns, snap.rows, snap.kinds, { mode: table.mode, status: { text: status + shown, html: html + escapeHtml(shown) }, progress: progressPercent(progress) }),
   };
 }
 

@@ -29,6 +29,8 @@ export interface TableData {
   status?: { text: string; html: string };
   /** Text under a finished table, e.g. '3 rows in set'. */
   footer?: string;
+  /** How far the running job is, 0-100: its finished subtasks of all (Zeppelin's paragraph progress). */
+  progress?: number;
 }
 
 export const TABLE_DATA_MIME = 'application/vnd.tsflink.table+json';

@@ -48,10 +48,10 @@ final class NodeCore implements AutoCloseable {
 
   /** A request waiting for its answer; output events of an execute go to `output`. */
   private static final class Call {
-    final Consumer<List<Object>> output;
+    final Consumer<Map<String, Object>> output;
     final CompletableFuture<Map<String, Object>> done = new CompletableFuture<>();
 
-    Call(Consumer<List<Object>> output) {
+    Call(Consumer<Map<String, Object>> output) {
       this.output = output;
     }
   }
@@ -149,8 +149,8 @@ final class NodeCore implements AutoCloseable {
     return ids.incrementAndGet();
   }
 
-  /** Runs a cell; output events reach `output` (on the reader thread) until the answer comes. */
-  Map<String, Object> execute(int id, String code, Consumer<List<Object>> output) throws InterruptedException {
+  /** Runs a cell; its output events (ops, progress) reach `output` (on the reader thread) until the answer comes. */
+  Map<String, Object> execute(int id, String code, Consumer<Map<String, Object>> output) throws InterruptedException {
     Call call = new Call(output);
     calls.put(id, call);
     try {
@@ -191,7 +191,7 @@ final class NodeCore implements AutoCloseable {
   /** Completion at `cursor` of `code`; empty when the process does not answer within a few seconds. */
   Map<String, Object> complete(String code, int cursor) {
     int id = nextId();
-    Call call = new Call(ops -> { });
+    Call call = new Call(event -> { });
     calls.put(id, call);
     try {
       send("{\"type\":\"complete\",\"id\":" + id + ",\"code\":" + Json.quote(code) + ",\"cursor\":" + cursor + "}");
@@ -269,7 +269,7 @@ final class NodeCore implements AutoCloseable {
     if (call == null) return;
     if ("output".equals(type)) {
       try {
-        call.output.accept((List<Object>) e.get("ops"));
+        call.output.accept(e);
       } catch (RuntimeException ex) {
         LOGGER.warn("applying output: {}", ex.toString());
       }

@@ -22,6 +22,8 @@ import org.apache.zeppelin.scheduler.SchedulerFactory;
 abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
   /** Request ids of the paragraphs running, by paragraph id: what cancel(context) cancels. */
   private final Map<String, Integer> running = new ConcurrentHashMap<>();
+  /** The progress (0-100) of each running paragraph's job, as its live table reports it. */
+  private final Map<String, Integer> progress = new ConcurrentHashMap<>();
 
   TSFlinkBaseInterpreter(Properties properties) {
     super(properties);
@@ -37,6 +39,7 @@ abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
   protected abstract String cellOf(String paragraph, InterpreterContext context);
 
   @Override
+  @SuppressWarnings("unchecked")
   protected InterpreterResult internalInterpret(String st, InterpreterContext context) throws InterpreterException {
     NodeCore core = core();
     String restarted = takeRestartNote();
@@ -53,7 +56,11 @@ abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
     running.put(key, id);
     Map<String, Object> done;
     try {
-      done = core.execute(id, cellOf(st, context), ops -> OutputWriter.apply(context.out, ops, offset));
+      done = core.execute(id, cellOf(st, context), event -> {
+        Object ops = event.get("ops");
+        if (ops instanceof List) OutputWriter.apply(context.out, (List<Object>) ops, offset);
+        if (event.get("progress") instanceof Double) progress.put(key, ((Double) event.get("progress")).intValue());
+      });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       core.cancel(id, 1500);
@@ -62,6 +69,7 @@ abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
       return new InterpreterResult(InterpreterResult.Code.ERROR, e.getMessage());
     } finally {
       running.remove(key, id);
+      progress.remove(key);
     }
     if ("ok".equals(done.get("status"))) return new InterpreterResult(InterpreterResult.Code.SUCCESS);
     return new InterpreterResult(InterpreterResult.Code.ERROR, InterpreterResult.Type.TEXT, errorText(done));
@@ -115,9 +123,10 @@ abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
     return FormType.SIMPLE;
   }
 
+  /** The running job's finished subtasks in percent (Zeppelin's paragraph progress bar); 0 when unknown. */
   @Override
   public int getProgress(InterpreterContext context) {
-    return 0;
+    return progress.getOrDefault(context.getParagraphId() == null ? "" : context.getParagraphId(), 0);
   }
 
   @Override

@@ -135,6 +135,22 @@ public final class ZeppelinDriver {
             }
           }, "paragraph-" + tag);
           t.start();
+          // Zeppelin polls getProgress() while a paragraph runs: so does the driver, reporting changes
+          Thread poll = new Thread(() -> {
+            int last = 0;
+            while (t.isAlive()) {
+              try {
+                int now = intp.getProgress(context);
+                if (now != last) emit("{\"ev\":\"progress\",\"tag\":" + Json.quote(tag) + ",\"percent\":" + now + "}");
+                last = now;
+                Thread.sleep(200);
+              } catch (Exception e) {
+                return;
+              }
+            }
+          }, "progress-" + tag);
+          poll.setDaemon(true);
+          poll.start();
           break;
         }
         case "cancel": {
