@@ -142,6 +142,7 @@ type DriverEvent =
   | { ev: 'result'; tag: string; code: string; messages: Message[] }
   | { ev: 'cancelled'; tag: string; ms: number }
   | { ev: 'progress'; tag: string; percent: number }
+  | { ev: 'paraInfos'; tag: string; infos: Record<string, string> }
   | { ev: 'completion'; tag: string; values: string[] }
   | { ev: 'closed' };
 
@@ -284,6 +285,10 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     });
     for (let i = 1; i < totals.length; i++) expect(totals[i]).toBeGreaterThanOrEqual(totals[i - 1]);
     expect(totals[totals.length - 1]).toBeGreaterThan(totals[0]);
+    // the job's link in the paragraph's header, as Zeppelin's Flink interpreter sends it
+    const infos = driver.events.find((e): e is Extract<DriverEvent, { ev: 'paraInfos' }> => e.ev === 'paraInfos' && e.tag === tag);
+    expect(infos?.infos).toMatchObject({ label: 'FLINK JOB', paraId: tag, noteId: 'note_1' });
+    expect(infos?.infos.jobUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#\/job\/running\/[0-9a-f]{32}\/overview$/);
     // one %table message, replaced in place (Zeppelin's front-end gets updates of one message index)
     expect(r.messages.filter((m) => m.type === 'TABLE')).toHaveLength(1);
     const indexes = new Set(driver.events.flatMap((e) => (e.ev === 'update' && e.tag === tag && e.type === 'TABLE' ? [e.index] : [])));

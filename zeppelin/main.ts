@@ -34,6 +34,7 @@ interface Entry {
   code: string;
   output: ParagraphOutput;
   sentProgress?: number;
+  sentJobUrl?: string;
 }
 
 class Server {
@@ -96,7 +97,10 @@ class Server {
     const progress = entry.output.progress;
     const progressChanged = progress !== undefined && progress !== entry.sentProgress;
     entry.sentProgress = progress;
-    if (ops.length || progressChanged) send({ type: 'output', id: entry.id, ops, ...(progressChanged ? { progress } : {}) });
+    const jobUrl = entry.output.jobUrl;
+    const urlChanged = jobUrl !== undefined && jobUrl !== entry.sentJobUrl;
+    entry.sentJobUrl = jobUrl;
+    if (ops.length || progressChanged || urlChanged) send({ type: 'output', id: entry.id, ops, ...(progressChanged ? { progress } : {}), ...(urlChanged ? { jobUrl } : {}) });
   }
 
   private finish(entry: Entry, outcome: ExecuteOutcome): void {

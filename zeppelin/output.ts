@@ -69,9 +69,13 @@ export class ParagraphOutput implements OutputSink {
   /** The running job's progress (0-100) from the newest live table that knows it. */
   progress?: number;
 
+  /** The newest live table's job page in the Flink web UI. */
+  jobUrl?: string;
+
   private noteProgress(bundle: MimeBundle): void {
     const table = bundle[TABLE_DATA_MIME] as TableData | undefined;
     if (table?.progress !== undefined) this.progress = table.progress;
+    if (table?.jobUrl !== undefined) this.jobUrl = table.jobUrl;
   }
 
   display(bundle: MimeBundle, displayId?: string): void {

@@ -34,8 +34,8 @@ export type Event =
   /** pid: where the Java side sends SIGINT (Java 8 has no Process.pid()). */
   | { type: 'ready'; flinkVersion: string; webUi: string; startupMs: number; pid: number }
   | { type: 'failed'; message: string }
-  /** progress: the running job's, 0-100, when it changed (Zeppelin's getProgress). */
-  | { type: 'output'; id: number; ops: OutputOp[]; progress?: number }
+  /** progress: the running job's, 0-100, and jobUrl, its web UI page, when they changed. */
+  | { type: 'output'; id: number; ops: OutputOp[]; progress?: number; jobUrl?: string }
   | { type: 'done'; id: number; status: 'ok' }
   | { type: 'done'; id: number; status: 'error'; ename: string; evalue: string; traceback: string[] }
   | { type: 'completion'; id: number; cursorStart: number; cursorEnd: number; matches: { value: string; kind: string }[] };

@@ -31,6 +31,8 @@ export interface TableData {
   footer?: string;
   /** How far the running job is, 0-100: its finished subtasks of all (Zeppelin's paragraph progress). */
   progress?: number;
+  /** The job's page in the Flink web UI (Zeppelin's paragraph job link). */
+  jobUrl?: string;
 }
 
 export const TABLE_DATA_MIME = 'application/vnd.tsflink.table+json';

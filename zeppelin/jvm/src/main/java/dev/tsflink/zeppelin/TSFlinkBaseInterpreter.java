@@ -1,6 +1,7 @@
 package dev.tsflink.zeppelin;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -60,6 +61,7 @@ abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
         Object ops = event.get("ops");
         if (ops instanceof List) OutputWriter.apply(context.out, (List<Object>) ops, offset);
         if (event.get("progress") instanceof Double) progress.put(key, ((Double) event.get("progress")).intValue());
+        if (event.get("jobUrl") instanceof String) sendJobUrl(context, (String) event.get("jobUrl"));
       });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -73,6 +75,18 @@ abstract class TSFlinkBaseInterpreter extends AbstractInterpreter {
     }
     if ("ok".equals(done.get("status"))) return new InterpreterResult(InterpreterResult.Code.SUCCESS);
     return new InterpreterResult(InterpreterResult.Code.ERROR, InterpreterResult.Type.TEXT, errorText(done));
+  }
+
+  /** The job link in the paragraph's header, as Zeppelin's Flink interpreter sends it (JobManager.sendFlinkJobUrl). */
+  private static void sendJobUrl(InterpreterContext context, String jobUrl) {
+    if (context.getIntpEventClient() == null) return;
+    Map<String, String> infos = new HashMap<>();
+    infos.put("jobUrl", jobUrl);
+    infos.put("label", "FLINK JOB");
+    infos.put("tooltip", "View in Flink web UI");
+    infos.put("noteId", context.getNoteId());
+    infos.put("paraId", context.getParagraphId());
+    context.getIntpEventClient().onParaInfosReceived(infos);
   }
 
   /** The error as the notebook shows it: the traceback (which starts with the message), else `name: message`. */

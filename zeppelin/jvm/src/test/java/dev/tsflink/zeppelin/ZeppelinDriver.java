@@ -17,6 +17,7 @@ import org.apache.zeppelin.interpreter.InterpreterOutputListener;
 import org.apache.zeppelin.interpreter.InterpreterResult;
 import org.apache.zeppelin.interpreter.InterpreterResultMessage;
 import org.apache.zeppelin.interpreter.InterpreterResultMessageOutput;
+import org.apache.zeppelin.interpreter.remote.RemoteInterpreterEventClient;
 import org.apache.zeppelin.interpreter.thrift.InterpreterCompletion;
 
 /**
@@ -74,6 +75,15 @@ public final class ZeppelinDriver {
         .setParagraphId(tag)
         .setInterpreterOut(new InterpreterOutput(listener))
         .setLocalProperties(new HashMap<>(localProperties))
+        // what the paragraph tells the server beside its output (a job link); never connects
+        .setIntpEventClient(new RemoteInterpreterEventClient("127.0.0.1", 1, 1) {
+          @Override
+          public void onParaInfosReceived(Map<String, String> infos) {
+            List<String> fields = new ArrayList<>();
+            for (Map.Entry<String, String> e : infos.entrySet()) fields.add(Json.quote(e.getKey()) + ":" + Json.quote(String.valueOf(e.getValue())));
+            emit("{\"ev\":\"paraInfos\",\"tag\":" + Json.quote(tag) + ",\"infos\":{" + String.join(",", fields) + "}}");
+          }
+        })
         .build();
     InterpreterContext.set(context);
     return context;
