@@ -99,7 +99,12 @@ export function renderLive(columns: RenderColumn[], table: LiveTable, progress: 
   return {
     'text/plain': `${renderText(columns, snap.rows, opts)}\n${status}${shown}`,
     'text/html': `${renderHtml(columns, snap.rows, opts)}\n${html}${escapeHtml(shown)}`,
-    [TABLE_DATA_MIME]: tableData(columns, snap.rows, snap.kinds, { mode: table.mode, status: { text: status + shown, html: html + escapeHtml(shown) }, progress: progressPercent(progress), ...(progress.jobId && progress.webUi ? { jobUrl: jobUrl(progress.webUi, progress.jobId, progress.state) } : {}) }),
+    [TABLE_DATA_MIME]: tableData(columns, snap.rows, snap.kinds, {
+      mode: table.mode,
+      status: { text: status + shown, html: html + escapeHtml(shown) },
+      progress: progressPercent(progress),
+      ...(progress.jobId && progress.webUi ? { jobUrl: jobUrl(progress.webUi, progress.jobId, progress.state) } : {}),
+    }),
   };
 }
 
