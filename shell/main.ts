@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as readline from 'node:readline';
 import { renderText } from '../src/api/render';
+import { killChildren } from '../src/repl/children';
 import { loadTypeScript } from '../src/repl/completeness';
 import { createInteractiveCore, type TSFlinkCore } from '../src/repl/core';
 import type { ExecuteOutcome } from '../src/repl/types';
@@ -33,20 +34,6 @@ Keys:       Tab completes, Up/Down walk the history, Ctrl-C cancels the running 
 
 function red(text: string, tty: boolean): string {
   return tty ? `\x1b[31m${text}\x1b[0m` : text;
-}
-
-/** Ends our own child processes (UDF workers Flink spawned) that outlived the cluster. */
-function killChildren(): void {
-  if (process.platform !== 'linux') return;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) process.kill(Number(pid), 'SIGTERM');
-    } catch {
-      // gone meanwhile
-    }
-  }
 }
 
 class Shell {

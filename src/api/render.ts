@@ -44,7 +44,7 @@ export function formatValue(v: unknown, type?: LogicalTypeTree): string {
   return String(v);
 }
 
-function cells(columns: RenderColumn[], rows: unknown[][], kinds?: string[]): { header: string[]; body: string[][] } {
+export function cells(columns: RenderColumn[], rows: unknown[][], kinds?: string[]): { header: string[]; body: string[][] } {
   const header = (kinds ? ['op'] : []).concat(columns.map((c) => c.name));
   const body = rows.map((r, i) => (kinds ? [kinds[i] ?? '+I'] : []).concat(r.map((v, j) => formatValue(v, columns[j]?.type))));
   return { header, body };

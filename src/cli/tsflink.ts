@@ -11,6 +11,7 @@ import { packageRoot } from '../gateway/paths';
 import type { SessionOptions } from '../session/session';
 import { connectorSpec } from '../connectors/resolve';
 import { CLUSTER_USAGE, clusterCommand, UsageError } from './cluster-command';
+import { ZEPPELIN_USAGE, zeppelinCommand } from '../../zeppelin/install';
 
 const USAGE = `usage: tsflink run [-D key=value]... [--parallelism N] [--remote host:port] [--connector NAME]... <script.ts> [-- script args]
 
@@ -23,7 +24,9 @@ the script as process.argv.slice(2). Scripts with top-level await must be ES mod
 Exit code: 0 on success, 1 if the script failed (TSFLINK_DEBUG=1 prints full stack traces), 2 for
 usage errors.
 
-${CLUSTER_USAGE}`;
+${CLUSTER_USAGE}
+
+${ZEPPELIN_USAGE}`;
 
 export interface RunCommand {
   script: string;
@@ -89,6 +92,9 @@ function main(argv: string[]): void {
       },
     );
     return;
+  }
+  if (command === 'zeppelin') {
+    process.exit(zeppelinCommand(rest));
   }
   if (command !== 'run') {
     console.error(`tsflink: unknown command '${command}'\n${USAGE}`);

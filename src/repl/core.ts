@@ -32,6 +32,7 @@ import type {
   MimeBundle,
   OutputSink,
 } from './types';
+import { TABLE_DATA_MIME } from './types';
 import { bundleFor, type DisplayContext } from './value-display';
 import { makeDisplay } from './display-helpers';
 import { chart } from './chart';
@@ -207,7 +208,13 @@ export class TSFlinkCore implements InteractiveCore {
     return run;
   }
 
-  private async run(code: string, sink: OutputSink, executionCount?: number): Promise<ExecuteOutcome> {
+  private async run(code: string, frontEndSink: OutputSink, executionCount?: number): Promise<ExecuteOutcome> {
+    const sink = frontEndSink.acceptsTableData ? frontEndSink : withoutTableData(frontEndSink);
+    const outcome = await this.runWith(code, sink, executionCount);
+    return outcome.status === 'ok' && outcome.result && !frontEndSink.acceptsTableData ? { ...outcome, result: stripTableData(outcome.result) } : outcome;
+  }
+
+  private async runWith(code: string, sink: OutputSink, executionCount?: number): Promise<ExecuteOutcome> {
     if (this.closed) return { status: 'error', ename: 'SessionClosed', evalue: 'the session has been shut down', traceback: ['the session has been shut down'] };
     const r: Running = { controller: new AbortController(), startedAt: Date.now(), pending: new Set(), sink, displays: 0, id: ++this.entries };
     this.current = r;
@@ -483,6 +490,24 @@ export class TSFlinkCore implements InteractiveCore {
     await withTimeout(this.session.close(), 10000);
     await this.checker.close();
   }
+}
+
+/** A bundle without the table as data (TABLE_DATA_MIME), for front-ends that do not draw it. */
+export function stripTableData(bundle: MimeBundle): MimeBundle {
+  if (!(TABLE_DATA_MIME in bundle)) return bundle;
+  const { [TABLE_DATA_MIME]: _data, ...rest } = bundle;
+  return rest;
+}
+
+/** The sink as a front-end without TableData support gets it: bundles stripped of TABLE_DATA_MIME. */
+export function withoutTableData(sink: OutputSink): OutputSink {
+  return {
+    stdout: (t) => sink.stdout(t),
+    stderr: (t) => sink.stderr(t),
+    display: (b, id) => sink.display(stripTableData(b), id),
+    updateDisplay: (b, id) => sink.updateDisplay(stripTableData(b), id),
+    clearOutput: (wait) => sink.clearOutput(wait),
+  };
 }
 
 function parseMagicSafe(code: string): SqlMagic | undefined {

@@ -2,9 +2,9 @@
  * Renders a LiveTable plus the job's status line as a MIME bundle (text/html for notebooks,
  * text/plain for terminals and as the notebook fallback).
  */
-import { formatValue, renderHtml, renderText, type RenderColumn } from '../api/render';
+import { cells, formatValue, renderHtml, renderText, type RenderColumn } from '../api/render';
 import type { LiveTable } from './live-table';
-import type { MimeBundle } from './types';
+import { TABLE_DATA_MIME, type MimeBundle, type TableData } from './types';
 
 export interface JobProgress {
   /** SUBMITTING (planning, submission), the job's state (SUBMITTED, CREATED, INITIALIZING, RUNNING), then FINISHED, STOPPED, CANCELED or FAILED. */
@@ -24,6 +24,11 @@ function progressText(tasks: { finished: number; total: number }): string {
   const share = tasks.total > 0 ? tasks.finished / tasks.total : 0;
   const filled = Math.round(share * 10);
   return `${'▰'.repeat(filled)}${'▱'.repeat(10 - filled)} ${Math.round(share * 100)}% (${tasks.finished}/${tasks.total} tasks)`;
+}
+
+/** A running job's finished subtasks in percent, when known. */
+function progressPercent(p: JobProgress): number | undefined {
+  return p.tasks && p.state === 'RUNNING' && p.tasks.total > 0 ? Math.round((p.tasks.finished / p.tasks.total) * 100) : undefined;
 }
 
 /** The web UI page of one job. */
@@ -90,10 +95,23 @@ export function renderLive(columns: RenderColumn[], table: LiveTable, progress: 
     };
   }
   const opts = { kinds: snap.kinds };
+  const html = statusHtml(table, progress);
   return {
     'text/plain': `${renderText(columns, snap.rows, opts)}\n${status}${shown}`,
-    'text/html': `${renderHtml(columns, snap.rows, opts)}\n${statusHtml(table, progress)}${escapeHtml(shown)}`,
+    'text/html': `${renderHtml(columns, snap.rows, opts)}\n${html}${escapeHtml(shown)}`,
+    [TABLE_DATA_MIME]: tableData(columns, snap.rows, snap.kinds, {
+      mode: table.mode,
+      status: { text: status + shown, html: html + escapeHtml(shown) },
+      progress: progressPercent(progress),
+      ...(progress.jobId && progress.webUi ? { jobUrl: jobUrl(progress.webUi, progress.jobId, progress.state) } : {}),
+    }),
   };
+}
+
+/** A table as TableData (cells formatted as the text table shows them). */
+export function tableData(columns: RenderColumn[], rows: unknown[][], kinds: readonly string[] | undefined, extra: Partial<TableData> = {}): TableData {
+  const { body } = cells(columns, rows);
+  return { columns: columns.map((c) => c.name), rows: body, ...(kinds ? { kinds: [...kinds] } : {}), ...extra };
 }
 
 /** A status-only bundle, for INSERT jobs. */

@@ -12,7 +12,34 @@
  */
 export type MimeBundle = { 'text/plain'?: string; 'text/html'?: string } & { [mime: string]: string | object | undefined };
 
+/**
+ * A result table as data, for front-ends that draw tables themselves (Zeppelin's `%table`): every
+ * cell already formatted as the text tables show it. Renderers put it in bundles under
+ * TABLE_DATA_MIME; the core hands it only to sinks that set `acceptsTableData`, so Jupyter
+ * never sees (or stores) it.
+ */
+export interface TableData {
+  columns: string[];
+  rows: string[][];
+  /** The row kinds of a changelog shown in append mode (the `op` column), one per row. */
+  kinds?: string[];
+  /** The display mode of a live result (single shows one value; see the bundle's text/html). */
+  mode?: 'single' | 'update' | 'append';
+  /** A live result's status line ('RUNNING · 3 rows · 1.2 s · job …'), as text and as HTML. */
+  status?: { text: string; html: string };
+  /** Text under a finished table, e.g. '3 rows in set'. */
+  footer?: string;
+  /** How far the running job is, 0-100: its finished subtasks of all (Zeppelin's paragraph progress). */
+  progress?: number;
+  /** The job's page in the Flink web UI (Zeppelin's paragraph job link). */
+  jobUrl?: string;
+}
+
+export const TABLE_DATA_MIME = 'application/vnd.tsflink.table+json';
+
 export interface OutputSink {
+  /** Whether bundles may carry TABLE_DATA_MIME (default: no, the core strips it). */
+  readonly acceptsTableData?: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Shows a rich value; with displayId the display can later be updated in place. */

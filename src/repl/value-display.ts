@@ -8,8 +8,8 @@ import { renderHtml, renderText, rowsFooter, type RenderColumn } from '../api/re
 import { Table } from '../api/table';
 import { TableResult } from '../api/table-result';
 import { LiveTable, type DisplayMode } from './live-table';
-import { renderLive, type JobProgress } from './live-table-view';
-import type { MimeBundle, OutputSink } from './types';
+import { renderLive, tableData, type JobProgress } from './live-table-view';
+import { TABLE_DATA_MIME, type MimeBundle, type OutputSink } from './types';
 import { Chart, checkChartOptions, VEGA_LITE_MIME, vegaLiteSpec, type ChartOptions } from './chart';
 
 export interface DisplayContext {
@@ -53,6 +53,7 @@ export function bundleOf(columns: RenderColumn[], rows: unknown[][], footer: str
   return {
     'text/plain': renderText(columns, rows, { footer, kinds }),
     'text/html': renderHtml(columns, rows, { footer, kinds }),
+    [TABLE_DATA_MIME]: tableData(columns, rows, kinds, { footer }),
   };
 }
 
