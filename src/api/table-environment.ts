@@ -155,9 +155,23 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
 
   /** Creates a table environment on the process's session (started on first use). */
   static async create(settings: EnvironmentSettings = EnvironmentSettings.inStreamingMode(), session?: SessionOptions): Promise<TableEnvironment> {
+    return TableEnvironment.build(settings, session, -1);
+  }
+
+  /**
+   * A new environment in its own runtime mode that sees the same catalogs, tables, views (temporary
+   * ones included), functions, modules and jars as `other`, as the environments of one session of
+   * Flink's SQL gateway do: e.g. a batch environment next to a streaming one. Its configuration is
+   * its own.
+   */
+  static async createSharingCatalogs(settings: EnvironmentSettings, other: TableEnvironment): Promise<TableEnvironment> {
+    return TableEnvironment.build(settings, undefined, other.handle);
+  }
+
+  private static async build(settings: EnvironmentSettings, session: SessionOptions | undefined, shareWith: Handle | -1): Promise<TableEnvironment> {
     const s = await Session.start(session);
     const config = { ...s.baseConfig, ...settings.configuration };
-    const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'create', settings.mode, toJavaJson(config));
+    const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'createSharing', settings.mode, toJavaJson(config), shareWith);
     const env = new TableEnvironment(handle, settings, s);
     await s.attachEnvironment(env);
     // connectors asked for here also count when the session was already running

@@ -279,7 +279,7 @@ export class TSFlinkCore implements InteractiveCore {
     if (!closed) return [`⚠ The session cannot go on (${reason}), and its JVM does not answer, so TSFlink cannot restart it in this process.`, RESTART_ADVICE];
     try {
       const options: SessionOptions = { ...this.sessionOptions, connectors: [...new Set([...(this.sessionOptions?.connectors ?? []), ...old.connectors])] };
-      const [tEnv, bEnv] = await Promise.all([TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options), TableEnvironment.create(EnvironmentSettings.inBatchMode(), options)]);
+      const [tEnv, bEnv] = await createSessionEnvironments(options);
       const session = await Session.start(options);
       [this.session, this.tEnv, this.bEnv] = [session, tEnv, bEnv];
       this.evaluator.rebind({ tEnv, bEnv, sql: sqlFunction(tEnv), session });
@@ -521,6 +521,17 @@ function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
+ * The session's streaming tEnv and batch bEnv: one catalog for both (tables, views, functions,
+ * modules and jars registered through either are seen by the other, as in one session of Flink's
+ * SQL gateway), each with its own runtime mode and configuration.
+ */
+export async function createSessionEnvironments(options?: SessionOptions): Promise<[TableEnvironment, TableEnvironment]> {
+  const tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options);
+  const bEnv = await TableEnvironment.createSharingCatalogs(EnvironmentSettings.inBatchMode(), tEnv);
+  return [tEnv, bEnv];
+}
+
+/**
  * Starts the session (JVM, cluster, streaming and batch environments) and, while the JVM boots the
  * cluster on its own threads, the TypeScript language service.
  */
@@ -546,10 +557,7 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
   });
   warm.catch(() => undefined);
   let sessionMs = 0;
-  const envs = Promise.all([
-    TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options.session),
-    TableEnvironment.create(EnvironmentSettings.inBatchMode(), options.session),
-  ]).then((v) => {
+  const envs = createSessionEnvironments(options.session).then((v) => {
     sessionMs = performance.now() - t0;
     return v;
   });
