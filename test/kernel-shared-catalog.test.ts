@@ -46,7 +46,7 @@ describe('one catalog for %%sql and %%bsql (jupyter_client)', () => {
 
   it('event-time tables of %%sql (temporary too) serve batch reads and streaming windows alike, in either order', () => {
     for (const name of ['ev', 'tev']) {
-      expect(lastText(r[`bsql_reads_${name}`])).toContain('20 rows in set');
+      expect(lastText(r[`bsql_reads_${name}`])).toMatch(/FINISHED · 20 rows/);
       expect(lastText(r[`sql_window_${name}`])).toMatch(/\|\s*20\s*\|/);
       expect(lastText(r[`bsql_after_window_${name}`])).toMatch(/\|\s*1\s*\|\s*20\s*\|/);
     }
