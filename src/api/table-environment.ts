@@ -37,6 +37,12 @@ export class TableConfig {
     return this;
   }
 
+  /** Forgets the value set for key here (SQL's RESET 'key'): the session's value, or Flink's default, applies again. */
+  remove(key: string): this {
+    Envs.configRemove(this.env, key);
+    return this;
+  }
+
   /** The value set for key (here or in the session's configuration), or undefined. */
   get(key: string): string | undefined {
     return Envs.configGet(this.env, key) ?? undefined;

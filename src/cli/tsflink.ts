@@ -23,7 +23,9 @@ the script as process.argv.slice(2). Scripts with top-level await must be ES mod
 Exit code: 0 on success, 1 if the script failed (TSFLINK_DEBUG=1 prints full stack traces), 2 for
 usage errors.
 
-${CLUSTER_USAGE}`;
+${CLUSTER_USAGE}
+
+usage: tsflink sql [-i init.sql] [-f script.sql] [--udfs udfs.ts] [-D key=value]...   (tsflink sql --help)`;
 
 export interface RunCommand {
   script: string;
@@ -88,6 +90,15 @@ function main(argv: string[]): void {
         process.exit(e instanceof UsageError ? 2 : 1);
       },
     );
+    return;
+  }
+  if (command === 'sql') {
+    // the SQL client, a front-end of its own (sql-client/), loaded only when asked for
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('../../sql-client/main') as typeof import('../../sql-client/main')).main(rest).catch((e: Error) => {
+      console.error(`tsflink sql: ${e.message}`);
+      process.exit(1);
+    });
     return;
   }
   if (command !== 'run') {

@@ -86,6 +86,15 @@ public final class Envs {
         });
     }
 
+    /** Forgets a value set for key in this environment (SQL's RESET): the root configuration's value applies again. */
+    public static void configRemove(int env, String key) {
+        ApiThread.run(() -> {
+            TableEnvironment t = Handles.get(env);
+            t.getConfig().getConfiguration().removeKey(key);
+            return null;
+        });
+    }
+
     /** The value set for key (in the table config or the environment's root config), or null. */
     public static String configGet(int env, String key) {
         TableEnvironment t = Handles.get(env);
