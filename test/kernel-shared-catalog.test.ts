@@ -44,6 +44,13 @@ describe('one catalog for %%sql and %%bsql (jupyter_client)', () => {
     expect(lastText(r.benv_lists)).toBe("'doubled,from_ts,shared_v true'");
   });
 
+  it("SET / RESET in %%sql and %%bsql paragraphs act on the session; CREATE FUNCTION … AS 'udfs.ts#f' loads a TS UDF", () => {
+    expect(r.sql_set.iopub.filter((m) => m.type === 'stream').map((m) => m.text).join('')).toContain('[INFO] Execute statement succeeded.');
+    expect(lastText(r.after_set)).toBe("'Asia/Tokyo from-sql'");
+    expect(lastText(r.after_reset)).toBe("'undefined from-sql'");
+    expect(lastText(r.bsql_uses_ts_function)).toMatch(/\|\s*9\.2\s*\|/);
+  });
+
   it('event-time tables of %%sql (temporary too) serve batch reads and streaming windows alike, in either order', () => {
     for (const name of ['ev', 'tev']) {
       expect(lastText(r[`bsql_reads_${name}`])).toMatch(/FINISHED · 20 rows/);

@@ -39,6 +39,14 @@ for name, temporary in (("ev", ""), ("tev", "TEMPORARY ")):
     cell(f"bsql_reads_{name}", f"%%bsql\nSELECT * FROM {name}")
     cell(f"sql_window_{name}", f"%%sql(type=update)\nSELECT SUM(n) AS total FROM (SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE {name}, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY window_start, window_end)")
     cell(f"bsql_after_window_{name}", f"%%bsql\nSELECT MAX(k) AS m, COUNT(ts) AS c FROM {name}")
+# SET / RESET in a paragraph: session-wide (both environments), RESET back to the session's value
+cell("sql_set", "%%sql\nSET 'table.local-time-zone' = 'Asia/Tokyo';\nSET 'pipeline.name' = 'from-sql'")
+cell("after_set", "[tEnv.getConfig().get('table.local-time-zone'), bEnv.getConfig().get('pipeline.name')].join(' ')")
+cell("bsql_reset", "%%bsql\nRESET 'table.local-time-zone'")
+cell("after_reset", "[String(bEnv.getConfig().get('table.local-time-zone')), tEnv.getConfig().get('pipeline.name')].join(' ')")
+# a TypeScript UDF module from pure SQL
+cell("sql_ts_function", "%%sql\nCREATE TEMPORARY SYSTEM FUNCTION euro AS '../sql-client-fixtures/udfs.ts#toEuro'")
+cell("bsql_uses_ts_function", "%%bsql\nSELECT euro(CAST(10 AS DOUBLE)) AS e")
 # each environment keeps its own runtime mode
 cell("modes", "[tEnv.getConfig().get('execution.runtime-mode'), bEnv.getConfig().get('execution.runtime-mode')].join(' ')")
 
