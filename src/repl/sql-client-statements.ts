@@ -272,7 +272,8 @@ export class SqlClientStatements {
     // one catalog for both environments (createSessionEnvironments): registering once is enough
     if (kind === 'system') this.ctx.tEnv.createTemporarySystemFunction(name, fn);
     else if (kind === 'temporary') this.ctx.tEnv.createTemporaryFunction(name, fn);
-    else this.ctx.tEnv.createFunction(name, fn);
+    // a catalog keeps functions by class name; a TS function is a live value of this session
+    else throw new TypeError(`CREATE FUNCTION ${name} AS '…#…': a TypeScript UDF lives in this session, not in a catalog; write CREATE TEMPORARY FUNCTION (or TEMPORARY SYSTEM)`);
   }
 
   /** `--udfs udfs.ts`: every UDF the module exports, as a temporary system function named as its export. */
