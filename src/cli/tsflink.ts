@@ -19,7 +19,7 @@ TableEnvironment the script creates; --parallelism sets the default parallelism 
 submits to a running Flink cluster instead of the embedded mini-cluster. --connector adds a connector
 or format by name (kafka, jdbc, avro, parquet, ...; docs/connectors.md), Maven coordinates or a jar
 path: fetched through Maven and shipped with the jobs (repeat it, or separate names with commas). Arguments after -- reach
-the script as process.argv.slice(2). Scripts with top-level await must be ES modules (.mts).
+the script as process.argv.slice(2). Top-level await works in .ts and .mts scripts.
 Exit code: 0 on success, 1 if the script failed (TSFLINK_DEBUG=1 prints full stack traces), 2 for
 usage errors.
 
