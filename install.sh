@@ -43,7 +43,7 @@ if changed jvm src/jvm/pom.xml $JAVA_SOURCES || [[ ! -f src/jvm/target/tsflink-g
 fi
 
 # 3. TypeScript build (plus generated protocol code for the UDF worker, when present).
-TS_SOURCES=$(find src kernel shell zeppelin -name '*.ts' 2>/dev/null | sort || true)
+TS_SOURCES=$(find src kernel shell zeppelin sql-client -name '*.ts' 2>/dev/null | sort || true)
 if changed build package.json tsconfig.json $TS_SOURCES || [[ ! -d dist ]]; then
   say "build"
   if node -e "process.exit(require('./package.json').scripts['build:protos'] ? 0 : 1)"; then npm run --silent build:protos; fi

@@ -184,12 +184,16 @@ console.log('not reached');
     expect(r.stderr).not.toMatch(/\n\s+at org\.apache/);
   });
 
-  it('explains that top-level await needs an ES module script', async () => {
-    const job = script('tla.ts', `import { TableEnvironment } from 'tsflink';\nawait TableEnvironment.create();\n`);
-    const r = await run(['run', job]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('uses top-level await, which needs an ES module script');
-    expect(r.stderr).toContain('name it .mts');
+  it('runs a .ts script with top-level await, and a CommonJS .ts script as before', async () => {
+    const tla = script('tla.ts', `import { TableEnvironment, EnvironmentSettings } from 'tsflink';\nconst tEnv = await TableEnvironment.create(EnvironmentSettings.inBatchMode());\nfor await (const row of (await tEnv.executeSql('SELECT 40 + 2 AS answer')).collect()) console.log('answer', row.answer);\n`);
+    const r = await run(['run', tla]);
+    expect(r.stderr).not.toContain('top-level await');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('answer 42');
+    const cjs = script('cjs.ts', `console.log('dir', typeof __dirname, typeof require);\n`);
+    const c = await run(['run', cjs]);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toContain('dir string function');
   });
 
   it('usage errors exit 2 with a message and the usage', async () => {

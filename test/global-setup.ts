@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..');
-const SOURCES = ['src', 'kernel', 'shell'];
+const SOURCES = ['src', 'kernel', 'shell', 'zeppelin', 'sql-client'];
 
 /** The TS sources whose compiled output is missing or older than they are. */
 function staleSources(): string[] {

@@ -86,6 +86,27 @@ export class RowDataType<T = unknown> extends DataType<T> {
   }
 }
 
+/**
+ * A ROW type of FIELD(...)s: `ROW(FIELD('a', INT()), FIELD('b', STRING()))`, or PyFlink's list form
+ * `ROW([FIELD('a', INT()), ...])`.
+ */
+function ROW<const F extends readonly Field[]>(fields: F): DataType<RowOf<F> | null>;
+function ROW<F extends readonly Field[]>(...fields: F): DataType<RowOf<F> | null>;
+function ROW(...args: readonly (Field | readonly Field[])[]): DataType<unknown> {
+  const fields = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as readonly unknown[];
+  fields.forEach((f, i) => {
+    const field = f as Partial<Field> | null;
+    if (field === null || typeof field !== 'object' || typeof field.name !== 'string' || !(field.type instanceof DataType)) {
+      throw new TypeError(`DataTypes.ROW takes DataTypes.FIELD(name, type) values, or one array of them; argument ${i + 1} is ${Array.isArray(f) ? 'an array (pass a single array, or the fields one by one)' : String(f)}`);
+    }
+  });
+  const typed = fields as readonly Field[];
+  return new RowDataType(
+    `ROW<${typed.map((f) => `${quote(f.name)} ${f.type.sql}${f.description ? ` '${f.description.replace(/'/g, "''")}'` : ''}`).join(', ')}>`,
+    typed,
+  );
+}
+
 export const DataTypes = {
   CHAR: (length: number) => make<string>(`CHAR(${length})`),
   VARCHAR: (length: number) => make<string>(`VARCHAR(${length})`),
@@ -113,13 +134,7 @@ export const DataTypes = {
     type,
     description,
   }),
-  ROW: <F extends readonly Field[]>(...fields: F): DataType<RowOf<F> | null> =>
-    new RowDataType<RowOf<F> | null>(
-      `ROW<${fields
-        .map((f) => `${quote(f.name)} ${f.type.sql}${f.description ? ` '${f.description.replace(/'/g, "''")}'` : ''}`)
-        .join(', ')}>`,
-      fields,
-    ),
+  ROW,
   /** A ListView field of an aggregate function's accumulator ROW type (backed by Flink list state). */
   LIST_VIEW: <T>(element: DataType<T>) => new DataViewType<ListView<NonNullable<T>>>(`ARRAY<${element.sql}>`, 'list'),
   /** A MapView field of an aggregate function's accumulator ROW type (backed by Flink map state). */

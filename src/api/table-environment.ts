@@ -49,6 +49,12 @@ export class TableConfig {
     return this;
   }
 
+  /** Forgets the value set for key here (SQL's RESET 'key'): the session's value, or Flink's default, applies again. */
+  remove(key: string): this {
+    Envs.configRemove(this.env, key);
+    return this;
+  }
+
   /** The value set for key (here or in the session's configuration), or undefined. */
   get(key: string): string | undefined {
     return Envs.configGet(this.env, key) ?? undefined;
@@ -167,9 +173,23 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
 
   /** Creates a table environment on the process's session (started on first use). */
   static async create(settings: EnvironmentSettings = EnvironmentSettings.inStreamingMode(), session?: SessionOptions): Promise<TableEnvironment> {
+    return TableEnvironment.build(settings, session, -1);
+  }
+
+  /**
+   * A new environment in its own runtime mode that sees the same catalogs, tables, views (temporary
+   * ones included), functions, modules and jars as `other`, as the environments of one session of
+   * Flink's SQL gateway do: e.g. a batch environment next to a streaming one. Its configuration is
+   * its own.
+   */
+  static async createSharingCatalogs(settings: EnvironmentSettings, other: TableEnvironment): Promise<TableEnvironment> {
+    return TableEnvironment.build(settings, undefined, other.handle);
+  }
+
+  private static async build(settings: EnvironmentSettings, session: SessionOptions | undefined, shareWith: Handle | -1): Promise<TableEnvironment> {
     const s = await Session.start(session);
     const config = { ...s.baseConfig, ...settings.configuration };
-    const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'create', settings.mode, toJavaJson(config));
+    const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'createSharing', settings.mode, toJavaJson(config), shareWith);
     const env = new TableEnvironment(handle, settings, s);
     await s.attachEnvironment(env);
     // connectors asked for here also count when the session was already running

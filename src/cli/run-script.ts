@@ -78,14 +78,20 @@ process.on('SIGINT', () => {
 // hook that retries bare specifiers from the installation when the script's own lookup fails.
 (Module as unknown as { _initPaths(): void })._initPaths();
 const fallbackParent = pathToFileURL(path.join(packageRoot(), 'package.json')).href;
+// A .ts script that the package.json's type makes CommonJS, but that uses top-level await (every
+// job script starts with `await TableEnvironment.create`), is loaded again as an ES module: the
+// first load fails while compiling, before any of it ran, and the second asks for module format.
+const ESM_QUERY = '?tsflink-esm';
 const resolveHook = `
 export async function resolve(specifier, context, next) {
+  let resolved;
   try {
-    return await next(specifier, context);
+    resolved = await next(specifier, context);
   } catch (e) {
     if (/^[./]|^[a-z]+:/i.test(specifier)) throw e;
     return next(specifier, { ...context, parentURL: ${JSON.stringify(fallbackParent)} });
   }
+  return resolved.url.endsWith(${JSON.stringify(ESM_QUERY)}) ? { ...resolved, format: 'module' } : resolved;
 }`;
 Module.register('data:text/javascript,' + encodeURIComponent(resolveHook));
 // The script sees `process.argv` as if run directly: [node, script, ...args after --].
@@ -93,4 +99,10 @@ process.argv = [process.argv[0], script, ...process.argv.slice(3)];
 // A real import() (tsc would turn a plain one into require()), so .mts scripts load as ES modules
 // and may use top-level await.
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-importModule(pathToFileURL(script).href).catch(fail);
+const TOP_LEVEL_AWAIT_IN_CJS = /Top-level await is currently not supported with the "cjs" output format/;
+importModule(pathToFileURL(script).href)
+  .catch((e: unknown) => {
+    if (!(e instanceof Error && TOP_LEVEL_AWAIT_IN_CJS.test(e.message))) throw e;
+    return importModule(pathToFileURL(script).href + ESM_QUERY);
+  })
+  .catch(fail);

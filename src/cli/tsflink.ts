@@ -20,13 +20,15 @@ TableEnvironment the script creates; --parallelism sets the default parallelism 
 submits to a running Flink cluster instead of the embedded mini-cluster. --connector adds a connector
 or format by name (kafka, jdbc, avro, parquet, ...; docs/connectors.md), Maven coordinates or a jar
 path: fetched through Maven and shipped with the jobs (repeat it, or separate names with commas). Arguments after -- reach
-the script as process.argv.slice(2). Scripts with top-level await must be ES modules (.mts).
+the script as process.argv.slice(2). Top-level await works in .ts and .mts scripts.
 Exit code: 0 on success, 1 if the script failed (TSFLINK_DEBUG=1 prints full stack traces), 2 for
 usage errors.
 
 ${CLUSTER_USAGE}
 
-${ZEPPELIN_USAGE}`;
+${ZEPPELIN_USAGE}
+
+usage: tsflink sql [-i init.sql] [-f script.sql] [--udfs udfs.ts] [-D key=value]...   (tsflink sql --help)`;
 
 export interface RunCommand {
   script: string;
@@ -91,6 +93,15 @@ function main(argv: string[]): void {
         process.exit(e instanceof UsageError ? 2 : 1);
       },
     );
+    return;
+  }
+  if (command === 'sql') {
+    // the SQL client, a front-end of its own (sql-client/), loaded only when asked for
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('../../sql-client/main') as typeof import('../../sql-client/main')).main(rest).catch((e: Error) => {
+      console.error(`tsflink sql: ${e.message}`);
+      process.exit(1);
+    });
     return;
   }
   if (command === 'zeppelin') {

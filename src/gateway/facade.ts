@@ -76,6 +76,9 @@ export const Envs = {
   configSet(env: Handle, key: string, value: string): void {
     callSync(PKG + 'Envs', 'configSet', env, key, value);
   },
+  configRemove(env: Handle, key: string): void {
+    callSync(PKG + 'Envs', 'configRemove', env, key);
+  },
   configGet(env: Handle, key: string): string | null {
     return callSync<string | null>(PKG + 'Envs', 'configGet', env, key);
   },

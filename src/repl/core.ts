@@ -20,6 +20,7 @@ import { CellEvaluator } from './evaluator';
 import { parseConnectorMagic, parseMagic, type SqlMagic } from './magics';
 import { connectorTable } from '../connectors/resolve';
 import { runSqlParagraph } from './sql-paragraph';
+import { requireTsModule, SqlClientStatements } from './sql-client-statements';
 import { TypeCheckerClient } from './type-checker-client';
 import type {
   CompletenessStatus,
@@ -156,6 +157,8 @@ export class TSFlinkCore implements InteractiveCore {
 
   /** The options the session was started with: a restarted session gets them again. */
   sessionOptions?: SessionOptions;
+  /** SET / RESET / SHOW JOBS / STOP JOB / TS functions in %%sql and %%bsql, as in `tsflink sql`. */
+  private sqlStatements: SqlClientStatements;
 
   constructor(
     /** The session and its environments; replaced when the session is restarted (restartSession). */
@@ -166,8 +169,15 @@ export class TSFlinkCore implements InteractiveCore {
     private readonly evaluator: CellEvaluator,
     readonly startup: StartupTimings,
     private readonly breakOnSigint: boolean,
+    /** Where relative paths of UDF modules (CREATE FUNCTION … AS 'udfs.ts#f') resolve from. */
+    private readonly cwd: string = process.cwd(),
   ) {
     this.info = { flinkVersion: Session.flinkVersion, webUi: session.webUi, boundNames: [...BINDING_NAMES] };
+    this.sqlStatements = this.newSqlStatements();
+  }
+
+  private newSqlStatements(): SqlClientStatements {
+    return new SqlClientStatements({ tEnv: this.tEnv, bEnv: this.bEnv, session: this.session, cwd: this.cwd, requireModule: requireTsModule });
   }
 
   /** The display context of an entry (or, with none running, one writing to this process's output). */
@@ -286,9 +296,10 @@ export class TSFlinkCore implements InteractiveCore {
     if (!closed) return [`⚠ The session cannot go on (${reason}), and its JVM does not answer, so TSFlink cannot restart it in this process.`, RESTART_ADVICE];
     try {
       const options: SessionOptions = { ...this.sessionOptions, connectors: [...new Set([...(this.sessionOptions?.connectors ?? []), ...old.connectors])] };
-      const [tEnv, bEnv] = await Promise.all([TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options), TableEnvironment.create(EnvironmentSettings.inBatchMode(), options)]);
+      const [tEnv, bEnv] = await createSessionEnvironments(options);
       const session = await Session.start(options);
       [this.session, this.tEnv, this.bEnv] = [session, tEnv, bEnv];
+      this.sqlStatements = this.newSqlStatements();
       this.evaluator.rebind({ tEnv, bEnv, sql: sqlFunction(tEnv), session });
       this.info.webUi = session.webUi;
       this.unhealthy = undefined;
@@ -330,7 +341,7 @@ export class TSFlinkCore implements InteractiveCore {
   }
 
   private async runSql(magic: SqlMagic, r: Running): Promise<ExecuteOutcome> {
-    const paragraph = runSqlParagraph({ env: this.envFor(magic), statement: magic.statement, options: magic.options, sink: r.sink, signal: r.controller.signal, displayIdPrefix: `tsflink-${r.id}` });
+    const paragraph = runSqlParagraph({ env: this.envFor(magic), statement: magic.statement, options: magic.options, sink: r.sink, signal: r.controller.signal, displayIdPrefix: `tsflink-${r.id}`, statements: this.sqlStatements });
     try {
       return await this.interruptible(paragraph, r);
     } catch (e) {
@@ -546,6 +557,17 @@ function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
+ * The session's streaming tEnv and batch bEnv: one catalog for both (tables, views, functions,
+ * modules and jars registered through either are seen by the other, as in one session of Flink's
+ * SQL gateway), each with its own runtime mode and configuration.
+ */
+export async function createSessionEnvironments(options?: SessionOptions): Promise<[TableEnvironment, TableEnvironment]> {
+  const tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options);
+  const bEnv = await TableEnvironment.createSharingCatalogs(EnvironmentSettings.inBatchMode(), tEnv);
+  return [tEnv, bEnv];
+}
+
+/**
  * Starts the session (JVM, cluster, streaming and batch environments) and, while the JVM boots the
  * cluster on its own threads, the TypeScript language service.
  */
@@ -571,10 +593,7 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
   });
   warm.catch(() => undefined);
   let sessionMs = 0;
-  const envs = Promise.all([
-    TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options.session),
-    TableEnvironment.create(EnvironmentSettings.inBatchMode(), options.session),
-  ]).then((v) => {
+  const envs = createSessionEnvironments(options.session).then((v) => {
     sessionMs = performance.now() - t0;
     return v;
   });
@@ -605,7 +624,7 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
   const baseRequire = createRequire(path.join(cwd, '__tsflink_repl__.js'));
   const requireInCells = (id: string): unknown => (id === 'tsflink' ? tsflink : sharedPackage(id) ? ownRequire(id) : baseRequire(id));
   const evaluator = new CellEvaluator({ ...tsflink, ...bindings }, requireInCells);
-  core = new TSFlinkCore(session, tEnv, bEnv, checker, evaluator, { sessionMs, typeCheckerMs, totalMs: performance.now() - t0 }, options.breakOnSigint ?? true);
+  core = new TSFlinkCore(session, tEnv, bEnv, checker, evaluator, { sessionMs, typeCheckerMs, totalMs: performance.now() - t0 }, options.breakOnSigint ?? true, cwd);
   // the UDF runtime's session setup sends Flink's log (JobManager, TaskManager, UDF console output) here
   core.sessionOptions = options.session;
   core.logFile = tsflink.sessionLogFile();

@@ -138,6 +138,7 @@ function segments(sql: string): string[] {
   return out;
 }
 
+const REWRITTEN_BEGIN = 'EXECUTE STATEMENT SET BEGIN';
 const SET_BEGIN = /^(EXECUTE\s+)?STATEMENT\s+SET\s+BEGIN\b|^BEGIN\s+STATEMENT\s+SET\b/i;
 
 /**
@@ -152,13 +153,15 @@ export function splitStatements(sql: string): string[] {
     const code = stripLeadingComments(s);
     if (set) {
       if (/^END$/i.test(code)) {
-        out.push(`${set.join(';\n')};\nEND`);
+        const [head, ...rest] = set;
+        out.push(head === REWRITTEN_BEGIN ? `${head}\n${rest.join(';\n')};\nEND` : `${set.join(';\n')};\nEND`);
         set = undefined;
       } else if (code !== '') {
         set.push(s);
       }
     } else if (SET_BEGIN.test(code)) {
-      set = [s];
+      // the SQL client's `BEGIN STATEMENT SET; … END;` is Flink's EXECUTE STATEMENT SET BEGIN … END
+      set = [/^BEGIN\s+STATEMENT\s+SET\s*$/i.test(code) ? REWRITTEN_BEGIN : s];
     } else if (code !== '') {
       out.push(s);
     }

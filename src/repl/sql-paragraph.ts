@@ -17,7 +17,9 @@ import { renderJobStatus, renderLive, type JobProgress } from './live-table-view
 import { cutExpectations, foldCauses } from './error-text';
 import { CHART_TYPES, checkChartOptions, type ChartOptions, type ChartType } from './chart';
 import { splitStatements, stripLeadingComments } from './sql-paragraph-parse';
+import { printTableau } from './tableau';
 import type { ExecuteOutcome, MimeBundle, OutputSink } from './types';
+import type { SqlClientStatements } from './sql-client-statements';
 import { bundleOf, columnsOf, withChart } from './value-display';
 
 export { parseSqlCell, splitStatements, type SqlCell } from './sql-paragraph-parse';
@@ -32,12 +34,17 @@ export interface SqlParagraphOptions {
   signal: AbortSignal;
   /** Prefix of the display ids this paragraph creates (unique per cell). */
   displayIdPrefix: string;
+  /** The SQL client's own statements (SET, RESET, SHOW JOBS, STOP JOB, TS functions), run before Flink sees them. */
+  statements?: SqlClientStatements;
 }
 
 /** The typed paragraph options. */
 export interface ParagraphSettings {
-  /** Display mode of queries (Zeppelin's `type`): single | update | append. Default update. */
-  type: DisplayMode;
+  /**
+   * Display mode of queries (Zeppelin's `type`): single | update | append, or `tableau` (rows
+   * printed as they arrive, the SQL client's tableau mode). Default update.
+   */
+  type: DisplayMode | 'tableau';
   /** Minimum ms between two updates of a live display. Default 1000. */
   refreshInterval: number;
   /** `parallelism.default` for the jobs of this paragraph. */
@@ -75,8 +82,8 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
     if (!KNOWN.includes(k)) throw new RangeError(`unknown SQL option '${k}' (known: ${KNOWN.join(', ')})`);
   }
   const type = (options.type ?? 'update').toLowerCase();
-  if (type !== 'single' && type !== 'update' && type !== 'append') {
-    throw new RangeError(`SQL option type=${options.type}: expected single, update or append`);
+  if (type !== 'single' && type !== 'update' && type !== 'append' && type !== 'tableau') {
+    throw new RangeError(`SQL option type=${options.type}: expected single, update, append or tableau`);
   }
   const detach = (options.detach ?? 'false').toLowerCase();
   if (detach !== 'true' && detach !== 'false') throw new RangeError(`SQL option detach=${options.detach}: expected true or false`);
@@ -214,10 +221,12 @@ function firstLine(s: string): string {
 }
 
 async function runStatement(statement: string, settings: ParagraphSettings, opts: SqlParagraphOptions, displayId: string): Promise<void> {
+  if (opts.statements && (await opts.statements.run(statement, opts.sink))) return;
   const started = Date.now();
   const live = new LiveDisplay(opts.sink, displayId, settings.liveDisplay);
   // Planning and submitting take seconds (more with UDFs): the status line shows at once.
-  const submitting = SUBMITS_JOB.test(stripLeadingComments(statement));
+  // (tableau prints nothing it would have to take back: no status line there)
+  const submitting = settings.type !== 'tableau' && SUBMITS_JOB.test(stripLeadingComments(statement));
   const submissionStatus = (state: string, note?: string) => renderJobStatus({ state, webUi: opts.env.session.webUi, elapsedMs: Date.now() - started, note });
   let submitTimer: NodeJS.Timeout | undefined;
   if (submitting) {
@@ -234,10 +243,13 @@ async function runStatement(statement: string, settings: ParagraphSettings, opts
     clearInterval(submitTimer);
   }
   const jobId = result.jobId;
+  opts.statements?.track(result);
   if (jobId !== undefined && DML.test(stripLeadingComments(statement))) {
     await followInsert(result, jobId, started, settings, opts, live);
+  } else if (jobId !== undefined && settings.type === 'tableau') {
+    await followTableau(result, jobId, settings, opts);
   } else if (jobId !== undefined) {
-    await followQuery(result, jobId, started, settings, opts, live);
+    await followQuery(result, jobId, started, settings as ParagraphSettings & { type: DisplayMode }, opts, live);
   } else if (result.getResultKind() === 'SUCCESS_WITH_CONTENT') {
     await showContent(result, opts.sink);
   } else {
@@ -270,6 +282,21 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose()
 /** INSERT: show the job's status, updated every refreshInterval, until it ends. */
 async function followInsert(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
   const webUi = opts.env.session.webUi;
+  if (settings.type === 'tableau') {
+    // as Flink's SQL client prints a submitted INSERT (and then waits only when detach=false)
+    opts.sink.stdout(`[INFO] Submitting SQL update statement to the cluster...\n[INFO] SQL update statement has been successfully submitted to the cluster:\nJob ID: ${jobId}\n`);
+    if (settings.detach) return;
+    const abort = abortPromise(opts.signal);
+    try {
+      await Promise.race([result.await(), abort.promise]);
+    } catch (err) {
+      if (err instanceof Interrupted) await result.cancel();
+      throw err;
+    } finally {
+      abort.dispose();
+    }
+    return;
+  }
   const tasks = new TaskProgress(webUi, jobId, !opts.env.streaming);
   const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note, tasks: tasks.tasks });
   live.show(renderJobStatus(progress('RUNNING', settings.detach ? 'detached: the job keeps running' : undefined)));
@@ -296,8 +323,27 @@ async function followInsert(result: TableResult, jobId: string, started: number,
   }
 }
 
+/** A query in tableau mode: its rows printed as they arrive; an interrupt or stopAfter cancels the job. */
+async function followTableau(result: TableResult, jobId: string, settings: ParagraphSettings, opts: SqlParagraphOptions): Promise<void> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal.aborted) stop.abort();
+  const stopTimer = settings.stopAfter === undefined ? undefined : setTimeout(() => stop.abort(), settings.stopAfter);
+  try {
+    await printTableau(result, columnsOf(result), opts.env.streaming, opts.sink, stop.signal);
+  } catch (err) {
+    if (!stop.signal.aborted) throw err;
+  } finally {
+    if (stopTimer) clearTimeout(stopTimer);
+    opts.signal.removeEventListener('abort', onAbort);
+  }
+  if (stop.signal.aborted) await result.cancel().catch(() => undefined);
+  if (opts.signal.aborted) throw new Interrupted(`query cancelled; Flink job ${jobId} cancelled`);
+}
+
 /** A query: fold the changelog into a LiveTable and keep one display up to date. */
-async function followQuery(result: TableResult, jobId: string, started: number, settings: ParagraphSettings, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
+async function followQuery(result: TableResult, jobId: string, started: number, settings: ParagraphSettings & { type: DisplayMode }, opts: SqlParagraphOptions, live: LiveDisplay): Promise<void> {
   const columns = columnsOf(result);
   const table = new LiveTable(settings.type, settings.maxRows);
   const webUi = opts.env.session.webUi;

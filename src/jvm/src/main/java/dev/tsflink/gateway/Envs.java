@@ -21,7 +21,23 @@ public final class Envs {
 
     /** Creates a TableEnvironment; mode is "streaming" or "batch". Returns its handle. */
     public static int create(String mode, String configJson) {
+        return createSharing(mode, configJson, -1);
+    }
+
+    /**
+     * Creates a TableEnvironment that shares the catalogs, modules, functions and jars of the
+     * environment behind {@code shareWith} (a {@link SessionTableEnvironment}; -1 for none).
+     */
+    public static int createSharing(String mode, String configJson, int shareWith) {
         return ApiThread.run(() -> {
+            SessionTableEnvironment other = null;
+            if (shareWith >= 0) {
+                Object o = Handles.get(shareWith);
+                if (!(o instanceof SessionTableEnvironment)) {
+                    throw new IllegalArgumentException("can only share the catalogs of an environment made by TableEnvironment.create");
+                }
+                other = (SessionTableEnvironment) o;
+            }
             Map<String, String> settings = Json.stringMap(configJson);
             EnvironmentSettings.Builder b = EnvironmentSettings.newInstance();
             if ("batch".equals(mode)) {
@@ -30,7 +46,7 @@ public final class Envs {
                 b.inStreamingMode();
             }
             b.withConfiguration(Configuration.fromMap(settings));
-            return Handles.put(TableEnvironment.create(b.build()));
+            return Handles.put(SessionTableEnvironment.create(b.build(), other));
         });
     }
 
@@ -73,6 +89,15 @@ public final class Envs {
     public static void configSet(int env, String key, String value) {
         ApiThread.run(() -> {
             config(env).set(key, value);
+            return null;
+        });
+    }
+
+    /** Forgets a value set for key in this environment (SQL's RESET): the root configuration's value applies again. */
+    public static void configRemove(int env, String key) {
+        ApiThread.run(() -> {
+            TableEnvironment t = Handles.get(env);
+            t.getConfig().getConfiguration().removeKey(key);
             return null;
         });
     }
