@@ -186,6 +186,29 @@ describe('runSqlParagraph', () => {
     expect(await sourceParallelism({})).toBe(1);
   });
 
+  it("jobName names the paragraph's jobs; runAsOne runs its INSERTs as one job", async () => {
+    await run(bEnv, `CREATE TEMPORARY TABLE one_src (x INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10');
+      CREATE TEMPORARY TABLE one_a (x INT) WITH ('connector' = 'blackhole');
+      CREATE TEMPORARY TABLE one_b (x INT) WITH ('connector' = 'blackhole')`);
+    const jobsNamed = async (name: string) => {
+      const overview = (await (await fetch(`${bEnv.session.webUi.replace(/\/$/, '')}/jobs/overview`)).json()) as { jobs: { jid: string; name: string }[] };
+      return overview.jobs.filter((j) => j.name === name);
+    };
+    const inserts = 'INSERT INTO one_a SELECT x FROM one_src; INSERT INTO one_b SELECT x + 1 FROM one_src';
+    expect((await run(bEnv, inserts, { jobName: 'as-one', runAsOne: 'true' })).outcome.status).toBe('ok');
+    const [job, ...more] = await jobsNamed('as-one');
+    expect(more).toEqual([]);
+    // the job's plan (its chained operators' descriptions) writes to both tables
+    const sinks = JSON.stringify(await (await fetch(`${bEnv.session.webUi.replace(/\/$/, '')}/jobs/${job.jid}/plan`)).json());
+    expect(sinks).toContain('one_a');
+    expect(sinks).toContain('one_b');
+    // without runAsOne, one job per INSERT; the name applied to the paragraph only
+    expect((await run(bEnv, inserts, { jobName: 'one-by-one' })).outcome.status).toBe('ok');
+    expect(await jobsNamed('one-by-one')).toHaveLength(2);
+    expect(bEnv.getConfig().get('pipeline.name')).toBeUndefined();
+    expect((await run(bEnv, 'SELECT 1', { runAsOne: 'maybe' })).outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('runAsOne=maybe: expected true or false') });
+  });
+
   it('INSERT waits for its job and shows its status; EXPLAIN prints the plan', async () => {
     const { sink, outcome } = await run(
       tEnv,

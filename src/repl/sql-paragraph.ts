@@ -65,9 +65,13 @@ export interface ParagraphSettings {
   liveDisplay: 'update' | 'clear';
   /** `chart=bar|line|area|pie|scatter` with `x`, `y` (and `color`, `title`): the rows also as a Vega-Lite chart. */
   chart?: Partial<ChartOptions> & Record<string, unknown>;
+  /** Zeppelin's `jobName`: the name of the paragraph's jobs (`pipeline.name`) in the web UI. */
+  jobName?: string;
+  /** Zeppelin's `runAsOne`: the paragraph's INSERTs run as one job (a statement set) after its other statements. */
+  runAsOne: boolean;
 }
 
-const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title'];
+const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title', 'jobName', 'runAsOne'];
 const CHART_KEYS = ['x', 'y', 'color', 'title'];
 
 function positiveInt(key: string, v: string, min: number): number {
@@ -87,6 +91,9 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
   }
   const detach = (options.detach ?? 'false').toLowerCase();
   if (detach !== 'true' && detach !== 'false') throw new RangeError(`SQL option detach=${options.detach}: expected true or false`);
+  const runAsOne = (options.runAsOne ?? 'false').toLowerCase();
+  if (runAsOne !== 'true' && runAsOne !== 'false') throw new RangeError(`SQL option runAsOne=${options.runAsOne}: expected true or false`);
+  if (options.jobName !== undefined && options.jobName.trim() === '') throw new RangeError('SQL option jobName: expected a name');
   const liveDisplay = options.liveDisplay ?? process.env.TSFLINK_LIVE_DISPLAY ?? 'update';
   if (liveDisplay !== 'update' && liveDisplay !== 'clear') throw new RangeError(`SQL option liveDisplay=${liveDisplay}: expected update or clear`);
   const chartKeys = CHART_KEYS.filter((k) => options[k] !== undefined);
@@ -103,7 +110,21 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
     detach: detach === 'true',
     liveDisplay,
     chart: options.chart === undefined ? undefined : { type: options.chart.toLowerCase() as ChartType, x: options.x, y: options.y, color: options.color, title: options.title },
+    jobName: options.jobName,
+    runAsOne: runAsOne === 'true',
   };
+}
+
+const INSERT = /^INSERT\b/i;
+
+/**
+ * runAsOne: the paragraph's other statements in order, then its INSERTs as one statement set (one
+ * job), as Zeppelin's Flink interpreter does.
+ */
+function asOneJob(statements: string[]): string[] {
+  const inserts = statements.filter((s) => INSERT.test(stripLeadingComments(s)));
+  if (inserts.length < 2) return statements;
+  return [...statements.filter((s) => !inserts.includes(s)), `EXECUTE STATEMENT SET BEGIN\n${inserts.join(';\n')};\nEND`];
 }
 
 /** One display shown and then refreshed in place, by display id or by clear-and-redraw. */
@@ -195,9 +216,12 @@ export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<Execut
     return errorOutcome(err, 'SQL paragraph');
   }
   if (statements.length === 0) return { status: 'ok' };
+  if (settings.runAsOne) statements = asOneJob(statements);
   const config = opts.env.getConfig();
   const previousParallelism = config.get('parallelism.default');
+  const previousJobName = config.get('pipeline.name');
   if (settings.parallelism !== undefined) config.set('parallelism.default', settings.parallelism);
+  if (settings.jobName !== undefined) config.set('pipeline.name', settings.jobName);
   try {
     for (let i = 0; i < statements.length; i++) {
       if (opts.signal.aborted) throw new Interrupted('interrupted before the statement ran');
@@ -212,6 +236,10 @@ export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<Execut
     return { status: 'ok' };
   } finally {
     if (settings.parallelism !== undefined) config.set('parallelism.default', previousParallelism ?? opts.env.session.baseConfig['parallelism.default'] ?? '1');
+    if (settings.jobName !== undefined) {
+      if (previousJobName === undefined || previousJobName === null) config.remove('pipeline.name');
+      else config.set('pipeline.name', previousJobName);
+    }
   }
 }
 

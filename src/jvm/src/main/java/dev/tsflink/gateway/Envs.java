@@ -97,7 +97,15 @@ public final class Envs {
     public static void configRemove(int env, String key) {
         ApiThread.run(() -> {
             TableEnvironment t = Handles.get(env);
-            t.getConfig().getConfiguration().removeKey(key);
+            org.apache.flink.configuration.Configuration own = t.getConfig().getConfiguration();
+            String value = own.toMap().get(key);
+            own.removeKey(key);
+            // Running a job merges the table config into the execution environment's configuration
+            // (the root): a value that leaked there from this one goes too, or it would stay in force
+            if (value != null && t.getConfig().getRootConfiguration() instanceof org.apache.flink.configuration.Configuration root
+                    && value.equals(root.toMap().get(key))) {
+                root.removeKey(key);
+            }
             return null;
         });
     }
