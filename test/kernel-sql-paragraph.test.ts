@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session, type TableEnvironment } from '../src/index';
 import { parseSqlCell, runSqlParagraph, splitStatements } from '../src/repl/sql-paragraph';
 import type { MimeBundle, OutputSink } from '../src/repl/types';
-import { batchEnv, streamingEnv } from './helpers';
+import { batchEnv, rowsOf, streamingEnv, tempDir } from './helpers';
 
 type Event =
   | { kind: 'stdout' | 'stderr'; text: string }
@@ -207,6 +207,32 @@ describe('runSqlParagraph', () => {
     expect(await jobsNamed('one-by-one')).toHaveLength(2);
     expect(bEnv.getConfig().get('pipeline.name')).toBeUndefined();
     expect((await run(bEnv, 'SELECT 1', { runAsOne: 'maybe' })).outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('runAsOne=maybe: expected true or false') });
+  });
+
+  it('savepointDir: an interrupted INSERT stops with a savepoint; resumeFromSavepoint continues it, no row lost or written twice', async () => {
+    const out = tempDir('tsflink-sp-out-');
+    const savepoints = tempDir('tsflink-sp-');
+    tEnv.getConfig().set('execution.checkpointing.interval', '500ms');
+    try {
+      await run(tEnv, `CREATE TEMPORARY TABLE sp_src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '80');
+        CREATE TEMPORARY TABLE sp_sink (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
+      const insert = 'INSERT INTO sp_sink SELECT id FROM sp_src';
+      const options = { savepointDir: savepoints, resumeFromSavepoint: 'true', refreshInterval: '200' };
+      const interrupt = new AbortController();
+      setTimeout(() => interrupt.abort(), 2500);
+      const first = await run(tEnv, insert, options, interrupt.signal);
+      expect(first.outcome.status).toBe('error');
+      expect(first.sink.last()).toMatch(/STOPPED[^]*savepoint file:/);
+      const second = await run(tEnv, insert, options);
+      expect(second.outcome).toEqual({ status: 'ok' });
+      expect(second.sink.text).toContain('[INFO] Resuming from savepoint file:');
+      // the committed files hold the sequence once: the second job went on where the first stopped
+      await run(bEnv, `CREATE TEMPORARY TABLE sp_read (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
+      const ids = (await rowsOf(bEnv.sqlQuery(`SELECT id FROM sp_read`))).map((r) => Number(r.id)).sort((a, b) => a - b);
+      expect(ids).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    } finally {
+      tEnv.getConfig().remove('execution.checkpointing.interval');
+    }
   });
 
   it('INSERT waits for its job and shows its status; EXPLAIN prints the plan', async () => {

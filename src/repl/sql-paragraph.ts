@@ -69,9 +69,20 @@ export interface ParagraphSettings {
   jobName?: string;
   /** Zeppelin's `runAsOne`: the paragraph's INSERTs run as one job (a statement set) after its other statements. */
   runAsOne: boolean;
+  /** Zeppelin's `savepointDir`: an interrupted INSERT stops with a savepoint there instead of being cancelled. */
+  savepointDir?: string;
+  /** Zeppelin's `resumeFromSavepoint`: the paragraph's jobs start from the savepoint its last interrupted run took. */
+  resumeFromSavepoint: boolean;
 }
 
-const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title', 'jobName', 'runAsOne'];
+/**
+ * The savepoint each paragraph's last interrupted run took (savepointDir), for resumeFromSavepoint:
+ * by the paragraph's jobName, else by its text (the kernel and shell have no paragraph ids).
+ */
+const savepoints = new Map<string, string>();
+const paragraphKey = (statement: string, settings: ParagraphSettings) => settings.jobName ?? statement.trim();
+
+const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title', 'jobName', 'runAsOne', 'savepointDir', 'resumeFromSavepoint'];
 const CHART_KEYS = ['x', 'y', 'color', 'title'];
 
 function positiveInt(key: string, v: string, min: number): number {
@@ -94,6 +105,8 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
   const runAsOne = (options.runAsOne ?? 'false').toLowerCase();
   if (runAsOne !== 'true' && runAsOne !== 'false') throw new RangeError(`SQL option runAsOne=${options.runAsOne}: expected true or false`);
   if (options.jobName !== undefined && options.jobName.trim() === '') throw new RangeError('SQL option jobName: expected a name');
+  const resume = (options.resumeFromSavepoint ?? 'false').toLowerCase();
+  if (resume !== 'true' && resume !== 'false') throw new RangeError(`SQL option resumeFromSavepoint=${options.resumeFromSavepoint}: expected true or false`);
   const liveDisplay = options.liveDisplay ?? process.env.TSFLINK_LIVE_DISPLAY ?? 'update';
   if (liveDisplay !== 'update' && liveDisplay !== 'clear') throw new RangeError(`SQL option liveDisplay=${liveDisplay}: expected update or clear`);
   const chartKeys = CHART_KEYS.filter((k) => options[k] !== undefined);
@@ -112,6 +125,8 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
     chart: options.chart === undefined ? undefined : { type: options.chart.toLowerCase() as ChartType, x: options.x, y: options.y, color: options.color, title: options.title },
     jobName: options.jobName,
     runAsOne: runAsOne === 'true',
+    savepointDir: options.savepointDir,
+    resumeFromSavepoint: resume === 'true',
   };
 }
 
@@ -222,6 +237,12 @@ export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<Execut
   const previousJobName = config.get('pipeline.name');
   if (settings.parallelism !== undefined) config.set('parallelism.default', settings.parallelism);
   if (settings.jobName !== undefined) config.set('pipeline.name', settings.jobName);
+  const key = paragraphKey(opts.statement, settings);
+  const resumeFrom = settings.resumeFromSavepoint ? savepoints.get(key) : undefined;
+  if (resumeFrom !== undefined) {
+    config.set('execution.state-recovery.path', resumeFrom);
+    opts.sink.stdout(`[INFO] Resuming from savepoint ${resumeFrom}\n`);
+  }
   try {
     for (let i = 0; i < statements.length; i++) {
       if (opts.signal.aborted) throw new Interrupted('interrupted before the statement ran');
@@ -236,6 +257,7 @@ export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<Execut
     return { status: 'ok' };
   } finally {
     if (settings.parallelism !== undefined) config.set('parallelism.default', previousParallelism ?? opts.env.session.baseConfig['parallelism.default'] ?? '1');
+    if (resumeFrom !== undefined) config.remove('execution.state-recovery.path');
     if (settings.jobName !== undefined) {
       if (previousJobName === undefined || previousJobName === null) config.remove('pipeline.name');
       else config.set('pipeline.name', previousJobName);
@@ -338,7 +360,12 @@ async function followInsert(result: TableResult, jobId: string, started: number,
     await Promise.race([result.await(), abort.promise]);
     live.update(renderJobStatus(progress('FINISHED')));
   } catch (err) {
-    if (err instanceof Interrupted) {
+    if (err instanceof Interrupted && settings.savepointDir !== undefined && result.getJobClient()) {
+      // Zeppelin's savepointDir: stop, keeping the job's state for resumeFromSavepoint
+      const path = await result.getJobClient()!.stopWithSavepoint(false, settings.savepointDir);
+      savepoints.set(paragraphKey(opts.statement, settings), path);
+      live.update(renderJobStatus(progress('STOPPED', `interrupted; savepoint ${path}`)));
+    } else if (err instanceof Interrupted) {
       await result.cancel();
       live.update(renderJobStatus(progress('CANCELED', 'interrupted')));
     } else {
