@@ -266,9 +266,10 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     const ddl = await driver.run('ssql', "CREATE TABLE quiet (k INT) WITH ('connector' = 'blackhole')");
     expect(ddl.code).toBe('SUCCESS');
     expect(ddl.messages).toEqual([{ type: 'TEXT', data: '[INFO] Execute statement succeeded.\n' }]);
-    // SHOW: a bounded result without a job, as a table
+    // SHOW: a bounded result without a job, as a table; one catalog per session, so the
+    // view declared on bEnv is listed by the streaming environment too
     const show = await driver.run('ssql', 'SHOW TABLES');
-    expect(tableOf(show)).toBe('table name\ngen\nnums\nquiet\n');
+    expect(tableOf(show)).toBe('table name\ngen\nletters\nnums\nquiet\n');
   });
 
   it('type=update: a streaming aggregate updates its %table in place while the job runs', async () => {
@@ -365,7 +366,7 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     expect(text(thrown)).toContain('Error: boom');
     const option = await driver.run('ssql', 'SELECT 1', { type: 'sideways' });
     expect(option.code).toBe('ERROR');
-    expect(text(option)).toContain('SQL option type=sideways: expected single, update or append');
+    expect(text(option)).toContain('SQL option type=sideways: expected single, update, append or tableau');
     // the session and earlier declarations survive
     const after = await driver.run('tsflink', 'n * 2');
     expect(after).toMatchObject({ code: 'SUCCESS', messages: [{ type: 'TEXT', data: '84\n' }] });
