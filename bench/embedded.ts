@@ -15,31 +15,19 @@
  * them; latency = generation in the source to the probe after the UDF (at saturation: the source is
  * unthrottled).
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { benchArgs } from './lib/args';
 import { benchServicesJar } from './lib/bench-jar';
+import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
+import { outcomeLine, runVariantChild } from './lib/child';
 import { formatTable, machineLoad, type ProbeStats } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 25));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
 const ONLY = (opt('--only') ?? 'b,a,e').split(',');
-
-const BIDS_DDL =
-  `CREATE TEMPORARY TABLE bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, ` +
-  `date_time TIMESTAMP(3), extra STRING, gen_ns BIGINT) WITH ('connector' = 'tsflink-bench-bids')`;
-const SINK_DDL = `CREATE TEMPORARY TABLE sink (auction BIGINT, bidder BIGINT, price DOUBLE, date_time TIMESTAMP(3), extra STRING) WITH ('connector' = 'blackhole')`;
-const PROBE_DDL = `CREATE TEMPORARY SYSTEM FUNCTION latency_probe AS 'dev.tsflink.bench.LatencyProbe' LANGUAGE JAVA`;
-const INSERT = `INSERT INTO sink SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids`;
 
 const NAMES: Record<string, string> = {
   b: '(b) Java ScalarFunction',
@@ -48,22 +36,18 @@ const NAMES: Record<string, string> = {
 };
 
 type Outcome = ProbeStats | { unavailable: string };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One variant in this (child) process. */
 async function variant(key: string): Promise<ProbeStats> {
-  const { callSync } = await import('../src/gateway/jvm');
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
-  const file = path.join(os.tmpdir(), `tsflink-bench-embedded-${process.pid}-${key}.json`);
-  fs.rmSync(file, { force: true });
-  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
-  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
-  await env.executeSql(BIDS_DDL);
+  const file = probeFile('embedded', key);
+  await useProbe(file, WARMUP);
+  await env.executeSql(bidsDdl());
   await env.executeSql(SINK_DDL);
   await env.executeSql(PROBE_DDL);
   if (key === 'b') {
-    await env.executeSql(`CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`);
+    await env.executeSql(JAVA_TO_EURO_DDL);
   } else {
     // process mode with Flink's default bundle options (as bench/udf's "default" configuration)
     env.getConfig().set('python.fn-execution.bundle.size', '1000');
@@ -75,26 +59,15 @@ async function variant(key: string): Promise<ProbeStats> {
     });
     env.createTemporarySystemFunction('toEuro', toEuro);
   }
-  const result = await env.executeSql(INSERT);
-  await sleep((WARMUP + SECONDS) * 1000);
-  const status = await result.getJobStatus();
-  await result.cancel();
-  if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
-  await sleep(1500);
-  const { Session } = await import('../src/session/session');
-  await (await Session.running())?.close();
-  if (!fs.existsSync(file)) throw new Error('the job produced no rows');
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeStats;
+  await runThenCancel(await env.executeSql(INSERT), WARMUP, SECONDS);
+  return readProbe(file);
 }
 
 const CHILD_RESULT = 'bench:embedded child result: ';
 
 function inChild(key: string): Outcome {
   process.stderr.write(`[bench:embedded] ${NAMES[key]}\n`);
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args, '--child', key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
-  const line = r.stdout.split('\n').find((l) => l.startsWith(CHILD_RESULT));
-  if (!line) return { unavailable: `failed (exit ${r.status}): ${r.stdout.trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` };
-  return JSON.parse(line.slice(CHILD_RESULT.length)) as Outcome;
+  return runVariantChild<Outcome>(__filename, [...args, '--child', key], CHILD_RESULT, NAMES[key]);
 }
 
 async function main(): Promise<void> {
@@ -102,10 +75,7 @@ async function main(): Promise<void> {
   const results = new Map<string, Outcome>();
   for (const key of ONLY) results.set(key, inChild(key));
   const loadAfter = machineLoad();
-  const rate = (k: string) => {
-    const r = results.get(k);
-    return r && 'count' in r && r.seconds > 0 ? r.count / r.seconds : undefined;
-  };
+  const rate = (k: string) => rateOf(results.get(k));
   const java = rate('b');
   const rows = [...results].map(([k, r]) => {
     if ('unavailable' in r) return [NAMES[k], 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable];
@@ -128,7 +98,7 @@ async function childMain(key: string): Promise<void> {
   } catch (e) {
     outcome = { unavailable: (e as Error).message.split('\n')[0].slice(0, 200) };
   }
-  console.log(CHILD_RESULT + JSON.stringify(outcome));
+  console.log(outcomeLine(CHILD_RESULT, outcome));
   process.exit(0);
 }
 

@@ -43,7 +43,9 @@ import * as path from 'node:path';
 import { UdfPresets } from '../src/api/udf/presets';
 import type { MapView as MapViewOf } from '../src/index';
 import { JVM_TUNING_OPTIONS } from '../src/gateway/jvm-tuning';
+import { benchArgs } from './lib/args';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
+import { outcomeLine } from './lib/child';
 import { pyflinkPython } from './lib/pyflink';
 import { formatTable, machineLoad, ratioAgainst } from './lib/report';
 
@@ -51,12 +53,7 @@ process.env.TSFLINK_QUIET ??= '1';
 // PyFlink runs with the environment we started with (a TSFlink session exports PYFLINK_UDF_RUNNER_DIR)
 const cleanEnv = { ...process.env };
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 20));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
 const ONLY = new Set((opt('--only') ?? 'a,b,c,d').split(','));
@@ -274,7 +271,7 @@ async function childMain(run: TsRun): Promise<void> {
     const what = run.variant === 'b' ? 'the Java UDAF job failed' : 'TS UDAF runtime failed';
     outcome = { unavailable: `${what}: ${(e as Error).message.split('\n')[0].slice(0, 200)}` };
   }
-  console.log(CHILD_RESULT + JSON.stringify(outcome));
+  console.log(outcomeLine(CHILD_RESULT, outcome));
   process.exit(0);
 }
 

@@ -29,9 +29,12 @@ import * as path from 'node:path';
 import { UdfPresets } from '../src/api/udf/presets';
 import { JVM_TUNING_OPTIONS } from '../src/gateway/jvm-tuning';
 import type { BundleTimingLine } from '../src/worker/bundle-timing';
+import { benchArgs } from './lib/args';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
+import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
+import { outcomeLine, runVariantChild } from './lib/child';
 import { pyflinkPython } from './lib/pyflink';
-import { formatTable, machineLoad, ratioAgainst } from './lib/report';
+import { formatTable, machineLoad, ratioAgainst, type ProbeStats } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
 // PyFlink runs with the environment we started with: a TSFlink session exports variables (e.g.
@@ -41,12 +44,7 @@ const cleanEnv = { ...process.env };
 const BUNDLE_TIMING_FILE = path.join(os.tmpdir(), `tsflink-bench-udf-${process.pid}-bundle-timing.jsonl`);
 process.env.TSFLINK_WORKER_BUNDLE_TIMING = BUNDLE_TIMING_FILE;
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 25));
 /** Seconds each variant runs before the probe starts counting (JIT warm-up), on top of SECONDS. */
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
@@ -72,24 +70,8 @@ const CONFIGS: RuntimeConfig[] = opt('--bundle-size')
       throw new Error(`unknown --configs entry '${name}' (default, highThroughput)`);
     });
 
-export const BIDS_DDL =
-  `CREATE TEMPORARY TABLE bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, ` +
-  `date_time TIMESTAMP(3), extra STRING, gen_ns BIGINT) WITH ('connector' = 'tsflink-bench-bids'` +
-  (RATE > 0 ? `, 'rows-per-second' = '${RATE}'` : '') +
-  `)`;
-export const SINK_DDL =
-  `CREATE TEMPORARY TABLE sink (auction BIGINT, bidder BIGINT, price DOUBLE, date_time TIMESTAMP(3), extra STRING) ` +
-  `WITH ('connector' = 'blackhole')`;
-export const PROBE_DDL = `CREATE TEMPORARY SYSTEM FUNCTION latency_probe AS 'dev.tsflink.bench.LatencyProbe' LANGUAGE JAVA`;
-export const INSERT = `INSERT INTO sink SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids`;
+const BIDS_DDL = bidsDdl(RATE);
 
-interface ProbeStats {
-  count: number;
-  seconds: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
 /** Bundle-weighted means of the worker's timing lines over the measured part of an (a) run. */
 type BundleTimes = Omit<BundleTimingLine, 'time' | 'pid'>;
 type Outcome = (ProbeStats & { bundleTimes?: BundleTimes }) | { unavailable: string };
@@ -108,19 +90,6 @@ function bundleTimesSince(epochMs: number): BundleTimes | undefined {
   return { bundles, inputBytes: mean((l) => l.inputBytes), runnerMicros: mean((l) => l.runnerMicros), workerMicros: mean((l) => l.workerMicros) };
 }
 
-function probeFile(variant: string): string {
-  const f = path.join(os.tmpdir(), `tsflink-bench-udf-${process.pid}-${variant}.json`);
-  fs.rmSync(f, { force: true });
-  return f;
-}
-
-function readProbe(file: string): ProbeStats {
-  if (!fs.existsSync(file)) throw new Error(`the job produced no rows (no ${file})`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeStats;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * One TSFlink variant, run in this process: `b`, or `a:<config name>`. Every variant runs in a
  * process (so a JVM) of its own: run after (a) in one JVM, (b) measured 1.99M rows/s instead of
@@ -128,15 +97,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * chaining) for (a)'s rows first.
  */
 async function tsVariant(key: string): Promise<Outcome> {
-  const { callSync } = await import('../src/gateway/jvm');
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
   const config = key === 'b' ? undefined : CONFIGS.find((c) => key === `a:${c.name}`);
   if (key !== 'b' && !config) throw new Error(`unknown variant ${key}`);
   // the bench jar on the startup classpath: its source factory is found through a service entry
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
-  const file = probeFile(key);
-  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
-  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
+  const file = probeFile('udf', key);
+  await useProbe(file, WARMUP);
   for (const [k, v] of Object.entries(PIPELINE_OPTIONS)) env.getConfig().set(k, v);
   await env.executeSql(BIDS_DDL);
   await env.executeSql(SINK_DDL);
@@ -149,17 +116,9 @@ async function tsVariant(key: string): Promise<Outcome> {
     });
     env.createTemporarySystemFunction('toEuro', toEuro);
   } else {
-    await env.executeSql(`CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`);
+    await env.executeSql(JAVA_TO_EURO_DDL);
   }
-  const result = await env.executeSql(INSERT);
-  const measuredFrom = Date.now() + WARMUP * 1000;
-  await sleep((WARMUP + SECONDS) * 1000);
-  const status = await result.getJobStatus();
-  await result.cancel();
-  if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
-  await sleep(1500);
-  const { Session } = await import('../src/session/session');
-  await (await Session.running())?.close();
+  const measuredFrom = await runThenCancel(await env.executeSql(INSERT), WARMUP, SECONDS);
   return { ...readProbe(file), bundleTimes: bundleTimesSince(measuredFrom) };
 }
 
@@ -168,15 +127,12 @@ const CHILD_RESULT = 'bench:udf child result: ';
 /** Runs tsVariant(key) in a child process of its own and returns its outcome. */
 function tsVariantInChild(key: string, label: string): Outcome {
   process.stderr.write(`[bench:udf] ${label}\n`);
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args, '--child', key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
-  const line = r.stdout.split('\n').find((l) => l.startsWith(CHILD_RESULT));
-  if (!line) return { unavailable: `${label} failed (exit ${r.status}): ${r.stdout.trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` };
-  return JSON.parse(line.slice(CHILD_RESULT.length)) as Outcome;
+  return runVariantChild<Outcome>(__filename, [...args, '--child', key], CHILD_RESULT, label);
 }
 
 /** Variants (c) and (d): PyFlink in its own process per variant and configuration. */
 function pyVariant(python: string, mode: 'process' | 'thread', config: RuntimeConfig): Outcome {
-  const file = probeFile(`${mode}-${config.name.replace(/\W/g, '')}`);
+  const file = probeFile('udf', `${mode}-${config.name}`);
   const cli = ['--mode', mode, '--seconds', String(WARMUP + SECONDS), '--warmup', String(WARMUP), '--probe-file', file, '--config', JSON.stringify({ ...PIPELINE_OPTIONS, ...config.options })];
   const r = spawnSync(python, [path.join(__dirname, 'udf_pyflink.py'), ...cli], {
     env: {
@@ -201,7 +157,7 @@ async function childMain(key: string): Promise<void> {
     const what = key === 'b' ? 'the Java UDF job failed' : 'TS UDF runtime failed';
     outcome = { unavailable: `${what}: ${(e as Error).message.split('\n')[0].slice(0, 160)}` };
   }
-  console.log(CHILD_RESULT + JSON.stringify(outcome));
+  console.log(outcomeLine(CHILD_RESULT, outcome));
   process.exit(0);
 }
 
@@ -231,10 +187,7 @@ async function main(): Promise<void> {
     c: '(c) PyFlink UDF, process mode',
     d: '(d) PyFlink UDF, thread mode',
   };
-  const rate = (k: string) => {
-    const r = results[k];
-    return r && 'count' in r && r.seconds > 0 ? r.count / r.seconds : undefined;
-  };
+  const rate = (k: string) => rateOf(results[k]);
   const ratio = (num: string, den: string, target: number) => ratioAgainst(rate(num), rate(den), target);
   const keys = ['b', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);
   const rows = keys.map((k) => {

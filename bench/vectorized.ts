@@ -14,26 +14,23 @@
  * probe counted after the warm-up / time between the first and last of them. By default Flink's
  * python.fn-execution options for (r) and (v): bundles of 1000 rows, Arrow batches of 1000 rows.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as arrow from 'apache-arrow';
 import type { BundleTimingLine } from '../src/worker/bundle-timing';
+import { benchArgs } from './lib/args';
 import { benchServicesJar } from './lib/bench-jar';
-import { formatTable, machineLoad, ratioAgainst } from './lib/report';
+import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
+import { outcomeLine, runVariantChild } from './lib/child';
+import { formatTable, machineLoad, ratioAgainst, type ProbeStats as ProbeCounts } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
 // (r)'s and (v)'s workers report where each bundle's time goes (src/worker/bundle-timing.ts)
 // (one directory for the run: the children inherit it and the parent removes it)
 const TIMING_DIR = (process.env.TSFLINK_BENCH_VECTORIZED_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-bench-vectorized-')));
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 20));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
 const ONLY = new Set((opt('--only') ?? 'r,v,j').split(','));
@@ -45,18 +42,7 @@ const OPTIONS: Record<string, string> = {
   'python.fn-execution.arrow.batch.size': BATCH,
 };
 
-const BIDS_DDL =
-  `CREATE TEMPORARY TABLE bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, ` +
-  `date_time TIMESTAMP(3), extra STRING, gen_ns BIGINT) WITH ('connector' = 'tsflink-bench-bids')`;
-const SINK_DDL = `CREATE TEMPORARY TABLE sink (auction BIGINT, bidder BIGINT, price DOUBLE, date_time TIMESTAMP(3), extra STRING) WITH ('connector' = 'blackhole')`;
-const PROBE_DDL = `CREATE TEMPORARY SYSTEM FUNCTION latency_probe AS 'dev.tsflink.bench.LatencyProbe' LANGUAGE JAVA`;
-const INSERT = `INSERT INTO sink SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids`;
-
-interface ProbeStats {
-  count: number;
-  seconds: number;
-  p50Ms: number;
-  p99Ms: number;
+interface ProbeStats extends ProbeCounts {
   /** Worker time / (runner + worker time) per bundle, over the measured part ((r) and (v)). */
   workerShare?: number;
 }
@@ -75,21 +61,16 @@ function workerShareSince(file: string, epochMs: number): number | undefined {
 }
 type Outcome = ProbeStats | { unavailable: string };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** One variant, run in this (child) process. */
 async function variant(key: string): Promise<ProbeStats> {
-  const { callSync } = await import('../src/gateway/jvm');
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
   // read by the worker, which the session starts with this process's environment
   process.env.TSFLINK_WORKER_BUNDLE_TIMING = timingFile(key);
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
-  const file = path.join(os.tmpdir(), `tsflink-bench-vectorized-${process.pid}-${key}.json`);
-  fs.rmSync(file, { force: true });
-  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
-  callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
+  const file = probeFile('vectorized', key);
+  await useProbe(file, WARMUP);
   for (const [k, v] of Object.entries(OPTIONS)) env.getConfig().set(k, v);
-  await env.executeSql(BIDS_DDL);
+  await env.executeSql(bidsDdl());
   await env.executeSql(SINK_DDL);
   await env.executeSql(PROBE_DDL);
   if (key === 'r') {
@@ -112,20 +93,10 @@ async function variant(key: string): Promise<ProbeStats> {
       ),
     );
   } else {
-    await env.executeSql(`CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`);
+    await env.executeSql(JAVA_TO_EURO_DDL);
   }
-  const result = await env.executeSql(INSERT);
-  const measuredFrom = Date.now() + WARMUP * 1000;
-  await sleep((WARMUP + SECONDS) * 1000);
-  const status = await result.getJobStatus();
-  await result.cancel();
-  if (status && status !== 'RUNNING') throw new Error(`job ended early: ${status}`);
-  await sleep(1500);
-  const { Session } = await import('../src/session/session');
-  await (await Session.running())?.close();
-  if (!fs.existsSync(file)) throw new Error('the job produced no rows');
-  const stats = JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeStats;
-  return { ...stats, workerShare: workerShareSince(timingFile(key), measuredFrom) };
+  const measuredFrom = await runThenCancel(await env.executeSql(INSERT), WARMUP, SECONDS);
+  return { ...readProbe(file), workerShare: workerShareSince(timingFile(key), measuredFrom) };
 }
 
 function timingFile(key: string): string {
@@ -136,10 +107,7 @@ const CHILD_RESULT = 'bench:vectorized child result: ';
 
 function inChild(key: string, label: string): Outcome {
   process.stderr.write(`[bench:vectorized] ${label}\n`);
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args, '--child', key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
-  const line = r.stdout.split('\n').find((l) => l.startsWith(CHILD_RESULT));
-  if (!line) return { unavailable: `${label} failed (exit ${r.status}): ${r.stdout.trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` };
-  return JSON.parse(line.slice(CHILD_RESULT.length)) as Outcome;
+  return runVariantChild<Outcome>(__filename, [...args, '--child', key], CHILD_RESULT, label);
 }
 
 async function childMain(key: string): Promise<void> {
@@ -149,7 +117,7 @@ async function childMain(key: string): Promise<void> {
   } catch (e) {
     outcome = { unavailable: (e as Error).message.split('\n')[0].slice(0, 160) };
   }
-  console.log(CHILD_RESULT + JSON.stringify(outcome));
+  console.log(outcomeLine(CHILD_RESULT, outcome));
   process.exit(0);
 }
 
@@ -188,10 +156,7 @@ async function main(): Promise<void> {
   const results: Record<string, Outcome> = {};
   for (const k of ['j', 'r', 'v']) if (ONLY.has(k)) results[k] = inChild(k, names[k]);
   const loadAfter = machineLoad();
-  const rate = (k: string) => {
-    const r = results[k];
-    return r && 'count' in r && r.seconds > 0 ? r.count / r.seconds : undefined;
-  };
+  const rate = (k: string) => rateOf(results[k]);
   const rows = Object.entries(results).map(([k, r]) =>
     'unavailable' in r
       ? [names[k], 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable]
@@ -221,13 +186,7 @@ async function main(): Promise<void> {
 }
 
 const child = opt('--child');
-if (child) {
-  childMain(child).catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-} else
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
+(child ? childMain(child) : main()).catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -52,13 +52,20 @@ const cases: Case[] = [
 
 async function nsPerRow(c: Case): Promise<number> {
   const descriptor = { tsflink: 1, kind: 'scalar', name: 'f', form: 'function', code: shipValueSync(c.fn, 'f'), inputTypes: c.inputs, resultType: c.result };
-  const op = operationFor('flink:transform:scalar_function:v1')!({
+  const op = operationFor('flink:transform:scalar_function:v1')!.factory({
     transformId: 'bench',
     udfs: { udfs: [{ payload: Buffer.from(JSON.stringify(descriptor)), inputs: c.inputs.map((_, i) => ({ inputOffset: i })) }] } as never,
     inputType: row(...c.inputs),
     outputType: row(c.result),
+    inputFormat: 'row',
     functionContext: {} as never,
     outputReady: () => undefined,
+    keyedState: () => {
+      throw new Error('a scalar function has no keyed state');
+    },
+    cacheToken: () => '',
+    chained: [],
+    sideOutputs: new Map(),
   });
   await op.open();
   const encode = rowEncoder(row(...c.inputs));

@@ -56,7 +56,9 @@ const api = tsflink as unknown as Record<string, Holder>;
 
 /** Where a PyFlink class's members live in TS: a class (static + prototype) or a sample object. */
 function holders(cls: string): Holder[] {
-  const w = tsflink as unknown as Record<string, { [k: string]: (...a: unknown[]) => Record<string, (...a: unknown[]) => unknown> }>;
+  // a chain of calls on the API, each returning an object with more methods (the builders' shape)
+  type Chain = { [k: string]: (...a: unknown[]) => Chain };
+  const w = tsflink as unknown as Record<string, Chain>;
   const samples: Record<string, () => Holder[]> = {
     TumbleWithSize: () => [w.Tumble.over(1)],
     TumbleWithSizeOnTime: () => [w.Tumble.over(1).on('t')],
