@@ -7,7 +7,7 @@
  *
  *   npm run bench:embedded                  (25 s measured per variant after 5 s of warm-up)
  *   npm run bench:embedded -- --quick       (5 s + 2 s)
- *   options: --seconds N, --warmup N, --only b,a,e
+ *   options: --seconds N, --warmup N, --only b,a,e, --no-jni (skip the JNI call-cost table)
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
  *
@@ -15,9 +15,12 @@
  * them; latency = generation in the source to the probe after the UDF (at saturation: the source is
  * unthrottled).
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { benchArgs } from './lib/args';
-import { benchServicesJar } from './lib/bench-jar';
+import { benchServicesJar, glueJar } from './lib/bench-jar';
 import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
 import { outcomeLine, runVariantChild } from './lib/child';
 import { formatTable, machineLoad, type ProbeStats } from './lib/report';
@@ -88,7 +91,28 @@ async function main(): Promise<void> {
   if (a && e) console.log(`embedded vs process mode: ${(e / a).toFixed(2)}×`);
   console.log(`setup: ${SECONDS} s measured per variant after ${WARMUP} s of warm-up, 1 slot, parallelism 1, unthrottled source (latency at saturation).`);
   console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; ${os.cpus().length} cores.`);
+  if (!args.includes('--no-jni')) printJniCallCost();
   process.exit(0);
+}
+
+/**
+ * Why (e) is slower than (a): the cost of one Java → V8 call, in a JVM of its own without Flink
+ * (src/jvm/.../bench/JavetCallCost.java), per row when called per row and when 1000 rows share a call.
+ */
+function printJniCallCost(): void {
+  const classpath = [glueJar(), ...fs.readdirSync(path.join(path.dirname(glueJar()), 'lib')).filter((f) => f.startsWith('javet')).map((f) => path.join(path.dirname(glueJar()), 'lib', f))];
+  const r = spawnSync('java', ['-cp', classpath.join(path.delimiter), 'dev.tsflink.bench.JavetCallCost'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.log(`JNI call cost: unavailable (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0]}`);
+    return;
+  }
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.includes('\t'))
+    .map((l) => l.split('\t'));
+  console.log(`\nJava → V8 call cost (Javet, no Flink; one trivial function, median of 6 rounds of 1,000,000 rows):`);
+  console.log(formatTable(['way', 'ns per row'], rows));
 }
 
 async function childMain(key: string): Promise<void> {
