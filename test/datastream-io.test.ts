@@ -13,6 +13,7 @@ import {
   FileSource,
   MapStateDescriptor,
   NumberSequenceSource,
+  OnCheckpointRollingPolicy,
   OutputFileConfig,
   RateLimiterStrategy,
   Session,
@@ -122,6 +123,30 @@ describe('fromSource', () => {
       if (seen.length === 2) break; // unbounded: leaving the loop cancels the job
     }
     expect(seen).toEqual(['first', 'second']);
+  });
+
+  it('an unbounded job: FileSink commits its parts on checkpoints while the job runs', async () => {
+    const watched = join(dir, 'watched-sink');
+    mkdirSync(watched);
+    writeFileSync(join(watched, '1.txt'), 'alpha beta\n');
+    const output = join(dir, 'out-unbounded');
+    const cp = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+    cp.enableCheckpointing(300);
+    const words = cp
+      .fromSource(FileSource.forRecordStreamFormat(new TextLineInputFormat(), watched).monitorContinuously(100).build(), WatermarkStrategy.noWatermarks(), 'lines')
+      .flatMap((line: string) => line.split(' '), Types.STRING());
+    words.sinkTo(FileSink.forRowFormat<string>(output, new SimpleStringEncoder()).withRollingPolicy(OnCheckpointRollingPolicy.build()).build());
+    const committed = () => (statSync(output, { throwIfNoEntry: false }) ? filesUnder(output).filter((f) => !f.split('/').pop()!.startsWith('.')) : []);
+    // the same job also collects the words: it runs (unbounded) until the loop is left
+    let seen = 0;
+    let contents: string[] = [];
+    for await (const _ of words.executeAndCollect('unbounded file sink')) {
+      if (++seen < 2) continue;
+      for (let i = 0; i < 100 && committed().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      contents = committed().flatMap((f) => readFileSync(join(output, f), 'utf8').split('\n').filter(Boolean));
+      break;
+    }
+    expect(contents.sort()).toEqual(['alpha', 'beta']);
   });
 
   it('bad sources and sinks fail with their cause', async () => {
