@@ -156,6 +156,38 @@ export { WindowedStream } from './api/datastream/windowed-stream';
 export { ConnectedStreams } from './api/datastream/connected-streams';
 export { OutputTag } from './api/datastream/output-tag';
 export {
+  BroadcastStream,
+  BroadcastConnectedStream,
+  type BroadcastProcessFunction,
+  type KeyedBroadcastProcessFunction,
+  type BroadcastState,
+  type ReadOnlyBroadcastState,
+  type BroadcastContext,
+  type BroadcastReadOnlyContext,
+  type KeyedBroadcastReadOnlyContext,
+  type KeyedBroadcastOnTimerContext,
+} from './api/datastream/broadcast';
+export { type Partitioner } from './api/datastream/partitioner';
+export { Source, Sink } from './api/datastream/connectors/source';
+export { DataStreamSink } from './api/datastream/connectors/sink-to';
+export { NumberSequenceSource } from './api/datastream/connectors/number-seq';
+export { DataGeneratorSource, RateLimiterStrategy, type GeneratorFunction } from './api/datastream/connectors/datagen';
+export {
+  FileSource,
+  FileSourceBuilder,
+  TextLineInputFormat,
+  StreamFormat,
+  FileSink,
+  RowFormatBuilder,
+  SimpleStringEncoder,
+  RollingPolicy,
+  DefaultRollingPolicy,
+  DefaultRollingPolicyBuilder,
+  OnCheckpointRollingPolicy,
+  OutputFileConfig,
+  OutputFileConfigBuilder,
+} from './api/datastream/connectors/file-system';
+export {
   TimeWindow,
   GlobalWindow,
   WindowAssigner,

@@ -16,6 +16,11 @@ import type { Window, WindowAssigner, WindowSpec } from './windowing';
 import { WindowedStream } from './windowed-stream';
 import { ConnectedStreams } from './connected-streams';
 import type { OutputTag } from './output-tag';
+import { BroadcastConnectedStream, BroadcastStream } from './broadcast';
+import { partitionCustom, type Partitioner } from './partitioner';
+import { sinkTo, type DataStreamSink } from './connectors/sink-to';
+import type { Sink } from './connectors/source';
+import type { MapStateDescriptor } from './state';
 
 export const DS = 'dev.tsflink.datastream.DataStreams';
 
@@ -134,8 +139,14 @@ export class DataStream<T> {
     return new KeyedStream<T, K>(this.env, h, this.type, keyType);
   }
 
-  /** This stream and another, maybe of another type, into one co-function (map/flatMap/process). */
-  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
+  /**
+   * This stream and another, maybe of another type, into one co-function (map/flatMap/process); with
+   * a BroadcastStream, into a (Keyed)BroadcastProcessFunction with broadcast state.
+   */
+  connect<T2>(other: BroadcastStream<T2>): BroadcastConnectedStream<T, T2>;
+  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2>;
+  connect<T2>(other: DataStream<T2> | BroadcastStream<T2>): ConnectedStreams<T, T2> | BroadcastConnectedStream<T, T2> {
+    if (other instanceof BroadcastStream) return new BroadcastConnectedStream<T, T2>(this, other);
     return new ConnectedStreams<T, T2>(this, other);
   }
 
@@ -168,9 +179,25 @@ export class DataStream<T> {
     return this.partition('rescale');
   }
 
-  /** Every record to every subtask of the next operator. */
-  broadcast(): DataStream<T> {
+  /**
+   * Every record to every subtask of the next operator; with MapStateDescriptors, a BroadcastStream
+   * to connect() to another stream, whose function keeps broadcast state under those descriptors.
+   */
+  broadcast(): DataStream<T>;
+  broadcast(descriptor: MapStateDescriptor, ...others: MapStateDescriptor[]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor[]): DataStream<T> | BroadcastStream<T> {
+    if (descriptors.length > 0) return new BroadcastStream<T>(this, descriptors);
     return this.partition('broadcast');
+  }
+
+  /** Each record to the subtask the TS partitioner picks for its key (src/api/datastream/partitioner.ts). */
+  partitionCustom<K>(partitioner: Partitioner<K> | ((key: K, numPartitions: number) => number), keySelector: KeySelector<T, K> | ((value: T) => K)): DataStream<T> {
+    return partitionCustom(this, partitioner, keySelector);
+  }
+
+  /** Writes the records to a Sink2 sink, e.g. FileSink (src/api/datastream/connectors). */
+  sinkTo(sink: Sink<T>): DataStreamSink<T> {
+    return sinkTo(this, sink);
   }
 
   /** Each subtask's records to the same subtask of the next operator (same parallelism). */

@@ -7,7 +7,7 @@ import type { ShippedCode } from '../udf/ship';
 import type { WindowSpec } from './windowing';
 
 /** What the shipped value is, which decides how the worker calls it. */
-export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window' | 'coMap' | 'coFlatMap' | 'coProcess' | 'keyedCoProcess';
+export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window' | 'coMap' | 'coFlatMap' | 'coProcess' | 'keyedCoProcess' | 'broadcastProcess' | 'keyedBroadcastProcess';
 
 export interface DataStreamFunctionDescriptor {
   tsflink: 1;
@@ -18,4 +18,6 @@ export interface DataStreamFunctionDescriptor {
   code: ShippedCode;
   /** A window function's assigner, trigger, allowed lateness and contents. */
   window?: WindowSpec;
+  /** A broadcast function's state names (those of broadcast(descriptors)). */
+  broadcastStates?: string[];
 }

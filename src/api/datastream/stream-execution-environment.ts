@@ -11,6 +11,9 @@ import { Session, type SessionOptions } from '../../session/session';
 import '../udf/session-setup';
 import { DataStream, DS, toJava } from './data-stream';
 import { Types, type TypeInformation } from './types';
+import { fromSource } from './connectors/sink-to';
+import type { Source } from './connectors/source';
+import type { WatermarkStrategy } from './watermark-strategy';
 
 export type RuntimeExecutionMode = 'STREAMING' | 'BATCH' | 'AUTOMATIC';
 
@@ -78,6 +81,11 @@ export class StreamExecutionEnvironment {
   fromSequence(from: number, to: number): DataStream<number> {
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new RangeError('fromSequence needs integer bounds');
     return new DataStream<number>(this, callSync<number>(DS, 'fromSequence', this.handle, from, to), Types.LONG());
+  }
+
+  /** A stream from one of Flink's sources (NumberSequenceSource, DataGeneratorSource, FileSource; src/api/datastream/connectors). */
+  fromSource<T>(source: Source<T>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): DataStream<T> {
+    return fromSource(this, source, watermarkStrategy, sourceName);
   }
 
   /** A bounded stream of the given elements; untyped (any JS value) unless a type is given. */

@@ -18,6 +18,7 @@ import { flinkApi } from '../fn-api';
 import { loadShipped } from '../load-shipped';
 import { UdfError } from '../udf-loader';
 import { WindowOperator, type WindowFunctions } from './datastream-window';
+import { broadcastElementFn, CO_BROADCAST_PROCESS, KEYED_CO_BROADCAST_PROCESS } from './datastream-broadcast';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
 /** What a user function may have beside its main method (Flink's RichFunction). */
@@ -27,7 +28,7 @@ interface Lifecycle {
 }
 
 /** Per element: the results to emit (in order). */
-type ElementFn = ((value: unknown, timestamp: number | null, watermark: number | null) => unknown[] | Promise<unknown[]>) & {
+export type ElementFn = ((value: unknown, timestamp: number | null, watermark: number | null) => unknown[] | Promise<unknown[]>) & {
   /** A keyed function's timer firing: type 0 event time, 1 processing time; the namespace's bytes. */
   onTimer?: (type: number, timestamp: number, watermark: number, key: unknown, namespace: Uint8Array) => Promise<unknown[]>;
 };
@@ -64,12 +65,12 @@ export function collectInto(results: unknown[], returned: unknown): void {
   }
 }
 
-function isThenable(v: unknown): v is Promise<unknown> {
+export function isThenable(v: unknown): v is Promise<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** ctx.output(tag, value): writes to the side output of the tag. */
-type SideOutput = (tag: { id: string }, value: unknown) => void;
+export type SideOutput = (tag: { id: string }, value: unknown) => void;
 
 function statelessElementFn(d: DataStreamFunctionDescriptor, exported: unknown, output: SideOutput): ElementFn {
   switch (d.kind) {
@@ -227,7 +228,7 @@ function pickle(v: unknown): Buffer {
  * the state key is Row(key) in the key type's row format; values are V8-serialized, a ValueState
  * being a bag of one element.
  */
-class KeyContext {
+export class KeyContext {
   current: Buffer = Buffer.alloc(0);
   userKey: unknown = null;
   private readonly encodeKey: ReturnType<typeof rowEncoder>;
@@ -510,6 +511,9 @@ export class StatelessDataStreamOperation implements Operation {
       if (f.function_type === KEYED_PROCESS || f.function_type === KEYED_CO_PROCESS) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
         this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys, this.sideOutput) });
+      } else if (f.function_type === CO_BROADCAST_PROCESS || f.function_type === KEYED_CO_BROADCAST_PROCESS) {
+        if (f.function_type === KEYED_CO_BROADCAST_PROCESS) this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
+        this.stages.push({ name: d.name, target, each: broadcastElementFn(d, exported, () => ctx.keyedState(), f.function_type === KEYED_CO_BROADCAST_PROCESS ? this.keys : undefined, this.sideOutput) });
       } else if (f.function_type === WINDOW) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
         this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, () => ctx.keyedState()) });

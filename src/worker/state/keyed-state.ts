@@ -66,6 +66,14 @@ export class RemoteKeyedState {
     return new MapState(stateId(name, ttl), (r) => this.send(r));
   }
 
+  /**
+   * Operator broadcast state (flink-python's BeamOperatorStateStore): the same map protocol under a
+   * Beam `multimap_keys_side_input` key, which names no grouping key.
+   */
+  broadcastMap(name: string): MapState {
+    return new MapState(stateId(name), (r) => this.send(r), true);
+  }
+
   /** Drops the Java side's unfinished map iterators (left by an iteration the user stopped early). */
   clearIterators(key: Buffer): Promise<unknown> {
     return this.send({
@@ -115,9 +123,12 @@ export class MapState {
   constructor(
     private readonly id: string,
     private readonly send: Send,
+    /** Operator broadcast state: `key` is ignored. */
+    private readonly broadcast = false,
   ) {}
 
   private stateKey(key: Buffer, window?: Buffer): fnApi.IStateKey {
+    if (this.broadcast) return { multimap_keys_side_input: { transform_id: '', side_input_id: this.id, window } };
     return { multimap_side_input: { transform_id: '', side_input_id: this.id, key, window } };
   }
 

@@ -289,9 +289,10 @@ public final class DataStreams {
             // executeAndCollect, in steps: the collect sink first, so that configPythonOperator sees the
             // whole graph (a side output read here becomes a tag of its Python operator)
             CloseableIterator<Object> it = s.collectAsync();
+            Broadcasts.beforeExecute(env);
             PythonConfigUtil.configPythonOperator(env);
             env.executeAsync(jobName);
-            return Handles.put(it);
+            return Handles.put(new PrefetchingIterator(it));
         });
     }
 
@@ -299,6 +300,13 @@ public final class DataStreams {
     public static String next(int iterator, int max) {
         return GatewayException.guard(() -> {
             CloseableIterator<Object> it = Handles.get(iterator);
+            if (it instanceof PrefetchingIterator) {
+                List<Object> batch = ((PrefetchingIterator) it).nextBatch(max);
+                if (batch == null) return null;
+                List<Object> encoded = new ArrayList<>();
+                for (Object o : batch) encoded.add(encode(o));
+                return Json.write(encoded);
+            }
             List<Object> out = new ArrayList<>();
             if (!it.hasNext()) return null;
             do {
@@ -321,6 +329,7 @@ public final class DataStreams {
     public static String execute(int env, String jobName) {
         return GatewayException.guard(() -> {
             StreamExecutionEnvironment e = Handles.get(env);
+            Broadcasts.beforeExecute(e);
             PythonConfigUtil.configPythonOperator(e);
             JobExecutionResult r = e.execute(jobName);
             Map<String, Object> out = new LinkedHashMap<>();
