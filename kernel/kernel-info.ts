@@ -33,7 +33,7 @@ export function kernelInfo(): JsonObject {
       codemirror_mode: { name: 'javascript', typescript: true },
       pygments_lexer: 'typescript',
     },
-    banner: `TSFlink ${version}: Apache Flink ${Session.flinkVersion} for TypeScript (Node ${process.versions.node}, TypeScript ${tsVersion}). Pre-bound: tEnv, bEnv, sql, display. SQL cells: %%sql / %%bsql.`,
+    banner: `TSFlink ${version}: Apache Flink ${Session.flinkVersion} for TypeScript (Node ${process.versions.node}, TypeScript ${tsVersion}). Pre-bound: tEnv, bEnv, senv, sql, display. SQL cells: %%sql / %%bsql.`,
     help_links: [],
     debugger: false,
   };

@@ -22,7 +22,7 @@ const CONTINUE = '    ...> ';
 const HELP = `TypeScript entries run as typed; a multi-line entry continues until its brackets and statements close.
 The last expression's value is shown (Tables and TableResults as tables; a promise is awaited first).
 
-Pre-bound:  tEnv (streaming TableEnvironment), bEnv (batch), sql('...') / sql\`...\` on tEnv,
+Pre-bound:  tEnv (streaming StreamTableEnvironment), bEnv (batch), senv (StreamExecutionEnvironment), sql('...') / sql\`...\` on tEnv,
             display(value), session, and every TSFlink export ($, lit, DataTypes, Schema, ...).
 SQL:        %sql <statement>      one statement on the streaming tEnv
             %bsql <statement>     one statement on the batch bEnv
@@ -65,7 +65,7 @@ class Shell {
     return [
       `TSFlink shell · Apache Flink ${i.flinkVersion} · ${where}`,
       `Web UI:     ${i.webUi}`,
-      `Pre-bound:  tEnv (streaming), bEnv (batch), sql(), display(), session + the TSFlink API ($, lit, DataTypes, ...)`,
+      `Pre-bound:  tEnv (streaming), bEnv (batch), senv (DataStream), sql(), display(), session + the TSFlink API ($, lit, DataTypes, ...)`,
       `SQL:        %sql <stmt> · %bsql <stmt> · %%sql / %%bsql paragraphs ending with ';' or an empty line`,
       `Help:       .help · exit with Ctrl-D or .exit${this.core.logFile ? ` · Flink log: ${this.core.logFile}` : ''}`,
       `Ready in ${(startMs / 1000).toFixed(1)} s (Flink session ${(this.core.startup.sessionMs / 1000).toFixed(1)} s, TypeScript checker ${(this.core.startup.typeCheckerMs / 1000).toFixed(1)} s, in parallel).`,

@@ -161,7 +161,8 @@ function inferRowType(rows: readonly unknown[]): string {
 export class TableEnvironment implements TableContext, ConnectorJarTarget {
   readonly streaming: boolean;
 
-  private constructor(
+  // protected: StreamTableEnvironment (src/api/datastream) extends it
+  protected constructor(
     readonly handle: Handle,
     readonly settings: EnvironmentSettings,
     readonly session: Session,
@@ -173,7 +174,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
 
   /** Creates a table environment on the process's session (started on first use). */
   static async create(settings: EnvironmentSettings = EnvironmentSettings.inStreamingMode(), session?: SessionOptions): Promise<TableEnvironment> {
-    return TableEnvironment.build(settings, session, -1);
+    return TableEnvironment.build(settings, session, -1, (h, st, s) => new TableEnvironment(h, st, s));
   }
 
   /**
@@ -183,14 +184,20 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
    * its own.
    */
   static async createSharingCatalogs(settings: EnvironmentSettings, other: TableEnvironment): Promise<TableEnvironment> {
-    return TableEnvironment.build(settings, undefined, other.handle);
+    return TableEnvironment.build(settings, undefined, other.handle, (h, st, s) => new TableEnvironment(h, st, s));
   }
 
-  private static async build(settings: EnvironmentSettings, session: SessionOptions | undefined, shareWith: Handle | -1): Promise<TableEnvironment> {
+  /** Builds the Java environment (SessionTableEnvironment) on the session; `make` wraps it. */
+  protected static async build<E extends TableEnvironment>(
+    settings: EnvironmentSettings,
+    session: SessionOptions | undefined,
+    shareWith: Handle | -1,
+    make: (handle: Handle, settings: EnvironmentSettings, session: Session) => E,
+  ): Promise<E> {
     const s = await Session.start(session);
     const config = { ...s.baseConfig, ...settings.configuration };
     const handle = await callAsync<number>('dev.tsflink.gateway.Envs', 'createSharing', settings.mode, toJavaJson(config), shareWith);
-    const env = new TableEnvironment(handle, settings, s);
+    const env = make(handle, settings, s);
     await s.attachEnvironment(env);
     // connectors asked for here also count when the session was already running
     if (session?.connectors?.length) await s.addConnectors(...session.connectors);
@@ -218,7 +225,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     return Gateway.invoke(this.handle, method, args);
   }
 
-  private table<R = Row>(h: Handle): Table<R> {
+  protected table<R = Row>(h: Handle): Table<R> {
     return new Table<R>(h, this);
   }
 

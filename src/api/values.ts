@@ -15,6 +15,8 @@ export interface LogicalTypeTree {
   key?: LogicalTypeTree;
   value?: LogicalTypeTree;
   fields?: { name: string; type: LogicalTypeTree }[];
+  /** A DataStream ROW (a record, maybe a table's row): decoded objects carry getKind(), encoded ones keep it. */
+  rowKind?: boolean;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

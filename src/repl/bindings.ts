@@ -4,19 +4,23 @@
  * TSFlink API.
  */
 import type { TableEnvironment } from '../api/table-environment';
+import type { StreamExecutionEnvironment } from '../api/datastream/stream-execution-environment';
+import type { StreamTableEnvironment } from '../api/datastream/stream-table-environment';
 import type { TableResult } from '../api/table-result';
 import type { Session } from '../session/session';
 import { DISPLAY_DECLARATION, type DisplayFunction } from './display-helpers';
 import { CHART_DECLARATION, type chart } from './chart';
 
-export const BINDING_NAMES = ['tEnv', 'bEnv', 'sql', 'display', 'chart', 'session'] as const;
+export const BINDING_NAMES = ['tEnv', 'bEnv', 'senv', 'sql', 'display', 'chart', 'session'] as const;
 
 /** What the type checker sees for the bindings (a virtual module next to the cells). */
-export const BINDINGS_DECLARATIONS = `import type { TableEnvironment, TableResult, Session } from 'tsflink';
-/** The streaming TableEnvironment of this session (EnvironmentSettings.inStreamingMode()). */
-export declare const tEnv: TableEnvironment;
-/** The batch TableEnvironment of this session (EnvironmentSettings.inBatchMode()). */
+export const BINDINGS_DECLARATIONS = `import type { TableEnvironment, StreamTableEnvironment, StreamExecutionEnvironment, TableResult, Session } from 'tsflink';
+/** The streaming TableEnvironment of this session, a StreamTableEnvironment of senv: fromDataStream, toDataStream, toChangelogStream. */
+export declare const tEnv: StreamTableEnvironment;
+/** The batch TableEnvironment of this session (EnvironmentSettings.inBatchMode()), sharing tEnv's catalog. */
 export declare const bEnv: TableEnvironment;
+/** The StreamExecutionEnvironment of this session (the DataStream API), tEnv's. */
+export declare const senv: StreamExecutionEnvironment;
 /** Runs one SQL statement on tEnv: sql('SELECT ...') or` + " sql`SELECT ${x}`" + `. */
 export declare function sql(statement: string): Promise<TableResult>;
 export declare function sql(strings: TemplateStringsArray, ...values: unknown[]): Promise<TableResult>;
@@ -25,8 +29,9 @@ export declare const session: Session;
 `;
 
 export interface Bindings {
-  tEnv: TableEnvironment;
+  tEnv: StreamTableEnvironment;
   bEnv: TableEnvironment;
+  senv: StreamExecutionEnvironment;
   sql: (statement: string | TemplateStringsArray, ...values: unknown[]) => Promise<TableResult>;
   display: DisplayFunction;
   chart: typeof chart;

@@ -10,6 +10,8 @@ import { performance } from 'node:perf_hooks';
 import * as tsflink from '../index';
 import { EnvironmentSettings } from '../api/environment-settings';
 import { TableEnvironment } from '../api/table-environment';
+import { StreamExecutionEnvironment } from '../api/datastream/stream-execution-environment';
+import { StreamTableEnvironment } from '../api/datastream/stream-table-environment';
 import { packageRoot } from '../gateway/paths';
 import { javaClass } from '../gateway/jvm';
 import { Session, type SessionOptions } from '../session/session';
@@ -163,7 +165,7 @@ export class TSFlinkCore implements InteractiveCore {
   constructor(
     /** The session and its environments; replaced when the session is restarted (restartSession). */
     public session: Session,
-    public tEnv: TableEnvironment,
+    public tEnv: StreamTableEnvironment,
     public bEnv: TableEnvironment,
     private readonly checker: TypeCheckerClient,
     private readonly evaluator: CellEvaluator,
@@ -296,11 +298,11 @@ export class TSFlinkCore implements InteractiveCore {
     if (!closed) return [`⚠ The session cannot go on (${reason}), and its JVM does not answer, so TSFlink cannot restart it in this process.`, RESTART_ADVICE];
     try {
       const options: SessionOptions = { ...this.sessionOptions, connectors: [...new Set([...(this.sessionOptions?.connectors ?? []), ...old.connectors])] };
-      const [tEnv, bEnv] = await createSessionEnvironments(options);
+      const [tEnv, bEnv, senv] = await createSessionEnvironments(options);
       const session = await Session.start(options);
       [this.session, this.tEnv, this.bEnv] = [session, tEnv, bEnv];
       this.sqlStatements = this.newSqlStatements();
-      this.evaluator.rebind({ tEnv, bEnv, sql: sqlFunction(tEnv), session });
+      this.evaluator.rebind({ tEnv, bEnv, senv, sql: sqlFunction(tEnv), session });
       this.info.webUi = session.webUi;
       this.unhealthy = undefined;
       return [
@@ -559,12 +561,14 @@ function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
 /**
  * The session's streaming tEnv and batch bEnv: one catalog for both (tables, views, functions,
  * modules and jars registered through either are seen by the other, as in one session of Flink's
- * SQL gateway), each with its own runtime mode and configuration.
+ * SQL gateway), each with its own runtime mode and configuration. tEnv is the StreamTableEnvironment
+ * of senv, the session's StreamExecutionEnvironment: a view of a senv stream is in that one catalog.
  */
-export async function createSessionEnvironments(options?: SessionOptions): Promise<[TableEnvironment, TableEnvironment]> {
-  const tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), options);
+export async function createSessionEnvironments(options?: SessionOptions): Promise<[StreamTableEnvironment, TableEnvironment, StreamExecutionEnvironment]> {
+  const senv = await StreamExecutionEnvironment.create({}, options);
+  const tEnv = await StreamTableEnvironment.create(senv, EnvironmentSettings.inStreamingMode(), options);
   const bEnv = await TableEnvironment.createSharingCatalogs(EnvironmentSettings.inBatchMode(), tEnv);
-  return [tEnv, bEnv];
+  return [tEnv, bEnv, senv];
 }
 
 /**
@@ -607,12 +611,13 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
     await envs.catch(() => undefined);
     throw e;
   }
-  const [tEnv, bEnv] = await envs;
+  const [tEnv, bEnv, senv] = await envs;
   const session = await Session.start(options.session);
   let core: TSFlinkCore | undefined;
   const bindings: Bindings = {
     tEnv,
     bEnv,
+    senv,
     sql: sqlFunction(tEnv),
     display: makeDisplay(
       (value) => core!.display(value),

@@ -7,6 +7,7 @@ import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8'
 import { callAsync, callSync } from '../../gateway/jvm';
 import { toJavaJson } from '../../gateway/java-json';
 import { shipValueSync } from '../udf/ship';
+import type { RowKind } from '../table-result';
 import type { DataStreamFunctionDescriptor, DataStreamFunctionKind } from './descriptor';
 import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from './functions';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
@@ -61,12 +62,20 @@ export function fromJava(v: unknown, spec: TypeSpec): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'object' && 'b' in (v as object)) return v8Deserialize(Buffer.from((v as { b: string }).b, 'base64'));
   if (typeof v === 'object' && 'r' in (v as object)) {
-    const fields = (v as { r: unknown[] }).r;
+    const { r: fields, k } = v as { r: unknown[]; k?: number };
     if (typeof spec !== 'object') return fields;
     if ('tuple' in spec) return spec.tuple.map((t, i) => fromJava(fields[i], t));
-    return Object.fromEntries(spec.row.map(([n, t], i) => [n, fromJava(fields[i], t)]));
+    // with its RowKind (a table's changelog: toChangelogStream), as the rows TS functions get
+    return withRowKind(Object.fromEntries(spec.row.map(([n, t], i) => [n, fromJava(fields[i], t)])), ROW_KINDS[k ?? 0]);
   }
   return v;
+}
+
+const ROW_KINDS: readonly RowKind[] = ['+I', '-U', '+U', '-D'];
+
+/** Gives a row object Flink's RowKind, as a non-enumerable getKind() (as TableResult's rows have it). */
+function withRowKind<R extends object>(row: R, kind: RowKind): R & { getKind(): RowKind } {
+  return Object.defineProperty(row, 'getKind', { value: () => kind, enumerable: false }) as R & { getKind(): RowKind };
 }
 
 export function ship(kind: DataStreamFunctionKind, name: string, fn: Function | object, window?: WindowSpec): string {

@@ -98,6 +98,21 @@ export function decoderFor(t: LogicalTypeTree): Decoder {
     case 'ROW': {
       const fields = rowDecoder(t);
       const names = t.fields!.map((f) => f.name);
+      if (t.rowKind) {
+        // DataStream rows: the RowKind through a prototype's getKind() (no own property: the object's
+        // keys stay its fields), as TableResult's rows have it; a LONG field is a number where exact,
+        // as a LONG record is (Types.LONG() is a TypeInformation<number>)
+        const longs = t.fields!.map((f) => f.type.root === 'BIGINT');
+        return (r) => {
+          const { kind, values } = fields(r);
+          const obj: Record<string, unknown> = Object.create(ROW_KIND_PROTOS[kind]);
+          for (let i = 0; i < names.length; i++) {
+            const v = values[i];
+            obj[names[i]] = longs[i] && typeof v === 'bigint' && v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v;
+          }
+          return obj;
+        };
+      }
       return (r) => {
         const values = fields(r).values;
         const obj: Record<string, unknown> = {};
@@ -108,6 +123,19 @@ export function decoderFor(t: LogicalTypeTree): Decoder {
     default:
       throw new TypeError(`TypeScript UDFs do not support values of type ${t.sql}`);
   }
+}
+
+const ROW_KIND_NAMES = ['+I', '-U', '+U', '-D'] as const;
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const ROW_KIND_PROTOS = ROW_KIND_NAMES.map((k) => Object.freeze(Object.create(Object.prototype, { getKind: { value: () => k, enumerable: false } })) as object);
+
+/** The RowKind byte of a row object with getKind() (a table's row, passed on or copied with it); +I otherwise. */
+function kindOf(v: object): number {
+  const getKind = (v as { getKind?: unknown }).getKind;
+  if (typeof getKind !== 'function') return 0;
+  const i = ROW_KIND_NAMES.indexOf(getKind.call(v));
+  return i < 0 ? 0 : i;
 }
 
 export interface DecodedRow {
@@ -259,7 +287,7 @@ export function encoderFor(t: LogicalTypeTree): Encoder {
       return (w, v) => {
         if (Array.isArray(v)) return enc(w, v);
         if (v === null || typeof v !== 'object') throw typeErr(t, v);
-        enc(w, objectFieldValues(v as Record<string, unknown>, names, t.sql));
+        enc(w, objectFieldValues(v as Record<string, unknown>, names, t.sql), t.rowKind ? kindOf(v) : 0);
       };
     }
     default:

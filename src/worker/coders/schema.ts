@@ -114,7 +114,8 @@ export function typeOfTypeInfo(t: flinkApi.ITypeInfo): LogicalTypeTree {
     }
     case TI.ROW: {
       const fields = (t.row_type_info?.fields ?? []).map((f) => ({ name: f.field_name ?? '', type: typeOfTypeInfo(f.field_type!) }));
-      return { root: 'ROW', nullable: true, sql: `ROW<${fields.map((f) => `\`${f.name}\` ${f.type.sql}`).join(', ')}>`, fields };
+      // rowKind: a table's rows (toChangelogStream) reach TS functions with their RowKind
+      return { root: 'ROW', nullable: true, sql: `ROW<${fields.map((f) => `\`${f.name}\` ${f.type.sql}`).join(', ')}>`, fields, rowKind: true };
     }
     default:
       return simple('UNSUPPORTED', `type info #${t.type_name}`);

@@ -408,6 +408,8 @@ public final class DataStreams {
             Row r = (Row) v;
             List<Object> fields = new ArrayList<>();
             for (int i = 0; i < r.getArity(); i++) fields.add(encode(r.getField(i)));
+            // the RowKind (a table's changelog), as its byte value (0 +I, 1 -U, 2 +U, 3 -D)
+            if (r.getKind() != org.apache.flink.types.RowKind.INSERT) return Map.of("r", fields, "k", (int) r.getKind().toByteValue());
             return Map.of("r", fields);
         }
         return v;

@@ -2,8 +2,12 @@ package dev.tsflink.gateway;
 
 import java.lang.reflect.Field;
 import java.net.URL;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.internal.AbstractStreamTableEnvironmentImpl;
+import org.apache.flink.table.api.bridge.java.internal.StreamTableEnvironmentImpl;
 import org.apache.flink.table.api.CompiledPlan;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
@@ -110,6 +114,8 @@ public final class SessionTableEnvironment extends TableEnvironmentImpl {
 
     private final Shared shared;
     private final boolean streaming;
+    /** The DataStream bridges of this environment, one per StreamExecutionEnvironment ({@link #bridge}). */
+    private final Map<StreamExecutionEnvironment, StreamTableEnvironmentImpl> bridges = new IdentityHashMap<>();
 
     private SessionTableEnvironment(Shared shared, TableConfig tableConfig, Executor executor, Planner planner, boolean streaming) {
         super(shared.catalogManager, shared.moduleManager, shared.resourceManager, tableConfig, executor, shared.functionCatalog, planner, streaming);
@@ -128,6 +134,25 @@ public final class SessionTableEnvironment extends TableEnvironmentImpl {
         Shared shared = shareWith == null ? new Shared(settings, tableConfig) : shareWith.shared;
         Planner planner = PlannerFactoryUtil.createPlanner(executor, tableConfig, shared.classLoader, shared.moduleManager, shared.catalogManager, shared.functionCatalog);
         return new SessionTableEnvironment(shared, tableConfig, executor, planner, settings.isStreamingMode());
+    }
+
+    /**
+     * Flink's StreamTableEnvironment for {@code env} over this environment's catalogs: the DataStream
+     * interop (fromDataStream, toDataStream, toChangelogStream) of the TS StreamTableEnvironment. It is
+     * built as StreamTableEnvironmentImpl.create builds one (an executor wrapping {@code env}, a planner
+     * over it), but on the session's shared CatalogManager, FunctionCatalog, ModuleManager and
+     * ResourceManager and with this environment's own TableConfig, so a view of a DataStream is seen by
+     * SQL on this environment (and bEnv), and SET options apply to both; no second catalog. Its
+     * constructor sets the shared schema resolver, so this environment's is put back afterwards.
+     */
+    public StreamTableEnvironmentImpl bridge(StreamExecutionEnvironment env) {
+        StreamTableEnvironmentImpl b = bridges.computeIfAbsent(env, e -> {
+            Executor executor = AbstractStreamTableEnvironmentImpl.lookupExecutor(shared.classLoader, e);
+            Planner planner = PlannerFactoryUtil.createPlanner(executor, getConfig(), shared.classLoader, shared.moduleManager, shared.catalogManager, shared.functionCatalog);
+            return new StreamTableEnvironmentImpl(shared.catalogManager, shared.moduleManager, shared.resourceManager, shared.functionCatalog, getConfig(), e, planner, executor, streaming);
+        });
+        activate();
+        return b;
     }
 
     /**
