@@ -20,7 +20,9 @@ let env: StreamExecutionEnvironment;
 
 beforeAll(async () => {
   // parallelism 1: one input order to keep or to reorder
-  env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '1' });
+  // bundles cut by size only: a bundle time passing while the first job starts its worker would
+  // finish a bundle early, and an unordered queue cannot reorder across bundles
+  env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '1', 'python.fn-execution.bundle.time': '60000' });
 });
 
 afterAll(async () => {
