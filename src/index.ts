@@ -156,6 +156,15 @@ export { WatermarkStrategy, type TimestampAssigner } from './api/datastream/wate
 export { WindowedStream } from './api/datastream/windowed-stream';
 export { ConnectedStreams } from './api/datastream/connected-streams';
 export { OutputTag } from './api/datastream/output-tag';
+export { AsyncDataStream, type AsyncFunction, type ResultFuture } from './api/datastream/async-data-stream';
+export {
+  AsyncRetryStrategies,
+  RetryPredicates,
+  FixedDelayRetryStrategy,
+  ExponentialBackoffDelayRetryStrategy,
+  type AsyncRetryStrategy,
+  type AsyncRetryPredicate,
+} from './api/datastream/async-retry';
 export {
   BroadcastStream,
   BroadcastConnectedStream,

@@ -5,7 +5,8 @@
 # Usage: bench/lib/pyflink-venv.sh   → prints the venv's python path on the last line.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-VENV="$ROOT/.venv/pyflink"
+# TSFLINK_PYFLINK_VENV: another place for it (e.g. when .venv is shared with another checkout)
+VENV="${TSFLINK_PYFLINK_VENV:-$ROOT/.venv/pyflink}"
 FLINK_VERSION=2.3.0
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3

@@ -7,7 +7,7 @@ import type { ShippedCode } from '../udf/ship';
 import type { WindowSpec } from './windowing';
 
 /** What the shipped value is, which decides how the worker calls it. */
-export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window' | 'coMap' | 'coFlatMap' | 'coProcess' | 'keyedCoProcess' | 'broadcastProcess' | 'keyedBroadcastProcess';
+export type DataStreamFunctionKind = 'map' | 'flatMap' | 'filter' | 'process' | 'keyBy' | 'reduce' | 'keyedProcess' | 'timestamps' | 'window' | 'coMap' | 'coFlatMap' | 'coProcess' | 'keyedCoProcess' | 'broadcastProcess' | 'keyedBroadcastProcess' | 'async';
 
 export interface DataStreamFunctionDescriptor {
   tsflink: 1;
@@ -20,4 +20,15 @@ export interface DataStreamFunctionDescriptor {
   window?: WindowSpec;
   /** A broadcast function's state names (those of broadcast(descriptors)). */
   broadcastStates?: string[];
+  /** An async I/O function's output mode, timeout and capacity (AsyncDataStream). */
+  async?: AsyncWaitSpec;
+}
+
+export interface AsyncWaitSpec {
+  /** orderedWait (true) or unorderedWait. */
+  ordered: boolean;
+  /** Per input, over all its attempts; 0: none. */
+  timeoutMs: number;
+  /** Inputs in flight at most. */
+  capacity: number;
 }

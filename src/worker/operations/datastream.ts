@@ -19,6 +19,8 @@ import { loadShipped } from '../load-shipped';
 import { UdfError } from '../udf-loader';
 import { WindowOperator, type WindowFunctions } from './datastream-window';
 import { broadcastElementFn, CO_BROADCAST_PROCESS, KEYED_CO_BROADCAST_PROCESS } from './datastream-broadcast';
+import { AsyncWaitStage } from './datastream-async';
+import type { ShippedAsyncFunction } from '../../api/datastream/async-data-stream';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
 /** What a user function may have beside its main method (Flink's RichFunction). */
@@ -164,6 +166,8 @@ interface Stage {
   name: string;
   target: Lifecycle;
   each: ElementFn;
+  /** An AsyncDataStream function: its inputs go into its queue, its results on from there. */
+  async?: AsyncWaitStage;
 }
 
 const REVISE_OUTPUT = 100;
@@ -482,6 +486,11 @@ export class StatelessDataStreamOperation implements Operation {
   /** The raw timestamp of the record (or timer) being processed: side output records carry it. */
   private currentTs: unknown = null;
   private readonly sideEncoders = new Map<string, { encode: ReturnType<typeof rowEncoder>; out: ByteWriter }>();
+  /** The bundle's output, for results that async stages emit later. */
+  private out?: ByteWriter;
+  /** The chain after async stages, one completed input after another (keeps their order). */
+  private tail: Promise<void> = Promise.resolve();
+  private tailFailure: unknown;
 
   /** ctx.output(tag, value): Row(timestamp, value) to the tag's side output (flink-python's getSideOutputTypeInfo). */
   private readonly sideOutput: SideOutput = (tag, value) => {
@@ -517,6 +526,13 @@ export class StatelessDataStreamOperation implements Operation {
       } else if (f.function_type === WINDOW) {
         this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
         this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, () => ctx.keyedState()) });
+      } else if (d.kind === 'async') {
+        const i = this.stages.length;
+        const stage = new AsyncWaitStage(d.name, exported as ShippedAsyncFunction, d.async!, (results, ts, wm, rawTs) => this.continueAfter(i, results, ts, wm, rawTs));
+        const each: ElementFn = () => {
+          throw new Error('an async stage is run through its queue');
+        };
+        this.stages.push({ name: d.name, target: stage.target as Lifecycle, each, async: stage });
       } else {
         this.stages.push({ name: d.name, target, each: statelessElementFn(d, exported, this.sideOutput) });
       }
@@ -542,6 +558,14 @@ export class StatelessDataStreamOperation implements Operation {
       return;
     }
     const s = this.stages[i];
+    if (s.async) {
+      try {
+        await s.async.admit(value, ts, wm, rawTs);
+      } catch (e) {
+        throw e instanceof UdfError ? e : new UdfError(s.name, e);
+      }
+      return; // its results continue from continueAfter()
+    }
     let results: unknown[];
     try {
       const r = s.each(value, ts, wm);
@@ -555,7 +579,29 @@ export class StatelessDataStreamOperation implements Operation {
     }
   }
 
+  /**
+   * An async stage's results for one input: through the rest of the chain, then to the output.
+   * Queued behind the previous input's, so they leave in the order the stage emitted them.
+   */
+  private continueAfter(i: number, results: unknown[], ts: number | null, wm: number | null, rawTs: unknown): void {
+    this.tail = this.tail.then(async () => {
+      if (this.tailFailure !== undefined || !this.out) return;
+      const buf: [unknown, unknown][] = [];
+      try {
+        for (const r of results) {
+          this.currentTs = rawTs;
+          await this.run(i + 1, r, ts, wm, buf, rawTs);
+        }
+        this.emit(this.out, wm, buf);
+      } catch (e) {
+        this.tailFailure = e;
+      }
+      this.ctx.outputReady();
+    });
+  }
+
   async process(input: ByteReader, out: ByteWriter): Promise<void> {
+    this.out = out;
     const rows: unknown[][] = [];
     forEachElement(input, this.decode, (row) => rows.push(row.values));
     const results: [unknown, unknown][] = [];
@@ -619,7 +665,30 @@ export class StatelessDataStreamOperation implements Operation {
     return b;
   }
 
-  finishBundle(): void {}
+  /** Waits for every async stage's queue to empty (PyFlink's AsyncOperation.finish): nothing stays in flight across bundles. */
+  async finishBundle(out: ByteWriter): Promise<void> {
+    this.out = out;
+    const queues = this.stages.filter((s) => s.async);
+    if (queues.length === 0) return;
+    try {
+      for (;;) {
+        await this.tail;
+        if (this.tailFailure !== undefined) throw this.tailFailure;
+        const busy = queues.find((s) => s.async!.busy);
+        if (!busy) break;
+        try {
+          await busy.async!.drain();
+        } catch (e) {
+          throw e instanceof UdfError ? e : new UdfError(busy.name, e);
+        }
+      }
+    } catch (e) {
+      for (const s of queues) s.async!.reset();
+      this.tail = Promise.resolve();
+      this.tailFailure = undefined;
+      throw e;
+    }
+  }
 
   async close(): Promise<void> {
     for (const s of this.stages) await s.target.close?.();
