@@ -326,6 +326,30 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     expect(r.code).toBe('SUCCESS');
   });
 
+  it('getProgress() and the job link follow an INSERT paragraph too', async () => {
+    const ddl = await driver.run(
+      'ssql',
+      `CREATE TABLE few_ins (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10', 'fields.k.min' = '1', 'fields.k.max' = '3');
+       CREATE TABLE counts_ins (k INT, c BIGINT) WITH ('connector' = 'blackhole')`,
+    );
+    expect(ddl.code).toBe('SUCCESS');
+    // as in the query above: the bounded source's task finishes, the job runs on
+    const tag = driver.start('ssql', 'INSERT INTO counts_ins SELECT k, COUNT(*) AS c FROM (SELECT k FROM few_ins UNION ALL SELECT k FROM gen) GROUP BY k', { refreshInterval: '300' });
+    const seen = await driver.waitFor((e): e is Extract<DriverEvent, { ev: 'progress' }> => e.ev === 'progress' && e.tag === tag && e.percent > 0, 60_000, 'a progress report');
+    expect(seen.percent).toBeLessThan(100);
+    // the same share as the INSERT's status line
+    const status = driver.events.flatMap((e) => (e.ev === 'update' && e.tag === tag && e.type === 'HTML' ? [e.data] : [])).find((h) => h.includes(`${seen.percent}% (`));
+    expect(status).toBeDefined();
+    const infos = driver.events.find((e): e is Extract<DriverEvent, { ev: 'paraInfos' }> => e.ev === 'paraInfos' && e.tag === tag);
+    expect(infos?.infos).toMatchObject({ label: 'FLINK JOB', paraId: tag });
+    const jobId = /\/#\/job\/running\/([0-9a-f]{32})\/overview$/.exec(infos?.infos.jobUrl ?? '')?.[1];
+    expect(status).toContain(`>${jobId}</a>`);
+    driver.send({ cmd: 'cancel', tag, intp: 'ssql' });
+    const r = await driver.result(tag, 15_000);
+    expect(r.code).toBe('ERROR');
+    expect(text(r)).toContain('CANCELED');
+  });
+
   it('cancel() interrupts a running streaming query and cancels its Flink job', async () => {
     const tag = driver.start('ssql', 'SELECT k, COUNT(*) AS c FROM gen GROUP BY k', { type: 'update', refreshInterval: '300' });
     await driver.waitFor((e): e is DriverEvent => e.ev === 'update' && e.tag === tag && e.type === 'TABLE' && e.data.split('\n').length > 2, 90_000, 'rows of the running query');
