@@ -13,7 +13,7 @@ import * as readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParagraphOutput } from '../zeppelin/output';
 import { stripTableData, withoutTableData } from '../src/repl/core';
-import { TABLE_DATA_MIME, type MimeBundle, type OutputSink } from '../src/repl/types';
+import { JOB_STATUS_MIME, TABLE_DATA_MIME, type MimeBundle, type OutputSink } from '../src/repl/types';
 import { tempDir } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -80,7 +80,7 @@ describe('paragraph output model (zeppelin/output.ts)', () => {
 });
 
 describe('table data reaches only the front-ends that ask for it', () => {
-  it('strips TABLE_DATA_MIME for sinks without acceptsTableData (Jupyter, the shell)', () => {
+  it('strips TABLE_DATA_MIME and JOB_STATUS_MIME for sinks without acceptsTableData (Jupyter, the shell)', () => {
     const bundle: MimeBundle = { 'text/plain': 't', 'text/html': '<table/>', [TABLE_DATA_MIME]: { columns: ['a'], rows: [['1']] } };
     const seen: MimeBundle[] = [];
     const sink: OutputSink = { stdout: () => undefined, stderr: () => undefined, display: (b) => seen.push(b), updateDisplay: (b) => seen.push(b), clearOutput: () => undefined };
@@ -92,6 +92,13 @@ describe('table data reaches only the front-ends that ask for it', () => {
       { 'text/plain': 't', 'text/html': '<table/>' },
     ]);
     expect(stripTableData(bundle)).toEqual({ 'text/plain': 't', 'text/html': '<table/>' });
+    // an INSERT's status line carries its progress and job page as data, for Zeppelin only
+    const status: MimeBundle = { 'text/plain': 'RUNNING', 'text/html': '<b>RUNNING</b>', [JOB_STATUS_MIME]: { progress: 50, jobUrl: 'http://x/#/job/running/1/overview' } };
+    expect(stripTableData(status)).toEqual({ 'text/plain': 'RUNNING', 'text/html': '<b>RUNNING</b>' });
+    const out = new ParagraphOutput();
+    out.display(status, 'd');
+    expect([out.progress, out.jobUrl]).toEqual([50, 'http://x/#/job/running/1/overview']);
+    expect(out.messages()).toEqual([{ type: 'HTML', data: '<b>RUNNING</b>' }]);
   });
 });
 
