@@ -1,7 +1,7 @@
 /**
  * The statements Flink's SQL client handles itself rather than passing to a TableEnvironment, for
  * `tsflink sql` and for `%%sql` / `%%bsql` paragraphs alike: SET / RESET (session-wide, on both
- * environments), SHOW JOBS, STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN], and TypeScript UDFs
+ * environments), SHOW JOBS, STOP JOB '<id>' [WITH SAVEPOINT [WITH DRAIN]], and TypeScript UDFs
  * from pure SQL: `CREATE [TEMPORARY] [SYSTEM] FUNCTION name AS 'udfs.ts#export'` (the role of
  * PyFlink's `CREATE FUNCTION … LANGUAGE PYTHON`) and whole modules (`registerUdfModule`).
  */
