@@ -3,8 +3,9 @@
  * mini-cluster: statements, display modes, throttled in-place updates, interrupt and errors.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, type TableEnvironment } from '../src/index';
+import { DataTypes, Session, udf, type TableEnvironment } from '../src/index';
 import { requireTsModule, SqlClientStatements } from '../src/repl/sql-client-statements';
 import { parseSqlCell, runSqlParagraph, splitStatements } from '../src/repl/sql-paragraph';
 import type { MimeBundle, OutputSink } from '../src/repl/types';
@@ -256,16 +257,11 @@ describe('runSqlParagraph', () => {
       const committed = async () => (await rowsOf(bEnv.sqlQuery('SELECT id FROM cp_read'))).map((r) => Number(r.id)).sort((a, b) => a - b);
       const insert = 'INSERT INTO cp_sink SELECT id FROM cp_src';
       const options = { resumeFromLatestCheckpoint: 'true', refreshInterval: '200' };
-      // interrupted once its job has completed a few checkpoints (and rolled a file), well before its 8 s of rows end
+      // interrupted once a checkpoint has committed a first part file (in-progress ones start with '.'), well before its 8 s of rows end
       const interrupt = new AbortController();
-      const checkpointed = until('completed checkpoints', async () => {
-        const job = (await tEnv.session.listJobs()).find((j) => j.state === 'RUNNING');
-        if (!job) return undefined;
-        const stats = (await (await fetch(`${tEnv.session.restAddress}/jobs/${job.jid}/checkpoints`)).json()) as { counts: { completed: number } };
-        return stats.counts.completed >= 6 ? true : undefined;
-      }).finally(() => interrupt.abort());
+      const partCommitted = until('a committed part file', () => (fs.readdirSync(out).some((f) => !f.startsWith('.')) ? true : undefined)).finally(() => interrupt.abort());
       const first = await run(tEnv, insert, options, interrupt.signal);
-      await checkpointed;
+      await partCommitted;
       expect(first.sink.text).not.toContain('[WARNING]');
       expect(first.outcome.status).toBe('error');
       expect(first.sink.last()).toMatch(/CANCELED[^]*interrupted; checkpoint file:[^ ]*chk-\d+/);
@@ -288,6 +284,50 @@ describe('runSqlParagraph', () => {
     }
     expect((await run(tEnv, 'SELECT 1', { resumeFromLatestCheckpoint: 'maybe' })).outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('resumeFromLatestCheckpoint=maybe: expected true or false') });
   });
+
+  it('resumeFromLatestCheckpoint after a failed INSERT: the re-run resumes from the failed job\'s latest checkpoint', async () => {
+    // a TS function that fails the job at id 50 while the flag file exists (no restarts: the job fails)
+    const flag = path.join(tempDir('tsflink-cp-fail-'), 'fail');
+    fs.writeFileSync(flag, '');
+    const failAt = udf(
+      (id: bigint, at: bigint, file: string) => {
+        if (id === at && require('node:fs').existsSync(file)) throw new Error(`injected failure at ${id}`);
+        return id;
+      },
+      { inputTypes: [DataTypes.BIGINT(), DataTypes.BIGINT(), DataTypes.STRING()], resultType: DataTypes.BIGINT() },
+    );
+    tEnv.createTemporarySystemFunction('failAt', failAt);
+    const out = tempDir('tsflink-cp-fail-out-');
+    const settings: Record<string, string> = {
+      'execution.checkpointing.interval': '300ms',
+      'execution.checkpointing.dir': `file://${tempDir('tsflink-cp-fail-chk-')}`,
+      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+      'restart-strategy.type': 'none',
+    };
+    tEnv.getConfig().addConfiguration(settings);
+    try {
+      await run(tEnv, `CREATE TEMPORARY TABLE cf_src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '80');
+        CREATE TEMPORARY TABLE cf_sink (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv', 'sink.rolling-policy.rollover-interval' = '1s', 'sink.rolling-policy.check-interval' = '200ms')`);
+      await run(bEnv, `CREATE TEMPORARY TABLE cf_read (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
+      const committed = async () => (await rowsOf(bEnv.sqlQuery('SELECT id FROM cf_read'))).map((r) => Number(r.id)).sort((a, b) => a - b);
+      const insert = `INSERT INTO cf_sink SELECT failAt(id, 50, '${flag}') FROM cf_src`;
+      const options = { resumeFromLatestCheckpoint: 'true', refreshInterval: '200' };
+      const first = await run(tEnv, insert, options);
+      expect(first.outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('injected failure at 50') });
+      expect(first.sink.last()).toMatch(/FAILED[^]*checkpoint file:[^ ]*chk-\d+/);
+      const before = await committed();
+      expect(before.length).toBeGreaterThan(0);
+      expect(before).toEqual(Array.from({ length: before.length }, (_, i) => i + 1));
+      expect(before.length).toBeLessThan(50);
+      fs.unlinkSync(flag);
+      const second = await run(tEnv, insert, options);
+      expect(second.outcome).toEqual({ status: 'ok' });
+      expect(second.sink.text).toContain('[INFO] Resuming from checkpoint file:');
+      expect(await committed()).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    } finally {
+      for (const k of Object.keys(settings)) tEnv.getConfig().remove(k);
+    }
+  }, 240_000);
 
   it('STOP JOB … WITH SAVEPOINT WITH DRAIN ends event time: an event-time window fires that a plain stop leaves open', async () => {
     const statements = new SqlClientStatements({ tEnv, bEnv, session: tEnv.session, cwd: process.cwd(), requireModule: requireTsModule });
