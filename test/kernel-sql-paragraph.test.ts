@@ -257,9 +257,9 @@ describe('runSqlParagraph', () => {
       const committed = async () => (await rowsOf(bEnv.sqlQuery('SELECT id FROM cp_read'))).map((r) => Number(r.id)).sort((a, b) => a - b);
       const insert = 'INSERT INTO cp_sink SELECT id FROM cp_src';
       const options = { resumeFromLatestCheckpoint: 'true', refreshInterval: '200' };
-      // interrupted once a checkpoint has committed a first part file (in-progress ones start with '.'), well before its 8 s of rows end
+      // interrupted once a checkpoint has committed a first part file (part-<uuid>-0-0; in-progress ones start with '.'), well before its 8 s of rows end
       const interrupt = new AbortController();
-      const partCommitted = until('a committed part file', () => (fs.readdirSync(out).some((f) => !f.startsWith('.')) ? true : undefined)).finally(() => interrupt.abort());
+      const partCommitted = until('a committed part file', () => (fs.readdirSync(out).some((f) => f.startsWith('part-')) ? true : undefined)).finally(() => interrupt.abort());
       const first = await run(tEnv, insert, options, interrupt.signal);
       await partCommitted;
       expect(first.sink.text).not.toContain('[WARNING]');
