@@ -281,6 +281,19 @@ export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<Execut
 }
 
 const RETENTION = 'execution.checkpointing.externalized-checkpoint-retention';
+const TERMINAL = new Set(['FINISHED', 'CANCELED', 'FAILED']);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long Flink's REST API may serve cached checkpoint statistics (Flink's default: web.refresh-interval, 3 s). */
+function statsCacheMs(opts: SqlParagraphOptions): number {
+  const config = opts.env.getConfig();
+  const value = (k: string) => config.get(k) ?? opts.env.session.baseConfig[k];
+  const text = value('rest.cache.checkpoint-statistics.timeout') ?? value('web.refresh-interval') ?? '3 s';
+  const m = /^(\d+)\s*(ms|milli|millis|s|sec|secs|second|seconds|min|minute|minutes)?$/i.exec(text.trim());
+  if (!m) return 3000;
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  return Number(m[1]) * (unit.startsWith('min') ? 60_000 : unit.startsWith('s') ? 1000 : 1);
+}
 
 /**
  * resumeFromLatestCheckpoint needs checkpoints that outlive a cancelled job, at a path: says what
@@ -421,6 +434,12 @@ async function followInsert(result: TableResult, jobId: string, started: number,
   /** After a cancelled or failed run: its latest checkpoint is what a re-run resumes from (newer than an older savepoint). */
   const keepCheckpoint = async (): Promise<string> => {
     if (!checkpoint) return '';
+    // The REST API serves checkpoint statistics from a cache (rest.cache.checkpoint-statistics.timeout,
+    // 3 s by default): asked right away it may miss the newest checkpoint, whose files the sink has
+    // already committed, and a resume from an older one would write rows twice. So: once the job
+    // has ended (no checkpoint completes after that), wait out the cache, then ask.
+    for (let i = 0; i < 100 && !TERMINAL.has((await result.getJobStatus().catch(() => undefined)) ?? 'FAILED'); i++) await sleep(100);
+    await sleep(statsCacheMs(opts) + 200);
     await checkpoint.poll();
     if (checkpoint.path === undefined) return '; no checkpoint completed';
     checkpoints.set(key, checkpoint.path);
