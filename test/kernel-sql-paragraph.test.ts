@@ -343,7 +343,7 @@ describe('runSqlParagraph', () => {
     try {
       // every row's event time is in one hour: the watermark never passes that window's end
       const ddl = await sql(`CREATE TEMPORARY TABLE drain_src (id BIGINT, ts AS CAST(TIMESTAMP '2020-01-01 00:10:00' AS TIMESTAMP(3)), WATERMARK FOR ts AS ts)
-          WITH ('connector' = 'datagen', 'rows-per-second' = '100', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '1000000');
+          WITH ('connector' = 'datagen', 'rows-per-second' = '100', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '100000');
         CREATE TEMPORARY TABLE drain_plain (window_start TIMESTAMP(3), n BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}/plain', 'format' = 'csv');
         CREATE TEMPORARY TABLE drain_drained (window_start TIMESTAMP(3), n BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}/drained', 'format' = 'csv')`);
       expect(ddl.outcome).toEqual({ status: 'ok' });
