@@ -26,7 +26,7 @@ An interactive SQL client on one Flink session (streaming and batch share its ca
   --udfs FILE     register every UDF a TypeScript module exports (udf(...), udaf(...), ...) by its export name
   -D key=value    Flink configuration for the session
   --parallelism N, --remote host:port, --connector NAME   as for tsflink run
-Statements end with ';'. Besides Flink's SQL: SET / RESET, SHOW JOBS, STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN],
+Statements end with ';'. Besides Flink's SQL: SET / RESET, SHOW JOBS, STOP JOB '<id>' [WITH SAVEPOINT [WITH DRAIN]],
 ADD JAR, BEGIN STATEMENT SET; … END;, CREATE [TEMPORARY] FUNCTION f AS 'udfs.ts#f', HELP;, QUIT;.
 Result modes: SET '${RESULT_MODE_KEY}' = 'table' | 'changelog' | 'tableau'. See docs/sql-client.md.
 `;

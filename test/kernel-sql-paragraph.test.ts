@@ -2,11 +2,14 @@
  * The Zeppelin-style SQL paragraph runner shared by the kernel and the shell, on a real Flink
  * mini-cluster: statements, display modes, throttled in-place updates, interrupt and errors.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, type TableEnvironment } from '../src/index';
+import { DataTypes, Session, udf, type TableEnvironment } from '../src/index';
+import { requireTsModule, SqlClientStatements } from '../src/repl/sql-client-statements';
 import { parseSqlCell, runSqlParagraph, splitStatements } from '../src/repl/sql-paragraph';
 import type { MimeBundle, OutputSink } from '../src/repl/types';
-import { batchEnv, rowsOf, streamingEnv, tempDir } from './helpers';
+import { batchEnv, rowsOf, streamingEnv, tempDir, until } from './helpers';
 
 type Event =
   | { kind: 'stdout' | 'stderr'; text: string }
@@ -45,9 +48,9 @@ class RecordingSink implements OutputSink {
 let tEnv: TableEnvironment;
 let bEnv: TableEnvironment;
 
-async function run(env: TableEnvironment, statement: string, options: Record<string, string> = {}, signal = new AbortController().signal) {
+async function run(env: TableEnvironment, statement: string, options: Record<string, string> = {}, signal = new AbortController().signal, statements?: SqlClientStatements) {
   const sink = new RecordingSink();
-  const outcome = await runSqlParagraph({ env, statement, options, sink, signal, displayIdPrefix: 'cell1' });
+  const outcome = await runSqlParagraph({ env, statement, options, sink, signal, displayIdPrefix: 'cell1', statements });
   return { sink, outcome };
 }
 
@@ -232,6 +235,148 @@ describe('runSqlParagraph', () => {
       expect(ids).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
     } finally {
       tEnv.getConfig().remove('execution.checkpointing.interval');
+    }
+    // the jobs copied '500ms' into the session's root configuration as '500 ms': remove() drops that copy too
+    expect(tEnv.getConfig().get('execution.checkpointing.interval')).toBeUndefined();
+  });
+
+  it('resumeFromLatestCheckpoint: a cancelled INSERT re-runs from its latest retained checkpoint, no row lost or written twice', async () => {
+    // without retained checkpoints the option says what to set
+    const unset = await run(tEnv, 'SELECT 1', { resumeFromLatestCheckpoint: 'true' });
+    expect(unset.outcome).toEqual({ status: 'ok' });
+    expect(unset.sink.text).toMatch(/\[WARNING\] resumeFromLatestCheckpoint needs retained checkpoints; not set: 'execution\.checkpointing\.interval'.*'execution\.checkpointing\.dir'.*'RETAIN_ON_CANCELLATION'/);
+    const out = tempDir('tsflink-cp-out-');
+    const config = tEnv.getConfig();
+    config.set('execution.checkpointing.interval', '300ms');
+    config.set('execution.checkpointing.dir', `file://${tempDir('tsflink-cp-')}`);
+    config.set('execution.checkpointing.externalized-checkpoint-retention', 'RETAIN_ON_CANCELLATION');
+    try {
+      await run(tEnv, `CREATE TEMPORARY TABLE cp_src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '80');
+        CREATE TEMPORARY TABLE cp_sink (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv', 'sink.rolling-policy.rollover-interval' = '1s', 'sink.rolling-policy.check-interval' = '200ms')`);
+      await run(bEnv, `CREATE TEMPORARY TABLE cp_read (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
+      const committed = async () => (await rowsOf(bEnv.sqlQuery('SELECT id FROM cp_read'))).map((r) => Number(r.id)).sort((a, b) => a - b);
+      const insert = 'INSERT INTO cp_sink SELECT id FROM cp_src';
+      const options = { resumeFromLatestCheckpoint: 'true', refreshInterval: '200' };
+      // interrupted once a checkpoint has committed a first part file (part-<uuid>-0-0; in-progress ones start with '.'), well before its 8 s of rows end
+      const interrupt = new AbortController();
+      const partCommitted = until('a committed part file', () => (fs.readdirSync(out).some((f) => f.startsWith('part-')) ? true : undefined)).finally(() => interrupt.abort());
+      const first = await run(tEnv, insert, options, interrupt.signal);
+      await partCommitted;
+      expect(first.sink.text).not.toContain('[WARNING]');
+      expect(first.outcome.status).toBe('error');
+      expect(first.sink.last()).toMatch(/CANCELED[^]*interrupted; checkpoint file:[^ ]*chk-\d+/);
+      // the cancelled job committed a first part: a fresh re-run would write it again
+      const before = await committed();
+      expect(before.length).toBeGreaterThan(0);
+      expect(before.length).toBeLessThan(80);
+      expect(before).toEqual(Array.from({ length: before.length }, (_, i) => i + 1));
+      const second = await run(tEnv, insert, options);
+      expect(second.outcome).toEqual({ status: 'ok' });
+      expect(second.sink.text).toContain('[INFO] Resuming from checkpoint file:');
+      // the second job went on from the checkpoint: the sequence once
+      expect(await committed()).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+      // a finished job leaves nothing to resume: the next run starts afresh
+      const third = await run(tEnv, 'INSERT INTO cp_sink SELECT id FROM cp_src', { ...options, detach: 'true' });
+      expect(third.sink.text).not.toContain('Resuming');
+      await run(tEnv, `STOP JOB '${/job ([0-9a-f]{32})/.exec(third.sink.last())![1]}'`, {}, undefined, new SqlClientStatements({ tEnv, bEnv, session: tEnv.session, cwd: process.cwd(), requireModule: requireTsModule }));
+    } finally {
+      for (const k of ['execution.checkpointing.interval', 'execution.checkpointing.dir', 'execution.checkpointing.externalized-checkpoint-retention']) config.remove(k);
+    }
+    expect((await run(tEnv, 'SELECT 1', { resumeFromLatestCheckpoint: 'maybe' })).outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('resumeFromLatestCheckpoint=maybe: expected true or false') });
+  });
+
+  it('resumeFromLatestCheckpoint after a failed INSERT: the re-run resumes from the failed job\'s latest checkpoint', async () => {
+    // a TS function that fails the job at id 50 while the flag file exists (no restarts: the job fails)
+    const flag = path.join(tempDir('tsflink-cp-fail-'), 'fail');
+    fs.writeFileSync(flag, '');
+    const failAt = udf(
+      (id: bigint, at: bigint, file: string) => {
+        if (id === at && require('node:fs').existsSync(file)) throw new Error(`injected failure at ${id}`);
+        return id;
+      },
+      { inputTypes: [DataTypes.BIGINT(), DataTypes.BIGINT(), DataTypes.STRING()], resultType: DataTypes.BIGINT() },
+    );
+    tEnv.createTemporarySystemFunction('failAt', failAt);
+    const out = tempDir('tsflink-cp-fail-out-');
+    const settings: Record<string, string> = {
+      'execution.checkpointing.interval': '300ms',
+      'execution.checkpointing.dir': `file://${tempDir('tsflink-cp-fail-chk-')}`,
+      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+      'restart-strategy.type': 'none',
+    };
+    tEnv.getConfig().addConfiguration(settings);
+    try {
+      await run(tEnv, `CREATE TEMPORARY TABLE cf_src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '80');
+        CREATE TEMPORARY TABLE cf_sink (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv', 'sink.rolling-policy.rollover-interval' = '1s', 'sink.rolling-policy.check-interval' = '200ms')`);
+      await run(bEnv, `CREATE TEMPORARY TABLE cf_read (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
+      const committed = async () => (await rowsOf(bEnv.sqlQuery('SELECT id FROM cf_read'))).map((r) => Number(r.id)).sort((a, b) => a - b);
+      const insert = `INSERT INTO cf_sink SELECT failAt(id, 50, '${flag}') FROM cf_src`;
+      const options = { resumeFromLatestCheckpoint: 'true', refreshInterval: '200' };
+      const first = await run(tEnv, insert, options);
+      expect(first.outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('injected failure at 50') });
+      expect(first.sink.last()).toMatch(/FAILED[^]*checkpoint file:[^ ]*chk-\d+/);
+      const before = await committed();
+      expect(before.length).toBeGreaterThan(0);
+      expect(before).toEqual(Array.from({ length: before.length }, (_, i) => i + 1));
+      expect(before.length).toBeLessThan(50);
+      fs.unlinkSync(flag);
+      const second = await run(tEnv, insert, options);
+      expect(second.outcome).toEqual({ status: 'ok' });
+      expect(second.sink.text).toContain('[INFO] Resuming from checkpoint file:');
+      expect(await committed()).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    } finally {
+      for (const k of Object.keys(settings)) tEnv.getConfig().remove(k);
+    }
+  }, 240_000);
+
+  it('STOP JOB … WITH SAVEPOINT WITH DRAIN ends event time: an event-time window fires that a plain stop leaves open', async () => {
+    const statements = new SqlClientStatements({ tEnv, bEnv, session: tEnv.session, cwd: process.cwd(), requireModule: requireTsModule });
+    const sql = (statement: string, options: Record<string, string> = {}) => run(tEnv, statement, options, undefined, statements);
+    // Flink's rule: draining is a way of stopping with a savepoint
+    for (const flags of ['WITH DRAIN', 'WITH DRAIN WITH SAVEPOINT']) {
+      expect((await sql(`STOP JOB '${'0'.repeat(32)}' ${flags}`)).outcome).toMatchObject({ status: 'error', evalue: expect.stringContaining('WITH DRAIN could only be used after WITH SAVEPOINT') });
+    }
+    const out = tempDir('tsflink-drain-out-');
+    // a stop that commits no file leaves no folder
+    for (const dir of ['plain', 'drained']) fs.mkdirSync(`${out}/${dir}`);
+    await sql(`SET 'state.savepoints.dir' = 'file://${tempDir('tsflink-drain-sp-')}'`);
+    try {
+      // every row's event time is in one hour: the watermark never passes that window's end
+      const ddl = await sql(`CREATE TEMPORARY TABLE drain_src (id BIGINT, ts AS CAST(TIMESTAMP '2020-01-01 00:10:00' AS TIMESTAMP(3)), WATERMARK FOR ts AS ts)
+          WITH ('connector' = 'datagen', 'rows-per-second' = '100', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '100000');
+        CREATE TEMPORARY TABLE drain_plain (window_start TIMESTAMP(3), n BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}/plain', 'format' = 'csv');
+        CREATE TEMPORARY TABLE drain_drained (window_start TIMESTAMP(3), n BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}/drained', 'format' = 'csv')`);
+      expect(ddl.outcome).toEqual({ status: 'ok' });
+      const start = async (sink: string) => {
+        const r = await sql(`INSERT INTO ${sink} SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE drain_src, DESCRIPTOR(ts), INTERVAL '1' HOUR)) WHERE id <= 10 GROUP BY window_start, window_end`, { detach: 'true' });
+        expect(r.outcome).toEqual({ status: 'ok' });
+        return /job ([0-9a-f]{32})/.exec(r.sink.last())![1];
+      };
+      const plain = await start('drain_plain');
+      const drained = await start('drain_drained');
+      // both jobs' tasks run; then the source emits ids 1..10 within a tenth of a second
+      for (const id of [plain, drained]) {
+        await until(`the tasks of ${id} running`, async () => {
+          const job = (await (await fetch(`${tEnv.session.restAddress}/jobs/${id}`)).json()) as { vertices?: { status: string }[] };
+          return job.vertices?.length && job.vertices.every((v) => v.status === 'RUNNING') ? true : undefined;
+        });
+      }
+      await new Promise((r) => setTimeout(r, 3000));
+      const stopPlain = await sql(`STOP JOB '${plain}' WITH SAVEPOINT`);
+      expect(stopPlain.outcome).toEqual({ status: 'ok' });
+      expect(stopPlain.sink.last()).toContain('savepoint path');
+      const stopDrained = await sql(`STOP JOB '${drained}' WITH SAVEPOINT WITH DRAIN`);
+      expect(stopDrained.outcome).toEqual({ status: 'ok' });
+      expect(stopDrained.sink.last()).toMatch(/file:[^ ]*savepoint-/);
+      const windows = async (dir: string) => {
+        await run(bEnv, `CREATE TEMPORARY TABLE IF NOT EXISTS read_${dir} (window_start TIMESTAMP(3), n BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}/${dir}', 'format' = 'csv')`);
+        return (await rowsOf(bEnv.sqlQuery(`SELECT CAST(window_start AS STRING) AS ws, n FROM read_${dir}`))).map((r) => [r.ws, Number(r.n)]);
+      };
+      // only the drain's MAX_WATERMARK closed the hour: its window holds the ten rows
+      expect(await windows('drained')).toEqual([['2020-01-01 00:00:00.000', 10]]);
+      expect(await windows('plain')).toEqual([]);
+    } finally {
+      await sql("RESET 'state.savepoints.dir'");
     }
   });
 

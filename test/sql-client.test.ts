@@ -188,6 +188,8 @@ describe('tsflink sql at a terminal', () => {
     const jobId = /([0-9a-f]{32})/.exec(s)![1];
     s = await t.enter('SHOW JOBS;', jobId);
     expect(s).toMatch(new RegExp(`${jobId} \\|[^\\n]*\\|\\s+(RUNNING|CREATED|INITIALIZING)`));
+    s = await t.enter(`STOP JOB '${jobId}' WITH DRAIN;`, '[ERROR]');
+    expect(s).toContain('WITH DRAIN could only be used after WITH SAVEPOINT');
     s = await t.enter(`STOP JOB '${jobId}' WITH SAVEPOINT;`, '[ERROR]');
     expect(s).toContain("SET 'state.savepoints.dir'");
     const savepoints = path.join(dir, 'savepoints');

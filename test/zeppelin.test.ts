@@ -13,7 +13,7 @@ import * as readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParagraphOutput } from '../zeppelin/output';
 import { stripTableData, withoutTableData } from '../src/repl/core';
-import { TABLE_DATA_MIME, type MimeBundle, type OutputSink } from '../src/repl/types';
+import { JOB_STATUS_MIME, TABLE_DATA_MIME, type MimeBundle, type OutputSink } from '../src/repl/types';
 import { tempDir } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -80,7 +80,7 @@ describe('paragraph output model (zeppelin/output.ts)', () => {
 });
 
 describe('table data reaches only the front-ends that ask for it', () => {
-  it('strips TABLE_DATA_MIME for sinks without acceptsTableData (Jupyter, the shell)', () => {
+  it('strips TABLE_DATA_MIME and JOB_STATUS_MIME for sinks without acceptsTableData (Jupyter, the shell)', () => {
     const bundle: MimeBundle = { 'text/plain': 't', 'text/html': '<table/>', [TABLE_DATA_MIME]: { columns: ['a'], rows: [['1']] } };
     const seen: MimeBundle[] = [];
     const sink: OutputSink = { stdout: () => undefined, stderr: () => undefined, display: (b) => seen.push(b), updateDisplay: (b) => seen.push(b), clearOutput: () => undefined };
@@ -92,6 +92,13 @@ describe('table data reaches only the front-ends that ask for it', () => {
       { 'text/plain': 't', 'text/html': '<table/>' },
     ]);
     expect(stripTableData(bundle)).toEqual({ 'text/plain': 't', 'text/html': '<table/>' });
+    // an INSERT's status line carries its progress and job page as data, for Zeppelin only
+    const status: MimeBundle = { 'text/plain': 'RUNNING', 'text/html': '<b>RUNNING</b>', [JOB_STATUS_MIME]: { progress: 50, jobUrl: 'http://x/#/job/running/1/overview' } };
+    expect(stripTableData(status)).toEqual({ 'text/plain': 'RUNNING', 'text/html': '<b>RUNNING</b>' });
+    const out = new ParagraphOutput();
+    out.display(status, 'd');
+    expect([out.progress, out.jobUrl]).toEqual([50, 'http://x/#/job/running/1/overview']);
+    expect(out.messages()).toEqual([{ type: 'HTML', data: '<b>RUNNING</b>' }]);
   });
 });
 
@@ -324,6 +331,30 @@ describe('the tsflink interpreter group, driven as Zeppelin drives it', () => {
     expect(status).toBeDefined();
     const r = await driver.result(tag);
     expect(r.code).toBe('SUCCESS');
+  });
+
+  it('getProgress() and the job link follow an INSERT paragraph too', async () => {
+    const ddl = await driver.run(
+      'ssql',
+      `CREATE TABLE few_ins (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10', 'fields.k.min' = '1', 'fields.k.max' = '3');
+       CREATE TABLE counts_ins (k INT, c BIGINT) WITH ('connector' = 'blackhole')`,
+    );
+    expect(ddl.code).toBe('SUCCESS');
+    // as in the query above: the bounded source's task finishes, the job runs on
+    const tag = driver.start('ssql', 'INSERT INTO counts_ins SELECT k, COUNT(*) AS c FROM (SELECT k FROM few_ins UNION ALL SELECT k FROM gen) GROUP BY k', { refreshInterval: '300' });
+    const seen = await driver.waitFor((e): e is Extract<DriverEvent, { ev: 'progress' }> => e.ev === 'progress' && e.tag === tag && e.percent > 0, 60_000, 'a progress report');
+    expect(seen.percent).toBeLessThan(100);
+    // the same share as the INSERT's status line
+    const status = driver.events.flatMap((e) => (e.ev === 'update' && e.tag === tag && e.type === 'HTML' ? [e.data] : [])).find((h) => h.includes(`${seen.percent}% (`));
+    expect(status).toBeDefined();
+    const infos = driver.events.find((e): e is Extract<DriverEvent, { ev: 'paraInfos' }> => e.ev === 'paraInfos' && e.tag === tag);
+    expect(infos?.infos).toMatchObject({ label: 'FLINK JOB', paraId: tag });
+    const jobId = /\/#\/job\/running\/([0-9a-f]{32})\/overview$/.exec(infos?.infos.jobUrl ?? '')?.[1];
+    expect(status).toContain(`>${jobId}</a>`);
+    driver.send({ cmd: 'cancel', tag, intp: 'ssql' });
+    const r = await driver.result(tag, 15_000);
+    expect(r.code).toBe('ERROR');
+    expect(text(r)).toContain('CANCELED');
   });
 
   it('cancel() interrupts a running streaming query and cancels its Flink job', async () => {

@@ -5,7 +5,7 @@
  * only the messages that changed (a live table is one `set` per refresh, as Zeppelin's own Flink
  * interpreter rewrites its `%table` each refresh).
  */
-import { TABLE_DATA_MIME, type MimeBundle, type OutputSink, type TableData } from '../src/repl/types';
+import { JOB_STATUS_MIME, TABLE_DATA_MIME, type JobStatusData, type MimeBundle, type OutputSink, type TableData } from '../src/repl/types';
 import type { OutputOp, ZeppelinMessage } from './protocol';
 
 type Block = { kind: 'text'; text: string } | { kind: 'display'; id?: string; messages: ZeppelinMessage[] };
@@ -66,16 +66,17 @@ export class ParagraphOutput implements OutputSink {
     this.stdout(text);
   }
 
-  /** The running job's progress (0-100) from the newest live table that knows it. */
+  /** The running job's progress (0-100) from the newest live table or INSERT status that knows it. */
   progress?: number;
 
   /** The newest live table's job page in the Flink web UI. */
   jobUrl?: string;
 
+  /** From a live table's data, or an INSERT's status line (JOB_STATUS_MIME). */
   private noteProgress(bundle: MimeBundle): void {
-    const table = bundle[TABLE_DATA_MIME] as TableData | undefined;
-    if (table?.progress !== undefined) this.progress = table.progress;
-    if (table?.jobUrl !== undefined) this.jobUrl = table.jobUrl;
+    const job = (bundle[TABLE_DATA_MIME] ?? bundle[JOB_STATUS_MIME]) as TableData | JobStatusData | undefined;
+    if (job?.progress !== undefined) this.progress = job.progress;
+    if (job?.jobUrl !== undefined) this.jobUrl = job.jobUrl;
   }
 
   display(bundle: MimeBundle, displayId?: string): void {

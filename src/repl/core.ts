@@ -35,7 +35,7 @@ import type {
   MimeBundle,
   OutputSink,
 } from './types';
-import { TABLE_DATA_MIME } from './types';
+import { JOB_STATUS_MIME, TABLE_DATA_MIME } from './types';
 import { bundleFor, type DisplayContext } from './value-display';
 import { makeDisplay } from './display-helpers';
 import { chart } from './chart';
@@ -505,10 +505,10 @@ export class TSFlinkCore implements InteractiveCore {
   }
 }
 
-/** A bundle without the table as data (TABLE_DATA_MIME), for front-ends that do not draw it. */
+/** A bundle without the table or job status as data (TABLE_DATA_MIME, JOB_STATUS_MIME), for front-ends that do not draw them. */
 export function stripTableData(bundle: MimeBundle): MimeBundle {
-  if (!(TABLE_DATA_MIME in bundle)) return bundle;
-  const { [TABLE_DATA_MIME]: _data, ...rest } = bundle;
+  if (!(TABLE_DATA_MIME in bundle) && !(JOB_STATUS_MIME in bundle)) return bundle;
+  const { [TABLE_DATA_MIME]: _data, [JOB_STATUS_MIME]: _job, ...rest } = bundle;
   return rest;
 }
 

@@ -4,7 +4,7 @@
  */
 import { cells, formatValue, renderHtml, renderText, type RenderColumn } from '../api/render';
 import type { LiveTable } from './live-table';
-import { TABLE_DATA_MIME, type MimeBundle, type TableData } from './types';
+import { JOB_STATUS_MIME, TABLE_DATA_MIME, type JobStatusData, type MimeBundle, type TableData } from './types';
 
 export interface JobProgress {
   /** SUBMITTING (planning, submission), the job's state (SUBMITTED, CREATED, INITIALIZING, RUNNING), then FINISHED, STOPPED, CANCELED or FAILED. */
@@ -114,7 +114,12 @@ export function tableData(columns: RenderColumn[], rows: unknown[][], kinds: rea
   return { columns: columns.map((c) => c.name), rows: body, ...(kinds ? { kinds: [...kinds] } : {}), ...extra };
 }
 
-/** A status-only bundle, for INSERT jobs. */
+/** A status-only bundle, for INSERT jobs; with the job's progress and page as data once it has an id. */
 export function renderJobStatus(progress: JobProgress): MimeBundle {
-  return { 'text/plain': statusText(undefined, progress), 'text/html': statusHtml(undefined, progress) };
+  const bundle: MimeBundle = { 'text/plain': statusText(undefined, progress), 'text/html': statusHtml(undefined, progress) };
+  if (progress.jobId && progress.webUi) {
+    const data: JobStatusData = { progress: progressPercent(progress), jobUrl: jobUrl(progress.webUi, progress.jobId, progress.state) };
+    bundle[JOB_STATUS_MIME] = data;
+  }
+  return bundle;
 }

@@ -1,7 +1,7 @@
 /**
  * The statements Flink's SQL client handles itself rather than passing to a TableEnvironment, for
  * `tsflink sql` and for `%%sql` / `%%bsql` paragraphs alike: SET / RESET (session-wide, on both
- * environments), SHOW JOBS, STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN], and TypeScript UDFs
+ * environments), SHOW JOBS, STOP JOB '<id>' [WITH SAVEPOINT [WITH DRAIN]], and TypeScript UDFs
  * from pure SQL: `CREATE [TEMPORARY] [SYSTEM] FUNCTION name AS 'udfs.ts#export'` (the role of
  * PyFlink's `CREATE FUNCTION … LANGUAGE PYTHON`) and whole modules (`registerUdfModule`).
  */
@@ -122,8 +122,12 @@ export class SqlClientStatements {
     } else if (SHOW_JOBS.test(s)) {
       await this.showJobs(sink);
     } else if ((m = STOP_JOB.exec(s))) {
-      const flags = m[2].toUpperCase();
-      await this.stopJob(unquote(m[1]), /SAVEPOINT/.test(flags), /DRAIN/.test(flags), sink);
+      const flags = m[2].toUpperCase().split(/\s*WITH\s+/).filter(Boolean);
+      // Flink's parser: WITH DRAIN only after WITH SAVEPOINT (draining is a way to stop with a savepoint)
+      if (flags.includes('DRAIN') && flags.join(' ') !== 'SAVEPOINT DRAIN') {
+        throw new SyntaxError("STOP JOB: WITH DRAIN could only be used after WITH SAVEPOINT (write STOP JOB '<id>' WITH SAVEPOINT WITH DRAIN)");
+      }
+      await this.stopJob(unquote(m[1]), flags.includes('SAVEPOINT'), flags.includes('DRAIN'), sink);
     } else if ((m = CREATE_TS_FUNCTION.exec(s)) && tsModuleRef(unquote(m[5]))) {
       const ref = tsModuleRef(unquote(m[5]))!;
       const name = m[4].replace(/`/g, '');
@@ -202,7 +206,8 @@ export class SqlClientStatements {
 
   /**
    * Flink's STOP JOB: cancels the job, or stops it with a savepoint (into `state.savepoints.dir`),
-   * WITH DRAIN first advancing to the end of event time. Jobs this session submitted go through
+   * WITH DRAIN first advancing to the end of event time: the sources emit MAX_WATERMARK, so every
+   * event-time window and timer fires before the job ends (for a job that is not meant to resume). Jobs this session submitted go through
    * their JobClient; others on the cluster through its REST API.
    */
   private async stopJob(jobId: string, savepoint: boolean, drain: boolean, sink: OutputSink): Promise<void> {
@@ -211,7 +216,6 @@ export class SqlClientStatements {
     const job = jobs.find((j) => j.jid === jobId);
     if (!job) throw new RangeError(`STOP JOB '${jobId}': the cluster has no such job (SHOW JOBS lists them)`);
     if (['FINISHED', 'CANCELED', 'FAILED'].includes(job.state)) throw new RangeError(`STOP JOB '${jobId}': the job has already ended (${job.state})`);
-    if (drain && !savepoint) throw new SyntaxError('STOP JOB … WITH DRAIN needs WITH SAVEPOINT too');
     const client = this.jobs.get(jobId);
     if (!savepoint) {
       if (client) await client.cancel();

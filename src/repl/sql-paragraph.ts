@@ -73,6 +73,12 @@ export interface ParagraphSettings {
   savepointDir?: string;
   /** Zeppelin's `resumeFromSavepoint`: the paragraph's jobs start from the savepoint its last interrupted run took. */
   resumeFromSavepoint: boolean;
+  /**
+   * Zeppelin's `resumeFromLatestCheckpoint`: the paragraph's INSERT job's latest completed
+   * (retained) checkpoint is recorded while it runs; after the job was cancelled or failed, a
+   * re-run starts from it.
+   */
+  resumeFromLatestCheckpoint: boolean;
 }
 
 /**
@@ -80,9 +86,11 @@ export interface ParagraphSettings {
  * by the paragraph's jobName, else by its text (the kernel and shell have no paragraph ids).
  */
 const savepoints = new Map<string, string>();
+/** The latest retained checkpoint of each paragraph's last cancelled or failed run, for resumeFromLatestCheckpoint (same keys). */
+const checkpoints = new Map<string, string>();
 const paragraphKey = (statement: string, settings: ParagraphSettings) => settings.jobName ?? statement.trim();
 
-const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title', 'jobName', 'runAsOne', 'savepointDir', 'resumeFromSavepoint'];
+const KNOWN = ['type', 'refreshInterval', 'parallelism', 'maxRows', 'template', 'stopAfter', 'detach', 'liveDisplay', 'chart', 'x', 'y', 'color', 'title', 'jobName', 'runAsOne', 'savepointDir', 'resumeFromSavepoint', 'resumeFromLatestCheckpoint'];
 const CHART_KEYS = ['x', 'y', 'color', 'title'];
 
 function positiveInt(key: string, v: string, min: number): number {
@@ -107,6 +115,8 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
   if (options.jobName !== undefined && options.jobName.trim() === '') throw new RangeError('SQL option jobName: expected a name');
   const resume = (options.resumeFromSavepoint ?? 'false').toLowerCase();
   if (resume !== 'true' && resume !== 'false') throw new RangeError(`SQL option resumeFromSavepoint=${options.resumeFromSavepoint}: expected true or false`);
+  const resumeCheckpoint = (options.resumeFromLatestCheckpoint ?? 'false').toLowerCase();
+  if (resumeCheckpoint !== 'true' && resumeCheckpoint !== 'false') throw new RangeError(`SQL option resumeFromLatestCheckpoint=${options.resumeFromLatestCheckpoint}: expected true or false`);
   const liveDisplay = options.liveDisplay ?? process.env.TSFLINK_LIVE_DISPLAY ?? 'update';
   if (liveDisplay !== 'update' && liveDisplay !== 'clear') throw new RangeError(`SQL option liveDisplay=${liveDisplay}: expected update or clear`);
   const chartKeys = CHART_KEYS.filter((k) => options[k] !== undefined);
@@ -127,6 +137,7 @@ function paragraphSettings(options: Record<string, string>): ParagraphSettings {
     runAsOne: runAsOne === 'true',
     savepointDir: options.savepointDir,
     resumeFromSavepoint: resume === 'true',
+    resumeFromLatestCheckpoint: resumeCheckpoint === 'true',
   };
 }
 
@@ -238,10 +249,14 @@ export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<Execut
   if (settings.parallelism !== undefined) config.set('parallelism.default', settings.parallelism);
   if (settings.jobName !== undefined) config.set('pipeline.name', settings.jobName);
   const key = paragraphKey(opts.statement, settings);
-  const resumeFrom = settings.resumeFromSavepoint ? savepoints.get(key) : undefined;
+  if (settings.resumeFromLatestCheckpoint) warnUnlessRetained(opts);
+  // Zeppelin's order: a savepoint (resumeFromSavepoint) before the latest checkpoint
+  const fromSavepoint = settings.resumeFromSavepoint ? savepoints.get(key) : undefined;
+  const fromCheckpoint = fromSavepoint === undefined && settings.resumeFromLatestCheckpoint ? checkpoints.get(key) : undefined;
+  const resumeFrom = fromSavepoint ?? fromCheckpoint;
   if (resumeFrom !== undefined) {
     config.set('execution.state-recovery.path', resumeFrom);
-    opts.sink.stdout(`[INFO] Resuming from savepoint ${resumeFrom}\n`);
+    opts.sink.stdout(`[INFO] Resuming from ${fromSavepoint !== undefined ? 'savepoint' : 'checkpoint'} ${resumeFrom}\n`);
   }
   try {
     for (let i = 0; i < statements.length; i++) {
@@ -262,6 +277,63 @@ export async function runSqlParagraph(opts: SqlParagraphOptions): Promise<Execut
       if (previousJobName === undefined || previousJobName === null) config.remove('pipeline.name');
       else config.set('pipeline.name', previousJobName);
     }
+  }
+}
+
+const RETENTION = 'execution.checkpointing.externalized-checkpoint-retention';
+const TERMINAL = new Set(['FINISHED', 'CANCELED', 'FAILED']);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long Flink's REST API may serve cached checkpoint statistics (Flink's default: web.refresh-interval, 3 s). */
+function statsCacheMs(opts: SqlParagraphOptions): number {
+  const config = opts.env.getConfig();
+  const value = (k: string) => config.get(k) ?? opts.env.session.baseConfig[k];
+  const text = value('rest.cache.checkpoint-statistics.timeout') ?? value('web.refresh-interval') ?? '3 s';
+  const m = /^(\d+)\s*(ms|milli|millis|s|sec|secs|second|seconds|min|minute|minutes)?$/i.exec(text.trim());
+  if (!m) return 3000;
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  return Number(m[1]) * (unit.startsWith('min') ? 60_000 : unit.startsWith('s') ? 1000 : 1);
+}
+
+/**
+ * resumeFromLatestCheckpoint needs checkpoints that outlive a cancelled job, at a path: says what
+ * is missing (a warning, not an error: a remote cluster may set them in its own configuration).
+ */
+function warnUnlessRetained(opts: SqlParagraphOptions): void {
+  const config = opts.env.getConfig();
+  const value = (k: string) => config.get(k) ?? opts.env.session.baseConfig[k];
+  const missing: string[] = [];
+  if (value('execution.checkpointing.interval') === undefined) missing.push("'execution.checkpointing.interval' (checkpointing is off)");
+  if (value('execution.checkpointing.dir') === undefined && value('state.checkpoints.dir') === undefined) missing.push("'execution.checkpointing.dir' (checkpoints kept in the JobManager's memory have no path)");
+  if (value(RETENTION)?.toUpperCase() !== 'RETAIN_ON_CANCELLATION') missing.push(`'${RETENTION}' = 'RETAIN_ON_CANCELLATION' (else a cancelled job's checkpoints are deleted)`);
+  if (missing.length) opts.sink.stderr(`[WARNING] resumeFromLatestCheckpoint needs retained checkpoints; not set: ${missing.join(', ')}\n`);
+}
+
+/**
+ * A job's latest completed checkpoint with a path, from Flink's REST API
+ * (`/jobs/:jid/checkpoints`, `latest.completed.external_path`), as Zeppelin's Flink interpreter
+ * records it for resumeFromLatestCheckpoint. Asked at most once at a time.
+ */
+class LatestCheckpoint {
+  path?: string;
+  private asking?: Promise<void>;
+
+  constructor(
+    private readonly webUi: string,
+    private readonly jobId: string,
+  ) {}
+
+  poll(): Promise<void> {
+    this.asking ??= fetch(`${this.webUi.replace(/\/$/, '')}/jobs/${this.jobId}/checkpoints`)
+      .then((res) => (res.ok ? (res.json() as Promise<{ latest?: { completed?: { external_path?: string } | null } }>) : undefined))
+      .then((body) => {
+        const p = body?.latest?.completed?.external_path;
+        // '<checkpoint-not-externally-addressable>': kept in the JobManager's memory, no path
+        if (typeof p === 'string' && !p.startsWith('<')) this.path = p;
+      })
+      .catch(() => undefined)
+      .finally(() => (this.asking = undefined));
+    return this.asking;
   }
 }
 
@@ -351,25 +423,47 @@ async function followInsert(result: TableResult, jobId: string, started: number,
   const progress = (state: string, note?: string): JobProgress => ({ state, jobId, webUi, elapsedMs: Date.now() - started, note, tasks: tasks.tasks });
   live.show(renderJobStatus(progress('RUNNING', settings.detach ? 'detached: the job keeps running' : undefined)));
   if (settings.detach) return;
+  const checkpoint = settings.resumeFromLatestCheckpoint ? new LatestCheckpoint(webUi, jobId) : undefined;
+  const key = paragraphKey(opts.statement, settings);
   const timer = setInterval(() => {
     tasks.poll();
+    void checkpoint?.poll();
     live.update(renderJobStatus(progress('RUNNING')));
   }, Math.max(settings.refreshInterval, 100));
   const abort = abortPromise(opts.signal);
+  /** After a cancelled or failed run: its latest checkpoint is what a re-run resumes from (newer than an older savepoint). */
+  const keepCheckpoint = async (): Promise<string> => {
+    if (!checkpoint) return '';
+    // The REST API serves checkpoint statistics from a cache (rest.cache.checkpoint-statistics.timeout,
+    // 3 s by default): asked right away it may miss the newest checkpoint, whose files the sink has
+    // already committed, and a resume from an older one would write rows twice. So: once the job
+    // has ended (no checkpoint completes after that), wait out the cache, then ask.
+    for (let i = 0; i < 100 && !TERMINAL.has((await result.getJobStatus().catch(() => undefined)) ?? 'FAILED'); i++) await sleep(100);
+    await sleep(statsCacheMs(opts) + 200);
+    await checkpoint.poll();
+    if (checkpoint.path === undefined) return '; no checkpoint completed';
+    checkpoints.set(key, checkpoint.path);
+    savepoints.delete(key);
+    return `; checkpoint ${checkpoint.path}`;
+  };
   try {
     await Promise.race([result.await(), abort.promise]);
+    // a finished job leaves nothing to resume: the next run starts afresh
+    savepoints.delete(key);
+    checkpoints.delete(key);
     live.update(renderJobStatus(progress('FINISHED')));
   } catch (err) {
     if (err instanceof Interrupted && settings.savepointDir !== undefined && result.getJobClient()) {
       // Zeppelin's savepointDir: stop, keeping the job's state for resumeFromSavepoint
       const path = await result.getJobClient()!.stopWithSavepoint(false, settings.savepointDir);
-      savepoints.set(paragraphKey(opts.statement, settings), path);
+      savepoints.set(key, path);
+      checkpoints.delete(key);
       live.update(renderJobStatus(progress('STOPPED', `interrupted; savepoint ${path}`)));
     } else if (err instanceof Interrupted) {
       await result.cancel();
-      live.update(renderJobStatus(progress('CANCELED', 'interrupted')));
+      live.update(renderJobStatus(progress('CANCELED', `interrupted${await keepCheckpoint()}`)));
     } else {
-      live.update(renderJobStatus(progress('FAILED')));
+      live.update(renderJobStatus(progress('FAILED', checkpoint ? (await keepCheckpoint()).slice(2) || undefined : undefined)));
     }
     throw err;
   } finally {

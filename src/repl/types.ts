@@ -37,8 +37,22 @@ export interface TableData {
 
 export const TABLE_DATA_MIME = 'application/vnd.tsflink.table+json';
 
+/**
+ * A job's progress and web UI page as data, under JOB_STATUS_MIME in the status bundle of an
+ * INSERT (a status line without a table), for front-ends that show them apart (Zeppelin's progress
+ * bar and job link). Passed, like TableData, only to sinks that set `acceptsTableData`.
+ */
+export interface JobStatusData {
+  /** How far the running job is, 0-100: its finished subtasks of all. */
+  progress?: number;
+  /** The job's page in the Flink web UI. */
+  jobUrl?: string;
+}
+
+export const JOB_STATUS_MIME = 'application/vnd.tsflink.job+json';
+
 export interface OutputSink {
-  /** Whether bundles may carry TABLE_DATA_MIME (default: no, the core strips it). */
+  /** Whether bundles may carry TABLE_DATA_MIME and JOB_STATUS_MIME (default: no, the core strips them). */
   readonly acceptsTableData?: boolean;
   stdout(text: string): void;
   stderr(text: string): void;

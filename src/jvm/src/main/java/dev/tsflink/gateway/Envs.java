@@ -103,11 +103,30 @@ public final class Envs {
             // Running a job merges the table config into the execution environment's configuration
             // (the root): a value that leaked there from this one goes too, or it would stay in force
             if (value != null && t.getConfig().getRootConfiguration() instanceof org.apache.flink.configuration.Configuration root
-                    && value.equals(root.toMap().get(key))) {
+                    && sameValue(value, root.toMap().get(key))) {
                 root.removeKey(key);
             }
             return null;
         });
+    }
+
+    /**
+     * Whether a leaked copy holds the value set: the merge writes typed options back in Flink's
+     * own format ('500ms' comes back as '500 ms'), so durations and memory sizes compare parsed.
+     */
+    private static boolean sameValue(String set, String leaked) {
+        if (leaked == null) return false;
+        if (set.equals(leaked)) return true;
+        try {
+            return org.apache.flink.util.TimeUtils.parseDuration(set).equals(org.apache.flink.util.TimeUtils.parseDuration(leaked));
+        } catch (RuntimeException notADuration) {
+            // not a duration: maybe a memory size
+        }
+        try {
+            return org.apache.flink.configuration.MemorySize.parse(set).equals(org.apache.flink.configuration.MemorySize.parse(leaked));
+        } catch (RuntimeException notASize) {
+            return false;
+        }
     }
 
     /** The value set for key (in the table config or the environment's root config), or null. */
