@@ -288,3 +288,91 @@ topics keep what earlier runs wrote).""",
     """%%sql
 SELECT tier, COUNT(*) AS orders, SUM(amount) AS total FROM orders_enriched GROUP BY tier""",
 ])
+
+# datastream.ipynb is committed with the outputs of a run (executed by run_notebook.py with a copy
+# path); test/notebooks.test.ts executes it again and checks them.
+write("datastream.ipynb", [
+    """md:# The DataStream API in TypeScript
+
+`StreamExecutionEnvironment` builds Flink's own DataStream graph on the kernel's session; the
+TypeScript functions run in TSFlink's Node workers, under Flink's operators, as PyFlink's Python
+functions do. Keyed state and timers live in Flink (checkpointed with the job).""",
+    """import {
+  StreamExecutionEnvironment, Types, ValueStateDescriptor, WatermarkStrategy, TumblingEventTimeWindows,
+  type Collector, type KeyedProcessFunction, type KeyedProcessFunctionContext, type KeyedRuntimeContext,
+  type OnTimerContext, type ValueState,
+} from 'tsflink';
+
+const env = await StreamExecutionEnvironment.create();
+env.setParallelism(1);
+const words = await env
+  .fromElements('to be', 'or not', 'to be')
+  .flatMap((line: string) => line.split(' '))
+  .filter((w) => w !== 'not')
+  .map((w) => w.toUpperCase(), Types.STRING())
+  .collect();
+words.join(' ')""",
+    """md:## Keyed state
+Clicks of three users, with their event time in ms. `keyBy` partitions them by user; a
+`KeyedProcessFunction` keeps a running count per user in a `ValueState`.""",
+    """interface Click { user: string; at: number }
+const clicks: Click[] = [
+  { user: 'ann', at: 100 }, { user: 'bob', at: 250 }, { user: 'ann', at: 900 },
+  { user: 'cy', at: 1200 }, { user: 'ann', at: 1500 }, { user: 'bob', at: 2100 },
+];
+
+class RunningCount implements KeyedProcessFunction<string, Click, string> {
+  private count!: ValueState<number>;
+  open(ctx: KeyedRuntimeContext): void {
+    this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+  }
+  async processElement(click: Click, ctx: KeyedProcessFunctionContext<string>, out: Collector<string>): Promise<void> {
+    const n = ((await this.count.value()) ?? 0) + 1;
+    await this.count.update(n);
+    out.collect(`${click.user} #${n}`);
+  }
+}
+const counts = await env.fromCollection(clicks).keyBy((c) => c.user, Types.STRING()).process(new RunningCount(), Types.STRING()).collect();
+counts.join(', ')""",
+    """md:## Timers
+Event time comes from `WatermarkStrategy`. Each user's function sets an event-time timer one
+second after the user's first click; when the watermark passes it, the timer fires and reports
+the user's clicks in that first second.""",
+    """const timed = env
+  .fromCollection(clicks)
+  .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<Click>().withTimestampAssigner((c) => c.at));
+
+class FirstSecond implements KeyedProcessFunction<string, Click, string> {
+  private first!: ValueState<number>;
+  private seen!: ValueState<number>;
+  open(ctx: KeyedRuntimeContext): void {
+    this.first = ctx.getState(new ValueStateDescriptor<number>('first'));
+    this.seen = ctx.getState(new ValueStateDescriptor<number>('seen'));
+  }
+  async processElement(click: Click, ctx: KeyedProcessFunctionContext<string>): Promise<void> {
+    let first = await this.first.value();
+    if (first === null) {
+      first = click.at;
+      await this.first.update(first);
+      ctx.timerService().registerEventTimeTimer(first + 1000);
+    }
+    if (click.at < first + 1000) await this.seen.update(((await this.seen.value()) ?? 0) + 1);
+  }
+  async onTimer(ts: number, ctx: OnTimerContext<string>, out: Collector<string>): Promise<void> {
+    out.collect(`${ctx.getCurrentKey()}: ${await this.seen.value()} click(s) by ${ts} ms`);
+  }
+}
+const firstSecond = await timed.keyBy((c) => c.user, Types.STRING()).process(new FirstSecond(), Types.STRING()).collect();
+firstSecond.sort()""",
+    """md:## Windows
+Clicks per user in tumbling one-second event-time windows.""",
+    """const perWindow = await timed
+  .map((c) => ({ user: c.user, clicks: 1 }))
+  .keyBy((c) => c.user, Types.STRING())
+  .window(TumblingEventTimeWindows.of(1000))
+  .reduce((a, b) => ({ user: a.user, clicks: a.clicks + b.clicks }))
+  .collect();
+perWindow.map((w) => `${w.user}=${w.clicks}`).sort().join(' ')""",
+    """md:Checkpoints, restarts, savepoints and the exactly-once `FileSink` are in `docs/datastream.md`
+("Fault tolerance").""",
+])

@@ -2,8 +2,15 @@
  * The DataStream API on the real mini-cluster: the Java DataStream graph is built through the
  * gateway and TS functions run in the Node worker under flink-python's process operators.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DefaultRollingPolicy,
+  FileSink,
+  OutputFileConfig,
+  SimpleStringEncoder,
   FlinkError,
   ListStateDescriptor,
   MapStateDescriptor,
@@ -121,6 +128,35 @@ describe('environment options and sinks', () => {
     expect(ck.counts.completed).toBeGreaterThanOrEqual(1);
   });
 
+  it('FileSink writes untyped records as JSON lines; executeAsync() gives a JobClient; configure() sets the restart strategy', async () => {
+    const fsEnv = await StreamExecutionEnvironment.create();
+    fsEnv.setParallelism(1).enableCheckpointing(200, 'AT_LEAST_ONCE');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-filesink-'));
+    const rolling = DefaultRollingPolicy.builder().withMaxPartSize(1024 * 1024).withRolloverInterval(60_000).withInactivityInterval(60_000).build();
+    fsEnv
+      .fromElements({ a: 1 }, { a: 2 })
+      .sinkTo(FileSink.forRowFormat(out, new SimpleStringEncoder()).withRollingPolicy(rolling).withOutputFileConfig(OutputFileConfig.builder().withPartPrefix('ds').withPartSuffix('.jsonl').build()).build())
+      .name('files')
+      .uid('files');
+    const job = await fsEnv.executeAsync('file sink');
+    expect((await job.getJobExecutionResult()).jobId).toBe(job.getJobID());
+    expect(await job.getJobStatus()).toBe('FINISHED');
+    const files = fs.readdirSync(out, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && !f.name.startsWith('.'));
+    expect(files.map((f) => f.name).every((n) => /^ds-.+\.jsonl$/.test(n))).toBe(true);
+    const lines = files.flatMap((f) => fs.readFileSync(path.join(f.parentPath, f.name), 'utf8').split('\n').filter(Boolean));
+    expect(lines.sort()).toEqual(['{"a":1}', '{"a":2}']);
+
+    // with checkpointing on, Flink restarts a failing job without end; configure() makes it fail at once
+    const failing = await StreamExecutionEnvironment.create();
+    failing.enableCheckpointing(200).configure({ 'restart-strategy.type': 'none' });
+    failing.fromElements(1).map(() => {
+      throw new Error('no restart wanted');
+    }).print();
+    const failed = await failing.executeAsync('fails once');
+    await expect(failed.getJobExecutionResult()).rejects.toThrow(/no restart wanted/);
+    expect(() => failing.enableCheckpointing(100, 'SOMETIMES' as 'EXACTLY_ONCE')).toThrow(/EXACTLY_ONCE or AT_LEAST_ONCE/);
+  });
+
   it('BATCH runtime mode runs TS functions too', async () => {
     const batch = await StreamExecutionEnvironment.create();
     batch.setRuntimeMode('BATCH');
@@ -148,6 +184,15 @@ describe('map, filter and flatMap on a KeyedStream', () => {
       })
       .collect();
     expect(flat.sort(byNumber)).toEqual([-2, -1, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('LONG records and keys of a keyed stream are numbers, as on an unkeyed one', async () => {
+    const keyed = env.fromSequence(1, 6).keyBy((n: number) => n % 2, Types.LONG());
+    // a bigint here would match neither === 3 nor typeof 'number'
+    expect((await keyed.filter((n) => n === 3 || n === 4).collect()).sort()).toEqual([3, 4]);
+    const seen = await keyed.process({ processElement: (n: number, ctx) => [`${typeof n} ${typeof ctx.getCurrentKey()}`] }, Types.STRING()).collect();
+    expect(new Set(seen)).toEqual(new Set(['number number']));
+    expect((await keyed.reduce((a, b) => a + b).collect()).sort((a, b) => a - b)).toEqual([1, 2, 4, 6, 9, 12]);
   });
 });
 

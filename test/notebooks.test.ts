@@ -110,4 +110,16 @@ describe('example notebooks under nbclient', () => {
     // a vectorized UDF computing a column from Arrow batches
     expect(lastText(cellWith(cells, "funcType: 'vectorized'"))).toBe("'70, 82.5, 95, 97.5'");
   });
+
+  it('datastream.ipynb', async () => {
+    const cells = await execute('datastream.ipynb');
+    expect(lastText(cellWith(cells, "line.split(' ')"))).toBe("'TO BE OR TO BE'");
+    // a running count per user from a ValueState, in each user's click order
+    const counts = lastText(cellWith(cells, 'class RunningCount')).replace(/^'|'$/g, '').split(', ');
+    expect([...counts].sort()).toEqual(['ann #1', 'ann #2', 'ann #3', 'bob #1', 'bob #2', 'cy #1']);
+    for (const user of ['ann', 'bob']) expect(counts.filter((c) => c.startsWith(user))).toEqual(counts.filter((c) => c.startsWith(user)).sort());
+    // event-time timers one second after each user's first click
+    expect(lastText(cellWith(cells, 'class FirstSecond'))).toBe("[ 'ann: 2 click(s) by 1100 ms', 'bob: 1 click(s) by 1250 ms', 'cy: 1 click(s) by 2200 ms' ]");
+    expect(lastText(cellWith(cells, 'TumblingEventTimeWindows.of'))).toBe("'ann=1 ann=2 bob=1 bob=1 cy=1'");
+  });
 });

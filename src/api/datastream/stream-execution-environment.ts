@@ -14,13 +14,14 @@ import { Types, type TypeInformation } from './types';
 import { fromSource } from './connectors/sink-to';
 import type { Source } from './connectors/source';
 import type { WatermarkStrategy } from './watermark-strategy';
+import { DATASTREAM_JOBS, JobClient, type JobExecutionResult } from '../job-client';
+
+export type { JobExecutionResult } from '../job-client';
 
 export type RuntimeExecutionMode = 'STREAMING' | 'BATCH' | 'AUTOMATIC';
 
-export interface JobExecutionResult {
-  jobId: string;
-  netRuntimeMs: number;
-}
+/** Flink's CheckpointingMode. */
+export type CheckpointingMode = 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
 
 export class StreamExecutionEnvironment {
   private parallelism: number;
@@ -70,10 +71,23 @@ export class StreamExecutionEnvironment {
     return this;
   }
 
-  /** Checkpoints every intervalMs milliseconds (exactly-once). */
-  enableCheckpointing(intervalMs: number): this {
+  /** Checkpoints every intervalMs milliseconds, exactly-once unless AT_LEAST_ONCE is asked for. */
+  enableCheckpointing(intervalMs: number, mode: CheckpointingMode = 'EXACTLY_ONCE'): this {
     if (!Number.isInteger(intervalMs) || intervalMs <= 0) throw new RangeError(`checkpoint interval must be a positive number of ms, got ${intervalMs}`);
-    callSync(DS, 'enableCheckpointing', this.handle, intervalMs);
+    if (mode !== 'EXACTLY_ONCE' && mode !== 'AT_LEAST_ONCE') throw new RangeError(`checkpointing mode must be EXACTLY_ONCE or AT_LEAST_ONCE, got ${String(mode)}`);
+    callSync(DATASTREAM_JOBS, 'enableCheckpointing', this.handle, intervalMs, mode);
+    return this;
+  }
+
+  /**
+   * Flink's configure(ReadableConfig): applies options to this environment's later jobs, e.g. the
+   * restart strategy ('restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts',
+   * ...), checkpointing ('execution.checkpointing.*'), the state backend ('state.backend.type').
+   * Options of the submission itself, such as 'execution.state-recovery.path' (resume from a
+   * savepoint), go to create(config).
+   */
+  configure(options: Record<string, string>): this {
+    callSync(DATASTREAM_JOBS, 'configure', this.handle, toJavaJson(options));
     return this;
   }
 
@@ -110,6 +124,17 @@ export class StreamExecutionEnvironment {
   /** Runs the job built on this environment to its end (sinks such as print()). */
   async execute(jobName = 'TSFlink DataStream job'): Promise<JobExecutionResult> {
     return JSON.parse(await callAsync<string>(DS, 'execute', this.handle, jobName)) as JobExecutionResult;
+  }
+
+  /**
+   * Submits the job built on this environment and returns at once with its JobClient: its status,
+   * cancel(), stopWithSavepoint()/triggerSavepoint(), getJobExecutionResult().
+   */
+  async executeAsync(jobName = 'TSFlink DataStream job'): Promise<JobClient> {
+    const client = await callAsync<number>(DATASTREAM_JOBS, 'executeAsync', this.handle, jobName);
+    const jobClient = new JobClient(client, callSync<string>(DATASTREAM_JOBS, 'jobId', client), DATASTREAM_JOBS);
+    track(jobClient, client);
+    return jobClient;
   }
 
   /** The JSON execution plan of the job built so far. */

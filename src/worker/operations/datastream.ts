@@ -178,6 +178,11 @@ const MIN_LONG = -(2n ** 63n);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** The row coder reads BIGINT as bigint; DataStream LONG records and keys are numbers where exact. */
+function jsLong(v: unknown): unknown {
+  return typeof v === 'bigint' && v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v;
+}
+
 function num(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
@@ -390,14 +395,14 @@ function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, key
       aggregate: fns.aggregate,
       process: fns.process ? userMethod(fns.process, 'process', d) : undefined,
     } as WindowFunctions,
-    { state, keyBytes: () => keys.current, userKey: () => keys.userKey, setTimer: (o, t, ns) => keys.setTimer(o, t, ns) },
+    { state, keyBytes: () => keys.current, userKey: () => jsLong(keys.userKey), setTimer: (o, t, ns) => keys.setTimer(o, t, ns) },
     d.name,
   );
   const stamped = (rs: { value: unknown; timestamp: number | bigint }[]) => rs.map((r) => new Stamped(r.value, r.timestamp));
   const each: ElementFn = async (pair, timestamp, watermark) => {
     const { key, value } = pair as { key: unknown; value: unknown };
     keys.setKey(key);
-    return stamped(await op.processElement(value, timestamp, watermark));
+    return stamped(await op.processElement(jsLong(value), timestamp, watermark));
   };
   each.onTimer = async (type, timestamp, watermark, key, namespace) => {
     keys.setKey(key);
@@ -415,7 +420,7 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
       keys.setKey(key);
       state ??= keys.runtimeContext({}).getState(new ValueStateDescriptor(`reduce:${d.name}`));
       const previous = await state.value();
-      const next = previous === null ? value : await f(previous, value);
+      const next = previous === null ? jsLong(value) : await f(previous, jsLong(value));
       await state.update(next);
       return [next];
     };
@@ -426,7 +431,7 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     return (pair, timestamp, watermark) => {
       const { key, value } = pair as { key: unknown; value: unknown };
       keys.setKey(key);
-      return inner(value, timestamp, watermark);
+      return inner(jsLong(value), timestamp, watermark);
     };
   }
   if (d.kind !== 'keyedProcess' && d.kind !== 'keyedCoProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
@@ -445,7 +450,7 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     deleteEventTimeTimer: (t: number) => keys.setTimer(2, t),
     deleteProcessingTimeTimer: (t: number) => keys.setTimer(3, t),
   };
-  const ctx = { timestamp: () => ts, getCurrentKey: () => keys.userKey, timerService: () => timerService, timeDomain: () => domain, output };
+  const ctx = { timestamp: () => ts, getCurrentKey: () => jsLong(keys.userKey), timerService: () => timerService, timeDomain: () => domain, output };
   const run = async (call: (out: { collect(x: unknown): void }) => unknown): Promise<unknown[]> => {
     const results: unknown[] = [];
     const out = { collect: (x: unknown) => void results.push(x) };
@@ -462,7 +467,7 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     wm = watermark;
     domain = undefined;
     const g = side && !side.f0 ? f2 : f;
-    return run((out) => g(value, ctx, out));
+    return run((out) => g(jsLong(value), ctx, out));
   };
   each.onTimer = (type, timestamp, watermark, key) => {
     if (typeof onTimer !== 'function') throw new TypeError(`'${d.name}' set a timer but has no onTimer() method`);
@@ -608,8 +613,7 @@ export class StatelessDataStreamOperation implements Operation {
     for (const [ts, wm, raw] of rows) {
       results.length = 0;
       this.currentTs = ts;
-      // the row coder reads BIGINT as bigint; DataStream LONG records are numbers where exact
-      const value = typeof raw === 'bigint' && raw >= MIN_SAFE && raw <= MAX_SAFE ? Number(raw) : raw;
+      const value = jsLong(raw);
       // Java sends Long.MIN_VALUE for a record without a timestamp (StreamRecord.getTimestamp())
       await this.run(0, value, ts === MIN_LONG ? null : num(ts), num(wm), results, ts);
       this.emit(out, wm, results);

@@ -131,7 +131,7 @@ public final class DataStreams {
                     functionType);
             OneInputStreamOperator op;
             if (in instanceof KeyedStream) {
-                op = new ExternalPythonKeyedProcessOperator(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out);
+                op = new TimerSafeOperators.KeyedProcess(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out);
             } else {
                 op = new ExternalPythonProcessOperator(config, info, in.getType(), out);
             }
@@ -162,7 +162,7 @@ public final class DataStreams {
                 case "global": ns = new GlobalWindow.Serializer(); break;
                 default: throw new IllegalArgumentException("unknown window namespace '" + namespace + "'");
             }
-            OneInputStreamOperator op = new ExternalPythonKeyedProcessOperator(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out, ns);
+            OneInputStreamOperator op = new TimerSafeOperators.KeyedProcess(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out, ns);
             return Handles.put(in.transform(name, out, op));
         });
     }
@@ -215,7 +215,7 @@ public final class DataStreams {
                     new DataStreamPythonFunction(Base64.getDecoder().decode(payloadBase64), new PythonEnv(PythonEnv.ExecType.PROCESS)),
                     keyed ? 3 : 1);
             TwoInputStreamOperator op = keyed
-                    ? new ExternalPythonKeyedCoProcessOperator(config, info, (RowTypeInfo) a.getType(), (RowTypeInfo) b.getType(), out)
+                    ? new TimerSafeOperators.KeyedCoProcess(config, info, (RowTypeInfo) a.getType(), (RowTypeInfo) b.getType(), out)
                     : new ExternalPythonCoProcessOperator(config, info, a.getType(), b.getType(), out);
             return Handles.put(a.connect(b).transform(name, out, op));
         });

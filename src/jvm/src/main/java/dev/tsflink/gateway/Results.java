@@ -97,6 +97,17 @@ public final class Results {
         });
     }
 
+    /** Waits for the job's end (Flink's JobClient#getJobExecutionResult): {"jobId", "netRuntimeMs"}. */
+    public static String jobExecutionResult(int result) {
+        return GatewayException.guard(() -> {
+            org.apache.flink.api.common.JobExecutionResult r = jobClient(result, "wait for").getJobExecutionResult().get();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("jobId", r.getJobID().toHexString());
+            out.put("netRuntimeMs", r.getNetRuntime());
+            return Json.write(out);
+        });
+    }
+
     private static JobClient jobClient(int result, String action) {
         TableResult r = Handles.get(result);
         return r.getJobClient().orElseThrow(() -> new IllegalStateException("this TableResult has no job to " + action));

@@ -1,0 +1,290 @@
+/**
+ * Fault tolerance of the TS DataStream API on a real standalone cluster (a JobManager and two
+ * TaskManagers of one slot each, separate JVMs; one cluster for the file).
+ *
+ * One job shape throughout: a bounded sequence 1..N, slowed in a TS map so that it runs for
+ * seconds, event-time timestamps (n ms), keyed by n % 3 into a KeyedProcessFunction that keeps a
+ * ValueState count, a MapState of per-bucket sums, a ListState buffer flushed by processing-time
+ * timers, and event-time timers per bucket and at the end; its lines go to an exactly-once FileSink.
+ * Every line but the buffer flushes depends only on the input, so the finished files must equal
+ * `expectedLines(N)` exactly: a lost record, a count restarted from zero or a record counted twice
+ * changes them. The flushes must hold every record once.
+ *
+ * (1) the Node worker is SIGKILLed mid-job, (2) the TaskManager running the job is SIGKILLed
+ * mid-job: each time the job must restart from a checkpoint (checked over REST) and its output equal
+ * the expected lines; (3) a job is stopped with a savepoint mid-way and a new job resumed from it
+ * (execution.savepoint.path) writes the rest: together, the expected lines.
+ *
+ * Break checks (done 2026-12-05, each then restored):
+ * - flink-python as is (timers registered after the pre-checkpoint bundle flush, so missing from the
+ *   checkpoint; see TimerSafeOperators.java): the worker and savepoint tests failed, 603 and 552 of
+ *   the 2400 records left to the final flush, all of one key, from the restore point on;
+ * - the count in a per-key Map field of the function instead of a ValueState: the worker test fails
+ *   (the new worker counts from zero: every count after the restore is wrong);
+ * - without enableCheckpointing: nothing is committed before the job ends, the kill test fails;
+ * - without execution.savepoint.path: the resumed job restores nothing, the savepoint test fails.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FileSink,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  OnCheckpointRollingPolicy,
+  Session,
+  SimpleStringEncoder,
+  StreamExecutionEnvironment,
+  Types,
+  ValueStateDescriptor,
+  WatermarkStrategy,
+  type Collector,
+  type JobClient,
+  type KeyedProcessFunction,
+  type KeyedProcessFunctionContext,
+  type KeyedRuntimeContext,
+  type ListState,
+  type MapState,
+  type OnTimerContext,
+  type ValueState,
+} from '../src/index';
+import { stopStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
+import { startFailoverCluster, taskManagerOf, tempDir, until } from './helpers';
+
+const dir = tempDir('tsflink-ds-faults-');
+let cluster: StandaloneCluster;
+
+beforeAll(async () => {
+  // the cluster before the session: its start runs a synchronous child process (see udaf-cluster.test.ts)
+  cluster = await startFailoverCluster(dir, 20081 + (process.pid % 1000));
+  await Session.start({ remote: cluster.remote });
+}, 120_000);
+
+afterAll(async () => {
+  await (await Session.running())?.close();
+  await stopStandaloneCluster(dir);
+});
+
+const N = 2400;
+const KEYS = 3;
+const BUCKET = 100;
+
+/**
+ * Per record `r <n> <count of its key so far>`; per (key, bucket of 100 ms) when the watermark
+ * passes it `b <key> <bucket> <sum> <sum of the key's fired buckets>`; at the end `t <key> <count>
+ * <sum>`; the ListState buffer as `f <n> p` (flushed by a processing-time timer) or `f <n> e` (by the
+ * final event-time timer).
+ */
+class Tally implements KeyedProcessFunction<number, number, string> {
+  private count!: ValueState<number>;
+  private fired!: ValueState<number>;
+  private armed!: ValueState<boolean>;
+  private buckets!: MapState<number, number>;
+  private buffer!: ListState<number>;
+
+  constructor(private readonly pidFile: string) {}
+
+  open(ctx: KeyedRuntimeContext): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('node:fs').writeFileSync(this.pidFile, String(process.pid));
+    this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+    this.fired = ctx.getState(new ValueStateDescriptor<number>('fired'));
+    this.armed = ctx.getState(new ValueStateDescriptor<boolean>('armed'));
+    this.buckets = ctx.getMapState(new MapStateDescriptor<number, number>('buckets'));
+    this.buffer = ctx.getListState(new ListStateDescriptor<number>('buffer'));
+  }
+
+  async processElement(n: number, ctx: KeyedProcessFunctionContext<number>, out: Collector<string>): Promise<void> {
+    const count = ((await this.count.value()) ?? 0) + 1;
+    await this.count.update(count);
+    out.collect(`r ${n} ${count}`);
+    const bucket = Math.floor(n / 100);
+    await this.buckets.put(bucket, ((await this.buckets.get(bucket)) ?? 0) + n);
+    ctx.timerService().registerEventTimeTimer(bucket * 100 + 99);
+    // an event time after every record: this timer fires only with the final watermark
+    ctx.timerService().registerEventTimeTimer(1_000_000_000);
+    await this.buffer.add(n);
+    if (!(await this.armed.value())) {
+      ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 100);
+      await this.armed.update(true);
+    }
+  }
+
+  async onTimer(ts: number, ctx: OnTimerContext<number>, out: Collector<string>): Promise<void> {
+    const key = ctx.getCurrentKey();
+    if (ctx.timeDomain() === 'PROCESSING_TIME') {
+      for (const n of await this.buffer.get()) out.collect(`f ${n} p`);
+      await this.buffer.clear();
+      await this.armed.clear();
+    } else if (ts === 1_000_000_000) {
+      for (const n of await this.buffer.get()) out.collect(`f ${n} e`);
+      await this.buffer.clear();
+      out.collect(`t ${key} ${await this.count.value()} ${await this.fired.value()}`);
+    } else {
+      const bucket = (ts - 99) / 100;
+      const sum = (await this.buckets.get(bucket)) ?? 0;
+      await this.buckets.remove(bucket);
+      const fired = ((await this.fired.value()) ?? 0) + sum;
+      await this.fired.update(fired);
+      out.collect(`b ${key} ${bucket} ${sum} ${fired}`);
+    }
+  }
+}
+
+/** The job's lines without the flushes, computed here. */
+function expectedLines(n: number): string[] {
+  const lines: string[] = [];
+  const count = new Map<number, number>();
+  const buckets = new Map<string, number>();
+  for (let i = 1; i <= n; i++) {
+    const k = i % KEYS;
+    count.set(k, (count.get(k) ?? 0) + 1);
+    lines.push(`r ${i} ${count.get(k)}`);
+    const b = `${k} ${Math.floor(i / BUCKET)}`;
+    buckets.set(b, (buckets.get(b) ?? 0) + i);
+  }
+  const fired = new Map<number, number>();
+  for (const [kb, sum] of [...buckets].sort(([a], [b]) => Number(a.split(' ')[1]) - Number(b.split(' ')[1]))) {
+    const k = Number(kb.split(' ')[0]);
+    fired.set(k, (fired.get(k) ?? 0) + sum);
+    lines.push(`b ${kb} ${sum} ${fired.get(k)}`);
+  }
+  for (const [k, c] of count) lines.push(`t ${k} ${c} ${fired.get(k)}`);
+  return lines.sort();
+}
+
+/** The lines of the sink's finished part files (in-progress and pending files start with '.'). */
+function committedLines(out: string): string[] {
+  if (!fs.existsSync(out)) return [];
+  const lines: string[] = [];
+  for (const f of fs.readdirSync(out, { recursive: true, withFileTypes: true })) {
+    if (!f.isFile() || f.name.startsWith('.')) continue;
+    const text = fs.readFileSync(path.join(f.parentPath, f.name), 'utf8');
+    lines.push(...text.split('\n').filter((l) => l !== ''));
+  }
+  return lines;
+}
+
+/** Checks the output: the input-determined lines exactly, every record flushed from the ListState once. */
+function checkOutput(lines: string[]): void {
+  const flushes = lines.filter((l) => l.startsWith('f '));
+  expect(lines.filter((l) => !l.startsWith('f ')).sort()).toEqual(expectedLines(N));
+  expect(flushes.map((l) => Number(l.split(' ')[1])).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+  // processing-time timers did the flushing while the job ran (also after a restore: a timer lost
+  // there would leave its key's records to the final flush)
+  const atEnd = flushes.filter((l) => l.endsWith(' e')).length;
+  expect(atEnd).toBeLessThan(N / 10);
+}
+
+/** The job, built on a new environment; `options` go to its configuration (e.g. the savepoint to resume). */
+async function buildJob(out: string, pidFile: string, options: Record<string, string> = {}): Promise<StreamExecutionEnvironment> {
+  const env = await StreamExecutionEnvironment.create({ 'python.fn-execution.bundle.size': '10', ...options });
+  env.setParallelism(1);
+  env.enableCheckpointing(500);
+  env.configure({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': '3', 'restart-strategy.fixed-delay.delay': '1 s' });
+  env
+    .fromSequence(1, N)
+    .map(
+      async (n: number) => {
+        await new Promise((r) => setTimeout(r, 3)); // a job of seconds, so that a kill lands mid-way
+        return n;
+      },
+      Types.LONG(),
+    )
+    .uid('slow')
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((n: number) => n))
+    .uid('timestamps')
+    .keyBy((n: number) => n % 3, Types.LONG())
+    .process(new Tally(pidFile), Types.STRING())
+    .uid('tally')
+    .sinkTo(FileSink.forRowFormat(out, new SimpleStringEncoder()).withRollingPolicy(OnCheckpointRollingPolicy.build()).build())
+    .uid('files');
+  return env;
+}
+
+interface Checkpoints {
+  counts: { completed: number; restored: number };
+  latest: { restored: { id: number } | null };
+}
+
+async function checkpoints(job: JobClient): Promise<Checkpoints> {
+  return (await (await fetch(`${cluster.restAddress}/jobs/${job.getJobID()}/checkpoints`)).json()) as Checkpoints;
+}
+
+const readPid = (pidFile: string) => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined);
+
+/** Waits until a quarter of the records are committed (so checkpoints with state exist) and fewer than all. */
+async function midway(out: string, job: JobClient): Promise<number> {
+  const seen = await until('a quarter of the records committed', async () => {
+    const r = committedLines(out).filter((l) => l.startsWith('r ')).length;
+    if (r >= N / 4) return r;
+    // a job that failed on its own: its cause, not a timeout
+    if (['FAILED', 'FINISHED', 'CANCELED'].includes(await job.getJobStatus())) await job.getJobExecutionResult();
+    return undefined;
+  }, 120_000);
+  expect(seen, 'the job was nearly done before the failure: slow the source down').toBeLessThan(N * 0.75);
+  return seen;
+}
+
+describe('keyed state and timers survive', () => {
+  it('a killed Node worker: the job restarts from its checkpoint, output exactly as without the failure', { timeout: 240_000 }, async () => {
+    const work = tempDir('tsflink-ds-worker-');
+    const out = path.join(work, 'out');
+    const pidFile = path.join(work, 'worker.pid');
+    const job = await (await buildJob(out, pidFile)).executeAsync('ds-faults worker');
+    try {
+      await midway(out, job);
+      const worker = readPid(pidFile)!;
+      process.kill(worker, 'SIGKILL');
+      await job.getJobExecutionResult();
+      expect((await checkpoints(job)).latest.restored, 'the job was not restored from a checkpoint').not.toBeNull();
+      expect(readPid(pidFile)).not.toBe(worker);
+    } finally {
+      await job.cancel().catch(() => undefined);
+    }
+    checkOutput(committedLines(out));
+  });
+
+  it('a killed TaskManager: the job restarts from its checkpoint on the other one, output exactly as without the failure', { timeout: 240_000 }, async () => {
+    const work = tempDir('tsflink-ds-tm-');
+    const out = path.join(work, 'out');
+    const pidFile = path.join(work, 'worker.pid');
+    const job = await (await buildJob(out, pidFile)).executeAsync('ds-faults taskmanager');
+    try {
+      await midway(out, job);
+      const worker = readPid(pidFile)!;
+      const tm = taskManagerOf(worker, cluster);
+      expect(cluster.pids).toContain(tm);
+      process.kill(tm, 'SIGKILL');
+      // the job runs on: a worker of the other TaskManager takes over (asked while it lives)
+      const next = await until('a worker after the restart', () => {
+        const p = readPid(pidFile);
+        return p !== undefined && p !== worker ? p : undefined;
+      }, 120_000);
+      expect(taskManagerOf(next, cluster)).not.toBe(tm);
+      await job.getJobExecutionResult();
+      expect((await checkpoints(job)).latest.restored, 'the job was not restored from a checkpoint').not.toBeNull();
+    } finally {
+      await job.cancel().catch(() => undefined);
+    }
+    checkOutput(committedLines(out));
+  });
+});
+
+describe('a savepoint', () => {
+  it('stop-with-savepoint mid-way, then a new job resumed from it: together, output exactly as one run', { timeout: 240_000 }, async () => {
+    const work = tempDir('tsflink-ds-savepoint-');
+    const out = path.join(work, 'out');
+    const first = await (await buildJob(out, path.join(work, 'first.pid'))).executeAsync('ds-faults before the savepoint');
+    await midway(out, first);
+    const savepoint = await first.stopWithSavepoint(false, `file://${path.join(work, 'savepoints')}`);
+    expect(await first.getJobStatus()).toBe('FINISHED');
+    const before = committedLines(out).filter((l) => l.startsWith('r ')).length;
+    expect(before).toBeLessThan(N); // stopped mid-way, not after the end
+
+    const second = await (await buildJob(out, path.join(work, 'second.pid'), { 'execution.savepoint.path': savepoint })).executeAsync('ds-faults resumed');
+    await second.getJobExecutionResult();
+    expect((await checkpoints(second)).latest.restored, 'the resumed job did not restore the savepoint').not.toBeNull();
+    checkOutput(committedLines(out));
+  });
+});
