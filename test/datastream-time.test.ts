@@ -246,6 +246,10 @@ describe('windows', () => {
     expect(kept.sort((a, b) => a - b)).toEqual([3, 10, 30]); // small: 1+2, 1+2+3+4; big: 10+20 (5 and 30 never fire)
     const purged = await numbers().window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(2))).reduce((a, b) => a + b).collect();
     expect(purged.sort((a, b) => a - b)).toEqual([3, 7, 30]);
+    // countWindow(2) is the purging form, as Java's KeyedStream.countWindow(size)
+    const counted = await numbers().countWindow(2).reduce((a, b) => a + b).collect();
+    expect(counted.sort((a, b) => a - b)).toEqual([3, 7, 30]);
+    expect(() => numbers().countWindow(0)).toThrow(/positive count/);
   });
 
   it('tumbling processing-time windows fire while the job runs; each record in one window', async () => {

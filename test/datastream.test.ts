@@ -304,6 +304,17 @@ describe('timers', () => {
     // cy deleted its timer
     expect(out.sort()).toEqual(['ann EVENT_TIME 1000: 15', 'bob EVENT_TIME 1000: 7']);
   });
+
+  it('a timer of a function without onTimer does nothing when it fires, as in Java', async () => {
+    const noTimerFn = {
+      processElement(v: number, ctx: { timerService(): { registerEventTimeTimer(t: number): void } }) {
+        ctx.timerService().registerEventTimeTimer(500);
+        return [v * 10];
+      },
+    };
+    const out = await env.fromElements(1, 2, 3).keyBy((n) => n % 2).process(noTimerFn, Types.INT()).collect();
+    expect(out.sort((a, b) => a - b)).toEqual([10, 20, 30]);
+  });
 });
 
 describe('processing-time timers', () => {

@@ -560,9 +560,13 @@ class TopBidders extends AggregateFunction<string | null, TopAcc, [string | null
   }
 }
 
-/** Runs `fn` with one row per bundle and no worker-side accumulator cache: every row reads its key's state from Flink. */
-async function rowByRow<T>(fn: () => Promise<T>): Promise<T> {
-  tEnv.getConfig().set('python.fn-execution.bundle.size', '1').set('python.state.cache-size', '0');
+/**
+ * Runs `fn` with one row per bundle and, by default, no worker-side cache (accumulators, MapView
+ * entries): every row reads its key's state from Flink. With `cacheSize`, the next bundles read
+ * what the cache kept of the earlier ones.
+ */
+async function rowByRow<T>(fn: () => Promise<T>, cacheSize = 0): Promise<T> {
+  tEnv.getConfig().set('python.fn-execution.bundle.size', '1').set('python.state.cache-size', String(cacheSize));
   try {
     return await fn();
   } finally {
@@ -592,7 +596,11 @@ describe('data views', () => {
     expect(await map.isEmpty()).toBe(true);
   });
 
-  it.each(['hashmap', 'rocksdb'])('ListView and MapView fields live in Flink state (%s backend, mini-batch on)', async (backend) => {
+  it.each([
+    ['hashmap', 0],
+    ['rocksdb', 0],
+    ['hashmap', 1000],
+  ])('ListView and MapView fields live in Flink state (%s backend, mini-batch on, worker cache of %i keys)', async (backend, cacheSize) => {
     const top = udaf(new TopBidders(), {
       inputTypes: [DataTypes.STRING()],
       resultType: DataTypes.STRING(),
@@ -610,7 +618,7 @@ describe('data views', () => {
       .set('table.exec.mini-batch.allow-latency', '100 ms')
       .set('table.exec.mini-batch.size', '2');
     try {
-      const rows = await rowByRow(() => rowsOf(bids().groupBy($('auction')).select($('auction'), call(top, $('bidder')).as('bidders'))));
+      const rows = await rowByRow(() => rowsOf(bids().groupBy($('auction')).select($('auction'), call(top, $('bidder')).as('bidders'))), cacheSize);
       expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
         { auction: 'a', bidders: 'ann:2,cy:1 of 3' },
         { auction: 'b', bidders: 'bob:1,dee:1 of 2' },

@@ -181,6 +181,7 @@ export class BundleProcessor {
       this.output.endTimers(this.instructionId, this.timerUrl, this.opId, this.timerFamilies, this.operation.takeTimers?.());
       return this.metrics.collect();
     } catch (e) {
+      this.operation.abortBundle?.();
       // The runner waits for the end of the output before it looks at the bundle's response.
       this.out = new ByteWriter(); // an async result may still be written into the old one
       this.flush(true);

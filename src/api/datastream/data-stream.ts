@@ -13,7 +13,7 @@ import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
 import { TypeInformation, Types, type TypeSpec } from './types';
 import type { WatermarkStrategy } from './watermark-strategy';
-import type { Window, WindowAssigner, WindowSpec } from './windowing';
+import { CountTrigger, GlobalWindows, PurgingTrigger, type GlobalWindow, type Window, type WindowAssigner, type WindowSpec } from './windowing';
 import { WindowedStream } from './windowed-stream';
 import { ConnectedStreams } from './connected-streams';
 import type { OutputTag } from './output-tag';
@@ -304,6 +304,15 @@ export class KeyedStream<T, K> extends DataStream<T> {
   /** Windows per key (Flink's KeyedStream.window): then reduce, aggregate or process each window. */
   window<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, K, W> {
     return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /**
+   * Tumbling count windows (Flink's countWindow(size)): each key's records in windows of `size`,
+   * a global window fired and purged by a count trigger. (The sliding form needs an evictor, which
+   * TSFlink does not have yet.)
+   */
+  countWindow(size: number): WindowedStream<T, K, GlobalWindow> {
+    return this.window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
   }
 
   // On a KeyedStream these run as keyed process functions (as PyFlink's KeyedStream.map does), so

@@ -18,7 +18,14 @@ import type { flinkApi } from '../fn-api';
 import { loadShipped } from '../load-shipped';
 import { coerceConstant, parseDescriptor, UdfError } from '../udf-loader';
 import { StateListView, StateMapView, type StateView } from '../state/data-views';
-import type { RemoteKeyedState } from '../state/keyed-state';
+import type { BagState } from '../state/keyed-state';
+import type { KeyedMap } from '../state/state-cache';
+
+/** Where the data views' state comes from: ListViews read Flink directly, MapViews may go through a StateCache. */
+export interface ViewStates {
+  bag(name: string): BagState;
+  map(name: string): KeyedMap;
+}
 import { builtinAggregate } from './builtins';
 
 type Method = (...args: unknown[]) => unknown;
@@ -61,7 +68,7 @@ export class AggregateSlot {
     index: number,
     proto: flinkApi.IUserDefinedAggregateFunction,
     resultType: LogicalTypeTree,
-    state: RemoteKeyedState,
+    state: ViewStates,
     mapWriteCacheSize: number,
   ) {
     const payload = proto.payload!;
@@ -116,7 +123,7 @@ export class AggregateSlot {
     index: number,
     spec: flinkApi.UserDefinedAggregateFunction.IDataViewSpec,
     acc: LogicalTypeTree,
-    state: RemoteKeyedState,
+    state: ViewStates,
     mapWriteCacheSize: number,
   ): ViewField {
     const fieldIndex = spec.field_index ?? 0;
@@ -297,7 +304,7 @@ export interface AggregateCalls {
 export function aggregateCalls(
   spec: flinkApi.IUserDefinedAggregateFunctions,
   valueFields: readonly { type: LogicalTypeTree }[],
-  state: RemoteKeyedState,
+  state: ViewStates,
 ): AggregateCalls {
   const udfs = spec.udfs ?? [];
   const countStar = spec.index_of_count_star ?? -1;

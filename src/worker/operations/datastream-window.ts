@@ -12,7 +12,8 @@ import { GlobalWindow, TimeWindow, type TriggerSpec, type Window, type WindowSpe
 import type { AggregateFunction, ProcessWindowFunction } from '../../api/datastream/functions';
 import { ByteWriter } from '../coders/bytes';
 import { decoderFor, encoderFor } from '../coders/row-coder';
-import { elementsOf, type RemoteKeyedState } from '../state/keyed-state';
+import { elementsOf } from '../state/keyed-state';
+import type { KeyedStateStore } from '../state/state-cache';
 
 const MAX_LONG = 2n ** 63n - 1n;
 const PICKLED = { root: 'PICKLED', nullable: true, sql: 'PICKLED' };
@@ -27,7 +28,7 @@ export interface WindowResult {
 
 /** What the window operator needs from the keyed operation: state, timers, the current key. */
 export interface WindowHost {
-  state(): RemoteKeyedState;
+  state(): KeyedStateStore;
   /** The current key's state key bytes, and its user value. */
   keyBytes(): Buffer;
   userKey(): unknown;

@@ -10,7 +10,8 @@ import type { ByteReader, ByteWriter } from '../coders/bytes';
 import { decoderFor, encoderFor, rowDecoder, rowEncoder } from '../coders/row-coder';
 import { ByteReader as Reader, ByteWriter as Writer } from '../coders/bytes';
 import { typeOfTypeInfo } from '../coders/schema';
-import { elementsOf, type RemoteKeyedState } from '../state/keyed-state';
+import { elementsOf } from '../state/keyed-state';
+import { StateCache, type KeyedStateStore } from '../state/state-cache';
 import { ValueStateDescriptor, type AppendingState, type KeyedRuntimeContext, type ListState, type MapState, type StateTtlConfig, type ValueState } from '../../api/datastream/state';
 import type { AggregateFunction } from '../../api/datastream/functions';
 import type { LogicalTypeTree } from '../../api/values';
@@ -249,7 +250,7 @@ export class KeyContext {
   timersOut = new Writer();
 
   constructor(
-    private readonly state: () => RemoteKeyedState,
+    private readonly state: () => KeyedStateStore,
     keyType: flinkApi.ITypeInfo,
   ) {
     const keyRow = typeOfTypeInfo(keyType);
@@ -385,7 +386,7 @@ export class KeyContext {
 }
 
 /** A window stage: the worker's window operator over the key's state (PyFlink's WINDOW function). */
-function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, state: () => RemoteKeyedState): ElementFn {
+function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, state: () => KeyedStateStore): ElementFn {
   if (!d.window) throw new Error(`window '${d.name}' has no window description`);
   const fns = exported as WindowFunctions;
   const op = new WindowOperator(
@@ -469,8 +470,9 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
     const g = side && !side.f0 ? f2 : f;
     return run((out) => g(jsLong(value), ctx, out));
   };
-  each.onTimer = (type, timestamp, watermark, key) => {
-    if (typeof onTimer !== 'function') throw new TypeError(`'${d.name}' set a timer but has no onTimer() method`);
+  each.onTimer = async (type, timestamp, watermark, key) => {
+    // as Java's and PyFlink's default onTimer: a timer of a function without one does nothing
+    if (typeof onTimer !== 'function') return [];
     keys.setKey(key);
     ts = timestamp;
     wm = watermark;
@@ -496,6 +498,8 @@ export class StatelessDataStreamOperation implements Operation {
   /** The chain after async stages, one completed input after another (keeps their order). */
   private tail: Promise<void> = Promise.resolve();
   private tailFailure: unknown;
+  /** Keyed state as the functions see it: Flink's, through the worker's cache. */
+  private readonly stateCache: StateCache;
 
   /** ctx.output(tag, value): Row(timestamp, value) to the tag's side output (flink-python's getSideOutputTypeInfo). */
   private readonly sideOutput: SideOutput = (tag, value) => {
@@ -516,6 +520,13 @@ export class StatelessDataStreamOperation implements Operation {
 
   constructor(private readonly ctx: OperationContext<flinkApi.UserDefinedDataStreamFunction>) {
     const functions = [ctx.udfs, ...ctx.chained];
+    // flink-python always sends its python.state.cache-size and python.map-state.* options
+    this.stateCache = new StateCache(() => ctx.keyedState(), {
+      entries: ctx.udfs.state_cache_size ?? 1000,
+      mapReads: ctx.udfs.map_state_read_cache_size ?? 1000,
+      mapWrites: ctx.udfs.map_state_write_cache_size ?? 1000,
+    });
+    const cached = () => this.stateCache;
     this.revise = functions.some((f) => f.function_type === REVISE_OUTPUT);
     for (const f of functions) {
       if (f.function_type === REVISE_OUTPUT) continue;
@@ -523,14 +534,14 @@ export class StatelessDataStreamOperation implements Operation {
       const exported = loadShipped(d.code);
       const target = (typeof exported === 'object' && exported !== null ? exported : {}) as Lifecycle;
       if (f.function_type === KEYED_PROCESS || f.function_type === KEYED_CO_PROCESS) {
-        this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
+        this.keys = new KeyContext(cached, f.key_type_info!);
         this.stages.push({ name: d.name, target, each: keyedElementFn(d, exported, this.keys, this.sideOutput) });
       } else if (f.function_type === CO_BROADCAST_PROCESS || f.function_type === KEYED_CO_BROADCAST_PROCESS) {
-        if (f.function_type === KEYED_CO_BROADCAST_PROCESS) this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
+        if (f.function_type === KEYED_CO_BROADCAST_PROCESS) this.keys = new KeyContext(cached, f.key_type_info!);
         this.stages.push({ name: d.name, target, each: broadcastElementFn(d, exported, () => ctx.keyedState(), f.function_type === KEYED_CO_BROADCAST_PROCESS ? this.keys : undefined, this.sideOutput) });
       } else if (f.function_type === WINDOW) {
-        this.keys = new KeyContext(() => ctx.keyedState(), f.key_type_info!);
-        this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, () => ctx.keyedState()) });
+        this.keys = new KeyContext(cached, f.key_type_info!);
+        this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, cached) });
       } else if (d.kind === 'async') {
         const i = this.stages.length;
         const stage = new AsyncWaitStage(d.name, exported as ShippedAsyncFunction, d.async!, (results, ts, wm, rawTs) => this.continueAfter(i, results, ts, wm, rawTs));
@@ -607,6 +618,7 @@ export class StatelessDataStreamOperation implements Operation {
 
   async process(input: ByteReader, out: ByteWriter): Promise<void> {
     this.out = out;
+    this.stateCache.begin(this.ctx.cacheToken());
     const rows: unknown[][] = [];
     forEachElement(input, this.decode, (row) => rows.push(row.values));
     const results: [unknown, unknown][] = [];
@@ -636,6 +648,7 @@ export class StatelessDataStreamOperation implements Operation {
   async processTimers(input: ByteReader, out: ByteWriter): Promise<void> {
     const keyed = this.stages.findIndex((s) => s.each.onTimer);
     if (keyed < 0 || !this.keys) throw new Error('timers fired for a function without timers');
+    this.stateCache.begin(this.ctx.cacheToken());
     const results: [unknown, unknown][] = [];
     const begin = input.pos;
     while (input.pos < input.end) {
@@ -669,9 +682,20 @@ export class StatelessDataStreamOperation implements Operation {
     return b;
   }
 
-  /** Waits for every async stage's queue to empty (PyFlink's AsyncOperation.finish): nothing stays in flight across bundles. */
+  /** Ends the bundle: async stages drained, then the keyed state's writes sent and applied. */
   async finishBundle(out: ByteWriter): Promise<void> {
     this.out = out;
+    await this.drainAsyncStages();
+    // the bundle is complete only once Flink has its state writes (a checkpoint follows a bundle)
+    await this.stateCache.flush();
+  }
+
+  abortBundle(): void {
+    this.stateCache.discard();
+  }
+
+  /** Waits for every async stage's queue to empty (PyFlink's AsyncOperation.finish): nothing stays in flight across bundles. */
+  private async drainAsyncStages(): Promise<void> {
     const queues = this.stages.filter((s) => s.async);
     if (queues.length === 0) return;
     try {

@@ -16,6 +16,7 @@ import type { flinkApi } from '../fn-api';
 import type { StateView } from '../state/data-views';
 import { DistinctCounts } from '../aggregate/distinct';
 import type { BagState, RemoteKeyedState } from '../state/keyed-state';
+import { StateCache } from '../state/state-cache';
 import { forEachElement, registerOperation, type Operation, type OperationContext } from './operation';
 
 const NORMAL_RECORD = 0;
@@ -82,6 +83,8 @@ export class GroupAggregateOperation implements Operation {
   private readonly distinctCounts = new Map<number, DistinctCounts>();
   private groups = new Map<string, Group>();
   private cacheToken = '';
+  /** MapView state through the worker's cache: a value read in one bundle serves the next ones. */
+  private readonly stateCache: StateCache;
 
   constructor(
     private readonly ctx: OperationContext<flinkApi.UserDefinedAggregateFunctions>,
@@ -99,7 +102,14 @@ export class GroupAggregateOperation implements Operation {
     this.decodeInput = inputDecoder(rowType, keyType);
     this.encodeKey = rowEncoder(keyType);
     this.encodeOutput = rowEncoder(ctx.outputType);
-    this.calls = aggregateCalls(spec, table ? [] : ctx.outputType.fields!.slice(this.grouping.length), state);
+    this.stateCache = new StateCache(() => state, {
+      entries: spec.state_cache_size ?? 1000,
+      mapReads: spec.map_state_read_cache_size ?? 1000,
+      mapWrites: spec.map_state_write_cache_size || 1000,
+    });
+    // ListViews are read whole on each get(): caching them would keep big lists in the worker
+    const views = { bag: (name: string) => state.bag(name), map: (name: string) => this.stateCache.map(name) };
+    this.calls = aggregateCalls(spec, table ? [] : ctx.outputType.fields!.slice(this.grouping.length), views);
     this.slots = this.calls.slots;
     this.valueSlots = this.calls.valueSlots;
     this.accumulators = state.bag('accumulators');
@@ -142,6 +152,7 @@ export class GroupAggregateOperation implements Operation {
       this.cache.clear();
       this.cacheToken = token;
     }
+    this.stateCache.begin(token);
     const writes: Promise<unknown>[] = [];
     // whether a view's map iteration left early still holds an iterator (not the views: those of
     // every key of the bundle would stay in memory with it)
@@ -169,9 +180,15 @@ export class GroupAggregateOperation implements Operation {
       // every write reaches Flink before the bundle ends (and so before a checkpoint)
       await Promise.all(writes);
     }
+    await this.stateCache.flush();
     if (bundle.openIterators) {
       await this.ctx.keyedState().clearIterators(groups[groups.length - 1][1].keyBytes);
     }
+  }
+
+  abortBundle(): void {
+    this.stateCache.discard();
+    this.cache.clear();
   }
 
   private async readAccumulators(keyBytes: Buffer): Promise<unknown[] | null> {

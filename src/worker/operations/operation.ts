@@ -48,6 +48,8 @@ export interface Operation {
   takeTimers?(): Buffer | undefined;
   /** Completes the bundle: all results written to `out`. */
   finishBundle(out: ByteWriter): void | Promise<void>;
+  /** The bundle failed (in `process`, a timer or `finishBundle`): drop what it left half done. */
+  abortBundle?(): void;
   close(): Promise<void>;
 }
 

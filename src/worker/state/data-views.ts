@@ -8,7 +8,8 @@
 import { ListView, MapView } from '../../api/udf/functions';
 import { ByteReader, ByteWriter } from '../coders/bytes';
 import type { Decoder, Encoder } from '../coders/row-coder';
-import { elementsOf, IterateType, type BagState, type MapState, type MapWrite } from './keyed-state';
+import { elementsOf, IterateType, type BagState, type MapWrite } from './keyed-state';
+import type { KeyedMap } from './state-cache';
 
 /** What the operation needs of a state-backed view. */
 export interface StateView {
@@ -105,7 +106,8 @@ export class StateMapView<K, V> extends MapView<K, V> implements StateView {
   private inFlight: Promise<unknown>[] = [];
 
   constructor(
-    private readonly state: MapState,
+    /** Flink's map state, directly or through the operation's StateCache. */
+    private readonly state: KeyedMap,
     private readonly keyCodec: { encode: Encoder; decode: Decoder },
     private readonly valueCodec: { encode: Encoder; decode: Decoder },
     private readonly writeCacheSize: number,
