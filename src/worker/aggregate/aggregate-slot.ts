@@ -20,13 +20,13 @@ import { coerceConstant, parseDescriptor, UdfError } from '../udf-loader';
 import { StateListView, StateMapView, type StateView } from '../state/data-views';
 import type { BagState } from '../state/keyed-state';
 import type { KeyedMap } from '../state/state-cache';
+import { builtinAggregate } from './builtins';
 
 /** Where the data views' state comes from: ListViews read Flink directly, MapViews may go through a StateCache. */
 export interface ViewStates {
   bag(name: string): BagState;
   map(name: string): KeyedMap;
 }
-import { builtinAggregate } from './builtins';
 
 type Method = (...args: unknown[]) => unknown;
 
