@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { standaloneClusterStatus } from '../src/cluster/standalone';
 import { tempDir } from './helpers';
+import { freePort } from './services/common';
 
 const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'tsflink.js');
 const tsflink = (...args: string[]) => execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, TSFLINK_QUIET: '1' } });
@@ -17,7 +18,8 @@ let cluster: { restAddress: string; remote: string };
 let tEnv: TableEnvironment;
 
 beforeAll(async () => {
-  const port = 18081 + (process.pid % 1000);
+  // the OS's pick: a port made from the pid met another test file's listener in CI
+  const port = await freePort();
   expect(tsflink('cluster', 'start', '--dir', dir, '--port', String(port), '--slots', '2')).toContain(`web UI http://localhost:${port}`);
   cluster = standaloneClusterStatus(dir)!;
   tEnv = await TableEnvironment.create(EnvironmentSettings.inBatchMode(), { remote: cluster.remote });
@@ -91,9 +93,9 @@ describe('remote cluster', () => {
 });
 
 describe('tsflink cluster start, beside another cluster', () => {
-  it('starts a second cluster on another REST port: the RPC ports do not collide', () => {
+  it('starts a second cluster on another REST port: the RPC ports do not collide', async () => {
     const other = tempDir('tsflink-cluster-');
-    const port = Number(cluster.remote.split(':')[1]) + 2;
+    const port = await freePort();
     try {
       expect(tsflink('cluster', 'start', '--dir', other, '--port', String(port), '--slots', '1', '-D', 'taskmanager.memory.process.size=1024m')).toContain(`web UI http://localhost:${port}`);
       expect(standaloneClusterStatus(other)?.alive).toBe(true);
@@ -118,10 +120,10 @@ describe('tsflink cluster start, beside another cluster', () => {
     expect(standaloneClusterStatus(other)).toBeUndefined();
   });
 
-  it('names the cause when a Flink process dies during start-up, and leaves nothing running', () => {
+  it('names the cause when a Flink process dies during start-up, and leaves nothing running', async () => {
     const other = tempDir('tsflink-cluster-');
     const taken = cluster.remote.split(':')[1];
-    const err = cliError('cluster', 'start', '--dir', other, '--port', String(Number(taken) + 1), '-D', `jobmanager.rpc.port=${taken}`);
+    const err = cliError('cluster', 'start', '--dir', other, '--port', String(await freePort()), '-D', `jobmanager.rpc.port=${taken}`);
     expect(err).toMatch(/the jobmanager process exited during start-up: java\.net\.BindException: .*port range \d+/);
     expect(standaloneClusterStatus(other)).toBeUndefined();
   });
