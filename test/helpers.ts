@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'vitest';
 import { startStandaloneCluster, type StandaloneCluster } from '../src/cluster/standalone';
+import { freePort } from './services/common';
 import { EnvironmentSettings, FlinkError, TableEnvironment, type ResultRow, type Table, type TableResult } from '../src/index';
 
 process.env.TSFLINK_QUIET ??= '1';
@@ -68,10 +69,11 @@ export async function failureOf(result: Promise<TableResult> | TableResult): Pro
  * A standalone cluster for failover tests: a JobManager and two TaskManagers of one slot each
  * (separate JVMs), noticing a lost TaskManager in seconds instead of Flink's default 50.
  */
-export function startFailoverCluster(dir: string, restPort: number): Promise<StandaloneCluster> {
+export async function startFailoverCluster(dir: string): Promise<StandaloneCluster> {
   return startStandaloneCluster({
     dir,
-    restPort,
+    // the OS's pick: ports made from the pid met other test files' listeners in CI
+    restPort: await freePort(),
     taskManagers: 2,
     slotsPerTaskManager: 1,
     taskManagerMemory: '1200m',

@@ -33,7 +33,7 @@ let tEnv: TableEnvironment;
 beforeAll(async () => {
   // the cluster before the session: its start runs a synchronous child process (see udaf-cluster.test.ts)
   [cluster, kafka] = await Promise.all([
-    startFailoverCluster(dir, 18081 + (process.pid % 1000)),
+    startFailoverCluster(dir),
     startKafka(),
   ]);
   tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { remote: cluster.remote, connectors: ['kafka'] });

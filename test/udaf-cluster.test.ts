@@ -17,7 +17,7 @@ let cluster: StandaloneCluster;
 let tEnv: TableEnvironment;
 
 beforeAll(async () => {
-  cluster = await startFailoverCluster(dir, 19081 + (process.pid % 1000));
+  cluster = await startFailoverCluster(dir);
   tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { remote: cluster.remote });
 });
 
