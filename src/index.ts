@@ -198,6 +198,18 @@ export {
   OutputFileConfigBuilder,
 } from './api/datastream/connectors/file-system';
 export {
+  KafkaSource,
+  KafkaSourceBuilder,
+  KafkaSink,
+  KafkaSinkBuilder,
+  KafkaRecordSerializationSchema,
+  KafkaRecordSerializationSchemaBuilder,
+  OffsetsInitializer,
+  SimpleStringSchema,
+  DeliveryGuarantee,
+  type OffsetResetStrategy,
+} from './api/datastream/connectors/kafka';
+export {
   TimeWindow,
   GlobalWindow,
   WindowAssigner,

@@ -8,7 +8,27 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataTypes, EnvironmentSettings, TableEnvironment, udf } from '../src/index';
+import {
+  DataTypes,
+  DeliveryGuarantee,
+  EnvironmentSettings,
+  KafkaRecordSerializationSchema,
+  KafkaSink,
+  KafkaSource,
+  OffsetsInitializer,
+  SimpleStringSchema,
+  StreamExecutionEnvironment,
+  TableEnvironment,
+  Types,
+  ValueStateDescriptor,
+  WatermarkStrategy,
+  udf,
+  type Collector,
+  type KeyedProcessFunction,
+  type KeyedProcessFunctionContext,
+  type KeyedRuntimeContext,
+  type ValueState,
+} from '../src/index';
 import { startKafka, type KafkaBroker } from './services/kafka';
 import { freePort } from './services/common';
 import { runCommand } from '../src/connectors/command';
@@ -68,6 +88,80 @@ describe('Kafka → TS UDF → Kafka', () => {
       '{"id":3,"customer":"CY","tier":"bronze"}',
       '{"id":4,"customer":"DEE","tier":null}',
     ]);
+  });
+});
+
+interface Click {
+  user: string;
+  page: string;
+}
+
+/** Each user's running click count, kept in Flink state. */
+class CountClicks implements KeyedProcessFunction<string, Click, string> {
+  private count!: ValueState<number>;
+
+  open(ctx: KeyedRuntimeContext): void {
+    this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+  }
+
+  async processElement(click: Click, ctx: KeyedProcessFunctionContext<string>, out: Collector<string>): Promise<void> {
+    const count = ((await this.count.value()) ?? 0) + 1;
+    await this.count.update(count);
+    out.collect(JSON.stringify({ user: ctx.getCurrentKey(), page: click.page, clicks: count }));
+  }
+}
+
+describe('the DataStream API: KafkaSource → TS functions → KafkaSink', () => {
+  it('reads a topic, counts per key in TS state and writes another topic exactly once (read back read_committed)', { timeout: 180_000 }, async () => {
+    await kafka.createTopic('clicks');
+    await kafka.createTopic('click-counts');
+    await kafka.produce('clicks', ['{"user":"ada","page":"/"}', '{"user":"bob","page":"/a"}', '{"user":"ada","page":"/b"}', '{"user":"ada","page":"/c"}', '{"user":"bob","page":"/"}']);
+    // the session has the 'kafka' connector (beforeAll); adding it on the environment (as a user of
+    // the DataStream API alone would) sets its pipeline.jars again, which the job needs on its TaskManager
+    const env = await StreamExecutionEnvironment.create();
+    const [kafkaConnector] = await env.addConnector('kafka');
+    expect(kafkaConnector.jars.some((j) => j.includes('flink-sql-connector-kafka'))).toBe(true);
+    env.enableCheckpointing(500);
+    const source = KafkaSource.builder()
+      .setBootstrapServers(kafka.bootstrap)
+      .setTopics('clicks')
+      .setGroupId('ds-clicks')
+      .setStartingOffsets(OffsetsInitializer.earliest())
+      .setBounded(OffsetsInitializer.latest())
+      .setValueOnlyDeserializer(new SimpleStringSchema())
+      .build();
+    const sink = KafkaSink.builder()
+      .setBootstrapServers(kafka.bootstrap)
+      .setRecordSerializer(KafkaRecordSerializationSchema.builder().setTopic('click-counts').setValueSerializationSchema(new SimpleStringSchema()).build())
+      .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+      .setTransactionalIdPrefix('tsflink-ds-clicks')
+      // below the broker's transaction.max.timeout.ms (15 min; the connector's default is 1 h)
+      .setProperty('transaction.timeout.ms', '120000')
+      .build();
+    env
+      .fromSource(source, WatermarkStrategy.noWatermarks(), 'clicks')
+      .map((json: string) => JSON.parse(json) as Click)
+      .keyBy((c: Click) => c.user, Types.STRING())
+      .process(new CountClicks(), Types.STRING())
+      .sinkTo(sink);
+    await env.execute('kafka clicks');
+    const written = await kafka.consume('click-counts', { readCommitted: true, maxMessages: 5, idleMs: 30_000 });
+    expect(written.map((l) => JSON.parse(l) as Record<string, unknown>).sort((a, b) => `${a.user}${a.clicks}`.localeCompare(`${b.user}${b.clicks}`))).toEqual([
+      { user: 'ada', page: '/', clicks: 1 },
+      { user: 'ada', page: '/b', clicks: 2 },
+      { user: 'ada', page: '/c', clicks: 3 },
+      { user: 'bob', page: '/a', clicks: 1 },
+      { user: 'bob', page: '/', clicks: 2 },
+    ]);
+  });
+
+  it('names what is missing: the connector, a bootstrap server, a transactional id for exactly-once', () => {
+    const source = KafkaSource.builder().setBootstrapServers(kafka.bootstrap).setTopics('clicks').setValueOnlyDeserializer(new SimpleStringSchema()).build();
+    // a session without the connector's jars
+    expect(() => source.buildJava([])).toThrow(/KafkaSource and KafkaSink need the 'kafka' connector: add it with await env.addConnector\('kafka'\)/);
+    expect(() => KafkaSource.builder().setTopics('clicks').setValueOnlyDeserializer(new SimpleStringSchema()).build()).toThrow('KafkaSource: setBootstrapServers is required');
+    const serializer = KafkaRecordSerializationSchema.builder().setTopic('t').setValueSerializationSchema(new SimpleStringSchema()).build();
+    expect(() => KafkaSink.builder().setBootstrapServers(kafka.bootstrap).setRecordSerializer(serializer).setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build()).toThrow(/EXACTLY_ONCE needs setTransactionalIdPrefix/);
   });
 });
 

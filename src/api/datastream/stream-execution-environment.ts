@@ -8,6 +8,7 @@ import { callAsync, callSync } from '../../gateway/jvm';
 import { track, type Handle } from '../../gateway/facade';
 import { toJavaJson } from '../../gateway/java-json';
 import { Session, type SessionOptions } from '../../session/session';
+import type { ResolvedConnector } from '../../connectors/resolve';
 import '../udf/session-setup';
 import { DataStream, DS, toJava } from './data-stream';
 import { Types, type TypeInformation } from './types';
@@ -23,6 +24,11 @@ export type RuntimeExecutionMode = 'STREAMING' | 'BATCH' | 'AUTOMATIC';
 /** Flink's CheckpointingMode. */
 export type CheckpointingMode = 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
 
+/** pipeline.jars: the environment's own jars, then the session's connector jars. */
+function jarsOption(own: string | undefined, connectorJars: readonly string[]): string {
+  return [own, ...connectorJars.map((j) => `file://${j}`)].filter(Boolean).join(';');
+}
+
 export class StreamExecutionEnvironment {
   private parallelism: number;
 
@@ -30,6 +36,8 @@ export class StreamExecutionEnvironment {
     readonly handle: Handle,
     readonly session: Session,
     parallelism: number,
+    /** pipeline.jars given to create(), kept before the session's connector jars. */
+    private readonly ownJars?: string,
   ) {
     this.parallelism = parallelism;
     track(this, handle);
@@ -41,12 +49,26 @@ export class StreamExecutionEnvironment {
    */
   static async create(config: Record<string, string> = {}, session?: SessionOptions): Promise<StreamExecutionEnvironment> {
     const s = await Session.start(session);
+    // a running session ignores start options: add the connectors asked for here (as TableEnvironment.create)
+    if (session?.connectors?.length) await s.addConnectors(...session.connectors);
     // attached: execute() waits for the job's end and returns its result (Flink's default is detached)
     const conf: Record<string, string> = { ...s.baseConfig, 'execution.attached': 'true', ...config };
+    const ownJars = conf['pipeline.jars'];
     // Connector jars of the session travel with each job.
-    if (s.connectorJars.length > 0) conf['pipeline.jars'] = [conf['pipeline.jars'], ...s.connectorJars.map((j) => `file://${j}`)].filter(Boolean).join(';');
+    if (s.connectorJars.length > 0) conf['pipeline.jars'] = jarsOption(ownJars, s.connectorJars);
     const handle = callSync<number>(DS, 'createEnv', toJavaJson(conf));
-    return new StreamExecutionEnvironment(handle, s, Number(conf['parallelism.default'] ?? 1));
+    return new StreamExecutionEnvironment(handle, s, Number(conf['parallelism.default'] ?? 1), ownJars);
+  }
+
+  /**
+   * Adds connectors to the session (names from src/connectors/connectors.json, Maven coordinates or
+   * jar paths; see docs/connectors.md), e.g. 'kafka' for KafkaSource and KafkaSink: their jars are
+   * fetched if needed and travel with this environment's later jobs.
+   */
+  async addConnector(...names: string[]): Promise<ResolvedConnector[]> {
+    const resolved = await this.session.addConnectors(...names);
+    this.configure({ 'pipeline.jars': jarsOption(this.ownJars, this.session.connectorJars) });
+    return resolved;
   }
 
   /** Flink's getExecutionEnvironment: create() with the session's defaults. */

@@ -39,18 +39,18 @@ export function sinkTo<T>(stream: DataStream<T>, sink: Sink<T>): DataStreamSink<
   if (!(sink instanceof Sink)) throw new TypeError('sinkTo() needs a Sink (e.g. FileSink.forRowFormat(path, new SimpleStringEncoder()).build())');
   // untyped records are V8 bytes to Java: the sink gets their text, as print() does
   const input = stream.getType().spec === 'PICKLED' ? stream.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)), Types.STRING()) : stream;
-  return new DataStreamSink<T>(callSync<number>(CONNECTORS, 'sinkTo', input.handle, sink.buildJava()));
+  return new DataStreamSink<T>(callSync<number>(CONNECTORS, 'sinkTo', input.handle, sink.buildJava(stream.env.session.connectorJars)));
 }
 
 export function fromSource<T>(env: StreamExecutionEnvironment, source: Source<T>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): DataStream<T> {
-  if (!(source instanceof Source)) throw new TypeError('fromSource() needs a Source (NumberSequenceSource, DataGeneratorSource, FileSource)');
+  if (!(source instanceof Source)) throw new TypeError('fromSource() needs a Source (NumberSequenceSource, DataGeneratorSource, FileSource, KafkaSource)');
   if (!(watermarkStrategy instanceof WatermarkStrategy)) throw new TypeError('fromSource() needs a WatermarkStrategy (e.g. WatermarkStrategy.noWatermarks())');
   if (typeof sourceName !== 'string' || sourceName === '') throw new TypeError('fromSource() needs a source name');
   // A TS timestamp assigner cannot run inside the Java source: the source then emits without
   // watermarks and the strategy is applied right after it (after a generator, on its records).
   const custom = watermarkStrategy.timestampAssigner !== undefined;
   const javaStrategy = custom ? { kind: 'none' } : watermarkStrategy.spec;
-  const h = callSync<number>(CONNECTORS, 'fromSource', env.handle, source.buildJava(), toJavaJson(javaStrategy), sourceName);
+  const h = callSync<number>(CONNECTORS, 'fromSource', env.handle, source.buildJava(env.session.connectorJars), toJavaJson(javaStrategy), sourceName);
   const stream = source.afterSource(new DataStream<unknown>(env, h, source.producedType), sourceName);
   return custom ? stream.assignTimestampsAndWatermarks(watermarkStrategy) : stream;
 }

@@ -19,9 +19,9 @@ export abstract class Source<T> {
   /** The type of the records Java's source produces. */
   abstract readonly producedType: TypeInformation<unknown>;
 
-  /** Builds the Java source; its handle. */
-  buildJava(): number {
-    return callSync<number>(CONNECTORS, 'source', toJavaJson(this.spec()));
+  /** Builds the Java source; its handle. `connectorJars`: the session's, where the connector's classes are. */
+  buildJava(connectorJars: readonly string[] = []): number {
+    return callSync<number>(CONNECTORS, 'source', toJavaJson({ ...this.spec(), connectorJars }));
   }
 
   /** What follows the Java source in TS (DataGeneratorSource's generator function); none by default. */
@@ -34,6 +34,6 @@ export abstract class Source<T> {
 export abstract class Sink<T> {
   /** Phantom: the record type. */
   declare readonly __type?: T;
-  /** Builds the Java sink; its handle. */
-  abstract buildJava(): number;
+  /** Builds the Java sink; its handle. `connectorJars`: the session's, where the connector's classes are. */
+  abstract buildJava(connectorJars: readonly string[]): number;
 }

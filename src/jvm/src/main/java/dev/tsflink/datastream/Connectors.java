@@ -75,6 +75,8 @@ public final class Connectors {
                     if (spec.hasNonNull("monitorMs")) b.monitorContinuously(Duration.ofMillis(spec.get("monitorMs").asLong()));
                     return Handles.put(b.build());
                 }
+                case "kafka":
+                    return Handles.put(KafkaConnectors.source(spec));
                 default:
                     throw new IllegalArgumentException("unknown source " + spec);
             }
@@ -133,6 +135,11 @@ public final class Connectors {
             if (spec.hasNonNull("bucketCheckMs")) b.withBucketCheckInterval(spec.get("bucketCheckMs").asLong());
             return Handles.put(b.build());
         });
+    }
+
+    /** A KafkaSink from its description (KafkaConnectors.sink). */
+    public static int kafkaSink(String specJson) {
+        return GatewayException.guard(() -> Handles.put(KafkaConnectors.sink(Json.parse(specJson))));
     }
 
     /** stream.sinkTo(sink): a DataStreamSink handle. */
