@@ -9,6 +9,7 @@ import {
   EventTimeSessionWindows,
   FlinkError,
   GlobalWindows,
+  OutputTag,
   PurgingTrigger,
   Session,
   SlidingEventTimeWindows,
@@ -287,6 +288,28 @@ describe('windows', () => {
     expect((await run(0)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100 @999']);
     // the late firing (on the record, not a timer) also carries the window's end as its timestamp
     expect((await run(60_000)).filter((s) => s.startsWith('0:'))).toEqual(['0: 100 @999', '0: 100,200 @999']);
+  });
+
+  it('sideOutputLateData: a record no window takes goes to the side output with its timestamp; with allowedLateness it stays in its window', async () => {
+    const stamps = [100, 1100, 2100, 3100, 4100, 5100, 200, 300];
+    const tooLate = new OutputTag<{ at: number }>('too-late');
+    const windowed = (lateness: number) =>
+      slowEvents(stamps)
+        .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+        .keyBy(() => 'k')
+        .window(TumblingEventTimeWindows.of(1000))
+        .allowedLateness(lateness)
+        .sideOutputLateData(tooLate)
+        .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [`${ctx.window().start}: ${xs.map((x) => x.at).join(',')}`], Types.STRING());
+    // 200 and 300 arrive after the watermark passed 999: late, each to the side output as itself, at its own time
+    const late = await windowed(0)
+      .getSideOutput(tooLate)
+      .process({ processElement: (e: { at: number }, ctx) => [`${e.at} @${ctx.timestamp()}`] }, Types.STRING())
+      .collect();
+    expect(late).toEqual(['200 @200', '300 @300']);
+    // within the allowed lateness the window takes them: nothing is late
+    expect(await windowed(60_000).getSideOutput(tooLate).collect()).toEqual([]);
+    expect(() => slowEvents(stamps).keyBy(() => 'k').window(TumblingEventTimeWindows.of(1000)).sideOutputLateData('late' as unknown as OutputTag<{ at: number }>)).toThrow('sideOutputLateData needs an OutputTag');
   });
 
   it('errors: a throwing reduce names its line; event-time windows over records without timestamps say so', async () => {

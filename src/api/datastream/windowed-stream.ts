@@ -8,6 +8,7 @@ import { callSync } from '../../gateway/jvm';
 import { toJavaJson } from '../../gateway/java-json';
 import { DS, ship, SingleOutputStreamOperator, type KeyedStream } from './data-stream';
 import type { AggregateFunction, ProcessWindowFunction, ReduceFunction } from './functions';
+import { OutputTag } from './output-tag';
 import { Types, type TypeInformation } from './types';
 import type { Trigger, Window, WindowAssigner, WindowSpec } from './windowing';
 
@@ -16,6 +17,7 @@ type ProcessWindowFn<IN, OUT, K, W> = ProcessWindowFunction<IN, OUT, K, W> | Pro
 export class WindowedStream<T, K, W extends Window> {
   private windowTrigger: Trigger<W>;
   private lateness = 0;
+  private lateDataTag?: string;
 
   constructor(
     private readonly input: KeyedStream<T, K>,
@@ -38,8 +40,18 @@ export class WindowedStream<T, K, W extends Window> {
     return this;
   }
 
+  /**
+   * Late records (event time: every window of theirs already past its allowed lateness) go to this
+   * side output instead of being dropped; read them with getSideOutput(tag) on the window's result.
+   */
+  sideOutputLateData(tag: OutputTag<T>): this {
+    if (!(tag instanceof OutputTag)) throw new TypeError('sideOutputLateData needs an OutputTag');
+    this.lateDataTag = tag.id;
+    return this;
+  }
+
   private build<R>(contents: WindowSpec['contents'], fns: object, outType: TypeInformation<R>, name: string): SingleOutputStreamOperator<R> {
-    const spec: WindowSpec = { assigner: this.assigner.spec, trigger: this.windowTrigger.spec, allowedLateness: this.lateness, contents };
+    const spec: WindowSpec = { assigner: this.assigner.spec, trigger: this.windowTrigger.spec, allowedLateness: this.lateness, contents, lateDataTag: this.lateDataTag };
     const namespace = this.assigner.spec.type === 'global' ? 'global' : 'time';
     const h = callSync<number>(DS, 'window', this.input.handle, ship('window', name, fns, spec), namespace, toJavaJson(outType.spec), name);
     return new SingleOutputStreamOperator<R>(this.input.env, h, outType);

@@ -140,4 +140,6 @@ export interface WindowSpec {
   allowedLateness: number;
   /** How records are kept per window: one reduced value, one accumulator, or all of them. */
   contents: 'reduce' | 'aggregate' | 'list';
+  /** The id of the OutputTag that late records go to (sideOutputLateData); dropped without one. */
+  lateDataTag?: string;
 }

@@ -34,6 +34,8 @@ export interface WindowHost {
   userKey(): unknown;
   /** operand 0 register event, 1 register processing, 2 delete event, 3 delete processing. */
   setTimer(operand: number, ts: number | bigint, namespace: Uint8Array): void;
+  /** Writes a record (with the current input's timestamp) to the side output of a tag id. */
+  sideOutput(tagId: string, value: unknown): void;
 }
 
 /** The user's functions: what the descriptor's shipped object holds. */
@@ -357,8 +359,10 @@ export class WindowOperator {
   async processElement(value: unknown, timestamp: number | null, watermark: number | null): Promise<WindowResult[]> {
     if (watermark !== null) this.watermark = watermark;
     const out: WindowResult[] = [];
+    let skipped = true;
     for (const assigned of this.assign(timestamp)) {
-      if (this.isLate(assigned)) continue; // dropped, as Java's WindowOperator drops late records
+      if (this.isLate(assigned)) continue; // as Java's WindowOperator: no late window takes the record
+      skipped = false;
       const w = this.merging ? await this.mergeSession(assigned as TimeWindow) : assigned;
       await this.addToContents(w, value);
       const r = await this.onElement(this.spec.trigger, w);
@@ -366,7 +370,14 @@ export class WindowOperator {
       if (r & PURGE) await this.clearState('window-contents', encodeWindow(w));
       this.registerCleanupTimer(w);
     }
+    // Java's WindowOperator: a record no window took, and late itself, goes to the late-data side output (or is dropped)
+    if (skipped && this.spec.lateDataTag !== undefined && this.isLateRecord(timestamp)) this.host.sideOutput(this.spec.lateDataTag, value);
     return out;
+  }
+
+  /** Java's isElementLate: event time, and the record's timestamp + allowed lateness at or before the watermark. */
+  private isLateRecord(timestamp: number | null): boolean {
+    return this.eventTime && timestamp !== null && timestamp + this.spec.allowedLateness <= this.watermark;
   }
 
   /** A fired timer of (the current key, window namespace). */

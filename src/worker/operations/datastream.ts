@@ -386,7 +386,7 @@ export class KeyContext {
 }
 
 /** A window stage: the worker's window operator over the key's state (PyFlink's WINDOW function). */
-function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, state: () => KeyedStateStore): ElementFn {
+function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys: KeyContext, state: () => KeyedStateStore, output: SideOutput): ElementFn {
   if (!d.window) throw new Error(`window '${d.name}' has no window description`);
   const fns = exported as WindowFunctions;
   const op = new WindowOperator(
@@ -396,7 +396,7 @@ function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, key
       aggregate: fns.aggregate,
       process: fns.process ? userMethod(fns.process, 'process', d) : undefined,
     } as WindowFunctions,
-    { state, keyBytes: () => keys.current, userKey: () => jsLong(keys.userKey), setTimer: (o, t, ns) => keys.setTimer(o, t, ns) },
+    { state, keyBytes: () => keys.current, userKey: () => jsLong(keys.userKey), setTimer: (o, t, ns) => keys.setTimer(o, t, ns), sideOutput: (id, v) => output({ id }, v) },
     d.name,
   );
   const stamped = (rs: { value: unknown; timestamp: number | bigint }[]) => rs.map((r) => new Stamped(r.value, r.timestamp));
@@ -541,7 +541,7 @@ export class StatelessDataStreamOperation implements Operation {
         this.stages.push({ name: d.name, target, each: broadcastElementFn(d, exported, () => ctx.keyedState(), f.function_type === KEYED_CO_BROADCAST_PROCESS ? this.keys : undefined, this.sideOutput) });
       } else if (f.function_type === WINDOW) {
         this.keys = new KeyContext(cached, f.key_type_info!);
-        this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, cached) });
+        this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, cached, this.sideOutput) });
       } else if (d.kind === 'async') {
         const i = this.stages.length;
         const stage = new AsyncWaitStage(d.name, exported as ShippedAsyncFunction, d.async!, (results, ts, wm, rawTs) => this.continueAfter(i, results, ts, wm, rawTs));

@@ -105,7 +105,7 @@ export class GroupAggregateOperation implements Operation {
     this.stateCache = new StateCache(() => state, {
       entries: spec.state_cache_size ?? 1000,
       mapReads: spec.map_state_read_cache_size ?? 1000,
-      mapWrites: spec.map_state_write_cache_size || 1000,
+      mapWrites: spec.map_state_write_cache_size ?? 1000,
     });
     // ListViews are read whole on each get(): caching them would keep big lists in the worker
     const views = { bag: (name: string) => state.bag(name), map: (name: string) => this.stateCache.map(name) };
