@@ -4,7 +4,10 @@
  * sides, and the interactive core's senv sharing tEnv's catalog.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, DataTypes, Schema, Session, StreamExecutionEnvironment, StreamTableEnvironment, TableEnvironment, EnvironmentSettings, Types, type RowKind } from '../src/index';
+import { $, DataTypes, FileSink, Schema, Session, SimpleStringEncoder, StreamExecutionEnvironment, StreamTableEnvironment, TableEnvironment, EnvironmentSettings, Types, type RowKind } from '../src/index';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from './helpers';
 import { createInteractiveCore, type TSFlinkCore } from '../src/repl/core';
 import type { MimeBundle, OutputSink } from '../src/repl/types';
 
@@ -102,6 +105,37 @@ describe('Table → DataStream', () => {
       "column 'd' is DECIMAL(3, 1) NOT NULL, which has no DataStream type in TSFlink yet (STRING, BOOLEAN, INT, BIGINT, FLOAT, DOUBLE and ROWs of them): CAST it in the query",
     );
     expect(() => tEnv.toDataStream(updating, 'ROW<n BIGINT>' as never)).toThrow('the target type must be a DataType');
+  });
+
+  it('a StreamStatementSet attached to the DataStream job: one execute() runs its INSERTs and the streams', async () => {
+    const dir = tempDir('tsflink-sset-');
+    const lines = (sub: string) =>
+      fs
+        .readdirSync(path.join(dir, sub), { recursive: true, withFileTypes: true })
+        .filter((f) => f.isFile() && !f.name.startsWith('.'))
+        .flatMap((f) => fs.readFileSync(path.join(f.parentPath, f.name), 'utf8').split('\n').filter((l) => l !== ''))
+        .sort();
+    const senv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+    const st = await StreamTableEnvironment.create(senv);
+    await st.executeSql(`CREATE TABLE sset_sql (shop STRING, amount BIGINT) WITH ('connector' = 'filesystem', 'path' = '${path.join(dir, 'sql')}', 'format' = 'csv')`);
+    await st.executeSql(`CREATE TABLE sset_api (shop STRING, cents BIGINT) WITH ('connector' = 'filesystem', 'path' = '${path.join(dir, 'api')}', 'format' = 'csv')`);
+    st.createTemporaryView('sset_sales', senv.fromCollection(SALES, SALE));
+    const set = st.createStatementSet();
+    set.addInsertSql("INSERT INTO sset_sql SELECT shop, amount FROM sset_sales WHERE shop = 'a'");
+    set.addInsert('sset_api', st.from('sset_sales').select($('shop'), $('amount').times(100).as('cents')));
+    set.attachAsDataStream();
+    // a stream of the same job, with a TS function, beside the attached INSERTs
+    senv
+      .fromElements(1, 2, 3)
+      .map((n: number) => `n ${n * 7}`, Types.STRING())
+      .sinkTo(FileSink.forRowFormat<string>(path.join(dir, 'stream'), new SimpleStringEncoder()).build());
+    const result = await senv.execute('statement set and stream');
+    expect(result.jobId).toMatch(/^[0-9a-f]{32}$/);
+    expect(lines('sql')).toEqual(['a,1', 'a,2', 'a,4']);
+    expect(lines('api')).toEqual(['a,100', 'a,200', 'a,400', 'b,1000']);
+    expect(lines('stream')).toEqual(['n 14', 'n 21', 'n 7']);
+    // attached means cleared: nothing is left for the set to execute on its own
+    await expect(set.execute()).rejects.toThrow(/No operators defined|no statement/i);
   });
 
   it('a batch environment sharing the catalog reads the stream view too', async () => {

@@ -19,6 +19,7 @@ import { TableEnvironment } from '../table-environment';
 import type { RowKind } from '../table-result';
 import type { Session, SessionOptions } from '../../session/session';
 import { DataStream } from './data-stream';
+import { StreamStatementSet } from './stream-statement-set';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
 import { TypeInformation, type TypeSpec } from './types';
 
@@ -70,6 +71,11 @@ export class StreamTableEnvironment extends TableEnvironment {
     if (!isStreamEnv(env) || !(settings instanceof EnvironmentSettings)) throw new TypeError(`StreamTableEnvironment.create() takes a StreamExecutionEnvironment, got ${describe(env)}`);
     if (!settings.isStreamingMode()) throw new TypeError('StreamTableEnvironment.create(): only EnvironmentSettings.inStreamingMode() is supported so far');
     return TableEnvironment.build(settings, session, -1, (h, st, s) => new StreamTableEnvironment(h, st, s, env));
+  }
+
+  /** A statement set whose INSERTs can also join this environment's DataStream job (attachAsDataStream). */
+  override createStatementSet(): StreamStatementSet {
+    return new StreamStatementSet(callSync<number>(INTEROP, 'createStatementSet', this.handle, this.env.handle), true);
   }
 
   /** The environment this one converts streams of. */

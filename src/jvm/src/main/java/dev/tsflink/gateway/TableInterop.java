@@ -50,6 +50,14 @@ public final class TableInterop {
         });
     }
 
+    /** createStatementSet() of the StreamTableEnvironment: a StreamStatementSet (attachAsDataStream) on the bridge. */
+    public static int createStatementSet(int tEnv, int senv) {
+        return ApiThread.run(() -> {
+            SessionTableEnvironment t = Handles.get(tEnv);
+            return Handles.put(t.bridge(Handles.get(senv)).createStatementSet());
+        });
+    }
+
     /** createTemporaryView(path, stream[, schema]): a view in the session's (shared) catalog. */
     public static void createTemporaryView(int tEnv, int senv, String path, int stream, int schema) {
         ApiThread.run(() -> {
