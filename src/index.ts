@@ -151,6 +151,7 @@ export { resultToArrow, ArrowConversionError, FLINK_TYPE_METADATA, type ToArrowO
 export { StreamExecutionEnvironment, type RuntimeExecutionMode, type CheckpointingMode, type JobExecutionResult } from './api/datastream/stream-execution-environment';
 export { StreamTableEnvironment, type StreamTableRowOf, type StreamRow, type StreamValue, type TableStreamRecord } from './api/datastream/stream-table-environment';
 export { StreamStatementSet } from './api/datastream/stream-statement-set';
+export { ChangelogMode } from './api/datastream/changelog-mode';
 export { DataStream, SingleOutputStreamOperator, KeyedStream } from './api/datastream/data-stream';
 export { Types, TypeInformation } from './api/datastream/types';
 export { WatermarkStrategy, type TimestampAssigner } from './api/datastream/watermark-strategy';

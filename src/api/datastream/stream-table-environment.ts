@@ -18,6 +18,7 @@ import { Table } from '../table';
 import { TableEnvironment } from '../table-environment';
 import type { RowKind } from '../table-result';
 import type { Session, SessionOptions } from '../../session/session';
+import { ChangelogMode } from './changelog-mode';
 import { DataStream } from './data-stream';
 import { StreamStatementSet } from './stream-statement-set';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
@@ -94,6 +95,20 @@ export class StreamTableEnvironment extends TableEnvironment {
   fromDataStream<T, X>(stream: DataStream<T>, schema?: Schema<unknown>): Table<X> {
     this.checkStream(stream, 'fromDataStream');
     const h = callSync<number>(INTEROP, 'fromDataStream', this.handle, this.env.handle, stream.handle, this.schemaHandle(schema));
+    return this.table(h);
+  }
+
+  /**
+   * A Table of a stream of rows that carry their RowKind (Java's fromChangelogStream): each row
+   * object's getKind() ('+I', '-U', '+U', '-D'; a row without one is an insert), as the rows of
+   * toChangelogStream have it. A function makes such a row by giving its result a getKind method,
+   * e.g. `{ shop, total, getKind: () => '-D' }`. The stream must be of Types.ROW_NAMED(...) rows;
+   * `schema` may declare a primary key, which ChangelogMode.upsert() needs.
+   */
+  fromChangelogStream<T>(stream: DataStream<T>, schema?: Schema<unknown>, changelogMode?: ChangelogMode): Table<StreamTableRowOf<T>> {
+    this.checkStream(stream, 'fromChangelogStream');
+    if (changelogMode !== undefined && !(changelogMode instanceof ChangelogMode)) throw new TypeError(`fromChangelogStream(stream, schema, changelogMode): expected a ChangelogMode (ChangelogMode.upsert()), got ${describe(changelogMode)}`);
+    const h = callSync<number>(INTEROP, 'fromChangelogStream', this.handle, this.env.handle, stream.handle, this.schemaHandle(schema), changelogMode?.name ?? null);
     return this.table(h);
   }
 

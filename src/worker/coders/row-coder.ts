@@ -134,8 +134,10 @@ const ROW_KIND_PROTOS = ROW_KIND_NAMES.map((k) => Object.freeze(Object.create(Ob
 function kindOf(v: object): number {
   const getKind = (v as { getKind?: unknown }).getKind;
   if (typeof getKind !== 'function') return 0;
-  const i = ROW_KIND_NAMES.indexOf(getKind.call(v));
-  return i < 0 ? 0 : i;
+  const kind: unknown = getKind.call(v);
+  const i = ROW_KIND_NAMES.indexOf(kind as (typeof ROW_KIND_NAMES)[number]);
+  if (i < 0) throw new TypeError(`a row's getKind() returned ${JSON.stringify(kind)}: a RowKind is '+I', '-U', '+U' or '-D'`);
+  return i;
 }
 
 export interface DecodedRow {

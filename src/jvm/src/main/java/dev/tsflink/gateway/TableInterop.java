@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.typeinfo.python.PickledByteArrayTypeInfo;
 import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.internal.StreamTableEnvironmentImpl;
 import org.apache.flink.table.api.internal.TableImpl;
@@ -46,6 +47,37 @@ public final class TableInterop {
             DataStream<Object> s = typedStream(stream);
             StreamTableEnvironmentImpl b = t.bridge(Handles.get(senv));
             Table table = schema < 0 ? b.fromDataStream(s) : b.fromDataStream(s, (Schema) Handles.get(schema));
+            return Handles.put(t.createTable(((TableImpl) table).getQueryOperation()));
+        });
+    }
+
+    /**
+     * fromChangelogStream(stream[, schema[, mode]]): a table of a stream of rows with their RowKind.
+     * mode: "insertOnly" | "upsert" | "all" (Java's ChangelogMode factories), or null for the
+     * default (all kinds).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int fromChangelogStream(int tEnv, int senv, int stream, int schema, String mode) {
+        return ApiThread.run(() -> {
+            SessionTableEnvironment t = Handles.get(tEnv);
+            DataStream s = typedStream(stream);
+            if (!(s.getType() instanceof org.apache.flink.api.java.typeutils.RowTypeInfo)) {
+                throw new IllegalArgumentException("fromChangelogStream needs a stream of rows (Types.ROW_NAMED(...)), this one's records are " + s.getType());
+            }
+            StreamTableEnvironmentImpl b = t.bridge(Handles.get(senv));
+            Table table;
+            if (mode != null) {
+                ChangelogMode m;
+                switch (mode) {
+                    case "insertOnly": m = ChangelogMode.insertOnly(); break;
+                    case "upsert": m = ChangelogMode.upsert(); break;
+                    case "all": m = ChangelogMode.all(); break;
+                    default: throw new IllegalArgumentException("unknown changelog mode " + mode);
+                }
+                table = b.fromChangelogStream(s, schema < 0 ? Schema.derived() : (Schema) Handles.get(schema), m);
+            } else {
+                table = schema < 0 ? b.fromChangelogStream(s) : b.fromChangelogStream(s, (Schema) Handles.get(schema));
+            }
             return Handles.put(t.createTable(((TableImpl) table).getQueryOperation()));
         });
     }
