@@ -227,6 +227,10 @@ export {
   ProcessingTimeTrigger,
   CountTrigger,
   PurgingTrigger,
+  Evictor,
+  CountEvictor,
+  TimeEvictor,
+  DeltaEvictor,
   type Window,
 } from './api/datastream/windowing';
 export type {

@@ -8,8 +8,11 @@ import {
   CountTrigger,
   EventTimeSessionWindows,
   FlinkError,
+  CountEvictor,
+  DeltaEvictor,
   GlobalWindows,
   OutputTag,
+  TimeEvictor,
   PurgingTrigger,
   Session,
   SlidingEventTimeWindows,
@@ -29,6 +32,7 @@ import {
   type DataStreamAggregateFunction,
   type KeyedProcessFunction,
   type ProcessWindowFunctionContext,
+  type GlobalWindow,
   type TimeWindow,
 } from '../src/index';
 
@@ -251,6 +255,47 @@ describe('windows', () => {
     const counted = await numbers().countWindow(2).reduce((a, b) => a + b).collect();
     expect(counted.sort((a, b) => a - b)).toEqual([3, 7, 30]);
     expect(() => numbers().countWindow(0)).toThrow(/positive count/);
+  });
+
+  it('evictors: sliding countWindow (CountEvictor), TimeEvictor, DeltaEvictor, and evicting after the function', async () => {
+    const seq = () => env.fromElements(1, 2, 3, 4, 5, 6, 7).keyBy(() => 'k');
+    const listed = (_k: string, _ctx: ProcessWindowFunctionContext<GlobalWindow>, xs: number[]) => [xs.join(',')];
+    // every 2 records, the last 3 (Java's countWindow(3, 2)); the 7th never fires
+    expect(await seq().countWindow(3, 2).process(listed, Types.STRING()).collect()).toEqual(['1,2', '2,3,4', '4,5,6']);
+    // reduce and aggregate run over what the evictor left
+    expect(await seq().countWindow(3, 2).reduce((a, b) => a + b).collect()).toEqual([3, 9, 15]);
+    const avg = { createAccumulator: () => [0, 0], add: (n: number, [s, c]: number[]) => [s + n, c + 1], getResult: ([s, c]: number[]) => s / c, merge: ([a, b]: number[], [c, d]: number[]) => [a + c, b + d] };
+    expect(await seq().countWindow(3, 2).aggregate(avg, Types.DOUBLE()).collect()).toEqual([1.5, 3, 5]);
+    // doEvictAfter: the function sees everything, then only the last record stays
+    const after = seq().window(GlobalWindows.create()).trigger(CountTrigger.of(2)).evictor(CountEvictor.of(1, true));
+    expect(await after.process(listed, Types.STRING()).collect()).toEqual(['1,2', '2,3,4', '4,5,6']);
+
+    // TimeEvictor: of [0, 1000)'s records, those within 100 ms of the newest (900): 850 and 900
+    const stamped = env
+      .fromCollection([{ at: 100 }, { at: 500 }, { at: 850 }, { at: 900 }, { at: 1500 }])
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window(TumblingEventTimeWindows.of(1000))
+      .evictor(TimeEvictor.of(100));
+    expect(await stamped.process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [`${ctx.window().start}: ${xs.map((x) => x.at).join(',')}`], Types.STRING()).collect()).toEqual(['0: 850,900', '1000: 1500']);
+
+    // DeltaEvictor: records 5 or more away from the last one go
+    const delta = env
+      .fromElements(1, 3, 10, 12)
+      .keyBy(() => 'k')
+      .window(GlobalWindows.create())
+      .trigger(CountTrigger.of(4))
+      .evictor(DeltaEvictor.of(5, (a: number, b: number) => Math.abs(a - b)));
+    expect(await delta.process(listed, Types.STRING()).collect()).toEqual(['10,12']);
+    const notNumber = env
+      .fromElements(1, 2)
+      .keyBy(() => 'k')
+      .window(GlobalWindows.create())
+      .trigger(CountTrigger.of(2))
+      .evictor(DeltaEvictor.of(5, () => 'far' as unknown as number));
+    await expect(notNumber.process(listed, Types.STRING()).collect()).rejects.toThrow(/DeltaEvictor: the delta function returned string, not a number/);
+    expect(() => seq().countWindow(3, 0)).toThrow(/positive count/);
+    expect(() => seq().window(GlobalWindows.create()).evictor({ spec: { type: 'count' } } as never)).toThrow(/evictor\(\) needs an Evictor/);
   });
 
   it('tumbling processing-time windows fire while the job runs; each record in one window', async () => {

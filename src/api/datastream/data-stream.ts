@@ -13,7 +13,7 @@ import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
 import { TypeInformation, Types, type TypeSpec } from './types';
 import type { WatermarkStrategy } from './watermark-strategy';
-import { CountTrigger, GlobalWindows, PurgingTrigger, type GlobalWindow, type Window, type WindowAssigner, type WindowSpec } from './windowing';
+import { CountEvictor, CountTrigger, GlobalWindows, PurgingTrigger, type GlobalWindow, type Window, type WindowAssigner, type WindowSpec } from './windowing';
 import { WindowedStream } from './windowed-stream';
 import { ConnectedStreams } from './connected-streams';
 import type { OutputTag } from './output-tag';
@@ -307,12 +307,13 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   /**
-   * Tumbling count windows (Flink's countWindow(size)): each key's records in windows of `size`,
-   * a global window fired and purged by a count trigger. (The sliding form needs an evictor, which
-   * TSFlink does not have yet.)
+   * Count windows (Flink's countWindow): tumbling, each key's records in windows of `size` (a global
+   * window fired and purged by a count trigger); or sliding, every `slide` records a window of the
+   * last `size` (a global window with a count trigger of `slide` and a count evictor of `size`).
    */
-  countWindow(size: number): WindowedStream<T, K, GlobalWindow> {
-    return this.window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    if (slide === undefined) return this.window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
+    return this.window(GlobalWindows.create()).evictor(CountEvictor.of<T>(size)).trigger(CountTrigger.of<GlobalWindow>(slide));
   }
 
   // On a KeyedStream these run as keyed process functions (as PyFlink's KeyedStream.map does), so

@@ -10,7 +10,7 @@ import { DS, ship, SingleOutputStreamOperator, type KeyedStream } from './data-s
 import type { AggregateFunction, ProcessWindowFunction, ReduceFunction } from './functions';
 import { OutputTag } from './output-tag';
 import { Types, type TypeInformation } from './types';
-import type { Trigger, Window, WindowAssigner, WindowSpec } from './windowing';
+import { Evictor, type Trigger, type Window, type WindowAssigner, type WindowSpec } from './windowing';
 
 type ProcessWindowFn<IN, OUT, K, W> = ProcessWindowFunction<IN, OUT, K, W> | ProcessWindowFunction<IN, OUT, K, W>['process'];
 
@@ -18,6 +18,7 @@ export class WindowedStream<T, K, W extends Window> {
   private windowTrigger: Trigger<W>;
   private lateness = 0;
   private lateDataTag?: string;
+  private windowEvictor?: Evictor<T>;
 
   constructor(
     private readonly input: KeyedStream<T, K>,
@@ -41,6 +42,17 @@ export class WindowedStream<T, K, W extends Window> {
   }
 
   /**
+   * Removes records from a firing window before (or, doEvictAfter, after) the window function sees
+   * them: CountEvictor, TimeEvictor, DeltaEvictor. The window then keeps all its records, even for
+   * reduce and aggregate, which run over what is left at each firing (as in Java).
+   */
+  evictor(evictor: Evictor<T>): this {
+    if (!(evictor instanceof Evictor)) throw new TypeError('evictor() needs an Evictor (CountEvictor.of(n), TimeEvictor.of(ms), DeltaEvictor.of(threshold, fn))');
+    this.windowEvictor = evictor;
+    return this;
+  }
+
+  /**
    * Late records (event time: every window of theirs already past its allowed lateness) go to this
    * side output instead of being dropped; read them with getSideOutput(tag) on the window's result.
    */
@@ -51,7 +63,8 @@ export class WindowedStream<T, K, W extends Window> {
   }
 
   private build<R>(contents: WindowSpec['contents'], fns: object, outType: TypeInformation<R>, name: string): SingleOutputStreamOperator<R> {
-    const spec: WindowSpec = { assigner: this.assigner.spec, trigger: this.windowTrigger.spec, allowedLateness: this.lateness, contents, lateDataTag: this.lateDataTag };
+    const spec: WindowSpec = { assigner: this.assigner.spec, trigger: this.windowTrigger.spec, allowedLateness: this.lateness, contents, lateDataTag: this.lateDataTag, evictor: this.windowEvictor?.spec };
+    if (this.windowEvictor?.delta) fns = { ...fns, delta: this.windowEvictor.delta };
     const namespace = this.assigner.spec.type === 'global' ? 'global' : 'time';
     const h = callSync<number>(DS, 'window', this.input.handle, ship('window', name, fns, spec), namespace, toJavaJson(outType.spec), name);
     return new SingleOutputStreamOperator<R>(this.input.env, h, outType);

@@ -133,6 +133,44 @@ export const CountTrigger = {
 /** The nested trigger, but every FIRE also purges the window's contents. */
 export const PurgingTrigger = { of: <W extends Window>(nested: Trigger<W>): Trigger<W> => new Trigger({ type: 'purging', nested: nested.spec }) };
 
+export type EvictorSpec =
+  | { type: 'count'; maxCount: number; after: boolean }
+  | { type: 'time'; windowSize: number; after: boolean }
+  | { type: 'delta'; threshold: number; after: boolean };
+
+/**
+ * Removes records from a window when it fires, before the window function runs or (doEvictAfter)
+ * after it; what is left stays in the window. Mirrors Java's Evictor; T is the record type.
+ */
+export class Evictor<T = unknown> {
+  declare readonly __record?: T;
+  constructor(
+    readonly spec: EvictorSpec,
+    /** DeltaEvictor's delta function (shipped to the worker with the window's functions). */
+    readonly delta?: (a: T, b: T) => number | Promise<number>,
+  ) {}
+}
+
+/** Keeps the last maxCount records of the window (Java's CountEvictor). */
+export const CountEvictor = {
+  of: <T>(maxCount: number, doEvictAfter = false): Evictor<T> => {
+    if (!Number.isSafeInteger(maxCount) || maxCount < 1) throw new RangeError(`CountEvictor needs a positive count, got ${String(maxCount)}`);
+    return new Evictor<T>({ type: 'count', maxCount, after: doEvictAfter });
+  },
+};
+/** Keeps the records whose timestamp is within windowSize ms of the window's newest record (Java's TimeEvictor). */
+export const TimeEvictor = {
+  of: <T>(windowSize: number, doEvictAfter = false): Evictor<T> => new Evictor<T>({ type: 'time', windowSize: positive('TimeEvictor window size', windowSize), after: doEvictAfter }),
+};
+/** Removes the records whose delta to the window's last record is at least threshold (Java's DeltaEvictor). */
+export const DeltaEvictor = {
+  of: <T>(threshold: number, deltaFunction: (a: T, b: T) => number | Promise<number>, doEvictAfter = false): Evictor<T> => {
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new RangeError(`DeltaEvictor needs a numeric threshold, got ${String(threshold)}`);
+    if (typeof deltaFunction !== 'function') throw new TypeError('DeltaEvictor needs a delta function (a, b) => number');
+    return new Evictor<T>({ type: 'delta', threshold, after: doEvictAfter }, deltaFunction);
+  },
+};
+
 /** What the worker's window operator needs besides the functions. */
 export interface WindowSpec {
   assigner: WindowAssignerSpec;
@@ -142,4 +180,6 @@ export interface WindowSpec {
   contents: 'reduce' | 'aggregate' | 'list';
   /** The id of the OutputTag that late records go to (sideOutputLateData); dropped without one. */
   lateDataTag?: string;
+  /** With an evictor, all records are kept (with their timestamps) whatever `contents` says, as Java's EvictingWindowOperator. */
+  evictor?: EvictorSpec;
 }

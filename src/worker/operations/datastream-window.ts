@@ -43,7 +43,12 @@ export interface WindowFunctions {
   reduce?: (a: unknown, b: unknown) => unknown;
   aggregate?: AggregateFunction<unknown, unknown, unknown>;
   process?: ProcessWindowFunction<unknown, unknown, unknown, Window>['process'];
+  /** DeltaEvictor's delta function. */
+  delta?: (a: unknown, b: unknown) => number | Promise<number>;
 }
+
+/** A record kept by an evicting window, with its timestamp (Java's TimestampedValue). */
+type Timestamped = [timestamp: number | null, value: unknown];
 
 /** TimeWindow.Serializer (flink-table-runtime): start and end as longs; GlobalWindow: one byte. */
 function encodeWindow(w: Window): Buffer {
@@ -113,9 +118,13 @@ export class WindowOperator {
     return this.host.state().bag(name).clear(this.host.keyBytes(), ns);
   }
 
-  /** Adds a record to the window's contents (reduced, accumulated or appended). */
-  private async addToContents(w: Window, value: unknown): Promise<void> {
+  /** Adds a record to the window's contents (reduced, accumulated or appended; with an evictor, appended with its timestamp). */
+  private async addToContents(w: Window, value: unknown, timestamp: number | null): Promise<void> {
     const ns = encodeWindow(w);
+    if (this.spec.evictor) {
+      await this.host.state().bag('window-contents').append(this.host.keyBytes(), pickle([timestamp, value] satisfies Timestamped), ns);
+      return;
+    }
     switch (this.spec.contents) {
       case 'list':
         await this.host.state().bag('window-contents').append(this.host.keyBytes(), pickle(value), ns);
@@ -147,7 +156,7 @@ export class WindowOperator {
   private async mergeContents(from: TimeWindow, into: TimeWindow): Promise<void> {
     const src = encodeWindow(from);
     const dst = encodeWindow(into);
-    if (this.spec.contents === 'list') {
+    if (this.spec.contents === 'list' || this.spec.evictor) {
       const data = await this.host.state().bag('window-contents').get(this.host.keyBytes(), src);
       if (data.length > 0) await this.host.state().bag('window-contents').append(this.host.keyBytes(), data, dst);
     } else {
@@ -336,7 +345,7 @@ export class WindowOperator {
 
   /** The window function's results for a firing window. */
   private async fire(w: Window, out: WindowResult[]): Promise<void> {
-    const elements = await this.contents(w);
+    const elements = this.spec.evictor ? await this.evictingContents(w) : await this.contents(w);
     if (elements.length === 0) return;
     const timestamp = this.maxTs(w);
     if (!this.fns.process) {
@@ -348,6 +357,69 @@ export class WindowOperator {
     const returned = await this.fns.process(this.host.userKey(), ctx, elements, { collect: (x) => void results.push(x) });
     if (returned !== undefined && returned !== null) for (const r of returned as Iterable<unknown>) results.push(r);
     for (const value of results) out.push({ value, timestamp });
+  }
+
+  /**
+   * An evicting window's firing (Java's EvictingWindowOperator): its records with their timestamps,
+   * evicted before the function (or after: then the function sees them all), the function's input
+   * made from what it sees (reduced, accumulated or the list), and the records left written back.
+   */
+  private async evictingContents(w: Window): Promise<unknown[]> {
+    const ns = encodeWindow(w);
+    const bag = this.host.state().bag('window-contents');
+    const all = [...elementsOf(await bag.get(this.host.keyBytes(), ns), decodePickled)] as Timestamped[];
+    if (all.length === 0) return [];
+    const after = this.spec.evictor!.after;
+    const seen = after ? all : await this.evict(all);
+    const kept = after ? await this.evict(all) : seen;
+    if (kept.length !== all.length) {
+      await bag.clear(this.host.keyBytes(), ns);
+      for (const r of kept) await bag.append(this.host.keyBytes(), pickle(r), ns);
+    }
+    const values = seen.map((r) => r[1]);
+    if (values.length === 0) return [];
+    switch (this.spec.contents) {
+      case 'list':
+        return values;
+      case 'reduce': {
+        let acc = values[0];
+        for (const v of values.slice(1)) acc = await this.fns.reduce!(acc, v);
+        return [acc];
+      }
+      case 'aggregate': {
+        const agg = this.fns.aggregate!;
+        let acc = agg.createAccumulator();
+        for (const v of values) acc = agg.add(v, acc);
+        return [agg.getResult(acc)];
+      }
+    }
+  }
+
+  /** The records an evictor leaves (Java's CountEvictor, TimeEvictor, DeltaEvictor). */
+  private async evict(records: Timestamped[]): Promise<Timestamped[]> {
+    const e = this.spec.evictor!;
+    switch (e.type) {
+      case 'count':
+        return records.length <= e.maxCount ? records : records.slice(records.length - e.maxCount);
+      case 'time': {
+        // Java: nothing without timestamps (judged by the first record); else the newest timestamp - size is the cut-off
+        if (records[0][0] === null) return records;
+        let newest = -Infinity;
+        for (const [ts] of records) if (ts !== null && ts > newest) newest = ts;
+        const cutoff = newest - e.windowSize;
+        return records.filter(([ts]) => ts !== null && ts > cutoff);
+      }
+      case 'delta': {
+        const last = records[records.length - 1][1];
+        const left: Timestamped[] = [];
+        for (const r of records) {
+          const delta: unknown = await this.fns.delta!(r[1], last);
+          if (typeof delta !== 'number') throw new TypeError(`DeltaEvictor: the delta function returned ${typeof delta === 'object' ? JSON.stringify(delta) : typeof delta}, not a number`);
+          if (delta < e.threshold) left.push(r);
+        }
+        return left;
+      }
+    }
   }
 
   private async clearAll(w: Window): Promise<void> {
@@ -364,7 +436,7 @@ export class WindowOperator {
       if (this.isLate(assigned)) continue; // as Java's WindowOperator: no late window takes the record
       skipped = false;
       const w = this.merging ? await this.mergeSession(assigned as TimeWindow) : assigned;
-      await this.addToContents(w, value);
+      await this.addToContents(w, value, timestamp);
       const r = await this.onElement(this.spec.trigger, w);
       if (r & FIRE) await this.fire(w, out);
       if (r & PURGE) await this.clearState('window-contents', encodeWindow(w));

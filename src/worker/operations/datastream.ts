@@ -395,6 +395,7 @@ function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, key
       reduce: fns.reduce ? userMethod(fns.reduce, 'reduce', d) : undefined,
       aggregate: fns.aggregate,
       process: fns.process ? userMethod(fns.process, 'process', d) : undefined,
+      delta: fns.delta ? userMethod(fns.delta, 'delta', d) : undefined,
     } as WindowFunctions,
     { state, keyBytes: () => keys.current, userKey: () => jsLong(keys.userKey), setTimer: (o, t, ns) => keys.setTimer(o, t, ns), sideOutput: (id, v) => output({ id }, v) },
     d.name,
