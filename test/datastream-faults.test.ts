@@ -176,12 +176,20 @@ function checkOutput(lines: string[]): void {
   expect(atEnd).toBeLessThan(N / 10);
 }
 
-/** The job, built on a new environment; `options` go to its configuration (e.g. the savepoint to resume). */
-async function buildJob(out: string, pidFile: string, options: Record<string, string> = {}): Promise<StreamExecutionEnvironment> {
+/**
+ * The job, built on a new environment, with `fn` (a Tally) as its keyed function; `options` go to
+ * its configuration (e.g. the savepoint to resume), `restart` sets its fixed-delay restarts.
+ */
+async function buildJob(
+  out: string,
+  fn: KeyedProcessFunction<number, number, string>,
+  options: Record<string, string> = {},
+  restart = { attempts: '3', delay: '1 s' },
+): Promise<StreamExecutionEnvironment> {
   const env = await StreamExecutionEnvironment.create({ 'python.fn-execution.bundle.size': '10', ...options });
   env.setParallelism(1);
   env.enableCheckpointing(500);
-  env.configure({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': '3', 'restart-strategy.fixed-delay.delay': '1 s' });
+  env.configure({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': restart.attempts, 'restart-strategy.fixed-delay.delay': restart.delay });
   env
     .fromSequence(1, N)
     .map(
@@ -195,7 +203,7 @@ async function buildJob(out: string, pidFile: string, options: Record<string, st
     .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((n: number) => n))
     .uid('timestamps')
     .keyBy((n: number) => n % 3, Types.LONG())
-    .process(new Tally(pidFile), Types.STRING())
+    .process(fn, Types.STRING())
     .uid('tally')
     .sinkTo(FileSink.forRowFormat(out, new SimpleStringEncoder()).withRollingPolicy(OnCheckpointRollingPolicy.build()).build())
     .uid('files');
@@ -262,23 +270,7 @@ describe('a TS function that throws', () => {
   it('fails its job with the TS error after every restart, and kills no TaskManager', { timeout: 240_000 }, async () => {
     const taskManagers = cluster.pids.filter((p) => p !== cluster.pids[0]);
     expect(taskManagers.every(alive)).toBe(true);
-    const env = await StreamExecutionEnvironment.create({ 'python.fn-execution.bundle.size': '10' });
-    env.setParallelism(1);
-    env.enableCheckpointing(500);
-    env.configure({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': '80', 'restart-strategy.fixed-delay.delay': '100 ms' });
-    env
-      .fromSequence(1, N)
-      .map(
-        async (n: number) => {
-          await new Promise((r) => setTimeout(r, 3));
-          return n;
-        },
-        Types.LONG(),
-      )
-      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((n: number) => n))
-      .keyBy((n: number) => n % 3, Types.LONG())
-      .process(new ThrowsOnFourth(), Types.STRING())
-      .sinkTo(FileSink.forRowFormat(path.join(tempDir('tsflink-ds-throws-'), 'out'), new SimpleStringEncoder()).withRollingPolicy(OnCheckpointRollingPolicy.build()).build());
+    const env = await buildJob(path.join(tempDir('tsflink-ds-throws-'), 'out'), new ThrowsOnFourth(), {}, { attempts: '80', delay: '100 ms' });
     const job = await env.executeAsync('ds-faults throws');
     // the job's end, or a TaskManager's death (the job would then wait for a slot, or fail for lack of one)
     let watching = true;
@@ -310,7 +302,7 @@ describe('keyed state and timers survive', () => {
     const work = tempDir('tsflink-ds-worker-');
     const out = path.join(work, 'out');
     const pidFile = path.join(work, 'worker.pid');
-    const job = await (await buildJob(out, pidFile)).executeAsync('ds-faults worker');
+    const job = await (await buildJob(out, new Tally(pidFile))).executeAsync('ds-faults worker');
     try {
       await midway(out, job);
       const worker = readPid(pidFile)!;
@@ -328,7 +320,7 @@ describe('keyed state and timers survive', () => {
     const work = tempDir('tsflink-ds-tm-');
     const out = path.join(work, 'out');
     const pidFile = path.join(work, 'worker.pid');
-    const job = await (await buildJob(out, pidFile)).executeAsync('ds-faults taskmanager');
+    const job = await (await buildJob(out, new Tally(pidFile))).executeAsync('ds-faults taskmanager');
     try {
       await midway(out, job);
       const worker = readPid(pidFile)!;
@@ -354,14 +346,14 @@ describe('a savepoint', () => {
   it('stop-with-savepoint mid-way, then a new job resumed from it: together, output exactly as one run', { timeout: 240_000 }, async () => {
     const work = tempDir('tsflink-ds-savepoint-');
     const out = path.join(work, 'out');
-    const first = await (await buildJob(out, path.join(work, 'first.pid'))).executeAsync('ds-faults before the savepoint');
+    const first = await (await buildJob(out, new Tally(path.join(work, 'first.pid')))).executeAsync('ds-faults before the savepoint');
     await midway(out, first);
     const savepoint = await first.stopWithSavepoint(false, `file://${path.join(work, 'savepoints')}`);
     expect(await first.getJobStatus()).toBe('FINISHED');
     const before = committedLines(out).filter((l) => l.startsWith('r ')).length;
     expect(before).toBeLessThan(N); // stopped mid-way, not after the end
 
-    const second = await (await buildJob(out, path.join(work, 'second.pid'), { 'execution.savepoint.path': savepoint })).executeAsync('ds-faults resumed');
+    const second = await (await buildJob(out, new Tally(path.join(work, 'second.pid')), { 'execution.savepoint.path': savepoint })).executeAsync('ds-faults resumed');
     await second.getJobExecutionResult();
     expect((await checkpoints(second)).latest.restored, 'the resumed job did not restore the savepoint').not.toBeNull();
     checkOutput(committedLines(out));

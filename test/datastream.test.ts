@@ -408,6 +408,38 @@ describe('connect', () => {
     expect(processed.sort()).toEqual(['first 1 ts=null', 'first 2 ts=null', 'first 3 ts=null', 'second x', 'second yy']);
   });
 
+  it('map and flatMap on keyed connected streams: the records (not the key pairs), under their key, with keyed state', async () => {
+    class CountBoth {
+      private seen!: ValueState<number>;
+      open(ctx: KeyedRuntimeContext): void {
+        this.seen = ctx.getState(new ValueStateDescriptor<number>('seen'));
+      }
+      private async bump(): Promise<number> {
+        const n = ((await this.seen.value()) ?? 0) + 1;
+        await this.seen.update(n);
+        return n;
+      }
+      async map1(w: string): Promise<string> {
+        return `${w} ${await this.bump()}`;
+      }
+      async map2(n: number): Promise<string> {
+        return `${'x'.repeat(n)} ${await this.bump()}`;
+      }
+    }
+    // keyed by the word, and by a string of n x's: both inputs share one count per key
+    const words = env.fromElements('x', 'xx', 'x').keyBy((w: string) => w);
+    const lengths = env.fromElements(1, 3).keyBy((n: number) => 'x'.repeat(n));
+    const mapped = await words.connect(lengths).map(new CountBoth(), Types.STRING()).collect();
+    // per key the counts 1..n in some order of the two inputs
+    expect(mapped.sort()).toEqual(['x 1', 'x 2', 'x 3', 'xx 1', 'xxx 1']);
+    const flat = await words
+      .connect(lengths)
+      .flatMap({ flatMap1: (w: string, out) => out.collect(`w:${w}`), flatMap2: (n: number, out) => [n, n].forEach((m) => out.collect(`n:${m}`)) }, Types.STRING())
+      .collect();
+    expect(flat.sort()).toEqual(['n:1', 'n:1', 'n:3', 'n:3', 'w:x', 'w:x', 'w:xx']);
+    expect(() => words.connect(env.fromElements(1)).map({ map1: (w: string) => w, map2: (n: number) => String(n) })).toThrow('connect a keyed stream with a keyed stream (or neither)');
+  });
+
   it('a KeyedCoProcessFunction joins two keyed streams on shared keyed state, with a timer', async () => {
     interface Order {
       user: string;

@@ -32,15 +32,22 @@ export class ConnectedStreams<IN1, IN2> {
     return new ConnectedStreams<IN1, IN2>(this.first.keyBy(key1, keyType), this.second.keyBy(key2, keyType));
   }
 
-  /** map1 for the first input's records, map2 for the second's. */
+  /**
+   * map1 for the first input's records, map2 for the second's. On keyed inputs the function runs
+   * under the records' key (open(ctx) gets a keyed runtime context: ctx.getState(...)).
+   */
   map<R>(fn: CoMapFunction<IN1, IN2, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
-    if (this.isKeyed()) throw new Error('map() on keyed connected streams is not implemented yet; use process() with a KeyedCoProcessFunction');
+    this.checkBothOrNeitherKeyed();
     return this.build('coMap', fn, ['map1', 'map2'], outputType, 'Co-Map');
   }
 
   flatMap<R>(fn: CoFlatMapFunction<IN1, IN2, R>, outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>()): SingleOutputStreamOperator<R> {
-    if (this.isKeyed()) throw new Error('flatMap() on keyed connected streams is not implemented yet; use process() with a KeyedCoProcessFunction');
+    this.checkBothOrNeitherKeyed();
     return this.build('coFlatMap', fn, ['flatMap1', 'flatMap2'], outputType, 'Co-Flat Map');
+  }
+
+  private checkBothOrNeitherKeyed(): void {
+    if (!this.isKeyed() && ('keyType' in this.first || 'keyType' in this.second)) throw new Error('connect a keyed stream with a keyed stream (or neither)');
   }
 
   /** A CoProcessFunction, or on keyed inputs a KeyedCoProcessFunction (keyed state and timers). */
@@ -49,8 +56,8 @@ export class ConnectedStreams<IN1, IN2> {
     fn: F,
     outputType: TypeInformation<R> = Types.PICKLED_BYTE_ARRAY<R>(),
   ): SingleOutputStreamOperator<R> {
+    this.checkBothOrNeitherKeyed();
     const keyed = this.isKeyed();
-    if (!keyed && ('keyType' in this.first || 'keyType' in this.second)) throw new Error('connect a keyed stream with a keyed stream (or neither)');
     return this.build(keyed ? 'keyedCoProcess' : 'coProcess', fn, ['processElement1', 'processElement2'], outputType, keyed ? 'Keyed-Co-Process' : 'Co-Process');
   }
 }

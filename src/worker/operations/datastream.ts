@@ -436,6 +436,17 @@ function keyedElementFn(d: DataStreamFunctionDescriptor, exported: unknown, keys
       return inner(jsLong(value), timestamp, watermark);
     };
   }
+  if (d.kind === 'coMap' || d.kind === 'coFlatMap') {
+    // map/flatMap on keyed connected streams: Row(isLeft, Row(key, left), Row(key, right)); the
+    // co-function on the record, with the key set for its keyed state
+    const inner = statelessElementFn(d, exported, output);
+    return (input, timestamp, watermark) => {
+      const { f0: isLeft, f1, f2 } = input as { f0: boolean; f1: unknown; f2: unknown };
+      const { key, value } = (isLeft ? f1 : f2) as { key: unknown; value: unknown };
+      keys.setKey(key);
+      return inner({ f0: isLeft, f1: isLeft ? jsLong(value) : null, f2: isLeft ? null : jsLong(value) }, timestamp, watermark);
+    };
+  }
   if (d.kind !== 'keyedProcess' && d.kind !== 'keyedCoProcess') throw new Error(`the TSFlink worker cannot run a keyed '${d.kind}' function`);
   const co = d.kind === 'keyedCoProcess';
   const f = userMethod(exported, co ? 'processElement1' : 'processElement', d);

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SafeOperators {
     private static final Logger LOG = LoggerFactory.getLogger(SafeOperators.class);
-    /** How long a closing operator waits for its bundle (the worker is alive but may be slow). */
-    private static final long FLUSH_WAIT_SECONDS = 30;
+    /** How long a closing operator waits for its bundle: ms normally; a stuck function only delays the cancel by this. */
+    private static final long FLUSH_WAIT_SECONDS = 10;
     private static final Field FLUSH_THREAD_POOL = flushThreadPoolField();
 
     private SafeOperators() {}
