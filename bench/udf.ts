@@ -22,24 +22,19 @@
  * (bundles of 1000 rows) and UdfPresets.highThroughput (bundles of 100,000 rows: more throughput,
  * more latency); --bundle-size N runs one configuration with bundles of N rows instead.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UdfPresets } from '../src/api/udf/presets';
-import { JVM_TUNING_OPTIONS } from '../src/gateway/jvm-tuning';
 import type { BundleTimingLine } from '../src/worker/bundle-timing';
 import { benchArgs } from './lib/args';
-import { benchServicesJar, glueJar } from './lib/bench-jar';
+import { benchServicesJar } from './lib/bench-jar';
 import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
 import { outcomeLine, runVariantChild } from './lib/child';
-import { pyflinkPython } from './lib/pyflink';
+import { pyflinkPython, runPyflinkToEuro } from './lib/pyflink';
 import { formatTable, machineLoad, ratioAgainst, type ProbeStats } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
-// PyFlink runs with the environment we started with: a TSFlink session exports variables (e.g.
-// PYFLINK_UDF_RUNNER_DIR, which would make PyFlink launch our Node worker instead of Python).
-const cleanEnv = { ...process.env };
 // (a)'s worker reports where each bundle's time goes (src/worker/bundle-timing.ts)
 const BUNDLE_TIMING_FILE = path.join(os.tmpdir(), `tsflink-bench-udf-${process.pid}-bundle-timing.jsonl`);
 process.env.TSFLINK_WORKER_BUNDLE_TIMING = BUNDLE_TIMING_FILE;
@@ -132,21 +127,8 @@ function tsVariantInChild(key: string, label: string): Outcome {
 
 /** Variants (c) and (d): PyFlink in its own process per variant and configuration. */
 function pyVariant(python: string, mode: 'process' | 'thread', config: RuntimeConfig): Outcome {
-  const file = probeFile('udf', `${mode}-${config.name}`);
-  const cli = ['--mode', mode, '--seconds', String(WARMUP + SECONDS), '--warmup', String(WARMUP), '--probe-file', file, '--config', JSON.stringify({ ...PIPELINE_OPTIONS, ...config.options })];
-  const r = spawnSync(python, [path.join(__dirname, 'udf_pyflink.py'), ...cli], {
-    env: {
-      ...cleanEnv,
-      // PyFlink's JVM gets the collector and heap TSFlink's has (PyFlink's own default is G1)
-      JVM_ARGS: JVM_TUNING_OPTIONS.join(' '),
-      TSFLINK_BENCH_JARS: [glueJar(), benchServicesJar()].join(';'),
-      TSFLINK_BENCH_SQL: JSON.stringify({ bids: BIDS_DDL, sink: SINK_DDL, probe: PROBE_DDL, insert: INSERT }),
-    },
-    encoding: 'utf8',
-    maxBuffer: 64 * 2 ** 20,
-  });
-  if (r.status !== 0) return { unavailable: `PyFlink failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}` };
-  return readProbe(file);
+  const probe = { file: probeFile('udf', `${mode}-${config.name}`), seconds: SECONDS, warmup: WARMUP };
+  return runPyflinkToEuro(python, mode, { ...PIPELINE_OPTIONS, ...config.options }, BIDS_DDL, probe);
 }
 
 async function childMain(key: string): Promise<void> {

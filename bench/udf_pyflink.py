@@ -1,7 +1,8 @@
-"""PyFlink side of bench/udf.ts: the same query with toEuro as a Python UDF.
+"""PyFlink side of bench/udf.ts and bench/vectorized.ts: the same query with toEuro as a Python UDF
+(process or thread mode) or as a pandas UDF (process mode; pandas.Series in, pandas.Series out).
 
-  python bench/udf_pyflink.py --mode process|thread --seconds N --warmup W --probe-file F --config JSON
-Run by bench/udf.ts with .venv/pyflink/bin/python; the SQL and the jars holding the benchmark's
+  python bench/udf_pyflink.py --mode process|thread|pandas --seconds N --warmup W --probe-file F --config JSON
+Run by bench/lib/pyflink.ts with .venv/pyflink/bin/python; the SQL and the jars holding the benchmark's
 Java source and latency probe come in TSFLINK_BENCH_SQL / TSFLINK_BENCH_JARS. Results are
 written by the probe to F.
 """
@@ -21,9 +22,14 @@ def to_euro(price):
     return None if price is None else price * 0.908
 
 
+@udf(result_type=DataTypes.DOUBLE(), input_types=[DataTypes.BIGINT()], func_type="pandas")
+def to_euro_pandas(price):
+    return price * 0.908
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--mode", choices=["process", "thread"], required=True)
+    p.add_argument("--mode", choices=["process", "thread", "pandas"], required=True)
     p.add_argument("--seconds", type=float, required=True)
     p.add_argument("--warmup", type=float, default=0, help="seconds the probe does not count at first")
     p.add_argument("--probe-file", required=True)
@@ -42,7 +48,8 @@ def main():
     cfg.set("parallelism.default", "1")
     cfg.set("taskmanager.numberOfTaskSlots", "1")
     cfg.set("pipeline.jars", jars)
-    cfg.set("python.execution-mode", a.mode)
+    # pandas UDFs run in process mode (PyFlink's thread mode does not take them)
+    cfg.set("python.execution-mode", "process" if a.mode == "pandas" else a.mode)
     for key, value in json.loads(a.config).items():
         cfg.set(key, value)
     cfg.set("python.executable", sys.executable)  # the venv (pemja lives there), not PATH's python
@@ -52,7 +59,7 @@ def main():
     env.execute_sql(sql["bids"])
     env.execute_sql(sql["sink"])
     env.execute_sql(sql["probe"])
-    env.create_temporary_system_function("toEuro", to_euro)
+    env.create_temporary_system_function("toEuro", to_euro_pandas if a.mode == "pandas" else to_euro)
     result = env.execute_sql(sql["insert"])
     client = result.get_job_client()
     time.sleep(a.seconds)

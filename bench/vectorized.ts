@@ -1,12 +1,13 @@
 /**
- * bench/vectorized: bench/udf's Nexmark-q1-style projection with `toEuro(price)` three ways, same
+ * bench/vectorized: bench/udf's Nexmark-q1-style projection with `toEuro(price)` four ways, same
  * Flink 2.3.0, same machine, one run, each variant in a process (and JVM) of its own:
  * (r) a row-at-a-time TypeScript UDF, (v) the same as a vectorized TypeScript UDF (Arrow batches,
- * flink-python's ArrowPythonScalarFunctionOperator), (j) Flink's Java ScalarFunction.
+ * flink-python's ArrowPythonScalarFunctionOperator), (j) Flink's Java ScalarFunction, (p) PyFlink's
+ * pandas UDF (the same Arrow operator, pandas.Series in and out; .venv/pyflink).
  *
  *   npm run bench:vectorized                      (= node --import ./node_modules/tsx/dist/loader.mjs bench/vectorized.ts)
- *   options: --seconds N (measured, default 20), --warmup N (default 5), --only r,v,j, --quick (2 + 5 s),
- *            --batch N (bundle.size and arrow.batch.size for (r) and (v), default 1000)
+ *   options: --seconds N (measured, default 20), --warmup N (default 5), --only r,v,j,p, --quick (2 + 5 s),
+ *            --batch N (bundle.size and arrow.batch.size for (r), (v) and (p), default 1000)
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
  *
@@ -23,6 +24,7 @@ import { benchArgs } from './lib/args';
 import { benchServicesJar } from './lib/bench-jar';
 import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
 import { outcomeLine, runVariantChild } from './lib/child';
+import { pyflinkPython, runPyflinkToEuro } from './lib/pyflink';
 import { formatTable, machineLoad, ratioAgainst, type ProbeStats as ProbeCounts } from './lib/report';
 
 process.env.TSFLINK_QUIET ??= '1';
@@ -33,8 +35,8 @@ const TIMING_DIR = (process.env.TSFLINK_BENCH_VECTORIZED_DIR ??= fs.mkdtempSync(
 const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 20));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
-const ONLY = new Set((opt('--only') ?? 'r,v,j').split(','));
-/** --batch N: bundles and Arrow batches of N rows for (r) and (v) (default Flink's 1000). */
+const ONLY = new Set((opt('--only') ?? 'r,v,j,p').split(','));
+/** --batch N: bundles and Arrow batches of N rows for (r), (v) and (p) (default Flink's 1000). */
 const BATCH = opt('--batch') ?? '1000';
 const OPTIONS: Record<string, string> = {
   'python.fn-execution.bundle.size': BATCH,
@@ -151,10 +153,15 @@ async function main(): Promise<void> {
     r: '(r) TypeScript UDF, row at a time',
     v: '(v) TypeScript UDF, vectorized (Arrow)',
     j: '(j) Java ScalarFunction',
+    p: '(p) PyFlink pandas UDF (process mode)',
   };
   const loadBefore = machineLoad();
   const results: Record<string, Outcome> = {};
   for (const k of ['j', 'r', 'v']) if (ONLY.has(k)) results[k] = inChild(k, names[k]);
+  if (ONLY.has('p')) {
+    process.stderr.write(`[bench:vectorized] ${names.p}\n`);
+    results.p = runPyflinkToEuro(pyflinkPython(), 'pandas', OPTIONS, bidsDdl(), { file: probeFile('vectorized', 'p'), seconds: SECONDS, warmup: WARMUP });
+  }
   const loadAfter = machineLoad();
   const rate = (k: string) => rateOf(results[k]);
   const rows = Object.entries(results).map(([k, r]) =>
@@ -174,9 +181,10 @@ async function main(): Promise<void> {
   console.log("worker share = the Node worker's part of each bundle's round trip (the rest is flink-python's runner: filling, encoding, emitting)");
   console.log(`vectorized vs row TS UDF: ${ratioAgainst(rate('v'), rate('r'), 1)}`);
   console.log(`vectorized vs Java:       ${ratioAgainst(rate('v'), rate('j'), 0.5)}`);
+  console.log(`vectorized vs PyFlink pandas UDF: ${ratioAgainst(rate('v'), rate('p'), 2)}`);
   console.log(
     `setup: ${SECONDS} s measured after ${WARMUP} s of warm-up per variant, each in its own process, 1 slot, parallelism 1, unthrottled source; ` +
-      `(r), (v): ${Object.entries(OPTIONS).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}.`,
+      `(r), (v), (p): ${Object.entries(OPTIONS).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}.`,
   );
   const micros = await workerArrowMicros();
   console.log(`(v)'s worker-side Arrow work alone (decode a 1000-row BIGINT batch, compute, encode the DOUBLE batch): ${micros.toFixed(1)} µs per batch = ${(1000 / micros).toFixed(1)} M rows/s`);
