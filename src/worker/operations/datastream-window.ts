@@ -374,7 +374,8 @@ export class WindowOperator {
     const kept = after ? await this.evict(all) : seen;
     if (kept.length !== all.length) {
       await bag.clear(this.host.keyBytes(), ns);
-      for (const r of kept) await bag.append(this.host.keyBytes(), pickle(r), ns);
+      // one append of all of them (a bag's data is its elements one after another)
+      if (kept.length > 0) await bag.append(this.host.keyBytes(), Buffer.concat(kept.map((r) => pickle(r))), ns);
     }
     const values = seen.map((r) => r[1]);
     if (values.length === 0) return [];
