@@ -20,7 +20,7 @@ import type * as arrow from 'apache-arrow';
 import { JVM_TUNING_OPTIONS } from '../src/gateway/jvm-tuning';
 import { benchArgs } from './lib/args';
 import { benchServicesJar, glueJar } from './lib/bench-jar';
-import { outcomeLine, runVariantChild } from './lib/child';
+import { reportVariant, runVariantChild } from './lib/child';
 import { pyflinkPython } from './lib/pyflink';
 import { formatTable, machineLoad, ratioAgainst } from './lib/report';
 
@@ -72,15 +72,8 @@ async function variant(key: string): Promise<Timing> {
 
 const CHILD_RESULT = 'bench:vectorized-agg child result: ';
 
-async function childMain(key: string): Promise<void> {
-  let outcome: Outcome;
-  try {
-    outcome = await variant(key);
-  } catch (e) {
-    outcome = { unavailable: (e as Error).message.split('\n')[0].slice(0, 160) };
-  }
-  console.log(outcomeLine(CHILD_RESULT, outcome));
-  process.exit(0);
+function childMain(key: string): Promise<never> {
+  return reportVariant(CHILD_RESULT, () => variant(key));
 }
 
 /** (p): bench/vectorized_agg_pyflink.py in a process of its own. */

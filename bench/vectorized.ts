@@ -23,7 +23,7 @@ import type { BundleTimingLine } from '../src/worker/bundle-timing';
 import { benchArgs } from './lib/args';
 import { benchServicesJar } from './lib/bench-jar';
 import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
-import { outcomeLine, runVariantChild } from './lib/child';
+import { reportVariant, runVariantChild } from './lib/child';
 import { pyflinkPython, runPyflinkToEuro } from './lib/pyflink';
 import { formatTable, machineLoad, ratioAgainst, type ProbeStats as ProbeCounts } from './lib/report';
 
@@ -112,15 +112,8 @@ function inChild(key: string, label: string): Outcome {
   return runVariantChild<Outcome>(__filename, [...args, '--child', key], CHILD_RESULT, label);
 }
 
-async function childMain(key: string): Promise<void> {
-  let outcome: Outcome;
-  try {
-    outcome = await variant(key);
-  } catch (e) {
-    outcome = { unavailable: (e as Error).message.split('\n')[0].slice(0, 160) };
-  }
-  console.log(outcomeLine(CHILD_RESULT, outcome));
-  process.exit(0);
+function childMain(key: string): Promise<never> {
+  return reportVariant(CHILD_RESULT, () => variant(key));
 }
 
 /**

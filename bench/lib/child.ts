@@ -15,3 +15,15 @@ export function runVariantChild<T>(script: string, childArgs: string[], marker: 
   if (!line) return { unavailable: `${label} failed (exit ${r.status}): ${r.stdout.trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` };
   return JSON.parse(line.slice(marker.length)) as T;
 }
+
+/** The child's side: runs the variant, prints its outcome line (or why it failed) and exits. */
+export async function reportVariant<T>(marker: string, run: () => Promise<T>): Promise<never> {
+  let outcome: T | { unavailable: string };
+  try {
+    outcome = await run();
+  } catch (e) {
+    outcome = { unavailable: (e as Error).message.split('\n')[0].slice(0, 160) };
+  }
+  console.log(outcomeLine(marker, outcome));
+  process.exit(0);
+}
