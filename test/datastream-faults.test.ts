@@ -17,7 +17,7 @@
  *
  * Break checks (done 2026-12-05, each then restored):
  * - flink-python as is (timers registered after the pre-checkpoint bundle flush, so missing from the
- *   checkpoint; see SafeOperators.java): the worker and savepoint tests failed, 603 and 552 of
+ *   checkpoint; see TimerSafeOperators.java): the worker and savepoint tests failed, 603 and 552 of
  *   the 2400 records left to the final flush, all of one key, from the restore point on;
  * - the count in a per-key Map field of the function instead of a ValueState: the worker test fails
  *   (the new worker counts from zero: every count after the restore is wrong);
@@ -265,8 +265,9 @@ describe('a TS function that throws', () => {
   // A failing task's neighbour in the slot is cancelled while flink-python's flush thread still
   // holds its bundle; flink-python then shut the slot's worker environment down with that bundle
   // open, the flush thread's late release took the reference count below zero, and Flink treated
-  // the failed clean-up as fatal for the TaskManager (SafeOperators.java). It happened about once
-  // in 10-40 failures of this job shape: 80 restarts give it room.
+  // the failed clean-up as fatal for the TaskManager (src/jvm/.../DefaultJobBundleFactory.java).
+  // It happened about once in 10-40 failures of this job shape: 80 restarts give it room (and the
+  // cluster logs flink-python's slow WARN, which widens the window; test/helpers.ts).
   it('fails its job with the TS error after every restart, and kills no TaskManager', { timeout: 240_000 }, async () => {
     const taskManagers = cluster.pids.filter((p) => p !== cluster.pids[0]);
     expect(taskManagers.every(alive)).toBe(true);

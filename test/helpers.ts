@@ -78,8 +78,8 @@ export async function startFailoverCluster(dir: string): Promise<StandaloneClust
     slotsPerTaskManager: 1,
     taskManagerMemory: '1200m',
     config: { 'heartbeat.interval': '1000', 'heartbeat.timeout': '4000' },
-    // flink-python's slow WARN back on: it widens the race SafeOperators.java closes, so that
-    // test/datastream-faults.test.ts sees it in most runs when the fix is missing
+    // flink-python's slow WARN back on: it widens the race DefaultJobBundleFactory.java makes
+    // harmless, so that test/datastream-faults.test.ts sees it in most runs when the fix is missing
     logLevels: { 'org.apache.beam.runners.fnexecution.control.DefaultJobBundleFactory': 'WARN' },
   });
 }

@@ -261,6 +261,6 @@ appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 
 // flink-python's DefaultJobBundleFactory warns with the worker environment's whole description (every
 // environment variable) each time a cancelled task leaves a bundle open; that slow line also widens
-// the race that SafeOperators.java closes for DataStream operators (docs/datastream.md), so it is
-// kept to errors.
+// the race that our DefaultJobBundleFactory.java makes harmless (docs/datastream.md), so it is kept
+// to errors.
 const LOG_LEVELS: Record<string, string> = { 'org.apache.beam.runners.fnexecution.control.DefaultJobBundleFactory': 'ERROR' };

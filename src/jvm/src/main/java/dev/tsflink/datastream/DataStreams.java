@@ -31,7 +31,11 @@ import org.apache.flink.streaming.api.functions.python.DataStreamPythonFunction;
 import org.apache.flink.streaming.api.functions.python.DataStreamPythonFunctionInfo;
 import org.apache.flink.streaming.api.functions.python.KeyByKeySelector;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonKeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonCoProcessOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonKeyedCoProcessOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.python.process.ExternalPythonProcessOperator;
 import org.apache.flink.streaming.api.typeinfo.python.PickledByteArrayTypeInfo;
 import org.apache.flink.table.functions.python.PythonEnv;
 import org.apache.flink.types.Row;
@@ -127,9 +131,9 @@ public final class DataStreams {
                     functionType);
             OneInputStreamOperator op;
             if (in instanceof KeyedStream) {
-                op = new SafeOperators.KeyedProcess(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out);
+                op = new TimerSafeOperators.KeyedProcess(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out);
             } else {
-                op = new SafeOperators.Process(config, info, in.getType(), out);
+                op = new ExternalPythonProcessOperator(config, info, in.getType(), out);
             }
             SingleOutputStreamOperator<Object> result = in.transform(name, out, op);
             return Handles.put(result);
@@ -158,7 +162,7 @@ public final class DataStreams {
                 case "global": ns = new GlobalWindow.Serializer(); break;
                 default: throw new IllegalArgumentException("unknown window namespace '" + namespace + "'");
             }
-            OneInputStreamOperator op = new SafeOperators.KeyedProcess(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out, ns);
+            OneInputStreamOperator op = new TimerSafeOperators.KeyedProcess(config, info, (RowTypeInfo) (TypeInformation) in.getType(), out, ns);
             return Handles.put(in.transform(name, out, op));
         });
     }
@@ -211,8 +215,8 @@ public final class DataStreams {
                     new DataStreamPythonFunction(Base64.getDecoder().decode(payloadBase64), new PythonEnv(PythonEnv.ExecType.PROCESS)),
                     keyed ? 3 : 1);
             TwoInputStreamOperator op = keyed
-                    ? new SafeOperators.KeyedCoProcess(config, info, (RowTypeInfo) a.getType(), (RowTypeInfo) b.getType(), out)
-                    : new SafeOperators.CoProcess(config, info, a.getType(), b.getType(), out);
+                    ? new TimerSafeOperators.KeyedCoProcess(config, info, (RowTypeInfo) a.getType(), (RowTypeInfo) b.getType(), out)
+                    : new ExternalPythonCoProcessOperator(config, info, a.getType(), b.getType(), out);
             return Handles.put(a.connect(b).transform(name, out, op));
         });
     }
