@@ -1,7 +1,7 @@
 import * as java from 'java-bridge';
 import { fromJavaError } from './errors';
 import { cdsJvmOptions } from './cds';
-import { JVM_TUNING_OPTIONS } from './jvm-tuning';
+import { GC_OVERHEAD_OPTIONS, JVM_TUNING_OPTIONS } from './jvm-tuning';
 import { flinkClasspath } from './paths';
 
 /**
@@ -22,7 +22,7 @@ export function ensureJvm(options: JvmOptions = {}): void {
   if (started) return;
   const base = flinkClasspath();
   const [collector, heap] = JVM_TUNING_OPTIONS;
-  const opts = ['-Xrs', collector, ...cdsJvmOptions(base), ...(options.jvmOptions ?? []), ...envJvmOptions()];
+  const opts = ['-Xrs', collector, ...GC_OVERHEAD_OPTIONS, ...cdsJvmOptions(base), ...(options.jvmOptions ?? []), ...envJvmOptions()];
   if (!opts.some((o) => o.startsWith('-Xmx'))) opts.push(heap);
   // install.sh's CDS training run (src/gateway/cds.ts) records the classes a session start loads.
   const training = process.env.TSFLINK_CDS_TRAINING;
