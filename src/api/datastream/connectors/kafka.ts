@@ -50,9 +50,29 @@ function nonEmpty(what: string, value: string): string {
   return value;
 }
 
-function checkProperty(key: string, value: string): void {
-  nonEmpty('setProperty', key);
-  if (typeof value !== 'string') throw new TypeError(`setProperty('${key}', …) needs a string value`);
+/** What the source and sink builders share: the brokers and the Kafka client's properties. */
+abstract class KafkaClientBuilder {
+  protected bootstrapServers?: string;
+  protected readonly properties: Record<string, string> = {};
+
+  setBootstrapServers(servers: string): this {
+    this.bootstrapServers = nonEmpty('setBootstrapServers', servers);
+    return this;
+  }
+
+  /** A property of the Kafka client (consumer or producer), or one of the connector's. */
+  setProperty(key: string, value: string): this {
+    nonEmpty('setProperty', key);
+    if (typeof value !== 'string') throw new TypeError(`setProperty('${key}', …) needs a string value`);
+    this.properties[key] = value;
+    return this;
+  }
+
+  /** The brokers, or the error naming what `what` (KafkaSource, KafkaSink) misses. */
+  protected brokers(what: string): string {
+    if (this.bootstrapServers === undefined) throw new TypeError(`${what}: setBootstrapServers is required`);
+    return this.bootstrapServers;
+  }
 }
 
 export class KafkaSource extends Source<string> {
@@ -71,8 +91,7 @@ export class KafkaSource extends Source<string> {
   }
 }
 
-export class KafkaSourceBuilder {
-  private bootstrapServers?: string;
+export class KafkaSourceBuilder extends KafkaClientBuilder {
   private topics?: string[];
   private topicPattern?: string;
   private groupId?: string;
@@ -80,13 +99,9 @@ export class KafkaSourceBuilder {
   private bounded?: OffsetsSpec;
   private clientIdPrefix?: string;
   private deserializer?: SimpleStringSchema;
-  private readonly properties: Record<string, string> = {};
 
-  constructor(private readonly make: (description: Record<string, unknown>) => KafkaSource) {}
-
-  setBootstrapServers(servers: string): this {
-    this.bootstrapServers = nonEmpty('setBootstrapServers', servers);
-    return this;
+  constructor(private readonly make: (description: Record<string, unknown>) => KafkaSource) {
+    super();
   }
 
   setTopics(...topics: string[]): this {
@@ -125,13 +140,6 @@ export class KafkaSourceBuilder {
     return this;
   }
 
-  /** A Kafka consumer property (or one of the connector's, e.g. partition.discovery.interval.ms). */
-  setProperty(key: string, value: string): this {
-    checkProperty(key, value);
-    this.properties[key] = value;
-    return this;
-  }
-
   setProperties(properties: Record<string, string>): this {
     for (const [k, v] of Object.entries(properties)) this.setProperty(k, v);
     return this;
@@ -144,11 +152,11 @@ export class KafkaSourceBuilder {
   }
 
   build(): KafkaSource {
-    if (this.bootstrapServers === undefined) throw new TypeError('KafkaSource: setBootstrapServers is required');
+    const bootstrapServers = this.brokers('KafkaSource');
     if ((this.topics === undefined) === (this.topicPattern === undefined)) throw new TypeError('KafkaSource: give exactly one of setTopics and setTopicPattern');
     if (this.deserializer === undefined) throw new TypeError('KafkaSource: setValueOnlyDeserializer(new SimpleStringSchema()) is required');
     return this.make({
-      bootstrapServers: this.bootstrapServers,
+      bootstrapServers,
       topics: this.topics,
       topicPattern: this.topicPattern,
       groupId: this.groupId,
@@ -211,18 +219,13 @@ export class KafkaSink extends Sink<string> {
   }
 }
 
-export class KafkaSinkBuilder {
-  private bootstrapServers?: string;
+export class KafkaSinkBuilder extends KafkaClientBuilder {
   private serializer?: KafkaRecordSerializationSchema;
   private guarantee?: DeliveryGuarantee;
   private transactionalIdPrefix?: string;
-  private readonly properties: Record<string, string> = {};
 
-  constructor(private readonly make: (description: Record<string, unknown>) => KafkaSink) {}
-
-  setBootstrapServers(servers: string): this {
-    this.bootstrapServers = nonEmpty('setBootstrapServers', servers);
-    return this;
+  constructor(private readonly make: (description: Record<string, unknown>) => KafkaSink) {
+    super();
   }
 
   setRecordSerializer(serializer: KafkaRecordSerializationSchema): this {
@@ -243,19 +246,12 @@ export class KafkaSinkBuilder {
     return this;
   }
 
-  /** A Kafka producer property (e.g. transaction.timeout.ms). */
-  setProperty(key: string, value: string): this {
-    checkProperty(key, value);
-    this.properties[key] = value;
-    return this;
-  }
-
   build(): KafkaSink {
-    if (this.bootstrapServers === undefined) throw new TypeError('KafkaSink: setBootstrapServers is required');
+    const bootstrapServers = this.brokers('KafkaSink');
     if (this.serializer === undefined) throw new TypeError('KafkaSink: setRecordSerializer is required');
     if (this.guarantee === 'EXACTLY_ONCE' && this.transactionalIdPrefix === undefined) throw new TypeError('KafkaSink: EXACTLY_ONCE needs setTransactionalIdPrefix (unique per job writing to the cluster)');
     return this.make({
-      bootstrapServers: this.bootstrapServers,
+      bootstrapServers,
       topic: this.serializer.topic,
       deliveryGuarantee: this.guarantee,
       transactionalIdPrefix: this.transactionalIdPrefix,
