@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kernelRoot, repoRoot, runDriver, useKernelTestEnv } from './kernel/env';
+import { dumpFileReport } from './hang-report';
 
 const kt = useKernelTestEnv();
 
@@ -176,7 +177,12 @@ describe('a kernel whose notebook is outside the repo, with a TS UDF job running
 
 describe('a kernel with a small session heap running a job that exhausts it', () => {
   let r: Record<string, unknown>;
-  const cell = (name: string) => r[name] as Cell;
+  const cell = (name: string) => {
+    const c = r[name] as Cell & { dump?: string | null };
+    // a cell that never answered fails its test with what the kernel's JVM was doing
+    if (c?.timeout) throw new Error(`cell ${name} did not answer: ${c.timeout}\n${dumpFileReport(c.dump)}`);
+    return c;
+  };
 
   beforeAll(async () => {
     r = await driver('oom', [kernelRoot]);

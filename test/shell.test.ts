@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hangReport } from './hang-report';
 
 const ROOT = path.resolve(__dirname, '..');
 const SHELL = path.join(ROOT, 'dist', 'shell', 'main.js');
@@ -95,14 +96,27 @@ async function jobsNotEnded(webUi: string): Promise<{ jid: string; state: string
   return body.jobs.filter((j) => !['FINISHED', 'CANCELED', 'FAILED'].includes(j.state));
 }
 
-function runShell(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
+/**
+ * Runs the shell to its end; one that has not ended after `deadlineMs` is killed and the test fails
+ * with what it printed and what its JVM was doing (hangReport), not with a bare timeout.
+ */
+function runShell(args: string[], input?: string, env: NodeJS.ProcessEnv = {}, deadlineMs = 100_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SHELL, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const deadline = setTimeout(() => {
+      const report = hangReport(child.pid!);
+      child.kill('SIGKILL');
+      const tail = (t: string) => t.split('\n').slice(-25).join('\n');
+      reject(new Error(`tsflink-shell did not end within ${deadlineMs / 1000} s\n--- stdout (end)\n${tail(stdout)}\n--- stderr (end)\n${tail(stderr)}\n--- ${report}`));
+    }, deadlineMs);
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, stdout, stderr });
+    });
     child.stdin.end(input ?? '');
   });
 }
@@ -282,12 +296,15 @@ describe('tsflink-shell without a terminal', () => {
   });
 
   it('a job exhausting a small heap: the entry shows the OutOfMemoryError with the heap option, the next entries run; a dead cluster is restarted', async () => {
+    // One value larger than the heap: the job's task gets the error at once. (A heap filled bit by
+    // bit, a datagen sequence say, may leave the JVM collecting instead, or the error in another
+    // thread: the heap watch's case, the test below.)
     const r = await runShell(
       [
         '-e',
-        "%sql CREATE TEMPORARY TABLE orders (order_id BIGINT, k INT) WITH ('connector' = 'datagen', 'fields.order_id.kind' = 'sequence', 'fields.order_id.start' = '1', 'fields.order_id.end' = '100000000', 'fields.k.min' = '1', 'fields.k.max' = '5')",
+        "%sql CREATE TEMPORARY TABLE big (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3', 'fields.n.min' = '500000000', 'fields.n.max' = '500000000')",
         '-e',
-        '%sql SELECT k, COUNT(*) AS c FROM orders GROUP BY k',
+        "%sql SELECT CHAR_LENGTH(REPEAT('x', n)) AS len FROM big",
         '-e',
         'const after: number = 40; after + 2',
         // then the cluster dies behind the session's back: the shell restarts the session itself
@@ -302,6 +319,7 @@ describe('tsflink-shell without a terminal', () => {
       ],
       undefined,
       { TSFLINK_JVM_OPTS: '-Xmx400m' },
+      240_000,
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("The session's JVM ran out of memory (OutOfMemoryError: Java heap space)");
@@ -312,6 +330,30 @@ describe('tsflink-shell without a terminal', () => {
     expect(r.stdout).toMatch(/\|\s+again\s+\|\s*\n.*\n\|\s+42\s+\|/);
     expect(r.stdout).toMatch(/^43$/m);
   }, 300_000);
+
+  it('an entry still running after the heap ran out is stopped with the OutOfMemoryError; the next entries run', async () => {
+    // The heap fills from the entry itself, which then waits for ever: as a cell whose job never
+    // fails does when the OutOfMemoryError hit one of Flink's threads instead of the job's task.
+    const exhaustThenWait = [
+      `const { javaClass } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'gateway', 'jvm.js'))});`,
+      "const ArrayList = javaClass('java.util.ArrayList') as unknown as new (capacity: number) => object;",
+      // one entry (the shell runs each complete statement as an entry of its own)
+      'await (async () => {',
+      '  const hold: object[] = [];',
+      '  try { for (;;) hold.push(new ArrayList(10_000_000)); } catch { /* the heap is full */ }',
+      '  await new Promise(() => undefined);',
+      '})();',
+    ].join('\n');
+    const started = Date.now();
+    const r = await runShell(['-e', exhaustThenWait, '-e', 'const after: number = 40; after + 2', '-e', '%bsql SELECT 1 + 1 AS two'], undefined, { TSFLINK_JVM_OPTS: '-Xmx300m' }, 150_000);
+    expect(r.stderr).toContain("The session's JVM ran out of memory (OutOfMemoryError: Java heap space)");
+    expect(r.stderr).toMatch(/(A full collection left over 90% of the heap's old generation in use|The JVM spent over 50% of its time collecting a full heap) while this entry ran, and the entry did not end\s+within 20 s after that: TSFlink stopped it/);
+    expect(r.stderr).toContain('TSFLINK_JVM_OPTS=-Xmx4g');
+    expect(r.stdout).toMatch(/^42$/m);
+    expect(r.stdout).toMatch(/\|\s+two\s+\|\s*\n.*\n\|\s+2\s+\|/);
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(120_000);
+  }, 180_000);
 
   it('runs a script from stdin: later entries still run, the status tells about the failure', async () => {
     const script = [

@@ -5,10 +5,9 @@
 export const JVM_TUNING_OPTIONS: readonly string[] = ['-XX:+UseParallelGC', '-Xmx2g'];
 
 /**
- * ParallelGC's GC overhead limit, tightened (JDK defaults: 98% of the time in GC while freeing under
- * 2% of the heap): a job whose state fills the heap then ends in an OutOfMemoryError the session can
- * report (src/repl/fatal.ts) instead of leaving the JVM collecting for minutes with the cell stuck
- * (seen once in CI: a kernel at a full core for 11 minutes in test/kernel-faults.test.ts's
- * heap-exhausting job).
+ * ParallelGC's GC overhead limit, tightened (JDK defaults: 98% of the time in GC while under 2% of
+ * the heap is free after a full collection): more heaps filled by a job's state end in an
+ * OutOfMemoryError the session can report (src/repl/fatal.ts). Not all: a JVM can still collect for
+ * minutes (docs/gateway.md § 3), which src/repl/heap-watch.ts answers.
  */
 export const GC_OVERHEAD_OPTIONS: readonly string[] = ['-XX:GCTimeLimit=90', '-XX:GCHeapFreeLimit=5'];

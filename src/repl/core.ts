@@ -40,6 +40,7 @@ import { bundleFor, type DisplayContext } from './value-display';
 import { makeDisplay } from './display-helpers';
 import { chart } from './chart';
 import { cutExpectations } from './error-text';
+import { HeapWatch, type HeapExhaustion } from './heap-watch';
 import { checkSessionHealth, fatalConditionIn, fatalReport, RESTART_ADVICE, SURVIVED, type SessionHealth } from './fatal';
 
 export interface InteractiveCoreOptions {
@@ -153,6 +154,8 @@ export class TSFlinkCore implements InteractiveCore {
   private lastSink?: OutputSink;
   /** The JVM's heap limit in bytes (Runtime.maxMemory), for the out-of-memory advice. */
   maxMemoryBytes?: number;
+  /** Stops entries that go on after the heap ran out (undefined: the collector offers no count). */
+  heapWatch?: HeapWatch;
   /** Flink's log file for this session (JobManager, TaskManager, UDF workers' console output). */
   logFile?: string;
   readonly info: { flinkVersion: string; webUi: string; boundNames: string[] };
@@ -231,13 +234,24 @@ export class TSFlinkCore implements InteractiveCore {
     const r: Running = { controller: new AbortController(), startedAt: Date.now(), pending: new Set(), sink, displays: 0, id: ++this.entries };
     this.current = r;
     this.lastSink = sink;
+    let endHeapWatch: (() => void) | undefined;
     try {
       if (this.unhealthy) await this.recheckHealth(sink);
+      // An entry still running well after the heap ran out may never end (heap-watch.ts): stop it as
+      // an interrupt would, and answer with the out-of-memory error.
+      let stoppedForHeap: HeapExhaustion | undefined;
+      endHeapWatch = this.heapWatch?.watchEntry((why) => {
+        stoppedForHeap = why;
+        r.controller.abort();
+        void this.cancelJobsSince(r.startedAt);
+      });
       // Whatever the entry waits on (a JVM call that never returns, a display), an interrupt
       // answers it within a few seconds: the queue behind it must never stay blocked.
-      const outcome = await settleAfterAbort(this.runEntry(code, r, executionCount), r.controller.signal, INTERRUPT_GRACE_MS, () => this.errorOutcome(new Interrupted()));
+      let outcome = await settleAfterAbort(this.runEntry(code, r, executionCount), r.controller.signal, INTERRUPT_GRACE_MS, () => this.errorOutcome(new Interrupted()));
+      if (stoppedForHeap) outcome = { status: 'error', ename: 'OutOfMemoryError', evalue: 'the entry did not end after the heap ran out; TSFlink stopped it', traceback: this.heapWatch!.traceback(stoppedForHeap) };
       return outcome.status === 'error' ? await this.withFatalReport(outcome) : outcome;
     } finally {
+      endHeapWatch?.();
       if (this.current === r) this.current = undefined;
     }
   }
@@ -639,5 +653,6 @@ export async function createInteractiveCore(options: InteractiveCoreOptions = {}
   } catch {
     // only used to word advice; without it the advice names no number
   }
+  core.heapWatch = HeapWatch.install();
   return core;
 }

@@ -6,6 +6,7 @@ prints one JSON object on its last stdout line; the vitest side asserts on it.
 import atexit
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.request
@@ -25,6 +26,21 @@ def _no_kernel_left_behind():
                 km.shutdown_kernel(now=True)
         except Exception as e:  # noqa: BLE001 - best effort at exit
             print(f"could not stop kernel: {e}", file=sys.stderr)
+
+
+def thread_dump(km, path):
+    """Writes the kernel JVM's thread dump and heap (jcmd) to path, for a cell that timed out: the
+    test reads it (test/hang-report.ts) so that a hang seen only in CI explains itself."""
+    pid = getattr(km.provisioner, "pid", None)
+    if pid is None:
+        return None
+    with open(path, "w") as f:
+        for command in ("GC.heap_info", "Thread.print"):
+            try:
+                f.write(subprocess.run(["jcmd", str(pid), command], capture_output=True, text=True, timeout=20).stdout)
+            except Exception as e:  # noqa: BLE001 - best effort, for diagnosis only
+                f.write(f"(jcmd {command} failed: {e})\n")
+    return path
 
 
 def log(*args):

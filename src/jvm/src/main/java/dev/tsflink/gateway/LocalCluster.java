@@ -104,7 +104,9 @@ public final class LocalCluster {
                     missing = 0;
                     mc.startTaskManager();
                 }
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // an Error too (an OutOfMemoryError while the heap is full): one that escaped would
+                // end the schedule, and with it every later recovery
                 LOG.debug("TaskManager watchdog check failed", e);
             }
         }
