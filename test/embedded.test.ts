@@ -189,6 +189,26 @@ describe('embedded scalar UDFs', () => {
     expect(rows.map((r) => ({ ...r }))).toEqual(expect.arrayContaining([{ text: 'true -7 -9223372036854775800 2.5', total: -9223372036854775804n }, { text: null, total: null }]));
   });
 
+  it('a call that never returns is stopped after callTimeoutMs and fails the job naming the function; the session goes on', async () => {
+    const spin = (x: number): number => {
+      while (x > 1) x += 0; // never ends for x > 1
+      return x;
+    };
+    // the shared-buffer path (numbers) and the general path (strings) are both timed
+    const spinNumber = udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'spinNumber', callTimeoutMs: 1500 });
+    const spinText = udf((s: string) => String(spin(s.length)), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode: 'embedded', name: 'spinText', callTimeoutMs: 1500 });
+    const t0 = Date.now();
+    await expect(rowsOf(tEnv.fromValues([{ x: 1 }, { x: 2 }]).select(call(spinNumber, $('x'))))).rejects.toThrow(
+      /TypeScript UDF 'spinNumber' ran longer than its call timeout of 1500 ms and was stopped \(a loop that never ends\?\); the udf\(\) option callTimeoutMs sets the limit/,
+    );
+    await expect(rowsOf(tEnv.fromValues([{ s: 'ab' }]).select(call(spinText, $('s'))))).rejects.toThrow(/TypeScript UDF 'spinText' ran longer than its call timeout of 1500 ms/);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    // the task thread came back: the next job runs on the same cluster
+    expect(await rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(spinNumber, $('x')).as('y')))).toEqual([{ y: 1 }]);
+    expect(() => udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), callTimeoutMs: 10 })).toThrow(/callTimeoutMs limits calls in embedded mode; add mode: 'embedded'/);
+    expect(() => udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', callTimeoutMs: -1 })).toThrow(/callTimeoutMs must be a whole number of milliseconds ≥ 0/);
+  });
+
   it("the node engine refuses to start inside the session's Node.js process (the mini-cluster), with the reason", async () => {
     const viaNode = udf((s: string) => s, { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode: 'embedded', engine: 'node', name: 'viaNode' });
     await expect(rowsOf(tEnv.fromValues([{ s: 'abc' }]).select(call(viaNode, $('s')).as('h')))).rejects.toThrow(

@@ -37,6 +37,12 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   mode?: ExecutionMode;
   /** Embedded mode's engine: 'v8' (default; a bare isolate, fastest) or 'node' (Node.js: `require` of built-in modules). */
   engine?: EmbeddedEngine;
+  /**
+   * Embedded mode: how long one call may run (ms; default 60000, 0 for no limit). A call still
+   * running then is stopped and fails the task, naming the function: a loop that never ends would
+   * otherwise hold the task thread where Flink cannot cancel it, until Flink kills the TaskManager.
+   */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -92,7 +98,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     private readonly accumulator?: AccumulatorSpec,
     /** 'vectorized': called per Arrow batch (flink-python's PANDAS function kind). */
     readonly funcType: FuncType = 'general',
-    private readonly execution: { mode: ExecutionMode; engine: EmbeddedEngine } = { mode: 'process', engine: 'v8' },
+    private readonly execution: { mode: ExecutionMode; engine: EmbeddedEngine; callTimeoutMs?: number } = { mode: 'process', engine: 'v8' },
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
@@ -129,6 +135,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         funcType: this.funcType,
         mode: this.execution.mode,
         engine: this.execution.engine,
+        callTimeoutMs: this.execution.callTimeoutMs,
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -224,11 +231,16 @@ function make<A extends unknown[], R>(
   if (mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
   if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
   if (mode === 'embedded' && kind !== 'scalar') throw new TypeError(`${what}: mode 'embedded' runs scalar functions (udf) so far; use process mode`);
+  const callTimeoutMs = options.callTimeoutMs;
+  if (callTimeoutMs !== undefined) {
+    if (mode !== 'embedded') throw new TypeError(`${what}: callTimeoutMs limits calls in embedded mode; add mode: 'embedded', or remove it (asyncUdf has a timeout of its own)`);
+    if (!Number.isSafeInteger(callTimeoutMs) || callTimeoutMs < 0) throw new TypeError(`${what}: callTimeoutMs must be a whole number of milliseconds ≥ 0 (0: no limit), got ${String(callTimeoutMs)}`);
+  }
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
   const name = own ?? `${kind}_udf_${++counter}`;
   const declared = form === 'object' && hasMethods(fn, ['isDeterministic']) ? (fn as { isDeterministic(): unknown }).isDeterministic() : true;
   if (typeof declared !== 'boolean') throw new TypeError(`${what}: isDeterministic() must return a boolean, got ${typeof declared}`);
-  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator, 'general', { mode, engine });
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator, 'general', { mode, engine, callTimeoutMs });
 }
 
 /**

@@ -34,6 +34,8 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     private final DataType[] inputTypes;
     private final DataType resultType;
     private final boolean deterministic;
+    /** How long one call may run before it is stopped and fails the task (0: no limit). */
+    private final long callTimeoutMs;
 
     private transient JsRuntime js;
     private transient V8ValueObject target;
@@ -42,7 +44,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     private transient PrimitiveCall fast;
 
     public EmbeddedScalarFunction(String name, String form, String filename, String source, String sourceMap, String engine,
-            DataType[] inputTypes, DataType resultType, boolean deterministic) {
+            DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs) {
         for (DataType t : inputTypes) requireSupported(name, t);
         requireSupported(name, resultType);
         this.name = name;
@@ -54,6 +56,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
         this.inputTypes = inputTypes;
         this.resultType = resultType;
         this.deterministic = deterministic;
+        this.callTimeoutMs = callTimeoutMs;
     }
 
     private static void requireSupported(String name, DataType t) {
@@ -78,12 +81,15 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        js = JsRuntime.open(engine, name, filename, source, sourceMap);
+        js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs);
         V8Value exported;
+        js.enter();
         try {
             exported = js.loadModule("node".equals(engine) ? "/" + filename : filename, source);
         } catch (JavetException e) {
             throw js.userError(e, "loading");
+        } finally {
+            js.exit();
         }
         try {
             if ("function".equals(form)) {
@@ -98,8 +104,11 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
                 if (target.has("open")) {
                     try (V8ValueObject ctx = js.v8().createV8ValueObject()) {
                         ctx.bind(new Context(context, name));
+                        js.enter();
                         try (V8Value r = target.invoke("open", ctx)) {
                             // a returned promise is not awaited: embedded open() is synchronous
+                        } finally {
+                            js.exit();
                         }
                     } catch (JavetException e) {
                         throw js.userError(e, "open()");
@@ -152,21 +161,27 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
 
     private Object call(Object[] args) {
         if (fast != null) {
+            js.enter();
             try {
                 return fast.call(args);
             } catch (JavetException e) {
                 throw js.userError(e, null);
             } catch (IllegalArgumentException e) {
                 throw new JsRuntime.UdfException("TypeScript UDF '" + name + "' returned a value that does not match its result type: " + e.getMessage());
+            } finally {
+                js.exit();
             }
         }
         Object[] jsArgs = args;
         for (int i = 0; i < args.length; i++) jsArgs[i] = JsValues.toJs(args[i], inputTypes[i]);
         Object result;
+        js.enter();
         try {
             result = fn.callObject(target, jsArgs);
         } catch (JavetException e) {
             throw js.userError(e, null);
+        } finally {
+            js.exit();
         }
         try {
             return JsValues.fromJs(result, resultType);
@@ -180,10 +195,13 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
         if (js == null) return;
         try {
             if (target != null && target.has("close")) {
+                js.enter();
                 try (V8Value r = target.invoke("close")) {
                     // nothing to return
                 } catch (JavetException e) {
                     throw js.userError(e, "close()");
+                } finally {
+                    js.exit();
                 }
             }
         } finally {

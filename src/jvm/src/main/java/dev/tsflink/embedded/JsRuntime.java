@@ -29,18 +29,49 @@ final class JsRuntime implements AutoCloseable {
     private final V8Runtime runtime;
     private final String udfName;
     private final SourceMapping mapping;
+    /** How long one call into the user's code may run before RunawayWatch stops it (0: no limit). */
+    private final long callTimeoutMs;
+    /** Odd while a call into the user's code runs; written by the task thread only. */
+    private volatile long callSeq;
+    /** Set when RunawayWatch stopped a call. */
+    private volatile boolean terminated;
 
-    private JsRuntime(V8Runtime runtime, String udfName, SourceMapping mapping) {
+    private JsRuntime(V8Runtime runtime, String udfName, SourceMapping mapping, long callTimeoutMs) {
         this.runtime = runtime;
         this.udfName = udfName;
         this.mapping = mapping;
+        this.callTimeoutMs = callTimeoutMs;
+    }
+
+    /** Before a call into the user's code (loading, open, eval, close): RunawayWatch times it. */
+    void enter() {
+        callSeq = callSeq + 1;
+    }
+
+    /** After that call, however it ended. */
+    void exit() {
+        callSeq = callSeq + 1;
+    }
+
+    long callSeq() {
+        return callSeq;
+    }
+
+    long callTimeoutMs() {
+        return callTimeoutMs;
+    }
+
+    /** Stops the running call (from RunawayWatch's thread). */
+    void terminate() {
+        terminated = true;
+        runtime.terminateExecution();
     }
 
     /**
      * Starts a runtime ("v8": a bare isolate; "node": Node.js with require of built-in modules) and
      * evaluates the shipped CommonJS module in it.
      */
-    static JsRuntime open(String engine, String udfName, String filename, String source, String sourceMap) {
+    static JsRuntime open(String engine, String udfName, String filename, String source, String sourceMap, long callTimeoutMs) {
         if ("node".equals(engine) && insideNodeProcess()) {
             throw new IllegalStateException("TypeScript UDF '" + udfName + "': embedded mode's node engine cannot start inside a Node.js "
                     + "process (this TaskManager is the session's in-process mini-cluster, and a second Node.js crashes it); use engine 'v8', "
@@ -53,7 +84,8 @@ final class JsRuntime implements AutoCloseable {
         } catch (Throwable e) {
             throw missingRuntime(engine, e);
         }
-        JsRuntime js = new JsRuntime(rt, udfName, SourceMapping.parse(filename, sourceMap));
+        JsRuntime js = new JsRuntime(rt, udfName, SourceMapping.parse(filename, sourceMap), callTimeoutMs);
+        if (callTimeoutMs > 0) RunawayWatch.watch(js);
         try {
             js.installConsole();
             if (!"node".equals(engine)) {
@@ -145,6 +177,11 @@ final class JsRuntime implements AutoCloseable {
      */
     RuntimeException userError(JavetException e, String method) {
         String what = "TypeScript UDF '" + udfName + "' failed" + (method == null ? "" : " in " + method) + ": ";
+        if (terminated) {
+            return new UdfException("TypeScript UDF '" + udfName + "' ran longer than its call timeout of " + callTimeoutMs + " ms"
+                    + (method == null ? "" : " in " + method) + " and was stopped (a loop that never ends?); the udf() option "
+                    + "callTimeoutMs sets the limit");
+        }
         if (e instanceof JavetExecutionException) {
             JavetScriptingError err = ((JavetExecutionException) e).getScriptingError();
             String stack = err.getStack() == null ? "" : mapping.mapStack(err.getStack()).replaceAll("\n\\s+at [^\n]*" + java.util.regex.Pattern.quote(GLUE) + "[^\n]*", "");
@@ -159,6 +196,7 @@ final class JsRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        RunawayWatch.unwatch(this);
         try {
             if (!runtime.isClosed()) runtime.close();
         } catch (JavetException e) {

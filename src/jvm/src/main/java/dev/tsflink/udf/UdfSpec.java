@@ -27,6 +27,8 @@ final class UdfSpec {
     final String mode;
     /** embedded mode's JS engine: "v8" or "node" */
     final String engine;
+    /** embedded mode: how long one call may run before it is stopped (ms; 0: no limit) */
+    final long callTimeoutMs;
 
     UdfSpec(JsonNode spec) {
         kind = spec.get("kind").asText();
@@ -44,6 +46,7 @@ final class UdfSpec {
         // operators keep the group's rows, not an accumulator); the planner needs one.
         mode = spec.path("mode").asText("process");
         engine = spec.path("engine").asText("v8");
+        callTimeoutMs = spec.path("callTimeoutMs").asLong(60_000);
         accumulatorType = spec.hasNonNull("accumulatorType")
                 ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
                 : vectorized && "aggregate".equals(kind) ? DataTypes.ARRAY(resultType) : null;
