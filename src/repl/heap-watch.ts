@@ -21,7 +21,7 @@ export interface HeapWatchOptions {
   pollMs: number;
 }
 
-export const DEFAULT_HEAP_WATCH: HeapWatchOptions = { fraction: 0.95, collectingShare: 0.5, graceMs: 20_000, pollMs: 2000 };
+export const DEFAULT_HEAP_WATCH: HeapWatchOptions = { fraction: 0.9, collectingShare: 0.5, graceMs: 20_000, pollMs: 2000 };
 
 /** Why the watch stopped an entry: a full collection left the heap full, or collections took the JVM's time. */
 export type HeapExhaustion = 'full' | 'collecting';
