@@ -209,6 +209,40 @@ describe('embedded scalar UDFs', () => {
     expect(() => udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', callTimeoutMs: -1 })).toThrow(/callTimeoutMs must be a whole number of milliseconds ≥ 0/);
   });
 
+  it('a function using more JavaScript heap than its maxHeapMb is stopped and fails the job naming the function; the session goes on', async () => {
+    // values kept across calls: each call is short, the heap grows row by row
+    const kept: number[][] = [];
+    const hoard = udf(
+      (n: number) => {
+        kept.push(new Array(250_000).fill(n)); // about 1 MB a row
+        return kept.length;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'hoard', maxHeapMb: 64 },
+    );
+    // one call allocating without end
+    const grow = udf(
+      (n: number) => {
+        // (not `new Array(k).fill(i)`: V8 drops the stop check from a loop around a builtin call, see docs/embedded.md)
+        const all: { i: number }[] = [];
+        for (let i = 0; i < n; i++) all.push({ i });
+        return all.length;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'grow', maxHeapMb: 64 },
+    );
+    await tEnv.executeSql(
+      "CREATE TEMPORARY TABLE hoard_rows (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2000', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '2000')",
+    );
+    tEnv.createTemporarySystemFunction('hoard', hoard);
+    await expect(rowsOf(tEnv.sqlQuery('SELECT MAX(hoard(n)) AS most FROM hoard_rows'))).rejects.toThrow(
+      /TypeScript UDF 'hoard' used more than its JavaScript heap limit of 64 MB and was stopped \(values kept across calls\?\); the udf\(\) option maxHeapMb sets the limit/,
+    );
+    await expect(rowsOf(tEnv.fromValues([{ n: 50_000_000 }]).select(call(grow, $('n'))))).rejects.toThrow(/TypeScript UDF 'grow' used more than its JavaScript heap limit of 64 MB/);
+    // the next job runs on the same cluster, and a function within its limit is untouched
+    expect(await rowsOf(tEnv.fromValues([{ n: 1000 }]).select(call(grow, $('n')).as('m')))).toEqual([{ m: 1000 }]);
+    expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), maxHeapMb: 64 })).toThrow(/maxHeapMb limits the JavaScript heap in embedded mode; add mode: 'embedded'/);
+    expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', maxHeapMb: 0 })).toThrow(/maxHeapMb must be a whole number of megabytes ≥ 1/);
+  });
+
   it("the node engine refuses to start inside the session's Node.js process (the mini-cluster), with the reason", async () => {
     const viaNode = udf((s: string) => s, { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode: 'embedded', engine: 'node', name: 'viaNode' });
     await expect(rowsOf(tEnv.fromValues([{ s: 'abc' }]).select(call(viaNode, $('s')).as('h')))).rejects.toThrow(

@@ -43,6 +43,13 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
    * otherwise hold the task thread where Flink cannot cancel it, until Flink kills the TaskManager.
    */
   callTimeoutMs?: number;
+  /**
+   * Embedded mode: how much JavaScript heap the function's runtime may use (MB; default: V8's own
+   * limit). A call that takes it past the limit is stopped and fails the task, naming the function
+   * (a function keeping values across calls grows without bound); over V8's own limit a call is
+   * stopped the same way rather than ending the TaskManager's process.
+   */
+  maxHeapMb?: number;
 }
 
 /**
@@ -98,7 +105,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     private readonly accumulator?: AccumulatorSpec,
     /** 'vectorized': called per Arrow batch (flink-python's PANDAS function kind). */
     readonly funcType: FuncType = 'general',
-    private readonly execution: { mode: ExecutionMode; engine: EmbeddedEngine; callTimeoutMs?: number } = { mode: 'process', engine: 'v8' },
+    private readonly execution: { mode: ExecutionMode; engine: EmbeddedEngine; callTimeoutMs?: number; maxHeapMb?: number } = { mode: 'process', engine: 'v8' },
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
@@ -136,6 +143,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         mode: this.execution.mode,
         engine: this.execution.engine,
         callTimeoutMs: this.execution.callTimeoutMs,
+        maxHeapMb: this.execution.maxHeapMb,
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -236,11 +244,16 @@ function make<A extends unknown[], R>(
     if (mode !== 'embedded') throw new TypeError(`${what}: callTimeoutMs limits calls in embedded mode; add mode: 'embedded', or remove it (asyncUdf has a timeout of its own)`);
     if (!Number.isSafeInteger(callTimeoutMs) || callTimeoutMs < 0) throw new TypeError(`${what}: callTimeoutMs must be a whole number of milliseconds ≥ 0 (0: no limit), got ${String(callTimeoutMs)}`);
   }
+  const maxHeapMb = options.maxHeapMb;
+  if (maxHeapMb !== undefined) {
+    if (mode !== 'embedded') throw new TypeError(`${what}: maxHeapMb limits the JavaScript heap in embedded mode; add mode: 'embedded', or remove it (process mode's workers have their own heap)`);
+    if (!Number.isSafeInteger(maxHeapMb) || maxHeapMb < 1) throw new TypeError(`${what}: maxHeapMb must be a whole number of megabytes ≥ 1, got ${String(maxHeapMb)}`);
+  }
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);
   const name = own ?? `${kind}_udf_${++counter}`;
   const declared = form === 'object' && hasMethods(fn, ['isDeterministic']) ? (fn as { isDeterministic(): unknown }).isDeterministic() : true;
   if (typeof declared !== 'boolean') throw new TypeError(`${what}: isDeterministic() must return a boolean, got ${typeof declared}`);
-  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator, 'general', { mode, engine, callTimeoutMs });
+  return new TsFunction<A, R>(kind, name, own !== undefined, form, fn, options.inputTypes, options.resultType, options.deterministic ?? declared, accumulator, 'general', { mode, engine, callTimeoutMs, maxHeapMb });
 }
 
 /**

@@ -36,6 +36,8 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     private final boolean deterministic;
     /** How long one call may run before it is stopped and fails the task (0: no limit). */
     private final long callTimeoutMs;
+    /** How much JavaScript heap the runtime may use (MB; 0: V8's own limit). */
+    private final long maxHeapMb;
 
     private transient JsRuntime js;
     private transient V8ValueObject target;
@@ -44,7 +46,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     private transient PrimitiveCall fast;
 
     public EmbeddedScalarFunction(String name, String form, String filename, String source, String sourceMap, String engine,
-            DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs) {
+            DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs, long maxHeapMb) {
         for (DataType t : inputTypes) requireSupported(name, t);
         requireSupported(name, resultType);
         this.name = name;
@@ -57,6 +59,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
         this.resultType = resultType;
         this.deterministic = deterministic;
         this.callTimeoutMs = callTimeoutMs;
+        this.maxHeapMb = maxHeapMb;
     }
 
     private static void requireSupported(String name, DataType t) {
@@ -81,7 +84,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs);
+        js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs, maxHeapMb << 20);
         V8Value exported;
         js.enter();
         try {

@@ -33,14 +33,19 @@ final class JsRuntime implements AutoCloseable {
     private final long callTimeoutMs;
     /** Odd while a call into the user's code runs; written by the task thread only. */
     private volatile long callSeq;
-    /** Set when RunawayWatch stopped a call. */
-    private volatile boolean terminated;
+    /** How much JavaScript heap the runtime may use (bytes; 0: V8's own limit), checked by RunawayWatch during calls. */
+    private final long maxHeapBytes;
+    /** Why a call was stopped from outside, if it was: "timeout", "heap" (maxHeapBytes) or "v8-heap" (V8's own limit). */
+    private volatile String stoppedFor;
+    /** The heap limit V8 was at when it ran out (for the error). */
+    private volatile long v8HeapLimit;
 
-    private JsRuntime(V8Runtime runtime, String udfName, SourceMapping mapping, long callTimeoutMs) {
+    private JsRuntime(V8Runtime runtime, String udfName, SourceMapping mapping, long callTimeoutMs, long maxHeapBytes) {
         this.runtime = runtime;
         this.udfName = udfName;
         this.mapping = mapping;
         this.callTimeoutMs = callTimeoutMs;
+        this.maxHeapBytes = maxHeapBytes;
     }
 
     /** Before a call into the user's code (loading, open, eval, close): RunawayWatch times it. */
@@ -61,17 +66,36 @@ final class JsRuntime implements AutoCloseable {
         return callTimeoutMs;
     }
 
-    /** Stops the running call (from RunawayWatch's thread). */
-    void terminate() {
-        terminated = true;
+    long maxHeapBytes() {
+        return maxHeapBytes;
+    }
+
+    /** Stops the running call (from RunawayWatch's thread): "timeout" or "heap". */
+    void terminate(String why) {
+        if (stoppedFor == null) stoppedFor = why;
         runtime.terminateExecution();
+    }
+
+    /**
+     * V8 calls this when the isolate nears its heap limit; left alone, it would end the whole
+     * process (the TaskManager, or on the mini-cluster the session) with "Fatal JavaScript out of
+     * memory". Instead the call is stopped, and the limit raised by half so that V8 can unwind it.
+     */
+    private long nearHeapLimit(long current, long initial) {
+        v8HeapLimit = current;
+        terminate("v8-heap");
+        return current + current / 2;
+    }
+
+    V8Runtime runtimeForStatistics() {
+        return runtime;
     }
 
     /**
      * Starts a runtime ("v8": a bare isolate; "node": Node.js with require of built-in modules) and
      * evaluates the shipped CommonJS module in it.
      */
-    static JsRuntime open(String engine, String udfName, String filename, String source, String sourceMap, long callTimeoutMs) {
+    static JsRuntime open(String engine, String udfName, String filename, String source, String sourceMap, long callTimeoutMs, long maxHeapBytes) {
         if ("node".equals(engine) && insideNodeProcess()) {
             throw new IllegalStateException("TypeScript UDF '" + udfName + "': embedded mode's node engine cannot start inside a Node.js "
                     + "process (this TaskManager is the session's in-process mini-cluster, and a second Node.js crashes it); use engine 'v8', "
@@ -84,8 +108,9 @@ final class JsRuntime implements AutoCloseable {
         } catch (Throwable e) {
             throw missingRuntime(engine, e);
         }
-        JsRuntime js = new JsRuntime(rt, udfName, SourceMapping.parse(filename, sourceMap), callTimeoutMs);
-        if (callTimeoutMs > 0) RunawayWatch.watch(js);
+        JsRuntime js = new JsRuntime(rt, udfName, SourceMapping.parse(filename, sourceMap), callTimeoutMs, maxHeapBytes);
+        rt.setNearHeapLimitCallback(js::nearHeapLimit);
+        if (callTimeoutMs > 0 || maxHeapBytes > 0) RunawayWatch.watch(js);
         try {
             js.installConsole();
             if (!"node".equals(engine)) {
@@ -177,10 +202,18 @@ final class JsRuntime implements AutoCloseable {
      */
     RuntimeException userError(JavetException e, String method) {
         String what = "TypeScript UDF '" + udfName + "' failed" + (method == null ? "" : " in " + method) + ": ";
-        if (terminated) {
-            return new UdfException("TypeScript UDF '" + udfName + "' ran longer than its call timeout of " + callTimeoutMs + " ms"
-                    + (method == null ? "" : " in " + method) + " and was stopped (a loop that never ends?); the udf() option "
-                    + "callTimeoutMs sets the limit");
+        String where = method == null ? "" : " in " + method;
+        if ("timeout".equals(stoppedFor)) {
+            return new UdfException("TypeScript UDF '" + udfName + "' ran longer than its call timeout of " + callTimeoutMs + " ms" + where
+                    + " and was stopped (a loop that never ends?); the udf() option callTimeoutMs sets the limit");
+        }
+        if ("heap".equals(stoppedFor)) {
+            return new UdfException("TypeScript UDF '" + udfName + "' used more than its JavaScript heap limit of " + (maxHeapBytes >> 20)
+                    + " MB" + where + " and was stopped (values kept across calls?); the udf() option maxHeapMb sets the limit");
+        }
+        if ("v8-heap".equals(stoppedFor)) {
+            return new UdfException("TypeScript UDF '" + udfName + "' used up V8's heap (" + (v8HeapLimit >> 20) + " MB)" + where
+                    + " and was stopped; the udf() option maxHeapMb sets a lower limit of its own");
         }
         if (e instanceof JavetExecutionException) {
             JavetScriptingError err = ((JavetExecutionException) e).getScriptingError();

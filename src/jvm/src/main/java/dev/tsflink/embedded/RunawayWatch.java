@@ -4,12 +4,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stops embedded calls that run too long. A TypeScript function that never returns would hold its
+ * Stops embedded calls that run too long or use too much JavaScript heap. A TypeScript function that never returns would hold its
  * task thread in JNI, where Flink's cancellation cannot reach it (interrupts do not stop V8), until
  * Flink's task cancellation watchdog kills the whole TaskManager. One daemon thread looks at every
  * open runtime a few times a second; a runtime still in the same call after its limit is stopped
  * with V8's {@code TerminateExecution}, which is safe from another thread, and the call fails with
- * a JavetTerminatedException that {@link JsRuntime#userError} words.
+ * a JavetTerminatedException that {@link JsRuntime#userError} words. A runtime with a heap limit
+ * of its own is asked for its heap statistics while in a call (V8 answers at the call's next
+ * interrupt check) and stopped the same way when over it.
  *
  * <p>The per-row cost is two writes of a volatile counter ({@link JsRuntime#enter}, {@link
  * JsRuntime#exit}); no clock is read on the task thread.
@@ -21,6 +23,8 @@ final class RunawayWatch {
     private static final class Seen {
         long seq = -1;
         long sinceNanos;
+        /** A heap statistics request is under way (V8 answers it at the call's next interrupt check). */
+        volatile boolean askingHeap;
     }
 
     private static final Map<JsRuntime, Seen> RUNTIMES = new ConcurrentHashMap<>();
@@ -51,9 +55,16 @@ final class RunawayWatch {
                     if (seq != seen.seq) {
                         seen.seq = seq;
                         seen.sinceNanos = now;
-                    } else if ((seq & 1) == 1 && now - seen.sinceNanos >= js.callTimeoutMs() * 1_000_000L) {
-                        js.terminate();
+                    } else if ((seq & 1) == 1 && js.callTimeoutMs() > 0 && now - seen.sinceNanos >= js.callTimeoutMs() * 1_000_000L) {
+                        js.terminate("timeout");
                         seen.sinceNanos = now; // once per limit, should the call not end at once
+                    }
+                    if ((seq & 1) == 1 && js.maxHeapBytes() > 0 && !seen.askingHeap) {
+                        seen.askingHeap = true;
+                        js.runtimeForStatistics().getV8HeapStatistics().whenComplete((stats, error) -> {
+                            seen.askingHeap = false;
+                            if (stats != null && stats.getUsedHeapSize() > js.maxHeapBytes()) js.terminate("heap");
+                        });
                     }
                 });
             } catch (InterruptedException e) {

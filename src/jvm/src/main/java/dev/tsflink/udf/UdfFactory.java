@@ -89,7 +89,7 @@ public final class UdfFactory {
         JsonNode code = descriptor.get("code");
         return new EmbeddedScalarFunction(spec.name, descriptor.get("form").asText(), code.get("filename").asText(),
                 code.get("source").asText(), code.hasNonNull("sourceMap") ? code.get("sourceMap").asText() : null, spec.engine,
-                spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs);
+                spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
     }
 
     static UserDefinedFunction build(UdfSpec spec, byte[] payload) {

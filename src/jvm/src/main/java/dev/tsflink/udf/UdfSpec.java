@@ -29,6 +29,8 @@ final class UdfSpec {
     final String engine;
     /** embedded mode: how long one call may run before it is stopped (ms; 0: no limit) */
     final long callTimeoutMs;
+    /** embedded mode: how much JavaScript heap the runtime may use (MB; 0: V8's own limit) */
+    final long maxHeapMb;
 
     UdfSpec(JsonNode spec) {
         kind = spec.get("kind").asText();
@@ -47,6 +49,7 @@ final class UdfSpec {
         mode = spec.path("mode").asText("process");
         engine = spec.path("engine").asText("v8");
         callTimeoutMs = spec.path("callTimeoutMs").asLong(60_000);
+        maxHeapMb = spec.path("maxHeapMb").asLong(0);
         accumulatorType = spec.hasNonNull("accumulatorType")
                 ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
                 : vectorized && "aggregate".equals(kind) ? DataTypes.ARRAY(resultType) : null;
