@@ -5,7 +5,7 @@
  * open/close lifecycle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, call, DataTypes, lit, ScalarFunction, Session, udf, type FunctionContext, type TableEnvironment } from '../src/index';
+import { $, asyncUdf, call, DataTypes, lit, ScalarFunction, Session, udf, udtf, type FunctionContext, type TableEnvironment } from '../src/index';
 import { rowsOf, sorted, streamingEnv } from './helpers';
 
 let tEnv: TableEnvironment;
@@ -255,5 +255,12 @@ describe('embedded scalar UDFs', () => {
       /TypeScript UDF 'mapper': embedded mode does not convert MAP<STRING, INT> values yet/,
     );
     expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'threads' as never })).toThrow(/mode must be 'process' or 'embedded'/);
+    expect(() => asyncUdf(async (x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded' })).toThrow(
+      /asyncUdf: mode 'embedded' runs scalar and table functions \(udf, udtf\) so far; use process mode/,
+    );
+    const mapRows = DataTypes.ROW(DataTypes.FIELD('k', DataTypes.STRING()), DataTypes.FIELD('m', DataTypes.MAP(DataTypes.STRING(), DataTypes.INT())));
+    expect(() => udtf((k: string) => [{ k, m: null }], { inputTypes: [DataTypes.STRING()], resultType: mapRows, mode: 'embedded', name: 'mapRows' }).toJavaHandle()).toThrow(
+      /TypeScript UDF 'mapRows': embedded mode does not convert MAP<STRING, INT> values yet/,
+    );
   });
 });

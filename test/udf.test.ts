@@ -202,7 +202,9 @@ describe('row-based operations', () => {
   });
 });
 
-describe('table UDFs', () => {
+// The same cases in both execution modes (docs/embedded.md): flink-python's table function operator
+// with the Node worker, and TSFlink's EmbeddedTableFunction in the task thread.
+describe.each(['process', 'embedded'] as const)('table UDFs (%s mode)', (mode) => {
   const split = udtf(
     function* (line: string | null) {
       for (const w of (line ?? '').split(' ').filter(Boolean)) yield { word: w, len: w.length };
@@ -210,6 +212,7 @@ describe('table UDFs', () => {
     {
       inputTypes: [DataTypes.STRING()],
       resultType: DataTypes.ROW(DataTypes.FIELD('word', DataTypes.STRING()), DataTypes.FIELD('len', DataTypes.INT())),
+      mode,
     },
   );
   const lines = () =>
@@ -240,12 +243,13 @@ describe('table UDFs', () => {
         return Array.from({ length: n ?? 0 }, (_, i) => [`${s}#${i}`, i] as [string, number]);
       }
     }
-    tEnv.createTemporarySystemFunction('rep', udtf(new Repeat(), {
+    tEnv.createTemporarySystemFunction(`rep_${mode}`, udtf(new Repeat(), {
       inputTypes: [DataTypes.STRING(), DataTypes.INT()],
       resultType: DataTypes.ROW(DataTypes.FIELD('v', DataTypes.STRING()), DataTypes.FIELD('i', DataTypes.INT())),
+      mode,
     }));
     const result = await tEnv.executeSql(
-      "SELECT k, v, i FROM (VALUES ('a', 2), ('b', 0), ('c', 1)) AS t(k, n), LATERAL TABLE(rep(k, n)) AS r(v, i)",
+      `SELECT k, v, i FROM (VALUES ('a', 2), ('b', 0), ('c', 1)) AS t(k, n), LATERAL TABLE(rep_${mode}(k, n)) AS r(v, i)`,
     );
     expect(sorted(await result.toArray())).toEqual([
       { k: 'a', v: 'a#0', i: 0 },
@@ -257,7 +261,7 @@ describe('table UDFs', () => {
   it('mistakes name the UDF: a result that is not iterable, a row with none of the fields, a throwing generator', async () => {
     const rowType = DataTypes.ROW(DataTypes.FIELD('w', DataTypes.STRING()));
     const rowsFrom = (f: Parameters<typeof udtf>[0]) =>
-      rowsOf(lines().joinLateral(call(udtf(f as (s: string | null) => Iterable<{ w: string }>, { inputTypes: [DataTypes.STRING()], resultType: rowType }), $('line'))).select($('w')));
+      rowsOf(lines().joinLateral(call(udtf(f as (s: string | null) => Iterable<{ w: string }>, { inputTypes: [DataTypes.STRING()], resultType: rowType, mode }), $('line'))).select($('w')));
     function notIterable() {
       return 42 as unknown as Iterable<{ w: string }>;
     }
@@ -278,6 +282,54 @@ describe('table UDFs', () => {
       yield { w: (line as unknown as { nope(): string }).nope() };
     }
     await expect(rowsFrom(typeErrorInside)).rejects.toThrow(/TypeScript UDF 'typeErrorInside' failed: TypeError: .*nope is not a function/);
+  });
+
+  it('one-column results from any iterable, typed fields, wrong rows named, and the operator the plan shows', async () => {
+    tEnv.createTemporarySystemFunction(`digits_${mode}`, udtf((n: bigint | null) => new Set(String(n ?? '').split('').map(Number)), {
+      inputTypes: [DataTypes.BIGINT()],
+      resultType: DataTypes.INT(),
+      mode,
+    }));
+    const digits = await tEnv.executeSql(`SELECT d FROM (VALUES (CAST(1223 AS BIGINT))) AS t(n), LATERAL TABLE(digits_${mode}(n)) AS r(d)`);
+    expect(sorted(await digits.toArray())).toEqual([{ d: 1 }, { d: 2 }, { d: 3 }]);
+
+    const typedType = DataTypes.ROW(DataTypes.FIELD('big', DataTypes.BIGINT()), DataTypes.FIELD('half', DataTypes.DOUBLE()), DataTypes.FIELD('odd', DataTypes.BOOLEAN()));
+    const typed = udtf(
+      function* (id: number | null) {
+        yield [BigInt(id ?? 0) * 10_000_000_000n, (id ?? 0) / 2, (id ?? 0) % 2 === 1];
+        yield { big: null, half: 0.25 }; // a missing field is NULL
+      },
+      { inputTypes: [DataTypes.INT()], resultType: typedType, mode },
+    );
+    const typedRows = lines().joinLateral(call(typed, $('id'))).select($('id'), $('big'), $('half'), $('odd'));
+    const plan = await typedRows.explain();
+    if (mode === 'process') expect(plan).toMatch(/PythonCorrelate/);
+    else expect(plan).toMatch(/\n\+- Correlate\(invocation=\[\*dev\.tsflink\.embedded\.EmbeddedTableFunction\$/);
+    expect(sorted(await rowsOf(typedRows))).toEqual(
+      sorted([
+        { id: 1, big: 10_000_000_000n, half: 0.5, odd: true },
+        { id: 2, big: 20_000_000_000n, half: 1, odd: false },
+        { id: 3, big: 30_000_000_000n, half: 1.5, odd: true },
+        ...[1, 2, 3].map((id) => ({ id, big: null, half: 0.25, odd: null })),
+      ]),
+    );
+
+    const rowsFrom = (f: (id: number | null) => Iterable<unknown>) =>
+      rowsOf(lines().joinLateral(call(udtf(f as (id: number | null) => Iterable<unknown[]>, { inputTypes: [DataTypes.INT()], resultType: typedType, mode }), $('id'))));
+    function shortRow() {
+      return [[1n, 0.5]];
+    }
+    await expect(rowsFrom(shortRow)).rejects.toThrow(
+      /TypeScript UDF 'shortRow' returned a value that does not match its result type: a row of ROW<`big` BIGINT, `half` DOUBLE, `odd` BOOLEAN> needs 3 value\(s\), got 2/,
+    );
+    function wrongType() {
+      return [{ big: 1n, half: 'half', odd: true }];
+    }
+    await expect(rowsFrom(wrongType)).rejects.toThrow(
+      mode === 'process'
+        ? /TypeScript UDF 'wrongType' returned a value that does not match its result type: field 'half': cannot use "half" as a value of type DOUBLE/
+        : /TypeScript UDF 'wrongType' returned a value that does not match its result type: field 'half': expected DOUBLE, got string 'half'/,
+    );
   });
 });
 

@@ -32,7 +32,7 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /**
    * Where the function runs (docs/embedded.md): 'process' (default), in TSFlink's Node worker
    * under flink-python's operators; 'embedded', in a JavaScript runtime inside the TaskManager's
-   * task thread (scalar `udf` only so far).
+   * task thread (`udf` and `udtf` so far).
    */
   mode?: ExecutionMode;
   /** Embedded mode's engine: 'v8' (default; a bare isolate, fastest) or 'node' (Node.js: `require` of built-in modules). */
@@ -238,7 +238,7 @@ function make<A extends unknown[], R>(
   const engine = options.engine ?? 'v8';
   if (mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
   if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
-  if (mode === 'embedded' && kind !== 'scalar') throw new TypeError(`${what}: mode 'embedded' runs scalar functions (udf) so far; use process mode`);
+  if (mode === 'embedded' && kind !== 'scalar' && kind !== 'table') throw new TypeError(`${what}: mode 'embedded' runs scalar and table functions (udf, udtf) so far; use process mode`);
   const callTimeoutMs = options.callTimeoutMs;
   if (callTimeoutMs !== undefined) {
     if (mode !== 'embedded') throw new TypeError(`${what}: callTimeoutMs limits calls in embedded mode; add mode: 'embedded', or remove it (asyncUdf has a timeout of its own)`);

@@ -192,6 +192,19 @@ final class JsRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Wraps a table function's {@code fn} so that an iterable result other than an array (a
+     * generator, a Set) comes back as an array: Javet converts arrays, not iterators. The generator
+     * runs to its end here, inside the call, so its errors are the user's and RunawayWatch times it.
+     */
+    V8ValueFunction collectingIterables(V8ValueFunction fn) throws JavetException {
+        try (V8ValueFunction make = runtime.getExecutor("(f) => function (...a) { const r = f.apply(this, a); "
+                        + "return r === null || typeof r !== 'object' || Array.isArray(r) || typeof r[Symbol.iterator] !== 'function' ? r : Array.from(r); }")
+                .setResourceName(GLUE).execute()) {
+            return make.call(null, fn);
+        }
+    }
+
     V8Runtime v8() {
         return runtime;
     }

@@ -43,6 +43,14 @@ final class JsValues {
         }
     }
 
+    /** Refuses, when the function is defined, a type embedded mode does not convert. */
+    static void requireSupported(String udfName, DataType t) {
+        if (!supported(t)) {
+            throw new IllegalArgumentException("TypeScript UDF '" + udfName + "': embedded mode does not convert "
+                    + t.getLogicalType().asSummaryString() + " values yet (use process mode for MAP, ROW, MULTISET and interval types)");
+        }
+    }
+
     static Object toJs(Object v, DataType t) {
         if (v == null) return null;
         switch (t.getLogicalType().getTypeRoot()) {
@@ -171,9 +179,15 @@ final class JsValues {
     }
 
     private static IllegalArgumentException mismatch(Object v, DataType t, String why) {
-        String shown = v instanceof String ? "'" + v + "'" : v instanceof Double ? jsNumber((Double) v) : String.valueOf(v);
-        return new IllegalArgumentException("expected " + t.getLogicalType().asSummaryString() + ", got " + jsTypeName(v) + " " + shown
+        return new IllegalArgumentException("expected " + t.getLogicalType().asSummaryString() + ", got " + describe(v)
                 + (why == null ? "" : " (" + why + ")"));
+    }
+
+    /** A JS value (as Javet converted it) for an error: its JS type, then the value. */
+    static String describe(Object v) {
+        if (v == null) return "null";
+        String shown = v instanceof String ? "'" + v + "'" : v instanceof Double ? jsNumber((Double) v) : String.valueOf(v);
+        return jsTypeName(v) + " " + shown;
     }
 
     /** A number as JavaScript prints it (30000000000, not Java's 3.0E10). */

@@ -1,6 +1,7 @@
 package dev.tsflink.udf;
 
 import dev.tsflink.embedded.EmbeddedScalarFunction;
+import dev.tsflink.embedded.EmbeddedTableFunction;
 import dev.tsflink.gateway.GatewayException;
 import dev.tsflink.gateway.Handles;
 import dev.tsflink.gateway.Json;
@@ -82,14 +83,22 @@ public final class UdfFactory {
      * runtime inside the TaskManager's task thread instead of flink-python's operator and the worker.
      */
     private static UserDefinedFunction embedded(UdfSpec spec, ObjectNode descriptor) {
-        if (!"scalar".equals(spec.kind)) {
-            throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar functions (udf) so far, not "
-                    + spec.kind + " functions; use process mode");
-        }
         JsonNode code = descriptor.get("code");
-        return new EmbeddedScalarFunction(spec.name, descriptor.get("form").asText(), code.get("filename").asText(),
-                code.get("source").asText(), code.hasNonNull("sourceMap") ? code.get("sourceMap").asText() : null, spec.engine,
-                spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
+        String form = descriptor.get("form").asText();
+        String filename = code.get("filename").asText();
+        String source = code.get("source").asText();
+        String sourceMap = code.hasNonNull("sourceMap") ? code.get("sourceMap").asText() : null;
+        switch (spec.kind) {
+            case "scalar":
+                return new EmbeddedScalarFunction(spec.name, form, filename, source, sourceMap, spec.engine,
+                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
+            case "table":
+                return new EmbeddedTableFunction(spec.name, form, filename, source, sourceMap, spec.engine,
+                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
+            default:
+                throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar and table functions (udf, udtf) so far, not "
+                        + spec.kind + " functions; use process mode");
+        }
     }
 
     static UserDefinedFunction build(UdfSpec spec, byte[] payload) {

@@ -1,0 +1,176 @@
+package dev.tsflink.embedded;
+
+import com.caoccao.javet.annotations.V8Function;
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.reference.V8ValueFunction;
+import com.caoccao.javet.values.reference.V8ValueObject;
+import java.io.Serializable;
+import java.util.stream.IntStream;
+import org.apache.flink.table.functions.FunctionContext;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
+
+/**
+ * The shipped code of one TypeScript function (src/api/udf/ship) and, inside a running task, the
+ * JS runtime holding it: what every embedded Flink function (scalar, table) shares. It travels
+ * inside the serialized function object; {@link #open} starts a runtime for the function instance
+ * (one per task: a V8 isolate is single-threaded), loads the module and runs the user's open(ctx);
+ * {@link #close} runs close() and ends the runtime.
+ */
+final class EmbeddedCode implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final String name;
+    /** "function": the module exports the eval function; "object": an object with eval/open/close. */
+    private final String form;
+    private final String filename;
+    private final String source;
+    private final String sourceMap;
+    /** "v8" or "node" */
+    private final String engine;
+    /** How long one call may run before it is stopped and fails the task (0: no limit). */
+    private final long callTimeoutMs;
+    /** How much JavaScript heap the runtime may use (MB; 0: V8's own limit). */
+    private final long maxHeapMb;
+
+    private transient JsRuntime js;
+    /** The exported object (object form), the receiver of eval; null for the function form. */
+    private transient V8ValueObject target;
+    /** eval, with BYTES arguments arriving as Uint8Array. */
+    private transient V8ValueFunction fn;
+
+    EmbeddedCode(String name, String form, String filename, String source, String sourceMap, String engine, long callTimeoutMs, long maxHeapMb) {
+        this.name = name;
+        this.form = form;
+        this.filename = filename;
+        this.source = source;
+        this.sourceMap = sourceMap;
+        this.engine = engine;
+        this.callTimeoutMs = callTimeoutMs;
+        this.maxHeapMb = maxHeapMb;
+    }
+
+    JsRuntime js() {
+        return js;
+    }
+
+    V8ValueObject target() {
+        return target;
+    }
+
+    V8ValueFunction fn() {
+        return fn;
+    }
+
+    /** Starts the runtime, loads the shipped module and calls the user's open(ctx), if any. */
+    void open(FunctionContext context, DataType[] inputTypes) {
+        js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs, maxHeapMb << 20);
+        V8Value exported;
+        js.enter();
+        try {
+            exported = js.loadModule("node".equals(engine) ? "/" + filename : filename, source);
+        } catch (JavetException e) {
+            throw js.userError(e, "loading");
+        } finally {
+            js.exit();
+        }
+        try {
+            if ("function".equals(form)) {
+                if (!(exported instanceof V8ValueFunction)) throw new IllegalStateException("TypeScript UDF '" + name + "': shipped code does not export a function");
+                fn = (V8ValueFunction) exported;
+            } else {
+                if (!(exported instanceof V8ValueObject)) throw new IllegalStateException("TypeScript UDF '" + name + "': shipped code does not export an object");
+                target = (V8ValueObject) exported;
+                V8Value eval = target.get("eval");
+                if (!(eval instanceof V8ValueFunction)) throw new IllegalStateException("TypeScript UDF '" + name + "': shipped object has no eval method");
+                fn = (V8ValueFunction) eval;
+                if (target.has("open")) {
+                    try (V8ValueObject ctx = js.v8().createV8ValueObject()) {
+                        ctx.bind(new Context(context));
+                        js.enter();
+                        try (V8Value r = target.invoke("open", ctx)) {
+                            // a returned promise is not awaited: embedded open() is synchronous
+                        } finally {
+                            js.exit();
+                        }
+                    } catch (JavetException e) {
+                        throw js.userError(e, "open()");
+                    }
+                }
+            }
+            int[] bytes = IntStream.range(0, inputTypes.length)
+                    .filter(i -> inputTypes[i].getLogicalType().is(LogicalTypeFamily.BINARY_STRING))
+                    .toArray();
+            if (bytes.length > 0) {
+                V8ValueFunction raw = fn;
+                fn = js.withUint8Arrays(raw, bytes);
+                raw.close();
+            }
+        } catch (JavetException e) {
+            RuntimeException failure = js.userError(e, "open()");
+            close();
+            throw failure;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Calls the user's close(), if any, and ends the runtime (also after a failed open). */
+    void close() {
+        if (js == null) return;
+        try {
+            if (target != null && target.has("close")) {
+                js.enter();
+                try (V8Value r = target.invoke("close")) {
+                    // nothing to return
+                } finally {
+                    js.exit();
+                }
+            }
+        } catch (JavetException e) {
+            throw js.userError(e, "close()");
+        } finally {
+            try {
+                if (fn != null) fn.close();
+                if (target != null) target.close();
+            } catch (JavetException ignored) {
+                // the runtime goes next anyway
+            }
+            fn = null;
+            target = null;
+            js.close();
+            js = null;
+        }
+    }
+
+    /** The FunctionContext a TypeScript open(ctx) sees (src/api/udf/functions.ts). */
+    public static final class Context {
+        private final FunctionContext ctx;
+
+        Context(FunctionContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @V8Function(name = "getJobParameter")
+        public String getJobParameter(String key, String defaultValue) {
+            return ctx.getJobParameter(key, defaultValue);
+        }
+
+        @V8Function(name = "getTaskName")
+        public String getTaskName() {
+            return ctx.getTaskInfo().getTaskName();
+        }
+
+        @V8Function(name = "getNumberOfParallelSubtasks")
+        public int getNumberOfParallelSubtasks() {
+            return ctx.getTaskInfo().getNumberOfParallelSubtasks();
+        }
+
+        @V8Function(name = "getIndexOfThisSubtask")
+        public int getIndexOfThisSubtask() {
+            return ctx.getTaskInfo().getIndexOfThisSubtask();
+        }
+    }
+}
