@@ -177,7 +177,8 @@ describe('failures', () => {
 });
 
 describe('observability', () => {
-  it('UDF metrics are visible in the REST API while the job runs', async () => {
+  // process mode: flink-python's metric container fed by the worker; embedded: EmbeddedContext
+  it.each(['process', 'embedded'] as const)('UDF metrics are visible in the REST API while the job runs (%s mode)', async (mode) => {
     class Instrumented extends ScalarFunction<[bigint], bigint> {
       rows?: Counter;
       events?: Meter;
@@ -191,6 +192,7 @@ describe('observability', () => {
         this.sizes = g.addGroup('shapes').distribution('tsSizes');
         this.perKey = g.addGroup('kind', 'even').counter('tsKeyed');
         g.gauge('tsLast', () => this.last);
+        g.gauge('tsSeen', () => this.rows!.getCount());
       }
       eval(id: bigint) {
         this.rows!.inc();
@@ -201,7 +203,7 @@ describe('observability', () => {
         return id;
       }
     }
-    const f = udf(new Instrumented(), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT() });
+    const f = udf(new Instrumented(), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), mode });
     const result = await ticks(50).select(call(f, $('id')).as('id')).execute();
     try {
       const jobId = result.jobId!;
@@ -210,8 +212,8 @@ describe('observability', () => {
       const ids = await until('the UDF metrics', async () => {
         const list = await restJson<{ id: string }[]>(`/jobs/${jobId}/vertices/${vertex.id}/metrics`);
         const names = list.map((m) => m.id);
-        const want = ['tsRows', 'tsEvents', 'tsSizes', 'tsKeyed', 'tsLast'].map((n) => names.filter((x) => x.endsWith(`.${n}`) || x.includes(`.${n}`)));
-        return want.every((w) => w.length) ? names.filter((x) => /\.ts(Rows|Events|Sizes|Keyed|Last)/.test(x)) : undefined;
+        const want = ['tsRows', 'tsEvents', 'tsSizes', 'tsKeyed', 'tsLast', 'tsSeen'].map((n) => names.filter((x) => x.endsWith(`.${n}`) || x.includes(`.${n}`)));
+        return want.every((w) => w.length) ? names.filter((x) => /\.ts(Rows|Events|Sizes|Keyed|Last|Seen)/.test(x)) : undefined;
       });
       expect(ids.some((id) => /shapes\.tsSizes/.test(id))).toBe(true);
       expect(ids.some((id) => /kind\.even\.tsKeyed/.test(id))).toBe(true);
@@ -219,12 +221,17 @@ describe('observability', () => {
         const v = await restJson<{ id: string; value: string }[]>(`/jobs/${jobId}/vertices/${vertex.id}/metrics?get=${ids.map(encodeURIComponent).join(',')}`);
         const num = (suffix: string) => Number(v.find((m) => m.id.endsWith(suffix))?.value ?? 0);
         // meters are rates Flink recomputes every few seconds
-        return num('.tsRows') > 20 && num('.tsEvents') > 0 && num('.tsLast') > 0 ? v : undefined;
+        return num('.tsRows') > 20 && num('.tsEvents') > 0 && num('.tsLast') > 0 && num('.tsSeen') > 0 ? v : undefined;
       });
       const get = (suffix: string) => values.find((m) => m.id.endsWith(suffix))?.value;
       expect(Number(get('.tsLast'))).toBeGreaterThan(20);
       expect(Number(get('.tsKeyed'))).toBeGreaterThan(5);
       expect(Number(get('.tsRows'))).toBeGreaterThanOrEqual(Number(get('.tsKeyed')) * 2 - 1);
+      // a gauge reads the counter (getCount) on the function's side, a little behind it
+      expect(Number(get('.tsSeen'))).toBeGreaterThan(0);
+      expect(Number(get('.tsSeen'))).toBeLessThanOrEqual(Number(get('.tsRows')));
+      // distributions look the same in both modes: Beam's DistributionResult, as flink-python reports it
+      expect(get('.tsSizes')).toMatch(/^DistributionResult\{sum=\d+, count=\d+, min=0, max=9\}$/);
     } finally {
       await result.cancel();
     }

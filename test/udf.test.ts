@@ -84,7 +84,7 @@ describe('scalar UDFs', () => {
     ]);
   });
 
-  it('open(ctx) sees its task: name with subtasks, parallelism, max parallelism, attempt', async () => {
+  it.each(['process', 'embedded'] as const)('open(ctx) sees its task: name with subtasks, parallelism, max parallelism, attempt (%s mode)', async (mode) => {
     class WhereAmI extends ScalarFunction<[string | null], string> {
       seen = '';
       open(ctx: FunctionContext) {
@@ -101,10 +101,10 @@ describe('scalar UDFs', () => {
         return this.seen;
       }
     }
-    const where = udf(new WhereAmI(), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING() });
+    const where = udf(new WhereAmI(), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode });
     const [row] = await rowsOf(people().filter($('name').isEqual('ann')).select(call(where, $('name')).as('w')));
     const [name, withSubtasks, index, parallelism, maxParallelism, attempt] = JSON.parse(row.w as string) as [string, string, number, number, number, number];
-    expect(name).toMatch(/PythonCalc/);
+    expect(name).toMatch(mode === 'process' ? /PythonCalc/ : /^Source: .*Calc/);
     // Flink's format: name (index+1/parallelism)#attempt
     expect(withSubtasks).toBe(`${name} (${index + 1}/${parallelism})#${attempt}`);
     expect([index, parallelism, maxParallelism, attempt]).toEqual([0, 1, 128, 0]);

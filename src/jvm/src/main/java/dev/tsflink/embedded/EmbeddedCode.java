@@ -1,6 +1,5 @@
 package dev.tsflink.embedded;
 
-import com.caoccao.javet.annotations.V8Function;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueFunction;
@@ -39,6 +38,8 @@ final class EmbeddedCode implements Serializable {
     private transient V8ValueObject target;
     /** eval, with BYTES arguments arriving as Uint8Array. */
     private transient V8ValueFunction fn;
+    /** The context open(ctx) got (object form with open only): its metrics and gauges. */
+    private transient EmbeddedContext context;
 
     EmbeddedCode(String name, String form, String filename, String source, String sourceMap, String engine, long callTimeoutMs, long maxHeapMb) {
         this.name = name;
@@ -86,13 +87,15 @@ final class EmbeddedCode implements Serializable {
                 if (!(eval instanceof V8ValueFunction)) throw new IllegalStateException("TypeScript UDF '" + name + "': shipped object has no eval method");
                 fn = (V8ValueFunction) eval;
                 if (target.has("open")) {
-                    try (V8ValueObject ctx = js.v8().createV8ValueObject()) {
-                        ctx.bind(new Context(context));
+                    V8ValueObject[] ctx = new V8ValueObject[1];
+                    try {
+                        this.context = EmbeddedContext.bind(js, context, ctx);
                         js.enter();
-                        try (V8Value r = target.invoke("open", ctx)) {
+                        try (V8Value r = target.invoke("open", ctx[0])) {
                             // a returned promise is not awaited: embedded open() is synchronous
                         } finally {
                             js.exit();
+                            ctx[0].close();
                         }
                     } catch (JavetException e) {
                         throw js.userError(e, "open()");
@@ -117,10 +120,16 @@ final class EmbeddedCode implements Serializable {
         }
     }
 
+    /** After each call (on the task thread): reads the function's gauges when due. */
+    void afterCall() {
+        if (context != null) context.afterCall(js);
+    }
+
     /** Calls the user's close(), if any, and ends the runtime (also after a failed open). */
     void close() {
         if (js == null) return;
         try {
+            if (context != null) context.readGauges(js);
             if (target != null && target.has("close")) {
                 js.enter();
                 try (V8Value r = target.invoke("close")) {
@@ -138,39 +147,12 @@ final class EmbeddedCode implements Serializable {
             } catch (JavetException ignored) {
                 // the runtime goes next anyway
             }
+            if (context != null) context.close();
+            context = null;
             fn = null;
             target = null;
             js.close();
             js = null;
-        }
-    }
-
-    /** The FunctionContext a TypeScript open(ctx) sees (src/api/udf/functions.ts). */
-    public static final class Context {
-        private final FunctionContext ctx;
-
-        Context(FunctionContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @V8Function(name = "getJobParameter")
-        public String getJobParameter(String key, String defaultValue) {
-            return ctx.getJobParameter(key, defaultValue);
-        }
-
-        @V8Function(name = "getTaskName")
-        public String getTaskName() {
-            return ctx.getTaskInfo().getTaskName();
-        }
-
-        @V8Function(name = "getNumberOfParallelSubtasks")
-        public int getNumberOfParallelSubtasks() {
-            return ctx.getTaskInfo().getNumberOfParallelSubtasks();
-        }
-
-        @V8Function(name = "getIndexOfThisSubtask")
-        public int getIndexOfThisSubtask() {
-            return ctx.getTaskInfo().getIndexOfThisSubtask();
         }
     }
 }

@@ -92,6 +92,12 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     }
 
     private Object call(Object[] args) {
+        Object result = callJs(args);
+        code.afterCall();
+        return result;
+    }
+
+    private Object callJs(Object[] args) {
         if (fast != null) {
             js.enter();
             try {

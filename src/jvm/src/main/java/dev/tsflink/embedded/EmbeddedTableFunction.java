@@ -117,6 +117,7 @@ public final class EmbeddedTableFunction extends TableFunction<Object> {
         } finally {
             js.exit();
         }
+        code.afterCall();
         if (result == null) return;
         if (!(result instanceof List)) {
             throw resultMismatch("a table function must return an iterable (array or generator) of rows, got " + JsValues.describe(result));
