@@ -5,7 +5,7 @@
  * open/close lifecycle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, asyncUdf, call, DataTypes, lit, ScalarFunction, Session, udf, udtf, type FunctionContext, type TableEnvironment } from '../src/index';
+import { $, asyncUdf, call, DataTypes, lit, ScalarFunction, Session, udf, UdfPresets, udtf, type FunctionContext, type TableEnvironment } from '../src/index';
 import { rowsOf, sorted, streamingEnv } from './helpers';
 
 let tEnv: TableEnvironment;
@@ -205,7 +205,12 @@ describe('embedded scalar UDFs', () => {
     expect(Date.now() - t0).toBeLessThan(60_000);
     // the task thread came back: the next job runs on the same cluster
     expect(await rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(spinNumber, $('x')).as('y')))).toEqual([{ y: 1 }]);
-    expect(() => udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), callTimeoutMs: 10 })).toThrow(/callTimeoutMs limits calls in embedded mode; add mode: 'embedded'/);
+    expect(() => udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'process', callTimeoutMs: 10 })).toThrow(
+      /udf: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; remove mode: 'process' or callTimeoutMs/,
+    );
+    expect(() => asyncUdf(async (x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), callTimeoutMs: 10 })).toThrow(
+      /asyncUdf: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; remove callTimeoutMs \(asyncUdf has a timeout of its own/,
+    );
     expect(() => udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', callTimeoutMs: -1 })).toThrow(/callTimeoutMs must be a whole number of milliseconds ≥ 0/);
   });
 
@@ -239,8 +244,55 @@ describe('embedded scalar UDFs', () => {
     await expect(rowsOf(tEnv.fromValues([{ n: 50_000_000 }]).select(call(grow, $('n'))))).rejects.toThrow(/TypeScript UDF 'grow' used more than its JavaScript heap limit of 64 MB/);
     // the next job runs on the same cluster, and a function within its limit is untouched
     expect(await rowsOf(tEnv.fromValues([{ n: 1000 }]).select(call(grow, $('n')).as('m')))).toEqual([{ m: 1000 }]);
-    expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), maxHeapMb: 64 })).toThrow(/maxHeapMb limits the JavaScript heap in embedded mode; add mode: 'embedded'/);
+    expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'process', maxHeapMb: 64 })).toThrow(
+      /udf: maxHeapMb limits the JavaScript heap in embedded mode, and this function runs in process mode .*; remove mode: 'process' or maxHeapMb/,
+    );
     expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', maxHeapMb: 0 })).toThrow(/maxHeapMb must be a whole number of megabytes ≥ 1/);
+  });
+
+  it("tsflink.udf.execution-mode (UdfPresets.embedded) places functions without a mode of their own; a function's own mode wins", async () => {
+    const env = await streamingEnv();
+    env.getConfig().addConfiguration(UdfPresets.embedded);
+    const plusOne = udf((x: number | null) => (x === null ? null : x + 1), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'plusOne' });
+    const pinned = udf((x: number | null) => (x === null ? null : x * 10), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'process', name: 'pinned' });
+    const pairs = udtf((x: number | null) => [[x, 0], [x, 1]], {
+      inputTypes: [DataTypes.INT()],
+      resultType: DataTypes.ROW(DataTypes.FIELD('v', DataTypes.INT()), DataTypes.FIELD('j', DataTypes.INT())),
+      name: 'pairs',
+    });
+    // a closure over the runtime: 'embedded' has no `process` global, the worker has
+    // (not deterministic: the planner would otherwise fold the embedded call into a constant)
+    const where = udf(() => typeof process, { inputTypes: [], resultType: DataTypes.STRING(), name: 'where', deterministic: false });
+    const mixed = env.fromValues([{ x: 1 }, { x: 2 }]).select($('x'), call(plusOne, $('x')).as('a'), call(pinned, $('x')).as('b'), call(where).as('w'));
+    const plan = await mixed.explain();
+    const execution = plan.slice(plan.indexOf('== Optimized Execution Plan =='));
+    // pinned: its own mode; plusOne and where: the environment's option
+    expect(execution).toMatch(/PythonCalc\(select=\[x, \*org\.apache\.flink\.table\.functions\.python\.PythonScalarFunction\$\w+\*\(x\) AS f0\]\)/);
+    expect(execution).toMatch(/Calc\(select=\[x, \*dev\.tsflink\.embedded\.EmbeddedScalarFunction\$\w+\*\(x\) AS a, f0 AS b, \*dev\.tsflink\.embedded\.EmbeddedScalarFunction\$\w+\*\(\) AS w\]\)/);
+    expect(sorted(await rowsOf(mixed))).toEqual([
+      { x: 1, a: 2, b: 10, w: 'undefined' },
+      { x: 2, a: 3, b: 20, w: 'undefined' },
+    ]);
+    const lateral = env.fromValues([{ x: 7 }]).joinLateral(call(pairs, $('x'))).select($('v'), $('j'));
+    expect(await lateral.explain()).not.toMatch(/PythonCorrelate/);
+    expect(sorted(await rowsOf(lateral))).toEqual([{ v: 7, j: 0 }, { v: 7, j: 1 }]);
+
+    // the same functions in an environment without the option: process mode
+    const inProcess = tEnv.fromValues([{ x: 1 }]).select(call(plusOne, $('x')).as('a'), call(where).as('w'));
+    expect(await inProcess.explain()).toMatch(/PythonCalc/);
+    expect(await rowsOf(inProcess)).toEqual([{ a: 2, w: 'object' }]);
+
+    // SQL: a registration takes the mode in force then (SET in the SQL client, kernel and shell sets the option)
+    env.createTemporarySystemFunction('where_embedded', where);
+    env.getConfig().set('tsflink.udf.execution-mode', 'process');
+    env.createTemporarySystemFunction('where_process', where);
+    const sql = await env.executeSql('SELECT where_embedded() AS e, where_process() AS p');
+    expect(await sql.toArray()).toEqual([{ e: 'undefined', p: 'object' }]);
+
+    env.getConfig().set('tsflink.udf.execution-mode', 'thread');
+    expect(() => env.fromValues([{ x: 1 }]).select(call(plusOne, $('x')))).toThrow(
+      /tsflink\.udf\.execution-mode must be 'process' or 'embedded', got 'thread' \(PyFlink's thread mode is 'embedded' here\)/,
+    );
   });
 
   it("the node engine refuses to start inside the session's Node.js process (the mini-cluster), with the reason", async () => {

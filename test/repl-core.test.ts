@@ -218,6 +218,20 @@ describe('interactive core', () => {
     expect(text).toMatch(/\|\s+hi b\s+\|/);
   });
 
+  it("switches UDFs between process and embedded mode per paragraph with SET 'tsflink.udf.execution-mode'", async () => {
+    // `typeof process`: 'object' in the Node worker, 'undefined' in embedded mode's bare V8 isolate
+    await ok("const runsIn = udf(() => typeof process, { inputTypes: [], resultType: DataTypes.STRING(), deterministic: false })");
+    const where = async () => {
+      const sink = new RecordingSink();
+      return finalText(await run("tEnv.fromValues([{ one: 1 }]).select(call(runsIn).as('w'))", sink), sink);
+    };
+    expect(await where()).toMatch(/\|\s+object\s+\|/);
+    await okStatement("%sql SET 'tsflink.udf.execution-mode' = 'embedded'");
+    expect(await where()).toMatch(/\|\s+undefined\s+\|/);
+    await okStatement("%sql RESET 'tsflink.udf.execution-mode'");
+    expect(await where()).toMatch(/\|\s+object\s+\|/);
+  });
+
   it("keeps earlier cells' variables in the real scope chain of functions defined later (what UDF shipping reads)", async () => {
     await ok("const exchangeRate = 0.9");
     await ok('const toEuro = (usd: number) => usd * exchangeRate;\n(globalThis as Record<string, unknown>).__toEuro = toEuro;');

@@ -7,6 +7,7 @@
 import { Gateway, type ArgNode } from '../gateway/facade';
 import { DataType } from './data-types';
 import { inferSqlType } from './values';
+import { functionNode, type ExecutionMode, type ModeFollowingFunction } from './udf/execution-mode';
 
 /** Anything usable where Flink takes an expression: an Expression, a Java enum constant or a literal JS value. */
 export type ExpressionLike = Expression | JavaEnum | string | number | boolean | bigint | Date | null;
@@ -53,8 +54,9 @@ export const JsonQueryOnEmptyOrError = javaEnum('org.apache.flink.table.api.Json
 export const JsonOnNull = javaEnum('org.apache.flink.table.api.JsonOnNull', ['NULL', 'ABSENT'] as const);
 
 /** An object that is a Java-side user-defined function (TS UDFs implement this). */
-export interface JavaFunctionRef {
-  toJavaHandle(): number;
+export interface JavaFunctionRef extends ModeFollowingFunction {
+  /** The Java function object; a TS UDF without a mode of its own is built for `defaultMode`. */
+  toJavaHandle(defaultMode?: ExecutionMode): number;
   /** Called with the name a function is registered under, before its Java handle is taken. */
   registeredAs?(name: string): void;
 }
@@ -190,7 +192,7 @@ function typeNode(type: DataType): ArgNode {
 /** Encodes an expression or a JS literal as a JSON node. */
 export function toNode(e: ExpressionLike | JavaFunctionRef): ArgNode {
   if (e instanceof Expression || e instanceof JavaEnum) return e.node;
-  if (e !== null && typeof e === 'object' && 'toJavaHandle' in e) return { k: 'handle', id: e.toJavaHandle() };
+  if (e !== null && typeof e === 'object' && 'toJavaHandle' in e) return functionNode(e);
   return litNode(e);
 }
 
@@ -243,7 +245,8 @@ function builtin(name: string, ...args: ExpressionLike[]): Expression {
 /** Calls a registered function by name, or a TSFlink UDF object: `call('myFn', $('a'))`, `call(toEuro, $('price'))`. */
 export function call(fnOrName: string | JavaFunctionRef, ...args: ExpressionLike[]): Expression {
   if (typeof fnOrName !== 'string') assertFunctionRef(fnOrName, 'call()');
-  const target: ArgNode = typeof fnOrName === 'string' ? fnOrName : { k: 'handle', id: fnOrName.toJavaHandle() };
+  // a TS UDF without a mode of its own is built when a Table method sends the expression, for its environment's mode
+  const target: ArgNode = typeof fnOrName === 'string' ? fnOrName : functionNode(fnOrName);
   return new Expression({ k: 'fn', name: 'call', args: [target, ...args.map(toNode)] });
 }
 

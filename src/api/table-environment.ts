@@ -13,6 +13,7 @@ import { assertFunctionRef, toNode, type ExpressionLike, type JavaFunctionRef } 
 import { EnvironmentSettings } from './environment-settings';
 import { StatementSet } from './statement-set';
 import { Table, tableNode, type TableContext } from './table';
+import { EXECUTION_MODE_OPTION, parseExecutionMode, type ExecutionMode } from './udf/execution-mode';
 import type { TableDescriptor } from './table-descriptor';
 import { TableResult } from './table-result';
 import { encodeValue, inferSqlType, type LogicalTypeTree } from './values';
@@ -233,6 +234,20 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     return new TableConfig(this.handle);
   }
 
+  /** A function to register: a TS UDF without a mode of its own is built for this environment's. */
+  private functionNode(fn: JavaFunctionRef): ArgNode {
+    return { k: 'handle', id: fn.toJavaHandle(fn.followsExecutionMode ? this.udfExecutionMode() : undefined) };
+  }
+
+  /**
+   * Where TS UDFs without a `mode` of their own run when used with this environment: its
+   * `tsflink.udf.execution-mode` option ('process', the default, or 'embedded'; docs/embedded.md).
+   * A function registered for SQL keeps the mode in force when it was registered.
+   */
+  udfExecutionMode(): ExecutionMode {
+    return parseExecutionMode(this.getConfig().get(EXECUTION_MODE_OPTION));
+  }
+
   /** Runs one SQL statement (DDL, DML, SELECT, SHOW, ...); INSERT and SELECT submit a job. */
   async executeSql(statement: string): Promise<TableResult> {
     const r = await Gateway.invokeAsync(this.handle, 'executeSql', [statement]);
@@ -341,7 +356,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   createFunction(path: string, fn: JavaFunctionRef, ignoreIfExists = false): void {
     assertFunctionRef(fn, 'createFunction');
     fn.registeredAs?.(path.split('.').pop()!.replace(/`/g, ''));
-    this.invoke('createFunction', [path, { k: 'handle', id: fn.toJavaHandle() }, ignoreIfExists]);
+    this.invoke('createFunction', [path, this.functionNode(fn), ignoreIfExists]);
   }
 
   dropFunction(path: string): boolean {
@@ -530,14 +545,14 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   createTemporarySystemFunction(name: string, fn: JavaFunctionRef): void {
     assertFunctionRef(fn, 'createTemporarySystemFunction');
     fn.registeredAs?.(name);
-    this.invoke('createTemporarySystemFunction', [name, { k: 'handle', id: fn.toJavaHandle() }]);
+    this.invoke('createTemporarySystemFunction', [name, this.functionNode(fn)]);
   }
 
   /** Registers a function in the current catalog and database. */
   createTemporaryFunction(path: string, fn: JavaFunctionRef): void {
     assertFunctionRef(fn, 'createTemporaryFunction');
     fn.registeredAs?.(path.split('.').pop()!.replace(/`/g, ''));
-    this.invoke('createTemporaryFunction', [path, { k: 'handle', id: fn.toJavaHandle() }]);
+    this.invoke('createTemporaryFunction', [path, this.functionNode(fn)]);
   }
 
   dropTemporarySystemFunction(name: string): boolean {

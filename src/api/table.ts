@@ -12,6 +12,7 @@ import type * as arrow from 'apache-arrow';
 import { exportToArrow, type ToArrowOptions } from './arrow/to-arrow';
 import { CompiledPlan } from './compiled-plan';
 import { explainArgs, type ExplainDetail } from './enums';
+import { resolveFunctionNodes, type ExecutionMode } from './udf/execution-mode';
 
 /** A column name or an expression, where Flink takes field expressions (select, groupBy, ...). */
 export type FieldLike = string | Expression;
@@ -23,6 +24,8 @@ function field(f: FieldLike): ArgNode {
 /** What a Table needs from its TableEnvironment. */
 export interface TableContext {
   readonly streaming: boolean;
+  /** Where TS UDFs without a mode of their own run (`tsflink.udf.execution-mode`), read when one is used. */
+  udfExecutionMode(): ExecutionMode;
 }
 
 /** Base of objects that live on the JVM behind a handle. */
@@ -35,7 +38,8 @@ abstract class JavaBacked {
   }
 
   protected call(method: string, args: ArgNode[]): Handle {
-    return handleOf(Gateway.invoke(this.handle, method, args), `the result of ${method}`);
+    const resolved = resolveFunctionNodes(args, () => this.ctx.udfExecutionMode());
+    return handleOf(Gateway.invoke(this.handle, method, resolved), `the result of ${method}`);
   }
 
   protected table<R = Row>(method: string, args: ArgNode[]): Table<R> {

@@ -1,5 +1,5 @@
 /**
- * Configuration presets for TypeScript UDF jobs (Flink's flink-python options). Use with
+ * Configuration presets for TypeScript UDF jobs (Flink's flink-python options, and TSFlink's). Use with
  * `tEnv.getConfig().set(...)` per entry, or spread into `Session.start({ config })`.
  */
 export const UdfPresets = {
@@ -21,5 +21,14 @@ export const UdfPresets = {
     'python.fn-execution.bundle.size': '100000',
     'python.fn-execution.bundle.time': '1000',
     'python.fn-execution.arrow.batch.size': '10000',
+  },
+  /**
+   * Embedded mode for the environment (`tsflink.udf.execution-mode`): scalar and table UDFs without
+   * a `mode` of their own run in a JavaScript runtime inside the TaskManager's task thread, with no
+   * bundles and no worker process (docs/embedded.md); async and aggregate functions stay in
+   * process mode.
+   */
+  embedded: {
+    'tsflink.udf.execution-mode': 'embedded',
   },
 } as const satisfies Record<string, Readonly<Record<string, string>>>;

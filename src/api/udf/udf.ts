@@ -16,6 +16,7 @@ import { shipValueSync } from './ship';
 import { toJavaJson } from '../../gateway/java-json';
 import type { Vector } from 'apache-arrow';
 import { useAggregateStateBackend } from './aggregate-state-backend';
+import type { ExecutionMode, ModeFollowingFunction } from './execution-mode';
 
 export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /** SQL types of the parameters, in order. */
@@ -30,9 +31,10 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
    */
   name?: string;
   /**
-   * Where the function runs (docs/embedded.md): 'process' (default), in TSFlink's Node worker
-   * under flink-python's operators; 'embedded', in a JavaScript runtime inside the TaskManager's
-   * task thread (`udf` and `udtf` so far).
+   * Where the function runs (docs/embedded.md): 'process', in TSFlink's Node worker under
+   * flink-python's operators; 'embedded', in a JavaScript runtime inside the TaskManager's task
+   * thread (`udf` and `udtf` so far). Without it, a `udf` or `udtf` follows the table
+   * environment's `tsflink.udf.execution-mode` (default 'process') where it is used.
    */
   mode?: ExecutionMode;
   /** Embedded mode's engine: 'v8' (default; a bare isolate, fastest) or 'node' (Node.js: `require` of built-in modules). */
@@ -73,7 +75,7 @@ export type VectorArgsOf<I extends readonly DataType[]> = { -readonly [K in keyo
  * (`null` for SQL NULL).
  */
 export type VectorResultOf<R extends DataType> = Vector | ArrayLike<ValueOf<R>>;
-export type ExecutionMode = 'process' | 'embedded';
+export type { ExecutionMode } from './execution-mode';
 export type EmbeddedEngine = 'v8' | 'node';
 
 /** The TypeScript parameter types of a list of DataTypes. */
@@ -85,9 +87,10 @@ export type TableRowOf<R> = R | unknown[];
 let counter = 0;
 
 /** A TypeScript UDF, usable wherever Flink takes a user-defined function. */
-export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements JavaFunctionRef {
+export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements JavaFunctionRef, ModeFollowingFunction {
   declare readonly __signature: (...args: A) => R;
-  private handle?: number;
+  /** The Java function objects made so far, one per execution mode. */
+  private readonly handles = new Map<ExecutionMode, number>();
   private readonly code: ShippedCode;
   private displayName: string;
 
@@ -105,7 +108,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     private readonly accumulator?: AccumulatorSpec,
     /** 'vectorized': called per Arrow batch (flink-python's PANDAS function kind). */
     readonly funcType: FuncType = 'general',
-    private readonly execution: { mode: ExecutionMode; engine: EmbeddedEngine; callTimeoutMs?: number; maxHeapMb?: number } = { mode: 'process', engine: 'v8' },
+    /** mode: the function's own; undefined for one following the environment's option */
+    private readonly execution: { mode?: ExecutionMode; engine: EmbeddedEngine; callTimeoutMs?: number; maxHeapMb?: number } = { mode: 'process', engine: 'v8' },
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
@@ -123,12 +127,25 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
 
   /** An anonymous function takes the name of its first registration, made before its first use. */
   registeredAs(name: string): void {
-    if (!this.named && this.handle === undefined) this.displayName = name;
+    if (!this.named && this.handles.size === 0) this.displayName = name;
   }
 
-  /** The Java function object (created on first use; the session's JVM must be running). */
-  toJavaHandle(): number {
-    if (this.handle === undefined) {
+  /**
+   * Whether the table environment's `tsflink.udf.execution-mode` decides where it runs: a scalar or
+   * table function (the kinds embedded mode runs) without a `mode` option of its own.
+   */
+  get followsExecutionMode(): boolean {
+    return this.execution.mode === undefined;
+  }
+
+  /**
+   * The Java function object for the function's own mode or, if it has none, `defaultMode` (the
+   * environment's; process mode when not given). Made on first use; the session's JVM must be running.
+   */
+  toJavaHandle(defaultMode: ExecutionMode = 'process'): number {
+    const mode = this.execution.mode ?? defaultMode;
+    let handle = this.handles.get(mode);
+    if (handle === undefined) {
       if (this.accumulator) useAggregateStateBackend();
       const spec = {
         kind: this.kind,
@@ -140,7 +157,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         accumulatorType: this.accumulator?.sql,
         dataViews: this.accumulator?.views,
         funcType: this.funcType,
-        mode: this.execution.mode,
+        mode,
         engine: this.execution.engine,
         callTimeoutMs: this.execution.callTimeoutMs,
         maxHeapMb: this.execution.maxHeapMb,
@@ -154,11 +171,11 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         code: this.code,
         ...(this.funcType === 'vectorized' ? { funcType: this.funcType } : {}),
       };
-      const handle = callSync<number>('dev.tsflink.udf.UdfFactory', 'create', toJavaJson(spec), toJavaJson(descriptor));
+      handle = callSync<number>('dev.tsflink.udf.UdfFactory', 'create', toJavaJson(spec), toJavaJson(descriptor));
       track(this, handle);
-      this.handle = handle;
+      this.handles.set(mode, handle);
     }
-    return this.handle;
+    return handle;
   }
 
   toString(): string {
@@ -234,19 +251,30 @@ function make<A extends unknown[], R>(
   if (kind === 'tableAggregate' && !hasMethods(fn, ['emitValue']) && !hasMethods(fn, ['emitUpdateWithRetract'])) {
     throw new TypeError(`${what} needs an emitValue or an emitUpdateWithRetract method`);
   }
-  const mode = options.mode ?? 'process';
+  const embeddable = kind === 'scalar' || kind === 'table';
+  // async and aggregate functions run in process mode whatever the environment's option says, as
+  // PyFlink's general UDAFs do in its thread mode
+  const mode = options.mode ?? (embeddable ? undefined : 'process');
   const engine = options.engine ?? 'v8';
-  if (mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
+  if (mode !== undefined && mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
   if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
-  if (mode === 'embedded' && kind !== 'scalar' && kind !== 'table') throw new TypeError(`${what}: mode 'embedded' runs scalar and table functions (udf, udtf) so far; use process mode`);
+  if (mode === 'embedded' && !embeddable) throw new TypeError(`${what}: mode 'embedded' runs scalar and table functions (udf, udtf) so far; use process mode`);
   const callTimeoutMs = options.callTimeoutMs;
   if (callTimeoutMs !== undefined) {
-    if (mode !== 'embedded') throw new TypeError(`${what}: callTimeoutMs limits calls in embedded mode; add mode: 'embedded', or remove it (asyncUdf has a timeout of its own)`);
+    if (mode === 'process') {
+      throw new TypeError(
+        `${what}: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; ${embeddable ? "remove mode: 'process' or callTimeoutMs" : 'remove callTimeoutMs (asyncUdf has a timeout of its own, table.exec.async-scalar.timeout)'}`,
+      );
+    }
     if (!Number.isSafeInteger(callTimeoutMs) || callTimeoutMs < 0) throw new TypeError(`${what}: callTimeoutMs must be a whole number of milliseconds ≥ 0 (0: no limit), got ${String(callTimeoutMs)}`);
   }
   const maxHeapMb = options.maxHeapMb;
   if (maxHeapMb !== undefined) {
-    if (mode !== 'embedded') throw new TypeError(`${what}: maxHeapMb limits the JavaScript heap in embedded mode; add mode: 'embedded', or remove it (process mode's workers have their own heap)`);
+    if (mode === 'process') {
+      throw new TypeError(
+        `${what}: maxHeapMb limits the JavaScript heap in embedded mode, and this function runs in process mode (whose workers have their own heap); ${embeddable ? "remove mode: 'process' or maxHeapMb" : 'remove maxHeapMb'}`,
+      );
+    }
     if (!Number.isSafeInteger(maxHeapMb) || maxHeapMb < 1) throw new TypeError(`${what}: maxHeapMb must be a whole number of megabytes ≥ 1, got ${String(maxHeapMb)}`);
   }
   const own = options.name ?? (defaultName && defaultName !== 'Object' ? defaultName : undefined);

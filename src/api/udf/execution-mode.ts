@@ -1,0 +1,73 @@
+/**
+ * Where TypeScript UDFs run (docs/embedded.md): per function (`udf(..., { mode })`) or, for a
+ * function without a mode of its own, per table environment with the option
+ * `tsflink.udf.execution-mode` (PyFlink's `python.execution-mode`), read when the function is used:
+ * in a Table API call (`select(call(f, ...))`) or when it is registered for SQL.
+ */
+import type { ArgNode } from '../../gateway/facade';
+
+export type ExecutionMode = 'process' | 'embedded';
+
+/** The table environment's option: 'process' (the default) or 'embedded'. */
+export const EXECUTION_MODE_OPTION = 'tsflink.udf.execution-mode';
+
+/** The option's value as a mode; a bad value names the option and what it takes. */
+export function parseExecutionMode(value: string | undefined): ExecutionMode {
+  if (value === undefined || value.trim() === '') return 'process';
+  const v = value.trim().toLowerCase();
+  if (v === 'process' || v === 'embedded') return v;
+  const hint = v === 'thread' ? " (PyFlink's thread mode is 'embedded' here)" : '';
+  throw new TypeError(`${EXECUTION_MODE_OPTION} must be 'process' or 'embedded', got '${value}'${hint}`);
+}
+
+/** A function that takes the environment's mode when it has none of its own (a TS UDF without `mode`). */
+export interface ModeFollowingFunction {
+  /** true: built for the environment's mode; false or absent: the function has its own (or is Java) */
+  readonly followsExecutionMode?: boolean;
+  toJavaHandle(defaultMode?: ExecutionMode): number;
+}
+
+/** The node of a function that follows the environment's mode: resolved by resolveFunctionNodes. */
+interface FunctionNode {
+  k: 'udf';
+  fn: ModeFollowingFunction;
+  /** Where no environment resolves the node, the function's own default (process mode). */
+  toJSON(): ArgNode;
+}
+
+/** The expression node of a function reference. */
+export function functionNode(fn: ModeFollowingFunction): ArgNode {
+  if (!fn.followsExecutionMode) return { k: 'handle', id: fn.toJavaHandle() };
+  const node: FunctionNode = { k: 'udf', fn, toJSON: () => ({ k: 'handle', id: fn.toJavaHandle() }) };
+  return node as unknown as ArgNode;
+}
+
+/**
+ * `args` with each function node replaced by the handle of the function built for `mode()` (asked
+ * at most once, and only if there is such a node). Nodes are shared between expressions, so the
+ * tree is copied where it changes, never changed in place.
+ */
+export function resolveFunctionNodes(args: ArgNode[], mode: () => ExecutionMode): ArgNode[] {
+  let resolved: ExecutionMode | undefined;
+  const modeOnce = () => (resolved ??= mode());
+  const walk = (n: unknown): unknown => {
+    if (Array.isArray(n)) {
+      let out: unknown[] | undefined;
+      n.forEach((x, i) => {
+        const y = walk(x);
+        if (y !== x) (out ??= n.slice())[i] = y;
+      });
+      return out ?? n;
+    }
+    if (n === null || typeof n !== 'object') return n;
+    const node = n as Record<string, unknown>;
+    if (node.k === 'udf') return { k: 'handle', id: (node as unknown as FunctionNode).fn.toJavaHandle(modeOnce()) };
+    let out: Record<string, unknown> | undefined;
+    for (const [key, value] of Object.entries(node)) {
+      const y = walk(value);
+      if (y !== value) (out ??= { ...node })[key] = y;
+    }
+    return out ?? node;
+  };
+  return walk(args) as ArgNode[];
+}
