@@ -3,7 +3,7 @@
  * from the pinned jars), with this process's session in remote mode (no mini-cluster of its own).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, call, DataTypes, EnvironmentSettings, Session, TableEnvironment, udf } from '../src/index';
+import { $, call, DataTypes, EnvironmentSettings, Session, TableEnvironment, udf, udtf } from '../src/index';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { standaloneClusterStatus } from '../src/cluster/standalone';
@@ -81,6 +81,19 @@ describe('remote cluster', () => {
     );
     const t = tEnv.fromValues([{ w: 'remote' }]).select(call(bare, $('w')).as('bare'), call(host, $('w')).as('host'));
     expect(await (await t.execute()).toArray()).toEqual([{ bare: 'remote? undefined', host: 'remote in java' }]);
+    // a table function too, with the node engine (its generator runs in the TaskManager's JVM)
+    const chars = udtf(
+      function* (s: string | null) {
+        for (const c of s ?? '') yield { c, where: typeof process.pid };
+      },
+      { inputTypes: [DataTypes.STRING()], resultType: DataTypes.ROW(DataTypes.FIELD('c', DataTypes.STRING()), DataTypes.FIELD('where', DataTypes.STRING())), mode: 'embedded', engine: 'node' },
+    );
+    const lateral = tEnv.fromValues([{ w: 'ab' }]).joinLateral(call(chars, $('w'))).select($('c'), $('where'));
+    const rows = (await (await lateral.execute()).toArray()) as { c: string }[];
+    expect(rows.sort((a, b) => a.c.localeCompare(b.c))).toEqual([
+      { c: 'a', where: 'number' },
+      { c: 'b', where: 'number' },
+    ]);
   });
 
   it('tsflink run --remote submits a job script to the cluster', async () => {
