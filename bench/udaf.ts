@@ -2,7 +2,9 @@
  * bench/udaf: a streaming GROUP BY with two aggregates, several ways, same Flink 2.3.0, same machine,
  * one run: (a) TypeScript UDAFs (our Node worker under flink-python's group-aggregate operator, the
  * accumulators in Flink state), (b) the same logic as Java AggregateFunctions, (c) PyFlink general
- * UDAFs in process mode and (d) in thread mode.
+ * UDAFs in process mode and (d) in thread mode; with --query avg (tsAvg alone), (e) the TypeScript
+ * UDAF in embedded mode (EmbeddedAggregateFunction: a V8 isolate in the task thread, the
+ * accumulator a Row in Flink's state) beside (a) and (b).
  *
  *   npm run bench:udaf                    (= node --import ./node_modules/tsx/dist/loader.mjs bench/udaf.ts)
  *   npm run bench:udaf -- --quick         a short smoke run (2 s warm-up + 5 s per run, no RSS series)
@@ -12,7 +14,8 @@
  *            RSS series: (a) once per number of keys, default 1e4,1e5,1e6; 'none' skips it),
  *            --rss-seconds N (measured per run of that series, default --seconds), --rss-config C
  *            (its runtime configuration, default 'default'), --rate R
- *            (rows/s offered; default unlimited: throughput, with latency at saturation), --json
+ *            (rows/s offered; default unlimited: throughput, with latency at saturation), --json,
+ *            --query full|avg (avg: tsAvg alone, variants a,b,e by default)
  *
  *   INSERT INTO sink SELECT auction, latency_probe(gen_ns, avg_price), top_bidder FROM (
  *     SELECT auction, tsAvg(price) AS avg_price, tsTopBidders(bidder) AS top_bidder, MAX(gen_ns) AS gen_ns
@@ -56,7 +59,11 @@ const cleanEnv = { ...process.env };
 const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 20));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
-const ONLY = new Set((opt('--only') ?? 'a,b,c,d').split(','));
+/** 'full': tsAvg and tsTopBidders (a MapView); 'avg': tsAvg alone, the query embedded mode (e) can run. */
+const QUERY = opt('--query') ?? 'full';
+if (QUERY !== 'full' && QUERY !== 'avg') throw new Error(`unknown --query '${QUERY}' (full, avg)`);
+const ONLY = new Set((opt('--only') ?? (QUERY === 'avg' ? 'a,b,e' : 'a,b,c,d')).split(','));
+if (QUERY === 'avg' && (ONLY.has('c') || ONLY.has('d'))) throw new Error("--query avg runs (a), (b) and (e): PyFlink's script runs the full query");
 const KEYS = Number(opt('--keys') ?? 1000);
 /** Offered rows/s (0: unthrottled, so latency is measured at saturation, with full network buffers). */
 const RATE = Number(opt('--rate') ?? 0);
@@ -90,7 +97,7 @@ const PROBE_DDL = `CREATE TEMPORARY SYSTEM FUNCTION latency_probe AS 'dev.tsflin
 const COUNTER_DDL = `CREATE TEMPORARY SYSTEM FUNCTION count_row AS 'dev.tsflink.bench.RowCounter' LANGUAGE JAVA`;
 const INSERT =
   `INSERT INTO sink SELECT auction, latency_probe(gen_ns, avg_price), top_bidder FROM (` +
-  `SELECT auction, tsAvg(price) AS avg_price, tsTopBidders(bidder) AS top_bidder, MAX(gen_ns) AS gen_ns ` +
+  `SELECT auction, tsAvg(price) AS avg_price, ${QUERY === 'avg' ? 'CAST(NULL AS BIGINT)' : 'tsTopBidders(bidder)'} AS top_bidder, MAX(gen_ns) AS gen_ns ` +
   `FROM (SELECT auction, bidder, count_row(auction, price) AS price, gen_ns FROM bids) GROUP BY auction)`;
 const JAVA_DDL = [
   `CREATE TEMPORARY SYSTEM FUNCTION tsAvg AS 'dev.tsflink.bench.BenchAvg' LANGUAGE JAVA`,
@@ -152,9 +159,9 @@ async function untilCounting(counterFile: string, jobStatus: () => Promise<strin
   }
 }
 
-/** A run of (a) or (b) in a child process: which variant, runtime configuration and number of keys. */
+/** A run of (a), (b) or (e) in a child process: which variant, runtime configuration and number of keys. */
 interface TsRun {
-  variant: 'a' | 'b';
+  variant: 'a' | 'b' | 'e';
   config?: string;
   keys: number;
   /** Measured seconds. */
@@ -163,7 +170,7 @@ interface TsRun {
   counter: string;
 }
 
-/** Runs (a) or (b) in this (child) process. */
+/** Runs (a), (b) or (e) in this (child) process. */
 async function tsVariant(run: TsRun): Promise<RunStats> {
   const { callSync } = await import('../src/gateway/jvm');
   const { AggregateFunction, DataTypes, EnvironmentSettings, MapView, TableEnvironment, udaf } = await import('../src/index');
@@ -176,8 +183,9 @@ async function tsVariant(run: TsRun): Promise<RunStats> {
   // the same state backend for every variant: TSFlink would pick RocksDB for TS aggregates, for
   // restores (docs/udaf.md § Fault tolerance), and PyFlink and Java default to the heap one
   env.getConfig().set('state.backend.type', 'hashmap');
-  if (run.variant === 'a') {
-    for (const [k, v] of Object.entries(config!.options)) env.getConfig().set(k, v);
+  if (run.variant === 'a' || run.variant === 'e') {
+    // (e) has no bundles: flink-python's options do not apply to it
+    if (run.variant === 'a') for (const [k, v] of Object.entries(config!.options)) env.getConfig().set(k, v);
 
     interface AvgAcc {
       sum: number;
@@ -232,9 +240,11 @@ async function tsVariant(run: TsRun): Promise<RunStats> {
         inputTypes: [DataTypes.BIGINT()],
         resultType: DataTypes.DOUBLE(),
         accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.DOUBLE()), DataTypes.FIELD('count', DataTypes.BIGINT())),
+        mode: run.variant === 'e' ? 'embedded' : 'process',
       }),
     );
-    env.createTemporarySystemFunction(
+    // a MapView accumulator: process mode only (embedded mode keeps no data views yet)
+    if (QUERY === 'full') env.createTemporarySystemFunction(
       'tsTopBidders',
       udaf(new TsTopBidders(), {
         inputTypes: [DataTypes.BIGINT()],
@@ -395,6 +405,7 @@ const NAMES: Record<string, string> = {
   b: '(b) Java AggregateFunctions',
   c: '(c) PyFlink UDAFs, process mode',
   d: '(d) PyFlink UDAFs, thread mode',
+  e: '(e) TypeScript UDAFs, embedded mode',
 };
 
 async function main(): Promise<void> {
@@ -410,6 +421,12 @@ async function main(): Promise<void> {
     }
   }
   if (ONLY.has('b')) results.b = await tsVariantInChild({ variant: 'b', keys: KEYS, seconds: SECONDS }, '(b) Java AggregateFunctions');
+  if (ONLY.has('e')) {
+    results.e =
+      QUERY === 'avg'
+        ? await tsVariantInChild({ variant: 'e', keys: KEYS, seconds: SECONDS }, '(e) TypeScript UDAFs, embedded mode')
+        : { unavailable: "needs --query avg: tsTopBidders keeps a MapView, which embedded mode does not keep yet" };
+  }
   for (const config of ONLY.has('a') ? CONFIGS : []) {
     results[`a:${config.name}`] = await tsVariantInChild({ variant: 'a', config: config.name, keys: KEYS, seconds: SECONDS }, `(a) TypeScript UDAFs, ${config.name}`);
   }
@@ -426,12 +443,12 @@ async function main(): Promise<void> {
   const ratio = (num: string, den: string, target: number) => ratioAgainst(rate(num), rate(den), target);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const rssText = (r: Rss | undefined, na: string) => (r ? `${r.startMb.toFixed(0)} → ${r.endMb.toFixed(0)} (max ${r.maxMb.toFixed(0)})` : na);
-  const keys = ['b', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);
+  const keys = ['b', 'e', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);
   const rows = keys.map((k) => {
     const [variant, config = '(no bundles)'] = k.split(':');
     const r = results[k];
     if ('unavailable' in r) return [NAMES[variant], config, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', r.unavailable];
-    const noWorker = variant === 'b' ? 'none (in the JVM)' : variant === 'd' ? 'in the JVM' : 'n/a';
+    const noWorker = variant === 'b' || variant === 'e' ? 'none (in the JVM)' : variant === 'd' ? 'in the JVM' : 'n/a';
     // flink-python has no embedded (thread-mode) aggregate operator: check where (d) really ran
     const rss = variant === 'd' && r.rss ? `${rssText(r.rss, '')}: a Python worker process, so process mode` : rssText(r.rss, noWorker);
     return [NAMES[variant], config, fmt(r.rows), r.seconds.toFixed(1), fmt(r.rows / r.seconds), fmt(r.outputRows), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), rss];
@@ -441,6 +458,11 @@ async function main(): Promise<void> {
     console.log(`${c.name}:`);
     console.log(`  TS vs PyFlink process: ${ratio(`a:${c.name}`, `c:${c.name}`, 2)}`);
     console.log(`  TS vs Java:            ${ratio(`a:${c.name}`, 'b', 0.3)}`);
+  }
+  if (results.e && RATE === 0) {
+    console.log('embedded mode (no bundles):');
+    console.log(`  TS embedded vs Java:   ${ratio('e', 'b', 0.3)}`);
+    for (const c of CONFIGS) console.log(`  TS embedded vs TS process (${c.name}): ${ratio('e', `a:${c.name}`, 1)}`);
   }
   if (series.length) {
     console.log(`worker RSS as the number of keys grows, (a) with the ${RSS_CONFIG} configuration, ${RSS_SECONDS} s measured per run (keys seen: distinct auctions the source produced, warm-up included):`);

@@ -399,6 +399,150 @@ describe('group windows', () => {
   });
 });
 
+// docs/embedded.md: EmbeddedAggregateFunction, a Flink AggregateFunction whose ROW accumulator
+// Flink keeps in its own state, running the methods in a V8 isolate in the task thread
+describe('udaf in embedded mode', () => {
+  const embeddedAvg = (name: string) =>
+    udaf(new TsAvg(), { name, inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC, mode: 'embedded' });
+  beforeAll(() => tEnv.createTemporaryView('ebids', bids()));
+
+  it('runs in SQL GROUP BY and the Table API with the same results as process mode, and no Python operator', async () => {
+    tEnv.createTemporarySystemFunction('tsAvgEmbedded', embeddedAvg('tsAvgEmbedded'));
+    const query = 'SELECT auction, tsAvgEmbedded(price) AS avgPrice, COUNT(*) AS n, MAX(price) AS top FROM ebids GROUP BY auction';
+    expect(await tEnv.explainSql(query)).not.toMatch(/Python/);
+    expect(finalRows(await changelogOf(await tEnv.executeSql(query)), 'auction')).toEqual([
+      { auction: 'a', avgPrice: 30, n: 3n, top: 50 },
+      { auction: 'b', avgPrice: 20, n: 2n, top: 20 },
+    ]);
+    const rows = await rowsOf(bids().groupBy($('auction')).select($('auction'), call(embeddedAvg('avgT'), $('price')).as('avgPrice')));
+    expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
+      { auction: 'a', avgPrice: 30 },
+      { auction: 'b', avgPrice: 20 },
+    ]);
+  });
+
+  it('retracts over an updating input, and runs in batch mode too (a Flink AggregateFunction)', async () => {
+    tEnv.createTemporarySystemFunction('tsAvgEmbedded2', embeddedAvg('tsAvgEmbedded2'));
+    const log = await changelogOf(
+      await tEnv.executeSql('SELECT tsAvgEmbedded2(total) AS avgTotal, COUNT(*) AS bidders FROM (SELECT bidder, SUM(price) AS total FROM ebids WHERE price IS NOT NULL GROUP BY bidder)'),
+    );
+    const last = log.filter(([k]) => k === '+I' || k === '+U').pop()![1];
+    expect(last).toEqual({ avgTotal: (60 + 20 + 30) / 3, bidders: 3n });
+
+    // batch: with a two-phase plan asked for, a function with merge() gets one (partial
+    // accumulators combined by merge), one without keeps a single phase
+    const bEnv = await batchEnv();
+    bEnv.getConfig().set('table.optimizer.agg-phase-strategy', 'TWO_PHASE');
+    class MergingAvg extends TsAvg {
+      merge(acc: AvgAcc, others: AvgAcc[]): void {
+        for (const o of others) (acc.sum += o.sum), (acc.count += o.count);
+      }
+    }
+    const merging = udaf(new MergingAvg(), { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC, mode: 'embedded' });
+    const input = bEnv.fromValues(BIDS, [['a', 'ann', 10], ['a', 'cy', 20], ['b', 'bob', 5]]);
+    for (const f of [embeddedAvg('avgB'), merging]) {
+      const t = input.groupBy($('auction')).select($('auction'), call(f, $('price')).as('avgPrice'));
+      const plan = await t.explain();
+      expect(plan.slice(plan.indexOf('== Optimized Execution Plan =='))).toMatch(f === merging ? /LocalHashAggregate|LocalSortAggregate/ : /^(?![\s\S]*Local(Hash|Sort)Aggregate)/);
+      expect(sorted(await rowsOf(t))).toEqual([
+        { auction: 'a', avgPrice: 15 },
+        { auction: 'b', avgPrice: 5 },
+      ]);
+    }
+  });
+
+  it('mistakes name the UDAF: a throwing accumulate (with the TypeScript line), a bad accumulator field, a bad result, no retract()', async () => {
+    const boom = udaf(
+      {
+        createAccumulator: () => ({ sum: 0, count: 0n }),
+        accumulate(acc: AvgAcc, p: number | null) {
+          if (p === 30) throw new RangeError(`no bids of ${p}`);
+          acc.sum += p ?? 0;
+        },
+        getValue: (acc: AvgAcc) => acc.sum,
+      },
+      { name: 'boomE', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC, mode: 'embedded' },
+    );
+    const thrown = causes(await failureOf(bids().groupBy($('auction')).select($('auction'), call(boom, $('price'))).execute()));
+    expect(thrown).toMatch(/TypeScript UDF 'boomE' failed in accumulate\(\): RangeError: no bids of 30/);
+    expect(thrown).toMatch(/udaf\.test\.ts:\d+/);
+
+    const badAcc = udaf(
+      { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: (acc: AvgAcc) => void (acc.count = 1.5 as unknown as bigint), getValue: () => 1 },
+      { name: 'badAccE', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC, mode: 'embedded' },
+    );
+    expect(causes(await failureOf(bids().groupBy($('auction')).select($('auction'), call(badAcc, $('price'))).execute()))).toMatch(
+      /the accumulator of TypeScript UDAF 'badAccE' does not match its accumulatorType .*field 'count': expected BIGINT, got number 1\.5/,
+    );
+
+    const badResult = udaf(
+      { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: () => undefined, getValue: () => 'lots' as unknown as number },
+      { name: 'badResultE', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC, mode: 'embedded' },
+    );
+    expect(causes(await failureOf(bids().groupBy($('auction')).select($('auction'), call(badResult, $('price'))).execute()))).toMatch(
+      /TypeScript UDAF 'badResultE' produced a value that does not match its result type: expected DOUBLE, got string 'lots'/,
+    );
+
+    const noRetract = udaf(
+      { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: (acc: AvgAcc, p: number | null) => void (acc.sum += p ?? 0), getValue: (acc: AvgAcc) => acc.sum },
+      { name: 'noRetractE', inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.DOUBLE(), accumulatorType: AVG_ACC, mode: 'embedded' },
+    );
+    tEnv.createTemporarySystemFunction('noRetractE', noRetract);
+    expect(causes(await failureOf(tEnv.executeSql('SELECT noRetractE(total) FROM (SELECT bidder, SUM(price) AS total FROM ebids GROUP BY bidder)')))).toMatch(
+      /TypeScript UDAF 'noRetractE' has no retract\(\) method, which this query needs: its input is an updating table/,
+    );
+    expect(await rowsOf(tEnv.sqlQuery('SELECT 1 AS answer'))).toEqual([{ answer: 1 }]);
+  });
+
+  it('strings and other non-numeric types take the general call path: results, and a bad accumulator field named', async () => {
+    interface LongestAcc {
+      best: string | null;
+      len: number;
+      since: Date | null;
+    }
+    class Longest extends AggregateFunction<string | null, LongestAcc, [string | null]> {
+      createAccumulator(): LongestAcc {
+        return { best: null, len: 0, since: null };
+      }
+      accumulate(acc: LongestAcc, s: string | null): void {
+        if (s !== null && s.length > acc.len) Object.assign(acc, { best: s, len: s.length, since: new Date(Date.UTC(2026, 0, s.length)) });
+      }
+      getValue(acc: LongestAcc): string | null {
+        return acc.best === null ? null : `${acc.best}@${acc.since!.toISOString().slice(0, 10)}`;
+      }
+    }
+    const accType = DataTypes.ROW(DataTypes.FIELD('best', DataTypes.STRING()), DataTypes.FIELD('len', DataTypes.INT()), DataTypes.FIELD('since', DataTypes.TIMESTAMP(3)));
+    const longest = udaf(new Longest(), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), accumulatorType: accType, mode: 'embedded' });
+    const rows = await rowsOf(bids().groupBy($('auction')).select($('auction'), call(longest, $('bidder')).as('longest')));
+    expect(finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'auction')).toEqual([
+      { auction: 'a', longest: 'ann@2026-01-03' },
+      { auction: 'b', longest: 'bob@2026-01-03' },
+    ]);
+    const badLen = udaf(
+      { createAccumulator: () => ({ best: null, len: 0, since: null }), accumulate: (acc: LongestAcc) => void (acc.len = 'long' as unknown as number), getValue: () => null },
+      { name: 'badLen', inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), accumulatorType: accType, mode: 'embedded' },
+    );
+    expect(causes(await failureOf(bids().groupBy($('auction')).select($('auction'), call(badLen, $('bidder'))).execute()))).toMatch(
+      /the accumulator of TypeScript UDAF 'badLen' does not match its accumulatorType .*field 'len': expected INT, got string 'long'/,
+    );
+  });
+
+  it('accumulators embedded mode cannot keep are refused when the function is defined', () => {
+    const listAcc = DataTypes.ROW(DataTypes.FIELD('seen', DataTypes.LIST_VIEW(DataTypes.STRING())));
+    const base = { createAccumulator: () => ({ seen: new ListView<string>() }), accumulate: () => undefined, getValue: () => 0 };
+    expect(() => udaf(base, { inputTypes: [DataTypes.STRING()], resultType: DataTypes.INT(), accumulatorType: listAcc, mode: 'embedded' })).toThrow(
+      /udaf: embedded mode does not keep ListView\/MapView accumulator fields yet .*; use process mode/,
+    );
+    expect(() =>
+      udaf({ createAccumulator: () => [0], accumulate: () => undefined, getValue: () => 0 }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), accumulatorType: DataTypes.ARRAY(DataTypes.INT()), mode: 'embedded' }),
+    ).toThrow(/udaf: in embedded mode the accumulator is a ROW \(an object with fields\), got ARRAY<INT>/);
+    const emit = { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: () => undefined, emitValue: function* () {} };
+    expect(() => udtaf(emit, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), accumulatorType: AVG_ACC, mode: 'embedded' })).toThrow(
+      /udtaf: mode 'embedded' runs scalar, table and aggregate functions \(udf, udtf, udaf\) so far; use process mode/,
+    );
+  });
+});
+
 describe('fault tolerance', () => {
   it('a worker killed mid-job: restored from the last checkpoint, nothing lost or counted twice', async () => {
     const env = await streamingEnv();

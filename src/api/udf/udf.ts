@@ -113,7 +113,11 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   ) {
     this.displayName = name;
     this.code = shipValueSync(value, name);
+    this.hasMerge = typeof (value as { merge?: unknown }).merge === 'function';
   }
+
+  /** Aggregates: whether the object has merge() (embedded mode offers two-phase plans only then). */
+  private readonly hasMerge: boolean;
 
   /** As Flink's UserDefinedFunction.isDeterministic: the `deterministic` option, else the instance's isDeterministic(). */
   isDeterministic(): boolean {
@@ -161,6 +165,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         engine: this.execution.engine,
         callTimeoutMs: this.execution.callTimeoutMs,
         maxHeapMb: this.execution.maxHeapMb,
+        hasMerge: this.hasMerge,
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -251,19 +256,34 @@ function make<A extends unknown[], R>(
   if (kind === 'tableAggregate' && !hasMethods(fn, ['emitValue']) && !hasMethods(fn, ['emitUpdateWithRetract'])) {
     throw new TypeError(`${what} needs an emitValue or an emitUpdateWithRetract method`);
   }
-  const embeddable = kind === 'scalar' || kind === 'table';
-  // async and aggregate functions run in process mode whatever the environment's option says, as
-  // PyFlink's general UDAFs do in its thread mode
-  const mode = options.mode ?? (embeddable ? undefined : 'process');
+  const embeddable = kind === 'scalar' || kind === 'table' || kind === 'aggregate';
+  // only scalar and table functions follow the environment's option; async and table-aggregate
+  // functions run in process mode, and an aggregate runs embedded when it asks to (its accumulator
+  // must suit embedded mode, so no environment switches it over silently)
+  const followsEnvironment = kind === 'scalar' || kind === 'table';
+  const mode = options.mode ?? (followsEnvironment ? undefined : 'process');
   const engine = options.engine ?? 'v8';
   if (mode !== undefined && mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
   if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
-  if (mode === 'embedded' && !embeddable) throw new TypeError(`${what}: mode 'embedded' runs scalar and table functions (udf, udtf) so far; use process mode`);
+  if (mode === 'embedded' && !embeddable) throw new TypeError(`${what}: mode 'embedded' runs scalar, table and aggregate functions (udf, udtf, udaf) so far; use process mode`);
+  if (mode === 'embedded' && accumulator) {
+    if (!options.accumulatorType!.sql.startsWith('ROW<')) {
+      throw new TypeError(`${what}: in embedded mode the accumulator is a ROW (an object with fields), got ${options.accumulatorType!.sql}; use process mode for ARRAY and MAP accumulators`);
+    }
+    if (accumulator.views.length > 0) {
+      throw new TypeError(`${what}: embedded mode does not keep ListView/MapView accumulator fields yet (process mode keeps them in Flink state); use process mode`);
+    }
+  }
+  const fixFor = (option: string): string => {
+    if (options.mode === 'process') return `remove mode: 'process' or ${option}`;
+    if (embeddable) return `add mode: 'embedded' or remove ${option}`;
+    return `remove ${option}${kind === 'async' && option === 'callTimeoutMs' ? ' (asyncUdf has a timeout of its own, table.exec.async-scalar.timeout)' : ''}`;
+  };
   const callTimeoutMs = options.callTimeoutMs;
   if (callTimeoutMs !== undefined) {
     if (mode === 'process') {
       throw new TypeError(
-        `${what}: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; ${embeddable ? "remove mode: 'process' or callTimeoutMs" : 'remove callTimeoutMs (asyncUdf has a timeout of its own, table.exec.async-scalar.timeout)'}`,
+        `${what}: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; ${fixFor('callTimeoutMs')}`,
       );
     }
     if (!Number.isSafeInteger(callTimeoutMs) || callTimeoutMs < 0) throw new TypeError(`${what}: callTimeoutMs must be a whole number of milliseconds ≥ 0 (0: no limit), got ${String(callTimeoutMs)}`);
@@ -272,7 +292,7 @@ function make<A extends unknown[], R>(
   if (maxHeapMb !== undefined) {
     if (mode === 'process') {
       throw new TypeError(
-        `${what}: maxHeapMb limits the JavaScript heap in embedded mode, and this function runs in process mode (whose workers have their own heap); ${embeddable ? "remove mode: 'process' or maxHeapMb" : 'remove maxHeapMb'}`,
+        `${what}: maxHeapMb limits the JavaScript heap in embedded mode, and this function runs in process mode (whose workers have their own heap); ${fixFor('maxHeapMb')}`,
       );
     }
     if (!Number.isSafeInteger(maxHeapMb) || maxHeapMb < 1) throw new TypeError(`${what}: maxHeapMb must be a whole number of megabytes ≥ 1, got ${String(maxHeapMb)}`);

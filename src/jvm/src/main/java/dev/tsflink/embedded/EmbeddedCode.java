@@ -23,6 +23,8 @@ final class EmbeddedCode implements Serializable {
     final String name;
     /** "function": the module exports the eval function; "object": an object with eval/open/close. */
     private final String form;
+    /** The method an object must have to be called per row ("eval"), or null (an aggregate: its glue checks its methods). */
+    private final String entry;
     private final String filename;
     private final String source;
     private final String sourceMap;
@@ -36,14 +38,16 @@ final class EmbeddedCode implements Serializable {
     private transient JsRuntime js;
     /** The exported object (object form), the receiver of eval; null for the function form. */
     private transient V8ValueObject target;
-    /** eval, with BYTES arguments arriving as Uint8Array. */
+    /** eval, with BYTES arguments arriving as Uint8Array (null without an entry method). */
     private transient V8ValueFunction fn;
     /** The context open(ctx) got (object form with open only): its metrics and gauges. */
     private transient EmbeddedContext context;
 
-    EmbeddedCode(String name, String form, String filename, String source, String sourceMap, String engine, long callTimeoutMs, long maxHeapMb) {
+    EmbeddedCode(String name, String form, String entry, String filename, String source, String sourceMap, String engine, long callTimeoutMs,
+            long maxHeapMb) {
         this.name = name;
         this.form = form;
+        this.entry = entry;
         this.filename = filename;
         this.source = source;
         this.sourceMap = sourceMap;
@@ -83,9 +87,11 @@ final class EmbeddedCode implements Serializable {
             } else {
                 if (!(exported instanceof V8ValueObject)) throw new IllegalStateException("TypeScript UDF '" + name + "': shipped code does not export an object");
                 target = (V8ValueObject) exported;
-                V8Value eval = target.get("eval");
-                if (!(eval instanceof V8ValueFunction)) throw new IllegalStateException("TypeScript UDF '" + name + "': shipped object has no eval method");
-                fn = (V8ValueFunction) eval;
+                if (entry != null) {
+                    V8Value eval = target.get(entry);
+                    if (!(eval instanceof V8ValueFunction)) throw new IllegalStateException("TypeScript UDF '" + name + "': shipped object has no " + entry + " method");
+                    fn = (V8ValueFunction) eval;
+                }
                 if (target.has("open")) {
                     V8ValueObject[] ctx = new V8ValueObject[1];
                     try {
@@ -105,7 +111,7 @@ final class EmbeddedCode implements Serializable {
             int[] bytes = IntStream.range(0, inputTypes.length)
                     .filter(i -> inputTypes[i].getLogicalType().is(LogicalTypeFamily.BINARY_STRING))
                     .toArray();
-            if (bytes.length > 0) {
+            if (bytes.length > 0 && fn != null) {
                 V8ValueFunction raw = fn;
                 fn = js.withUint8Arrays(raw, bytes);
                 raw.close();

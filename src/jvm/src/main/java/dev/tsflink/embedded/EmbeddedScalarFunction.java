@@ -32,7 +32,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
             DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs, long maxHeapMb) {
         for (DataType t : inputTypes) JsValues.requireSupported(name, t);
         JsValues.requireSupported(name, resultType);
-        this.code = new EmbeddedCode(name, form, filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb);
+        this.code = new EmbeddedCode(name, form, "eval", filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb);
         this.inputTypes = inputTypes;
         this.resultType = resultType;
         this.deterministic = deterministic;

@@ -50,7 +50,7 @@ public final class EmbeddedTableFunction extends TableFunction<Object> {
             fieldTypes = new DataType[] {resultType};
         }
         for (DataType t : fieldTypes) JsValues.requireSupported(name, t);
-        this.code = new EmbeddedCode(name, form, filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb);
+        this.code = new EmbeddedCode(name, form, "eval", filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb);
         this.inputTypes = inputTypes;
         this.resultType = resultType;
         this.deterministic = deterministic;

@@ -32,7 +32,7 @@ final class PrimitiveCall implements AutoCloseable {
         return primitive(result);
     }
 
-    private static boolean primitive(DataType t) {
+    static boolean primitive(DataType t) {
         switch (t.getLogicalType().getTypeRoot()) {
             case BOOLEAN: case TINYINT: case SMALLINT: case INTEGER: case BIGINT: case FLOAT: case DOUBLE:
                 return true;
@@ -64,7 +64,8 @@ final class PrimitiveCall implements AutoCloseable {
         }
     }
 
-    private static String read(LogicalTypeRoot t, int i) {
+    /** JS reading slot i as a value of t (d: the buffer as Float64Array, l: as BigInt64Array). */
+    static String read(LogicalTypeRoot t, int i) {
         switch (t) {
             case BOOLEAN:
                 return "d[" + i + "] !== 0";
@@ -76,7 +77,7 @@ final class PrimitiveCall implements AutoCloseable {
     }
 
     /** JS storing r into slot i, or flagging it (and keeping it for the error) when its type is wrong. */
-    private static String write(LogicalTypeRoot t, int i) {
+    static String write(LogicalTypeRoot t, int i) {
         String ok;
         switch (t) {
             case BOOLEAN:
@@ -99,24 +100,7 @@ final class PrimitiveCall implements AutoCloseable {
 
     /** Calls the function with the row's arguments (Flink's external values); returns the external result. */
     Object call(Object[] args) throws JavetException {
-        for (int i = 0; i < n; i++) {
-            Object v = args[i];
-            if (v == null) {
-                buf.put(flags + i, (byte) 1);
-                continue;
-            }
-            buf.put(flags + i, (byte) 0);
-            switch (inputs[i].getLogicalType().getTypeRoot()) {
-                case BOOLEAN:
-                    buf.putDouble(8 * i, ((Boolean) v) ? 1 : 0);
-                    break;
-                case BIGINT:
-                    buf.putLong(8 * i, (Long) v);
-                    break;
-                default:
-                    buf.putDouble(8 * i, ((Number) v).doubleValue());
-            }
-        }
+        for (int i = 0; i < n; i++) put(buf, flags, i, inputs[i], args[i]);
         call.callVoid(null);
         switch (buf.get(flags + n)) {
             case 1:
@@ -127,21 +111,45 @@ final class PrimitiveCall implements AutoCloseable {
             default:
                 break;
         }
-        switch (result.getLogicalType().getTypeRoot()) {
+        return get(buf, n, result);
+    }
+
+    /** Writes an external value of t into slot i (its flag byte at flags + i: 1 for NULL). */
+    static void put(ByteBuffer buf, int flags, int i, DataType t, Object v) {
+        if (v == null) {
+            buf.put(flags + i, (byte) 1);
+            return;
+        }
+        buf.put(flags + i, (byte) 0);
+        switch (t.getLogicalType().getTypeRoot()) {
             case BOOLEAN:
-                return buf.getDouble(8 * n) != 0;
-            case TINYINT:
-                return (byte) buf.getDouble(8 * n);
-            case SMALLINT:
-                return (short) buf.getDouble(8 * n);
-            case INTEGER:
-                return (int) buf.getDouble(8 * n);
+                buf.putDouble(8 * i, ((Boolean) v) ? 1 : 0);
+                break;
             case BIGINT:
-                return buf.getLong(8 * n);
-            case FLOAT:
-                return (float) buf.getDouble(8 * n);
+                buf.putLong(8 * i, (Long) v);
+                break;
             default:
-                return buf.getDouble(8 * n);
+                buf.putDouble(8 * i, ((Number) v).doubleValue());
+        }
+    }
+
+    /** The external value of t in slot i (its flag already checked). */
+    static Object get(ByteBuffer buf, int i, DataType t) {
+        switch (t.getLogicalType().getTypeRoot()) {
+            case BOOLEAN:
+                return buf.getDouble(8 * i) != 0;
+            case TINYINT:
+                return (byte) buf.getDouble(8 * i);
+            case SMALLINT:
+                return (short) buf.getDouble(8 * i);
+            case INTEGER:
+                return (int) buf.getDouble(8 * i);
+            case BIGINT:
+                return buf.getLong(8 * i);
+            case FLOAT:
+                return (float) buf.getDouble(8 * i);
+            default:
+                return buf.getDouble(8 * i);
         }
     }
 

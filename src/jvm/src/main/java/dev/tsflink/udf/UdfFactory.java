@@ -1,5 +1,6 @@
 package dev.tsflink.udf;
 
+import dev.tsflink.embedded.EmbeddedAggregateFunction;
 import dev.tsflink.embedded.EmbeddedScalarFunction;
 import dev.tsflink.embedded.EmbeddedTableFunction;
 import dev.tsflink.gateway.GatewayException;
@@ -95,8 +96,14 @@ public final class UdfFactory {
             case "table":
                 return new EmbeddedTableFunction(spec.name, form, filename, source, sourceMap, spec.engine,
                         spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
+            case "aggregate":
+                return spec.hasMerge
+                        ? new EmbeddedAggregateFunction.Merging(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
+                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb)
+                        : new EmbeddedAggregateFunction(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
+                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
             default:
-                throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar and table functions (udf, udtf) so far, not "
+                throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar, table and aggregate functions (udf, udtf, udaf) so far, not "
                         + spec.kind + " functions; use process mode");
         }
     }

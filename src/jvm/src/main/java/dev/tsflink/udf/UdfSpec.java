@@ -31,6 +31,8 @@ final class UdfSpec {
     final long callTimeoutMs;
     /** embedded mode: how much JavaScript heap the runtime may use (MB; 0: V8's own limit) */
     final long maxHeapMb;
+    /** aggregates: whether the object has a merge() method (embedded mode offers one to the planner only then) */
+    final boolean hasMerge;
 
     UdfSpec(JsonNode spec) {
         kind = spec.get("kind").asText();
@@ -50,6 +52,7 @@ final class UdfSpec {
         engine = spec.path("engine").asText("v8");
         callTimeoutMs = spec.path("callTimeoutMs").asLong(60_000);
         maxHeapMb = spec.path("maxHeapMb").asLong(0);
+        hasMerge = spec.path("hasMerge").asBoolean(false);
         accumulatorType = spec.hasNonNull("accumulatorType")
                 ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
                 : vectorized && "aggregate".equals(kind) ? DataTypes.ARRAY(resultType) : null;
