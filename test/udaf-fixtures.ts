@@ -5,14 +5,8 @@ interface SumAcc {
   sum: bigint;
 }
 
-/** Sums ids; open() writes the worker's pid to a file, so a test can find (and kill) the worker. */
-export class PidReportingSum extends AggregateFunction<bigint, SumAcc, [bigint]> {
-  constructor(private readonly pidFile: string) {
-    super();
-  }
-  open(): void {
-    require('node:fs').writeFileSync(this.pidFile, String(process.pid));
-  }
+/** Sums ids. */
+export class Sum extends AggregateFunction<bigint, SumAcc, [bigint]> {
   createAccumulator(): SumAcc {
     return { sum: 0n };
   }
@@ -35,4 +29,14 @@ export function expectedSums(n: number, m: number): { k: number; total: bigint; 
     for (let id = 1; id <= n; id++) if (id % m === k) (total += BigInt(id)), count++;
     return { k, total, n: count };
   });
+}
+
+/** Sums ids; open() writes the worker's pid to a file, so a test can find (and kill) the worker. */
+export class PidReportingSum extends Sum {
+  constructor(private readonly pidFile: string) {
+    super();
+  }
+  open(): void {
+    require('node:fs').writeFileSync(this.pidFile, String(process.pid));
+  }
 }

@@ -31,7 +31,7 @@ import {
   type TableEnvironment,
 } from '../src/index';
 import { batchEnv, changelogOf, failureOf, rowsOf, sorted, streamingEnv, tempDir, until } from './helpers';
-import { expectedSums, PidReportingSum } from './udaf-fixtures';
+import { expectedSums, PidReportingSum, Sum } from './udaf-fixtures';
 
 let tEnv: TableEnvironment;
 
@@ -579,7 +579,8 @@ describe('fault tolerance', () => {
     expect(finalRows(await rows, 'k')).toEqual(sorted(expectedSums(N, 4)));
   }, 120_000);
 
-  it('stopped with a savepoint and resumed from it: the same totals as a run without a stop', async () => {
+  // embedded mode: the accumulators are Flink's own Row state of a Java AggregateFunction
+  it.each(['process', 'embedded'] as const)('stopped with a savepoint and resumed from it: the same totals as a run without a stop (%s mode)', async (mode) => {
     const env = await streamingEnv();
     env.getConfig().set('python.fn-execution.bundle.size', '10').set('parallelism.default', '1');
     const N = 2000;
@@ -588,7 +589,8 @@ describe('fault tolerance', () => {
         'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${N}')`);
     // slow at first: the source runs ahead while the worker starts, and the stop must come mid-sequence
     await ids(20);
-    env.createTemporarySystemFunction('tsSum', udaf(new PidReportingSum(path.join(tempDir('tsflink-udaf-sp-'), 'worker.pid')), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())) }));
+    const summer = mode === 'process' ? new PidReportingSum(path.join(tempDir('tsflink-udaf-sp-'), 'worker.pid')) : new Sum();
+    env.createTemporarySystemFunction('tsSum', udaf(summer, { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())), mode }));
     const query = 'SELECT id % 4 AS k, tsSum(id) AS total, COUNT(*) AS n FROM ids GROUP BY id % 4';
 
     const first = await env.executeSql(query);
