@@ -1,13 +1,14 @@
 /**
  * bench/udf: a Nexmark-q1-style projection with a UDF, four ways, same Flink 2.3.0, same machine,
  * one run: (a) a TypeScript UDF (our Node worker under flink-python), (b) the same logic as a Java
- * ScalarFunction, (c) a PyFlink Python UDF in process mode and (d) in thread mode.
+ * ScalarFunction, (c) a PyFlink Python UDF in process mode and (d) in thread mode, and (e) the
+ * TypeScript UDF in embedded mode (a V8 isolate in the task thread, no bundles; docs/embedded.md).
  *
  *   npm run bench:udf                     (= node --import ./node_modules/tsx/dist/loader.mjs bench/udf.ts)
  *   npm run bench:udf -- --quick          a short smoke run (2 s warm-up + 5 s per run)
  *   options: --seconds N (measured per variant, default 25), --warmup N (seconds run first and not
  *            measured, default 5), --rate R (rows/s; default unlimited: throughput, with latency at
- *            saturation), --only a,b,c,d, --configs default,highThroughput, --bundle-size N, --json,
+ *            saturation), --only a,b,c,d,e, --configs default,highThroughput, --bundle-size N, --json,
  *            --object-reuse (pipeline.object-reuse = true for all four variants)
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
@@ -44,7 +45,7 @@ const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 25));
 /** Seconds each variant runs before the probe starts counting (JIT warm-up), on top of SECONDS. */
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
 const RATE = Number(opt('--rate') ?? 0);
-const ONLY = new Set((opt('--only') ?? 'a,b,c,d').split(','));
+const ONLY = new Set((opt('--only') ?? 'a,b,c,d,e').split(','));
 /** Flink options every variant runs with, on top of its configuration. */
 const PIPELINE_OPTIONS: Record<string, string> = args.includes('--object-reuse') ? { 'pipeline.object-reuse': 'true' } : {};
 
@@ -86,15 +87,15 @@ function bundleTimesSince(epochMs: number): BundleTimes | undefined {
 }
 
 /**
- * One TSFlink variant, run in this process: `b`, or `a:<config name>`. Every variant runs in a
+ * One TSFlink variant, run in this process: `b`, `e`, or `a:<config name>`. Every variant runs in a
  * process (so a JVM) of its own: run after (a) in one JVM, (b) measured 1.99M rows/s instead of
  * 2.5M, most likely because the JIT compiler had specialised Flink's shared paths (row copies,
  * chaining) for (a)'s rows first.
  */
 async function tsVariant(key: string): Promise<Outcome> {
   const { DataTypes, EnvironmentSettings, TableEnvironment, udf } = await import('../src/index');
-  const config = key === 'b' ? undefined : CONFIGS.find((c) => key === `a:${c.name}`);
-  if (key !== 'b' && !config) throw new Error(`unknown variant ${key}`);
+  const config = key === 'b' || key === 'e' ? undefined : CONFIGS.find((c) => key === `a:${c.name}`);
+  if (key !== 'b' && key !== 'e' && !config) throw new Error(`unknown variant ${key}`);
   // the bench jar on the startup classpath: its source factory is found through a service entry
   const env = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { slots: 1, parallelism: 1, classpath: [benchServicesJar()] });
   const file = probeFile('udf', key);
@@ -103,11 +104,13 @@ async function tsVariant(key: string): Promise<Outcome> {
   await env.executeSql(BIDS_DDL);
   await env.executeSql(SINK_DDL);
   await env.executeSql(PROBE_DDL);
-  if (config) {
-    for (const [k, v] of Object.entries(config.options)) env.getConfig().set(k, v);
+  if (config || key === 'e') {
+    // (e) has no bundles: flink-python's options do not apply to it
+    for (const [k, v] of Object.entries(config?.options ?? {})) env.getConfig().set(k, v);
     const toEuro = udf((price: bigint | null) => (price === null ? null : Number(price) * 0.908), {
       inputTypes: [DataTypes.BIGINT()],
       resultType: DataTypes.DOUBLE(),
+      mode: key === 'e' ? 'embedded' : 'process',
     });
     env.createTemporarySystemFunction('toEuro', toEuro);
   } else {
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
     }
   }
   if (ONLY.has('b')) results.b = tsVariantInChild('b', '(b) Java ScalarFunction');
+  if (ONLY.has('e')) results.e = tsVariantInChild('e', '(e) TypeScript UDF, embedded mode');
   for (const config of ONLY.has('a') ? CONFIGS : []) {
     results[`a:${config.name}`] = tsVariantInChild(`a:${config.name}`, `(a) TypeScript UDF, ${config.name}`);
   }
@@ -168,10 +172,11 @@ async function main(): Promise<void> {
     b: '(b) Java ScalarFunction',
     c: '(c) PyFlink UDF, process mode',
     d: '(d) PyFlink UDF, thread mode',
+    e: '(e) TypeScript UDF, embedded mode',
   };
   const rate = (k: string) => rateOf(results[k]);
   const ratio = (num: string, den: string, target: number) => ratioAgainst(rate(num), rate(den), target);
-  const keys = ['b', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);
+  const keys = ['b', 'e', ...CONFIGS.flatMap((c) => ['a', 'c', 'd'].map((v) => `${v}:${c.name}`))].filter((k) => results[k]);
   const rows = keys.map((k) => {
     const [variant, config = '(no bundles)'] = k.split(':');
     const r = results[k];
@@ -184,6 +189,11 @@ async function main(): Promise<void> {
     console.log(`  TS vs PyFlink process: ${ratio(`a:${c.name}`, `c:${c.name}`, 2)}`);
     console.log(`  TS vs PyFlink thread:  ${ratio(`a:${c.name}`, `d:${c.name}`, 1)}`);
     console.log(`  TS vs Java:            ${ratio(`a:${c.name}`, 'b', 0.5)}`);
+  }
+  if (results.e) {
+    console.log('embedded mode (no bundles):');
+    console.log(`  TS embedded vs Java:   ${ratio('e', 'b', 0.5)}`);
+    for (const c of CONFIGS) console.log(`  TS embedded vs PyFlink thread (${c.name}): ${ratio('e', `d:${c.name}`, 1.5)}`);
   }
   const timed = CONFIGS.map((c) => [c.name, results[`a:${c.name}`]] as const).filter(([, r]) => r && 'bundleTimes' in r && r.bundleTimes);
   if (timed.length > 0) {

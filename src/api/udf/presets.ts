@@ -25,8 +25,8 @@ export const UdfPresets = {
   /**
    * Embedded mode for the environment (`tsflink.udf.execution-mode`): scalar and table UDFs without
    * a `mode` of their own run in a JavaScript runtime inside the TaskManager's task thread, with no
-   * bundles and no worker process (docs/embedded.md); async and aggregate functions stay in
-   * process mode.
+   * bundles and no worker process (docs/embedded.md); other kinds keep their own mode (process
+   * mode unless they ask for embedded).
    */
   embedded: {
     'tsflink.udf.execution-mode': 'embedded',

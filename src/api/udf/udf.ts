@@ -33,8 +33,9 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /**
    * Where the function runs (docs/embedded.md): 'process', in TSFlink's Node worker under
    * flink-python's operators; 'embedded', in a JavaScript runtime inside the TaskManager's task
-   * thread (`udf` and `udtf` so far). Without it, a `udf` or `udtf` follows the table
-   * environment's `tsflink.udf.execution-mode` (default 'process') where it is used.
+   * thread (`udf`, `udtf` and `udaf` so far). Without it, a `udf` or `udtf` follows the table
+   * environment's `tsflink.udf.execution-mode` (default 'process') where it is used; other kinds
+   * run in process mode.
    */
   mode?: ExecutionMode;
   /** Embedded mode's engine: 'v8' (default; a bare isolate, fastest) or 'node' (Node.js: `require` of built-in modules). */
@@ -93,6 +94,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   private readonly handles = new Map<ExecutionMode, number>();
   private readonly code: ShippedCode;
   private displayName: string;
+  /** Aggregates: whether the object has merge() (embedded mode offers two-phase plans only then). */
+  private readonly hasMerge: boolean;
 
   constructor(
     readonly kind: UdfKind,
@@ -115,9 +118,6 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     this.code = shipValueSync(value, name);
     this.hasMerge = typeof (value as { merge?: unknown }).merge === 'function';
   }
-
-  /** Aggregates: whether the object has merge() (embedded mode offers two-phase plans only then). */
-  private readonly hasMerge: boolean;
 
   /** As Flink's UserDefinedFunction.isDeterministic: the `deterministic` option, else the instance's isDeterministic(). */
   isDeterministic(): boolean {
@@ -150,7 +150,9 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     const mode = this.execution.mode ?? defaultMode;
     let handle = this.handles.get(mode);
     if (handle === undefined) {
-      if (this.accumulator) useAggregateStateBackend();
+      // process mode's state requests need RocksDB to restore correctly; embedded aggregates are
+      // Flink's own AggregateFunctions, fine on any backend
+      if (this.accumulator && mode === 'process') useAggregateStateBackend();
       const spec = {
         kind: this.kind,
         name: this.name,

@@ -11,7 +11,6 @@ import org.apache.flink.table.functions.AggregateFunction;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.inference.TypeInference;
-import org.apache.flink.table.types.inference.TypeStrategies;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.types.Row;
 
@@ -97,11 +96,7 @@ public class EmbeddedAggregateFunction extends AggregateFunction<Object, Row> {
 
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
-        return TypeInference.newBuilder()
-                .typedArguments(Arrays.asList(inputTypes))
-                .accumulatorTypeStrategy(TypeStrategies.explicit(accumulatorType))
-                .outputTypeStrategy(TypeStrategies.explicit(resultType))
-                .build();
+        return EmbeddedCode.typeInference(inputTypes, accumulatorType, resultType);
     }
 
     @Override
@@ -270,9 +265,11 @@ public class EmbeddedAggregateFunction extends AggregateFunction<Object, Row> {
     @Override
     public void close() throws Exception {
         try {
-            if (fast != null) fast.close();
-            for (V8ValueFunction f : new V8ValueFunction[] {create, accumulate, retract, merge, getValue, reset}) {
-                if (f != null) f.close();
+            if (code.callableHere()) {
+                if (fast != null) fast.close();
+                for (V8ValueFunction f : new V8ValueFunction[] {create, accumulate, retract, merge, getValue, reset}) {
+                    if (f != null) f.close();
+                }
             }
         } catch (JavetException ignored) {
             // the runtime goes next anyway

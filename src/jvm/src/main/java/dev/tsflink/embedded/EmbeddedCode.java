@@ -5,9 +5,12 @@ import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueObject;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.inference.TypeInference;
+import org.apache.flink.table.types.inference.TypeStrategies;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 
 /**
@@ -54,6 +57,18 @@ final class EmbeddedCode implements Serializable {
         this.engine = engine;
         this.callTimeoutMs = callTimeoutMs;
         this.maxHeapMb = maxHeapMb;
+    }
+
+    /** What the planner sees of an embedded function: its parameter types and its fixed result (and accumulator) type. */
+    static TypeInference typeInference(DataType[] inputTypes, DataType accumulatorType, DataType resultType) {
+        TypeInference.Builder b = TypeInference.newBuilder().typedArguments(Arrays.asList(inputTypes)).outputTypeStrategy(TypeStrategies.explicit(resultType));
+        if (accumulatorType != null) b.accumulatorTypeStrategy(TypeStrategies.explicit(accumulatorType));
+        return b.build();
+    }
+
+    /** Whether this thread may touch the runtime (JsRuntime.allowHeldLock); closing from another one must not. */
+    boolean callableHere() {
+        return js == null || js.callableHere();
     }
 
     JsRuntime js() {
@@ -116,6 +131,7 @@ final class EmbeddedCode implements Serializable {
                 fn = js.withUint8Arrays(raw, bytes);
                 raw.close();
             }
+            js.allowHeldLock();
         } catch (JavetException e) {
             RuntimeException failure = js.userError(e, "open()");
             close();
@@ -134,6 +150,11 @@ final class EmbeddedCode implements Serializable {
     /** Calls the user's close(), if any, and ends the runtime (also after a failed open). */
     void close() {
         if (js == null) return;
+        if (!js.callableHere()) {
+            js.close(); // says why it leaves the runtime alone
+            js = null;
+            return;
+        }
         try {
             if (context != null) context.readGauges(js);
             if (target != null && target.has("close")) {

@@ -61,6 +61,8 @@ public final class EmbeddedContext {
     private int gaugeCount;
     private long lastGaugeRead;
     private V8ValueFunction readGauges;
+    /** The JS object this context is bound to, unbound on close (Javet recycles its callbacks then). */
+    private V8ValueObject bound;
 
     private EmbeddedContext(FunctionContext ctx) {
         this.ctx = ctx;
@@ -70,8 +72,9 @@ public final class EmbeddedContext {
     /** Binds a context into the runtime and returns the JS FunctionContext to pass to open(ctx). */
     static EmbeddedContext bind(JsRuntime js, FunctionContext flinkContext, V8ValueObject[] jsContext) throws JavetException {
         EmbeddedContext context = new EmbeddedContext(flinkContext);
-        try (V8ValueObject raw = js.v8().createV8ValueObject();
-                V8ValueFunction make = js.v8().getExecutor(GLUE).setResourceName(JsRuntime.GLUE).execute()) {
+        V8ValueObject raw = js.v8().createV8ValueObject();
+        context.bound = raw;
+        try (V8ValueFunction make = js.v8().getExecutor(GLUE).setResourceName(JsRuntime.GLUE).execute()) {
             raw.bind(context);
             try (V8ValueArray made = make.call(null, raw)) {
                 jsContext[0] = made.get(0);
@@ -105,10 +108,15 @@ public final class EmbeddedContext {
     void close() {
         try {
             if (readGauges != null) readGauges.close();
+            if (bound != null) {
+                bound.unbind(this);
+                bound.close();
+            }
         } catch (JavetException ignored) {
             // the runtime goes next anyway
         }
         readGauges = null;
+        bound = null;
     }
 
     @V8Function(name = "getJobParameter")

@@ -1,13 +1,11 @@
 package dev.tsflink.embedded;
 
 import com.caoccao.javet.exceptions.JavetException;
-import java.util.Arrays;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.inference.TypeInference;
-import org.apache.flink.table.types.inference.TypeStrategies;
 
 /**
  * A TypeScript scalar UDF in embedded mode: a plain Flink {@link ScalarFunction}, so the planner
@@ -40,10 +38,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
 
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
-        return TypeInference.newBuilder()
-                .typedArguments(Arrays.asList(inputTypes))
-                .outputTypeStrategy(TypeStrategies.explicit(resultType))
-                .build();
+        return EmbeddedCode.typeInference(inputTypes, null, resultType);
     }
 
     @Override
@@ -131,7 +126,7 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     @Override
     public void close() throws Exception {
         try {
-            if (fast != null) fast.close();
+            if (fast != null && code.callableHere()) fast.close();
         } catch (JavetException ignored) {
             // the runtime goes next anyway
         } finally {

@@ -3,7 +3,6 @@ package dev.tsflink.embedded;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.catalog.DataTypeFactory;
@@ -11,7 +10,6 @@ import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.TableFunction;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.inference.TypeInference;
-import org.apache.flink.table.types.inference.TypeStrategies;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.types.Row;
 
@@ -58,10 +56,7 @@ public final class EmbeddedTableFunction extends TableFunction<Object> {
 
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
-        return TypeInference.newBuilder()
-                .typedArguments(Arrays.asList(inputTypes))
-                .outputTypeStrategy(TypeStrategies.explicit(resultType))
-                .build();
+        return EmbeddedCode.typeInference(inputTypes, null, resultType);
     }
 
     @Override
@@ -177,7 +172,7 @@ public final class EmbeddedTableFunction extends TableFunction<Object> {
     @Override
     public void close() throws Exception {
         try {
-            if (rows != null) rows.close();
+            if (rows != null && code.callableHere()) rows.close();
         } catch (JavetException ignored) {
             // the runtime goes next anyway
         } finally {

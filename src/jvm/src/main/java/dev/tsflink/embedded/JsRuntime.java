@@ -6,6 +6,7 @@ import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.exceptions.JavetExecutionException;
 import com.caoccao.javet.exceptions.JavetScriptingError;
 import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Locker;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueFunction;
@@ -39,6 +40,15 @@ final class JsRuntime implements AutoCloseable {
     private volatile String stoppedFor;
     /** The heap limit V8 was at when it ran out (for the error). */
     private volatile long v8HeapLimit;
+    /** The thread that opened the runtime: Flink's task thread. */
+    private final Thread opener = Thread.currentThread();
+    /** Set when the function is open: the next call decides whether calls hold V8's lock across them. */
+    private boolean lockDecisionDue;
+    /** V8's lock, taken by the task thread at its first call and held until close (see enter()). */
+    private V8Locker heldLock;
+    /** console.*'s receiver and the JS object it is bound to, unbound on close (Javet recycles its callbacks then). */
+    private ConsoleSink consoleSink;
+    private V8ValueObject consoleObject;
 
     private JsRuntime(V8Runtime runtime, String udfName, SourceMapping mapping, long callTimeoutMs, long maxHeapBytes) {
         this.runtime = runtime;
@@ -48,8 +58,41 @@ final class JsRuntime implements AutoCloseable {
         this.maxHeapBytes = maxHeapBytes;
     }
 
+    /**
+     * Called once the function is open. Javet takes V8's lock around every call, which is half the
+     * cost of a call (measured: docs/embedded.md § Measurements); calls that all come from one
+     * thread can hold it across them instead. Flink calls a function from its task thread, except
+     * eval when the function is chained to a legacy source (fromValues and other SourceFunctions
+     * run in a thread of their own), and a V8 lock can only be released by the thread that took it:
+     * so the lock is held only when the first call after open() comes from the thread that opened
+     * the function, and released in close() by that thread.
+     */
+    void allowHeldLock() {
+        lockDecisionDue = true;
+    }
+
+    /** False when the task thread holds the runtime's lock and this is another thread: nothing here may touch V8. */
+    boolean callableHere() {
+        return heldLock == null || Thread.currentThread() == opener;
+    }
+
     /** Before a call into the user's code (loading, open, eval, close): RunawayWatch times it. */
     void enter() {
+        if (heldLock != null) {
+            if (Thread.currentThread() != opener) {
+                throw new IllegalStateException("TypeScript UDF '" + udfName + "' was called from thread '" + Thread.currentThread().getName()
+                        + "' while task thread '" + opener.getName() + "' holds its JavaScript runtime");
+            }
+        } else if (lockDecisionDue) {
+            lockDecisionDue = false;
+            if (Thread.currentThread() == opener) {
+                try {
+                    heldLock = runtime.getV8Locker();
+                } catch (JavetException e) {
+                    CONSOLE.debug("TypeScript UDF '{}': V8's lock not held across calls", udfName, e);
+                }
+            }
+        }
         callSeq = callSeq + 1;
     }
 
@@ -147,10 +190,10 @@ final class JsRuntime implements AutoCloseable {
 
     /** console.log/info/warn/error/debug write to the TaskManager log. */
     private void installConsole() throws JavetException {
-        try (V8ValueObject sink = runtime.createV8ValueObject()) {
-            sink.bind(new ConsoleSink(udfName));
-            runtime.getGlobalObject().set("__tsflink_console", sink);
-        }
+        consoleSink = new ConsoleSink(udfName);
+        consoleObject = runtime.createV8ValueObject();
+        consoleObject.bind(consoleSink);
+        runtime.getGlobalObject().set("__tsflink_console", consoleObject);
         runtime.getExecutor(
                         "(() => { const s = globalThis.__tsflink_console; delete globalThis.__tsflink_console;"
                                 + " const fmt = (a) => a.map((x) => typeof x === 'string' ? x : (() => { try { return JSON.stringify(x, (k, v) => typeof v === 'bigint' ? v.toString() : v) ?? String(x); } catch { return String(x); } })()).join(' ');"
@@ -243,8 +286,35 @@ final class JsRuntime implements AutoCloseable {
     @Override
     public void close() {
         RunawayWatch.unwatch(this);
+        if (heldLock != null) {
+            if (Thread.currentThread() != opener) {
+                // only the task thread can release the lock; closing the runtime from here would wait for it forever
+                CONSOLE.warn("TypeScript UDF '{}': its runtime is closed from thread '{}', not from task thread '{}' that holds it; left to the process",
+                        udfName, Thread.currentThread().getName(), opener.getName());
+                return;
+            }
+            try {
+                heldLock.close();
+            } catch (JavetException e) {
+                CONSOLE.debug("releasing V8's lock of TypeScript UDF '{}' failed", udfName, e);
+            }
+            heldLock = null;
+        }
         try {
-            if (!runtime.isClosed()) runtime.close();
+            if (consoleObject != null && !runtime.isClosed()) {
+                consoleObject.unbind(consoleSink);
+                consoleObject.close();
+            }
+        } catch (JavetException e) {
+            CONSOLE.debug("unbinding console of TypeScript UDF '{}' failed", udfName, e);
+        }
+        try {
+            if (!runtime.isClosed()) {
+                // a full collection first: the JS functions bound to Java callbacks are garbage by now, and
+                // Javet recycles their callback contexts only when V8 collects them
+                runtime.lowMemoryNotification();
+                runtime.close();
+            }
         } catch (JavetException e) {
             CONSOLE.warn("closing the embedded runtime of TypeScript UDF '{}' failed", udfName, e);
         }
