@@ -9,7 +9,9 @@
  *   options: --seconds N (measured per variant, default 25), --warmup N (seconds run first and not
  *            measured, default 5), --rate R (rows/s; default unlimited: throughput, with latency at
  *            saturation), --only a,b,c,d,e, --configs default,highThroughput, --bundle-size N, --json,
- *            --object-reuse (pipeline.object-reuse = true for all four variants)
+ *            --object-reuse (pipeline.object-reuse = true for all variants), --workload toEuro|json100|json1k
+ *            (json100/json1k: Flink 1.15's thread-mode workload, parse a ~100 B / ~1 KB JSON string
+ *            and return one field: jsonPrice(json) instead of toEuro(price); bench/lib/bids.ts)
  *
  *   SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids
  *
@@ -30,7 +32,7 @@ import { UdfPresets } from '../src/api/udf/presets';
 import type { BundleTimingLine } from '../src/worker/bundle-timing';
 import { benchArgs } from './lib/args';
 import { benchServicesJar } from './lib/bench-jar';
-import { INSERT, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
+import { INSERT, JAVA_JSON_PRICE_DDL, JAVA_TO_EURO_DDL, PROBE_DDL, SINK_DDL, bidsDdl, jsonInsert, probeFile, rateOf, readProbe, runThenCancel, useProbe } from './lib/bids';
 import { outcomeLine, runVariantChild } from './lib/child';
 import { pyflinkPython, runPyflinkToEuro } from './lib/pyflink';
 import { formatTable, machineLoad, ratioAgainst, type ProbeStats } from './lib/report';
@@ -67,6 +69,10 @@ const CONFIGS: RuntimeConfig[] = opt('--bundle-size')
     });
 
 const BIDS_DDL = bidsDdl(RATE);
+const WORKLOAD = opt('--workload') ?? 'toEuro';
+const JSON_BYTES: Record<string, number> = { json100: 100, json1k: 1024 };
+if (WORKLOAD !== 'toEuro' && !(WORKLOAD in JSON_BYTES)) throw new Error(`unknown --workload '${WORKLOAD}' (toEuro, json100, json1k)`);
+const JSON_WORKLOAD = WORKLOAD === 'toEuro' ? undefined : { insert: jsonInsert(JSON_BYTES[WORKLOAD]) };
 
 /** Bundle-weighted means of the worker's timing lines over the measured part of an (a) run. */
 type BundleTimes = Omit<BundleTimingLine, 'time' | 'pid'>;
@@ -104,19 +110,28 @@ async function tsVariant(key: string): Promise<Outcome> {
   await env.executeSql(BIDS_DDL);
   await env.executeSql(SINK_DDL);
   await env.executeSql(PROBE_DDL);
-  if (config || key === 'e') {
+  const mode = key === 'e' ? 'embedded' : 'process';
+  if ((config || key === 'e') && JSON_WORKLOAD) {
+    for (const [k, v] of Object.entries(config?.options ?? {})) env.getConfig().set(k, v);
+    const jsonPrice = udf((json: string | null) => (json === null ? null : (JSON.parse(json) as { price: number }).price), {
+      inputTypes: [DataTypes.STRING()],
+      resultType: DataTypes.DOUBLE(),
+      mode,
+    });
+    env.createTemporarySystemFunction('jsonPrice', jsonPrice);
+  } else if (config || key === 'e') {
     // (e) has no bundles: flink-python's options do not apply to it
     for (const [k, v] of Object.entries(config?.options ?? {})) env.getConfig().set(k, v);
     const toEuro = udf((price: bigint | null) => (price === null ? null : Number(price) * 0.908), {
       inputTypes: [DataTypes.BIGINT()],
       resultType: DataTypes.DOUBLE(),
-      mode: key === 'e' ? 'embedded' : 'process',
+      mode,
     });
     env.createTemporarySystemFunction('toEuro', toEuro);
   } else {
-    await env.executeSql(JAVA_TO_EURO_DDL);
+    await env.executeSql(JSON_WORKLOAD ? JAVA_JSON_PRICE_DDL : JAVA_TO_EURO_DDL);
   }
-  const measuredFrom = await runThenCancel(await env.executeSql(INSERT), WARMUP, SECONDS);
+  const measuredFrom = await runThenCancel(await env.executeSql(JSON_WORKLOAD?.insert ?? INSERT), WARMUP, SECONDS);
   return { ...readProbe(file), bundleTimes: bundleTimesSince(measuredFrom) };
 }
 
@@ -131,7 +146,7 @@ function tsVariantInChild(key: string, label: string): Outcome {
 /** Variants (c) and (d): PyFlink in its own process per variant and configuration. */
 function pyVariant(python: string, mode: 'process' | 'thread', config: RuntimeConfig): Outcome {
   const probe = { file: probeFile('udf', `${mode}-${config.name}`), seconds: SECONDS, warmup: WARMUP };
-  return runPyflinkToEuro(python, mode, { ...PIPELINE_OPTIONS, ...config.options }, BIDS_DDL, probe);
+  return runPyflinkToEuro(python, mode, { ...PIPELINE_OPTIONS, ...config.options }, BIDS_DDL, probe, JSON_WORKLOAD);
 }
 
 async function childMain(key: string): Promise<void> {
@@ -206,7 +221,7 @@ async function main(): Promise<void> {
   }
   const described = CONFIGS.map((c) => `${c.name} = ${Object.entries(c.options).map(([k, v]) => `${k.replace('python.fn-execution.', '')} ${v}`).join(', ')}`);
   console.log(
-    `setup: ${SECONDS} s measured per run after ${WARMUP} s of warm-up, 1 slot, parallelism 1, ${RATE > 0 ? `${RATE} rows/s offered` : 'unthrottled source (latency at saturation)'}; ` +
+    `setup: workload ${WORKLOAD === 'toEuro' ? 'toEuro(price)' : `jsonPrice(a ~${JSON_BYTES[WORKLOAD]} B JSON string)`}; ${SECONDS} s measured per run after ${WARMUP} s of warm-up, 1 slot, parallelism 1, ${RATE > 0 ? `${RATE} rows/s offered` : 'unthrottled source (latency at saturation)'}; ` +
       `latency = generation in the source to the probe after the UDF; ${Object.entries(PIPELINE_OPTIONS).map(([k, v]) => `${k} = ${v} for all; `).join('')}configs of flink-python's runtime for (a), (c), (d): ${described.join('; ')}.`,
   );
   console.log(`machine load (1/5/15 min): before ${loadBefore}, after ${loadAfter}; 2 cores.`);

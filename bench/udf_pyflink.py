@@ -1,7 +1,7 @@
 """PyFlink side of bench/udf.ts and bench/vectorized.ts: the same query with toEuro as a Python UDF
 (process or thread mode) or as a pandas UDF (process mode; pandas.Series in, pandas.Series out).
 
-  python bench/udf_pyflink.py --mode process|thread|pandas --seconds N --warmup W --probe-file F --config JSON
+  python bench/udf_pyflink.py --mode process|thread|pandas --seconds N --warmup W --probe-file F --config JSON [--function json]
 Run by bench/lib/pyflink.ts with .venv/pyflink/bin/python; the SQL and the jars holding the benchmark's
 Java source and latency probe come in TSFLINK_BENCH_SQL / TSFLINK_BENCH_JARS. Results are
 written by the probe to F.
@@ -22,6 +22,12 @@ def to_euro(price):
     return None if price is None else price * 0.908
 
 
+@udf(result_type=DataTypes.DOUBLE(), input_types=[DataTypes.STRING()])
+def json_price(s):
+    # bench/udf's JSON workload: parse, return one field
+    return None if s is None else float(json.loads(s)["price"])
+
+
 @udf(result_type=DataTypes.DOUBLE(), input_types=[DataTypes.BIGINT()], func_type="pandas")
 def to_euro_pandas(price):
     return price * 0.908
@@ -34,6 +40,7 @@ def main():
     p.add_argument("--warmup", type=float, default=0, help="seconds the probe does not count at first")
     p.add_argument("--probe-file", required=True)
     p.add_argument("--config", default="{}", help="JSON object of Flink options (the UDF runtime's bundle options)")
+    p.add_argument("--function", choices=["toEuro", "json"], default="toEuro", help="json: jsonPrice for bench/udf's JSON workload")
     a = p.parse_args()
     sql = json.loads(os.environ["TSFLINK_BENCH_SQL"])
     jars = ";".join("file://" + j for j in os.environ["TSFLINK_BENCH_JARS"].split(";"))
@@ -59,7 +66,10 @@ def main():
     env.execute_sql(sql["bids"])
     env.execute_sql(sql["sink"])
     env.execute_sql(sql["probe"])
-    env.create_temporary_system_function("toEuro", to_euro_pandas if a.mode == "pandas" else to_euro)
+    if a.function == "json":
+        env.create_temporary_system_function("jsonPrice", json_price)
+    else:
+        env.create_temporary_system_function("toEuro", to_euro_pandas if a.mode == "pandas" else to_euro)
     result = env.execute_sql(sql["insert"])
     client = result.get_job_client()
     time.sleep(a.seconds)

@@ -25,6 +25,19 @@ export const PROBE_DDL = `CREATE TEMPORARY SYSTEM FUNCTION latency_probe AS 'dev
 export const INSERT = `INSERT INTO sink SELECT auction, bidder, latency_probe(gen_ns, toEuro(price)) AS price, date_time, extra FROM bids`;
 export const JAVA_TO_EURO_DDL = `CREATE TEMPORARY SYSTEM FUNCTION toEuro AS 'dev.tsflink.bench.ToEuro' LANGUAGE JAVA`;
 
+/**
+ * The JSON workload (Flink 1.15's PyFlink thread-mode post: parse a JSON string of about `bytes`
+ * bytes, return one field): the bid as a JSON object, padded to size, built in SQL before the
+ * function (the same work for every variant); `jsonPrice(json)` returns its price.
+ */
+export function jsonInsert(bytes: number): string {
+  // {"auction":…,"bidder":…,"price":…,"pad":"…"} is 40 characters plus the three numbers (~14)
+  const pad = Math.max(0, bytes - 54);
+  const json = `CONCAT('{"auction":', CAST(auction AS STRING), ',"bidder":', CAST(bidder AS STRING), ',"price":', CAST(price AS STRING), ',"pad":"', RPAD('', ${pad}, 'x'), '"}')`;
+  return `INSERT INTO sink SELECT auction, bidder, latency_probe(gen_ns, jsonPrice(${json})) AS price, date_time, extra FROM bids`;
+}
+export const JAVA_JSON_PRICE_DDL = `CREATE TEMPORARY SYSTEM FUNCTION jsonPrice AS 'dev.tsflink.bench.JsonPrice' LANGUAGE JAVA`;
+
 /** A fresh (absent) probe file for one variant of one benchmark. */
 export function probeFile(bench: string, variant: string): string {
   const f = path.join(os.tmpdir(), `tsflink-bench-${bench}-${process.pid}-${variant.replace(/\W/g, '')}.json`);

@@ -26,15 +26,18 @@ export function runPyflinkToEuro(
   options: Record<string, string>,
   bidsDdl: string,
   probe: { file: string; seconds: number; warmup: number },
+  /** bench/udf's JSON workload: its INSERT (bids.ts jsonInsert), with jsonPrice as the Python UDF */
+  json?: { insert: string },
 ): ProbeStats | { unavailable: string } {
   const cli = ['--mode', mode, '--seconds', String(probe.warmup + probe.seconds), '--warmup', String(probe.warmup), '--probe-file', probe.file, '--config', JSON.stringify(options)];
+  if (json) cli.push('--function', 'json');
   const r = spawnSync(python, [path.join(__dirname, '..', 'udf_pyflink.py'), ...cli], {
     env: {
       ...cleanEnv,
       // PyFlink's JVM gets the collector and heap TSFlink's has (PyFlink's own default is G1)
       JVM_ARGS: JVM_TUNING_OPTIONS.join(' '),
       TSFLINK_BENCH_JARS: [glueJar(), benchServicesJar()].join(';'),
-      TSFLINK_BENCH_SQL: JSON.stringify({ bids: bidsDdl, sink: SINK_DDL, probe: PROBE_DDL, insert: INSERT }),
+      TSFLINK_BENCH_SQL: JSON.stringify({ bids: bidsDdl, sink: SINK_DDL, probe: PROBE_DDL, insert: json?.insert ?? INSERT }),
     },
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
