@@ -56,7 +56,7 @@ describe('scalar UDFs', () => {
     ]);
   });
 
-  it('class form with open(ctx), registered for SQL, chained with literals', async () => {
+  it.each(['process', 'embedded'] as const)('class form with open(ctx), registered for SQL, chained with literals (%s mode)', async (mode) => {
     class Scale extends ScalarFunction<[bigint | null, number | null], bigint | null> {
       factor = 0n;
       open(ctx: FunctionContext) {
@@ -66,16 +66,17 @@ describe('scalar UDFs', () => {
         return x === null ? null : x * this.factor + BigInt(plus ?? 0);
       }
     }
-    const scale = udf(new Scale(), { inputTypes: [DataTypes.BIGINT(), DataTypes.INT()], resultType: DataTypes.BIGINT() });
+    const scale = udf(new Scale(), { inputTypes: [DataTypes.BIGINT(), DataTypes.INT()], resultType: DataTypes.BIGINT(), mode });
     const label = udf((prefix: string, n: bigint | null, d: string | null, flag: boolean) => `${prefix}:${n}:${d}:${flag}`, {
       inputTypes: [DataTypes.STRING(), DataTypes.BIGINT(), DataTypes.DECIMAL(5, 2), DataTypes.BOOLEAN()],
       resultType: DataTypes.STRING(),
+      mode,
     });
-    tEnv.createTemporarySystemFunction('scale', scale);
-    tEnv.createTemporaryFunction('label', label);
-    tEnv.createTemporaryView('people_v', people());
+    tEnv.createTemporarySystemFunction(`scale_${mode}`, scale);
+    tEnv.createTemporaryFunction(`label_${mode}`, label);
+    tEnv.createTemporaryView(`people_${mode}`, people());
     const result = await tEnv.executeSql(
-      "SELECT name, scale(score, 1) AS s, label('x', scale(score, age), CAST(1.50 AS DECIMAL(5, 2)), TRUE) AS l FROM people_v",
+      `SELECT name, scale_${mode}(score, 1) AS s, label_${mode}('x', scale_${mode}(score, age), CAST(1.50 AS DECIMAL(5, 2)), TRUE) AS l FROM people_${mode}`,
     );
     expect(sorted(await result.toArray())).toEqual([
       { name: 'ann', s: 31n, l: 'x:61:1.50:true' },
@@ -138,7 +139,7 @@ describe('scalar UDFs', () => {
     ]);
   });
 
-  it('SQL literals of every literal type reach the UDF as TSFlink values', async () => {
+  it.each(['process', 'embedded'] as const)('SQL literals of every literal type reach the UDF as TSFlink values (%s mode)', async (mode) => {
     const show = udf(
       (...args: unknown[]) =>
         args
@@ -160,11 +161,12 @@ describe('scalar UDFs', () => {
           DataTypes.STRING(),
         ],
         resultType: DataTypes.STRING(),
+        mode,
       },
     );
-    tEnv.createTemporarySystemFunction('show_args', show);
+    tEnv.createTemporarySystemFunction(`show_args_${mode}`, show);
     const result = await tEnv.executeSql(
-      `SELECT show_args(CAST(-1 AS TINYINT), CAST(300 AS SMALLINT), 70000, 9007199254740993, CAST(2.5 AS DOUBLE), 12.345,
+      `SELECT show_args_${mode}(CAST(-1 AS TINYINT), CAST(300 AS SMALLINT), 70000, 9007199254740993, CAST(2.5 AS DOUBLE), 12.345,
          'héllo', FALSE, DATE '2024-02-29', TIME '12:34:56', TIMESTAMP '2024-01-02 03:04:05.678', CAST(NULL AS STRING)) AS s
        FROM (VALUES (1)) AS t(x)`,
     );
