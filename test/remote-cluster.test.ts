@@ -81,6 +81,18 @@ describe('remote cluster', () => {
     );
     const t = tEnv.fromValues([{ w: 'remote' }]).select(call(bare, $('w')).as('bare'), call(host, $('w')).as('host'));
     expect(await (await t.execute()).toArray()).toEqual([{ bare: 'remote? undefined', host: 'remote in java' }]);
+    // process.exit() in the node engine would end the TaskManager: it fails the task instead, and
+    // the cluster runs the next job
+    const quitter = udf(
+      (x: number | null) => {
+        if (x !== null) process.exit(3);
+        return x;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', engine: 'node', name: 'quitter' },
+    );
+    await expect((await tEnv.fromValues([{ x: 1 }]).select(call(quitter, $('x')).as('x')).execute()).toArray()).rejects.toThrow(
+      /TypeScript UDF 'quitter' failed: Error: process\.exit\(\) would end the TaskManager's process: embedded mode does not allow it/,
+    );
     // a table function too, with the node engine (its generator runs in the TaskManager's JVM)
     const chars = udtf(
       function* (s: string | null) {

@@ -158,7 +158,15 @@ final class JsRuntime implements AutoCloseable {
             js.installConsole();
             if (!"node".equals(engine)) {
                 rt.getExecutor("globalThis.require = (id) => { throw new Error(`require('${id}'): modules are not available in "
-                        + "embedded mode's V8 engine (set tsflink.udf.embedded.engine: node, or use process mode)`); };").executeVoid();
+                        + "embedded mode's V8 engine (use the udf() option engine: 'node' on a standalone cluster, or process mode)`); };").executeVoid();
+            } else {
+                // Node.js here lives in the TaskManager's process: its exits would end the TaskManager
+                // (every task of it), not the function
+                rt.getExecutor("(() => { const stop = (what) => function () { throw new Error(`${what} would end the TaskManager's process:"
+                        + " embedded mode does not allow it (throw an error to fail the task, or use process mode)`); };"
+                        + " process.exit = stop('process.exit()'); process.reallyExit = stop('process.reallyExit()'); process.abort = stop('process.abort()');"
+                        + " const kill = process.kill; process.kill = function (pid, signal) { if (Number(pid) === process.pid) return stop('process.kill(process.pid)')();"
+                        + " return kill.apply(process, arguments); }; })()").setResourceName(GLUE).executeVoid();
             }
             return js;
         } catch (JavetException e) {
