@@ -295,6 +295,19 @@ describe('embedded scalar UDFs', () => {
     );
   });
 
+  it('npm packages the function uses are bundled into its runtime; one needing Node.js built-ins is refused for the v8 engine, naming them', async () => {
+    // d3-format: a pure-JS ESM package from node_modules; the v8 engine has no require of its own
+    const { format } = (await import('d3-format' as string)) as { format(spec: string): (n: number) => string };
+    const money = udf((x: number | null) => (x === null ? null : format('$,.2f')(x)), { inputTypes: [DataTypes.DOUBLE()], resultType: DataTypes.STRING(), mode: 'embedded', name: 'money' });
+    expect(sorted(await rowsOf(tEnv.fromValues([{ x: 1234.5 }, { x: null }]).select(call(money, $('x')).as('m'))))).toEqual(sorted([{ m: '$1,234.50' }, { m: null }]));
+    // debug's Node.js build needs 'tty'
+    const createDebug = ((await import('debug' as string)) as { default: (ns: string) => unknown }).default;
+    const logs = udf((x: number) => (createDebug('t') ? x : x), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'logs' });
+    expect(() => logs.toJavaHandle()).toThrow(
+      /TypeScript UDF 'logs': npm package 'debug' needs Node\.js's 'tty', which embedded mode's v8 engine does not have; use engine: 'node' \(standalone clusters\) or process mode/,
+    );
+  });
+
   it("the node engine refuses to start inside the session's Node.js process (the mini-cluster), with the reason", async () => {
     const viaNode = udf((s: string) => s, { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), mode: 'embedded', engine: 'node', name: 'viaNode' });
     await expect(rowsOf(tEnv.fromValues([{ s: 'abc' }]).select(call(viaNode, $('s')).as('h')))).rejects.toThrow(

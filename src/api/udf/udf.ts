@@ -17,6 +17,7 @@ import { toJavaJson } from '../../gateway/java-json';
 import type { Vector } from 'apache-arrow';
 import { useAggregateStateBackend } from './aggregate-state-backend';
 import type { ExecutionMode, ModeFollowingFunction } from './execution-mode';
+import { bundlePackages, requiredPackages } from './embedded-packages';
 
 export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /** SQL types of the parameters, in order. */
@@ -168,6 +169,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         callTimeoutMs: this.execution.callTimeoutMs,
         maxHeapMb: this.execution.maxHeapMb,
         hasMerge: this.hasMerge,
+        // npm packages the code requires, bundled: an embedded runtime has no node_modules
+        ...(mode === 'embedded' ? { bundledModules: bundlePackages(this.name, requiredPackages(this.code.source), this.execution.engine) } : {}),
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {

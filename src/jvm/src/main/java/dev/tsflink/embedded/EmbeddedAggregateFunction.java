@@ -71,7 +71,7 @@ public class EmbeddedAggregateFunction extends AggregateFunction<Object, Row> {
     private transient PrimitiveAggregateCall fast;
 
     public EmbeddedAggregateFunction(String name, String filename, String source, String sourceMap, String engine, DataType[] inputTypes,
-            DataType resultType, DataType accumulatorType, boolean deterministic, long callTimeoutMs, long maxHeapMb) {
+            DataType resultType, DataType accumulatorType, boolean deterministic, long callTimeoutMs, long maxHeapMb, java.util.Map<String, String> modules) {
         for (DataType t : inputTypes) JsValues.requireSupported(name, t);
         JsValues.requireSupported(name, resultType);
         if (!accumulatorType.getLogicalType().is(LogicalTypeRoot.ROW)) {
@@ -87,7 +87,7 @@ public class EmbeddedAggregateFunction extends AggregateFunction<Object, Row> {
             }
             JsValues.requireSupported(name, accTypes[i]);
         }
-        this.code = new EmbeddedCode(name, "object", null, filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb);
+        this.code = new EmbeddedCode(name, "object", null, filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb, modules);
         this.inputTypes = inputTypes;
         this.resultType = resultType;
         this.accumulatorType = accumulatorType;
@@ -296,8 +296,8 @@ public class EmbeddedAggregateFunction extends AggregateFunction<Object, Row> {
         private static final long serialVersionUID = 1L;
 
         public Merging(String name, String filename, String source, String sourceMap, String engine, DataType[] inputTypes,
-                DataType resultType, DataType accumulatorType, boolean deterministic, long callTimeoutMs, long maxHeapMb) {
-            super(name, filename, source, sourceMap, engine, inputTypes, resultType, accumulatorType, deterministic, callTimeoutMs, maxHeapMb);
+                DataType resultType, DataType accumulatorType, boolean deterministic, long callTimeoutMs, long maxHeapMb, java.util.Map<String, String> modules) {
+            super(name, filename, source, sourceMap, engine, inputTypes, resultType, accumulatorType, deterministic, callTimeoutMs, maxHeapMb, modules);
         }
 
         public void merge(Row acc, Iterable<Row> others) {

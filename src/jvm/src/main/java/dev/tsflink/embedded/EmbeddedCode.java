@@ -37,6 +37,8 @@ final class EmbeddedCode implements Serializable {
     private final long callTimeoutMs;
     /** How much JavaScript heap the runtime may use (MB; 0: V8's own limit). */
     private final long maxHeapMb;
+    /** npm packages the code requires, bundled (id → CommonJS source). */
+    private final java.util.LinkedHashMap<String, String> modules;
 
     private transient JsRuntime js;
     /** The exported object (object form), the receiver of eval; null for the function form. */
@@ -47,7 +49,8 @@ final class EmbeddedCode implements Serializable {
     private transient EmbeddedContext context;
 
     EmbeddedCode(String name, String form, String entry, String filename, String source, String sourceMap, String engine, long callTimeoutMs,
-            long maxHeapMb) {
+            long maxHeapMb, java.util.Map<String, String> modules) {
+        this.modules = new java.util.LinkedHashMap<>(modules);
         this.name = name;
         this.form = form;
         this.entry = entry;
@@ -89,11 +92,16 @@ final class EmbeddedCode implements Serializable {
         V8Value exported;
         js.enter();
         try {
+            js.installBundledModules(modules);
             exported = js.loadModule("node".equals(engine) ? "/" + filename : filename, source);
         } catch (JavetException e) {
-            throw js.userError(e, "loading");
-        } finally {
+            RuntimeException failure = js.userError(e, "loading");
             js.exit();
+            js.close();
+            js = null;
+            throw failure;
+        } finally {
+            if (js != null) js.exit();
         }
         try {
             if ("function".equals(form)) {

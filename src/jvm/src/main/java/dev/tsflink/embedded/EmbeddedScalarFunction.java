@@ -27,10 +27,10 @@ public final class EmbeddedScalarFunction extends ScalarFunction {
     private transient PrimitiveCall fast;
 
     public EmbeddedScalarFunction(String name, String form, String filename, String source, String sourceMap, String engine,
-            DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs, long maxHeapMb) {
+            DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs, long maxHeapMb, java.util.Map<String, String> modules) {
         for (DataType t : inputTypes) JsValues.requireSupported(name, t);
         JsValues.requireSupported(name, resultType);
-        this.code = new EmbeddedCode(name, form, "eval", filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb);
+        this.code = new EmbeddedCode(name, form, "eval", filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb, modules);
         this.inputTypes = inputTypes;
         this.resultType = resultType;
         this.deterministic = deterministic;

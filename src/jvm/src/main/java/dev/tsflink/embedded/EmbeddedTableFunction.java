@@ -37,7 +37,7 @@ public final class EmbeddedTableFunction extends TableFunction<Object> {
     private transient V8ValueFunction rows;
 
     public EmbeddedTableFunction(String name, String form, String filename, String source, String sourceMap, String engine,
-            DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs, long maxHeapMb) {
+            DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs, long maxHeapMb, java.util.Map<String, String> modules) {
         for (DataType t : inputTypes) JsValues.requireSupported(name, t);
         rowResult = resultType.getLogicalType().is(LogicalTypeRoot.ROW);
         if (rowResult) {
@@ -48,7 +48,7 @@ public final class EmbeddedTableFunction extends TableFunction<Object> {
             fieldTypes = new DataType[] {resultType};
         }
         for (DataType t : fieldTypes) JsValues.requireSupported(name, t);
-        this.code = new EmbeddedCode(name, form, "eval", filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb);
+        this.code = new EmbeddedCode(name, form, "eval", filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb, modules);
         this.inputTypes = inputTypes;
         this.resultType = resultType;
         this.deterministic = deterministic;

@@ -211,6 +211,26 @@ final class JsRuntime implements AutoCloseable {
                 .executeVoid();
     }
 
+    /**
+     * Makes the npm packages bundled for the function (src/api/udf/embedded-packages.ts, id →
+     * CommonJS source) requirable: `require` serves them first (each evaluated once, on first use),
+     * then falls back to what it did before (the v8 engine's refusal, or Node.js's require).
+     */
+    void installBundledModules(java.util.Map<String, String> modules) throws JavetException {
+        if (modules.isEmpty()) return;
+        runtime.getExecutor("(() => { const base = globalThis.require; const factories = Object.create(null); const cache = Object.create(null);"
+                        + " globalThis.__tsflink_define = (id, f) => { factories[id] = f; };"
+                        + " globalThis.require = function require(id) { if (id in cache) return cache[id]; const f = factories[id]; if (!f) return base(id);"
+                        + " const module = { exports: {} }; cache[id] = module.exports; f(module, module.exports, require); cache[id] = module.exports;"
+                        + " return module.exports; }; })()")
+                .setResourceName(GLUE).executeVoid();
+        for (java.util.Map.Entry<String, String> m : modules.entrySet()) {
+            String id = m.getKey().replace("\\", "\\\\").replace("\"", "\\\"");
+            runtime.getExecutor("__tsflink_define(\"" + id + "\", function (module, exports, require) {" + m.getValue() + "\n});")
+                    .setResourceName("tsflink-bundled:" + m.getKey()).executeVoid();
+        }
+    }
+
     /** Evaluates a shipped module (src/api/udf/ship) and returns its module.exports. */
     V8Value loadModule(String filename, String source) throws JavetException {
         // the wrapper keeps the module's line numbers (the source map's) unchanged

@@ -92,16 +92,16 @@ public final class UdfFactory {
         switch (spec.kind) {
             case "scalar":
                 return new EmbeddedScalarFunction(spec.name, form, filename, source, sourceMap, spec.engine,
-                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
+                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
             case "table":
                 return new EmbeddedTableFunction(spec.name, form, filename, source, sourceMap, spec.engine,
-                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
+                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
             case "aggregate":
                 return spec.hasMerge
                         ? new EmbeddedAggregateFunction.Merging(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
-                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb)
+                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules)
                         : new EmbeddedAggregateFunction(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
-                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb);
+                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
             default:
                 throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar, table and aggregate functions (udf, udtf, udaf) so far, not "
                         + spec.kind + " functions; use process mode");
