@@ -69,12 +69,12 @@ export async function failureOf(result: Promise<TableResult> | TableResult): Pro
  * A standalone cluster for failover tests: a JobManager and two TaskManagers of one slot each
  * (separate JVMs), noticing a lost TaskManager in seconds instead of Flink's default 50.
  */
-export async function startFailoverCluster(dir: string): Promise<StandaloneCluster> {
+export async function startFailoverCluster(dir: string, taskManagers = 2): Promise<StandaloneCluster> {
   return startStandaloneCluster({
     dir,
     // the OS's pick: ports made from the pid met other test files' listeners in CI
     restPort: await freePort(),
-    taskManagers: 2,
+    taskManagers,
     slotsPerTaskManager: 1,
     taskManagerMemory: '1200m',
     config: { 'heartbeat.interval': '1000', 'heartbeat.timeout': '4000' },

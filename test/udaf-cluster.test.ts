@@ -1,7 +1,8 @@
 /**
- * A TypeScript aggregate on a real standalone cluster (a JobManager and two TaskManagers, separate
- * JVMs): the TaskManager running the job is killed mid-job; the job restarts from its last
- * checkpoint on the other one, and the final results equal a run without failure.
+ * A TypeScript aggregate on a real standalone cluster (a JobManager and three TaskManagers, separate
+ * JVMs), in process mode and in embedded mode: the TaskManager running the job is killed mid-job;
+ * the job restarts from its last checkpoint on another one, and the final results equal a run
+ * without failure. Each test kills one TaskManager, so each still has two.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +18,7 @@ let cluster: StandaloneCluster;
 let tEnv: TableEnvironment;
 
 beforeAll(async () => {
-  cluster = await startFailoverCluster(dir);
+  cluster = await startFailoverCluster(dir, 3);
   tEnv = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { remote: cluster.remote });
 });
 
@@ -27,7 +28,8 @@ afterAll(async () => {
 });
 
 describe('a TaskManager killed mid-job', () => {
-  it('the job restarts from its checkpoint on the other TaskManager: nothing lost, nothing counted twice', async () => {
+  // embedded: the node engine's process.pid is the TaskManager's own pid; the accumulators are Flink's Row state
+  it.each(['process', 'embedded'] as const)('the job restarts from its checkpoint on another TaskManager: nothing lost, nothing counted twice (%s mode)', async (mode) => {
     tEnv
       .getConfig()
       .set('execution.checkpointing.interval', '500 ms')
@@ -37,17 +39,23 @@ describe('a TaskManager killed mid-job', () => {
       .set('parallelism.default', '1')
       .set('python.fn-execution.bundle.size', '10');
     const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-udaf-tm-')), 'worker.pid');
+    const table = `ids_${mode}`;
     const N = 4000;
-    await tEnv.executeSql(`CREATE TEMPORARY TABLE ids (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '400',
+    await tEnv.executeSql(`CREATE TEMPORARY TABLE ${table} (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '400',
       'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${N}')`);
     tEnv.createTemporarySystemFunction(
-      'tsSum',
-      udaf(new PidReportingSum(pidFile), { inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())) }),
+      `tsSum_${mode}`,
+      udaf(new PidReportingSum(pidFile), {
+        inputTypes: [DataTypes.BIGINT()],
+        resultType: DataTypes.BIGINT(),
+        accumulatorType: DataTypes.ROW(DataTypes.FIELD('sum', DataTypes.BIGINT())),
+        ...(mode === 'embedded' ? { mode, engine: 'node' as const } : {}),
+      }),
     );
-    const result = await tEnv.executeSql('SELECT id % 3 AS k, tsSum(id) AS total, COUNT(*) AS n FROM ids GROUP BY id % 3');
+    const result = await tEnv.executeSql(`SELECT id % 3 AS k, tsSum_${mode}(id) AS total, COUNT(*) AS n FROM ${table} GROUP BY id % 3`);
     const log = changelogOf(result);
     const worker = await until('the worker', () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined));
-    const tm = taskManagerOf(worker, cluster);
+    const tm = mode === 'process' ? taskManagerOf(worker, cluster) : worker;
     expect(cluster.pids).toContain(tm);
     await new Promise((r) => setTimeout(r, 3000)); // a few checkpoints in
     process.kill(tm, 'SIGKILL');
@@ -57,7 +65,7 @@ describe('a TaskManager killed mid-job', () => {
       else byKey.delete(row.k);
     }
     expect([...byKey.values()].sort((a, b) => Number(a.k) - Number(b.k))).toEqual(expectedSums(N, 3));
-    // the job ran on: a worker of the other TaskManager took over
+    // the job ran on: a worker (embedded: the function) of another TaskManager took over
     expect(Number(fs.readFileSync(pidFile, 'utf8'))).not.toBe(worker);
   }, 240_000);
 });
