@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $, asyncUdf, call, DataTypes, lit, ScalarFunction, Session, udf, UdfPresets, udtf, type FunctionContext, type TableEnvironment } from '../src/index';
-import { rowsOf, sorted, streamingEnv } from './helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { rowsOf, sorted, streamingEnv, tempDir } from './helpers';
 
 let tEnv: TableEnvironment;
 
@@ -202,6 +204,13 @@ describe('embedded scalar UDFs', () => {
       /TypeScript UDF 'spinNumber' ran longer than its call timeout of 1500 ms and was stopped \(a loop that never ends\?\); the udf\(\) option callTimeoutMs sets the limit/,
     );
     await expect(rowsOf(tEnv.fromValues([{ s: 'ab' }]).select(call(spinText, $('s'))))).rejects.toThrow(/TypeScript UDF 'spinText' ran longer than its call timeout of 1500 ms/);
+    // fromValues and datagen are legacy sources (a thread of their own); a FLIP-27 source (files here)
+    // calls from the task thread, where the runtime holds V8's lock across calls: the stop request
+    // gets through there too
+    const dir = tempDir('tsflink-spin-rows-');
+    fs.writeFileSync(path.join(dir, 'rows.csv'), '1\n2\n3\n');
+    await tEnv.executeSql(`CREATE TEMPORARY TABLE spin_rows (x INT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv')`);
+    await expect(rowsOf(tEnv.from('spin_rows').select(call(spinNumber, $('x'))))).rejects.toThrow(/TypeScript UDF 'spinNumber' ran longer than its call timeout of 1500 ms/);
     expect(Date.now() - t0).toBeLessThan(60_000);
     // the task thread came back: the next job runs on the same cluster
     expect(await rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(spinNumber, $('x')).as('y')))).toEqual([{ y: 1 }]);
