@@ -257,20 +257,18 @@ describe('group windows', () => {
     );
   });
 
-  it('HOP windows from the Table API, with a MapView accumulator', async () => {
-    await timedBids('hbids');
-    const top = udaf(new TopBidders(), {
-      inputTypes: [DataTypes.STRING()],
-      resultType: DataTypes.STRING(),
-      accumulatorType: DataTypes.ROW(
-        DataTypes.FIELD('seen', DataTypes.MAP_VIEW(DataTypes.STRING(), DataTypes.BIGINT())),
-        DataTypes.FIELD('order', DataTypes.LIST_VIEW(DataTypes.STRING())),
-        DataTypes.FIELD('total', DataTypes.BIGINT()),
-      ),
-    });
+  it.each(['process', 'embedded'] as const)('HOP windows from the Table API, with a MapView accumulator (%s mode)', async (mode) => {
+    await timedBids(`hbids_${mode}`);
+    // a Flink AggregateFunction (embedded mode) needs merge() for HOP windows: the planner says so, with what to do
+    if (mode === 'embedded') {
+      const noMerge = udaf(new TopBidders(), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), accumulatorType: TOP_ACC, mode });
+      const window = tEnv.from(`hbids_${mode}`).window(Slide.over(lit(10).seconds()).every(lit(5).seconds()).on($('ts')).as('w')).groupBy($('w'));
+      expect((await failureOf(window.select(call(noMerge, $('auction'))).execute())).message).toMatch(/an embedded TypeScript aggregate needs a merge\(acc, others\) method/);
+    }
+    const top = udaf(mode === 'embedded' ? new MergingTopBidders() : new TopBidders(), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), accumulatorType: TOP_ACC, mode });
     const rows = await rowsOf(
       tEnv
-        .from('hbids')
+        .from(`hbids_${mode}`)
         .window(Slide.over(lit(10).seconds()).every(lit(5).seconds()).on($('ts')).as('w'))
         .groupBy($('w'))
         .select($('w').start().as('ws'), call(top, $('auction')).as('auctions')),
@@ -488,11 +486,6 @@ describe('udaf in embedded mode', () => {
   });
 
   it('accumulators embedded mode cannot keep are refused when the function is defined', () => {
-    const listAcc = DataTypes.ROW(DataTypes.FIELD('seen', DataTypes.LIST_VIEW(DataTypes.STRING())));
-    const base = { createAccumulator: () => ({ seen: new ListView<string>() }), accumulate: () => undefined, getValue: () => 0 };
-    expect(() => udaf(base, { inputTypes: [DataTypes.STRING()], resultType: DataTypes.INT(), accumulatorType: listAcc, mode: 'embedded' })).toThrow(
-      /udaf: embedded mode does not keep ListView\/MapView accumulator fields yet .*; use process mode/,
-    );
     expect(() =>
       udaf({ createAccumulator: () => [0], accumulate: () => undefined, getValue: () => 0 }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), accumulatorType: DataTypes.ARRAY(DataTypes.INT()), mode: 'embedded' }),
     ).toThrow(/udaf: in embedded mode the accumulator is a ROW \(an object with fields\), got ARRAY<INT>/);
@@ -666,6 +659,26 @@ class TopBidders extends AggregateFunction<string | null, TopAcc, [string | null
   }
 }
 
+const TOP_ACC = DataTypes.ROW(
+  DataTypes.FIELD('seen', DataTypes.MAP_VIEW(DataTypes.STRING(), DataTypes.BIGINT())),
+  DataTypes.FIELD('order', DataTypes.LIST_VIEW(DataTypes.STRING())),
+  DataTypes.FIELD('total', DataTypes.BIGINT()),
+);
+
+/** TopBidders whose accumulators can be combined (the others' views read, their counts added). */
+class MergingTopBidders extends TopBidders {
+  async merge(acc: TopAcc, others: TopAcc[]): Promise<void> {
+    for (const o of others) {
+      for await (const name of o.order.get()) {
+        const n = (await acc.seen.get(name)) ?? 0n;
+        if (n === 0n) acc.order.add(name);
+        acc.seen.put(name, n + ((await o.seen.get(name)) ?? 0n));
+      }
+      acc.total += o.total;
+    }
+  }
+}
+
 /**
  * Runs `fn` with one row per bundle and, by default, no worker-side cache (accumulators, MapView
  * entries): every row reads its key's state from Flink. With `cacheSize`, the next bundles read
@@ -703,18 +716,18 @@ describe('data views', () => {
   });
 
   it.each([
-    ['hashmap', 0],
-    ['rocksdb', 0],
-    ['hashmap', 1000],
-  ])('ListView and MapView fields live in Flink state (%s backend, mini-batch on, worker cache of %i keys)', async (backend, cacheSize) => {
+    ['hashmap', 0, 'process'],
+    ['rocksdb', 0, 'process'],
+    ['hashmap', 1000, 'process'],
+    // embedded: Flink's own StateMapView/StateListView of a Java AggregateFunction, no worker cache
+    ['hashmap', 0, 'embedded'],
+    ['rocksdb', 0, 'embedded'],
+  ] as const)('ListView and MapView fields live in Flink state (%s backend, mini-batch on, worker cache of %i keys, %s mode)', async (backend, cacheSize, mode) => {
     const top = udaf(new TopBidders(), {
       inputTypes: [DataTypes.STRING()],
       resultType: DataTypes.STRING(),
-      accumulatorType: DataTypes.ROW(
-        DataTypes.FIELD('seen', DataTypes.MAP_VIEW(DataTypes.STRING(), DataTypes.BIGINT())),
-        DataTypes.FIELD('order', DataTypes.LIST_VIEW(DataTypes.STRING())),
-        DataTypes.FIELD('total', DataTypes.BIGINT()),
-      ),
+      accumulatorType: TOP_ACC,
+      mode,
     });
     const before = tEnv.getConfig().get('state.backend.type');
     tEnv
@@ -750,6 +763,203 @@ describe('data views', () => {
       { auction: 'a', bidders: 'ann:2,cy:1 of 3' },
       { auction: 'b', bidders: 'bob:1,dee:1 of 2' },
     ]);
+  });
+});
+
+interface TallyAcc {
+  counts: MapView<string, bigint>;
+  log: ListView<string>;
+  total: bigint;
+}
+
+/** Every ListView/MapView operation: counts per value, a log of what arrived, merge() over others' views. */
+class Tally extends AggregateFunction<string | null, TallyAcc, [string | null]> {
+  createAccumulator(): TallyAcc {
+    return { counts: new MapView(), log: new ListView(), total: 0n };
+  }
+  async accumulate(acc: TallyAcc, s: string | null): Promise<void> {
+    if (s === null) return;
+    acc.counts.put(s, ((await acc.counts.get(s)) ?? 0n) + 1n);
+    acc.log.add(s);
+    acc.total += 1n;
+  }
+  async retract(acc: TallyAcc, s: string | null): Promise<void> {
+    if (s === null) return;
+    const n = (await acc.counts.get(s)) ?? 0n;
+    if (n <= 1n) acc.counts.remove(s);
+    else acc.counts.put(s, n - 1n);
+    acc.total -= 1n;
+  }
+  async merge(acc: TallyAcc, others: TallyAcc[]): Promise<void> {
+    for (const o of others) {
+      for await (const [k, v] of o.counts.entries()) acc.counts.put(k, ((await acc.counts.get(k)) ?? 0n) + (v ?? 0n));
+      for await (const s of o.log.get()) acc.log.add(s);
+      acc.total += o.total;
+    }
+  }
+  async getValue(acc: TallyAcc): Promise<string | null> {
+    if (await acc.counts.isEmpty()) return null;
+    const parts: string[] = [];
+    for await (const [k, v] of acc.counts.entries()) parts.push(`${k}:${v}`);
+    let keys = 0;
+    for await (const _ of acc.counts.keys()) keys++;
+    let sum = 0n;
+    for await (const v of acc.counts.values()) sum += v ?? 0n;
+    let logged = 0;
+    for await (const _ of acc.log.get()) logged++;
+    return `${parts.sort().join(',')} keys=${keys} sum=${sum} total=${acc.total} logged=${logged} has-x=${await acc.counts.contains('x')}`;
+  }
+}
+
+const TALLY_ACC = DataTypes.ROW(
+  DataTypes.FIELD('counts', DataTypes.MAP_VIEW(DataTypes.STRING(), DataTypes.BIGINT())),
+  DataTypes.FIELD('log', DataTypes.LIST_VIEW(DataTypes.STRING())),
+  DataTypes.FIELD('total', DataTypes.BIGINT()),
+);
+
+// EmbeddedDataViews: the JS views call Flink's own ListView/MapView of the accumulator Row
+describe('data views in embedded mode', () => {
+  const tally = (name: string) => udaf(new Tally(), { name, inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), accumulatorType: TALLY_ACC, mode: 'embedded' });
+
+  it('every view operation, with retraction removing map entries (streaming, Flink map and list state)', async () => {
+    tEnv.createTemporaryView('vbids', bids());
+    tEnv.createTemporarySystemFunction('tallyR', tally('tallyR'));
+    // the inner SUM updates ann's total (10, then 60): the outer aggregate retracts '10.0'
+    const log = await changelogOf(
+      await tEnv.executeSql('SELECT tallyR(CAST(total AS STRING)) AS t FROM (SELECT bidder, SUM(price) AS total FROM vbids WHERE price IS NOT NULL GROUP BY bidder)'),
+    );
+    const last = log.filter(([k]) => k === '+I' || k === '+U').pop()![1];
+    expect(last).toEqual({ t: '20.0:1,30.0:1,60.0:1 keys=3 sum=3 total=3 logged=4 has-x=false' });
+  });
+
+  it('batch mode with a two-phase plan: merge() reads the partial accumulators\' views; iterations of more than one chunk', async () => {
+    const bEnv = await batchEnv();
+    bEnv.getConfig().set('table.optimizer.agg-phase-strategy', 'TWO_PHASE');
+    await bEnv.executeSql(`CREATE TEMPORARY TABLE many (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '1000',
+      'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '1000')`);
+    bEnv.createTemporarySystemFunction('tallyB', tally('tallyB'));
+    const query = "SELECT id % 2 AS k, tallyB(CAST(id % 600 AS STRING)) AS t FROM many GROUP BY id % 2";
+    const plan = await bEnv.explainSql(query);
+    expect(plan.slice(plan.indexOf('== Optimized Execution Plan =='))).toMatch(/LocalHashAggregate|LocalSortAggregate/);
+    const expected = (k: number) => {
+      const counts = new Map<string, number>();
+      for (let id = 1; id <= 1000; id++) if (id % 2 === k) counts.set(String(id % 600), (counts.get(String(id % 600)) ?? 0) + 1);
+      const parts = [...counts].map(([v, n]) => `${v}:${n}`).sort();
+      return `${parts.join(',')} keys=${counts.size} sum=500 total=500 logged=500 has-x=false`;
+    };
+    expect(sorted(await rowsOf(bEnv.executeSql(query)))).toEqual([
+      { k: 0, t: expected(0) },
+      { k: 1, t: expected(1) },
+    ]);
+  });
+
+  it('SESSION windows merge the views of sessions a late row bridges', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflink-udaf-vses-'));
+    const rows: [string, number, number][] = [['a', 10, 1], ['a', 30, 10], ['a', 20, 6], ['b', 40, 3], ['a', 70, 25]];
+    fs.writeFileSync(path.join(dir, 'bids.csv'), rows.map(([a, p, t]) => `${a},${p},2026-12-04 00:00:${String(t).padStart(2, '0')}`).join('\n') + '\n');
+    await tEnv.executeSql(`CREATE TEMPORARY TABLE vsbids (auction STRING, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '10' SECOND)
+      WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv')`);
+    tEnv.createTemporarySystemFunction('tallyS', tally('tallyS'));
+    const result = await rowsOf(tEnv.executeSql(`SELECT auction, tallyS(CAST(price AS STRING)) AS t FROM vsbids GROUP BY auction, SESSION(ts, INTERVAL '5' SECOND)`));
+    expect(sorted(result.map((r) => ({ ...r })))).toEqual(
+      sorted([
+        { auction: 'a', t: '10.0:1,20.0:1,30.0:1 keys=3 sum=3 total=3 logged=3 has-x=false' },
+        { auction: 'b', t: '40.0:1 keys=1 sum=1 total=1 logged=1 has-x=false' },
+        { auction: 'a', t: '70.0:1 keys=1 sum=1 total=1 logged=1 has-x=false' },
+      ]),
+    );
+  });
+
+  // mini-batch: several accumulate calls per key before its getValue (the value kept with the accumulator must not go stale)
+  it.each([false, true])('views of numbers go through the buffer shared with the JVM: a logged write is seen by the next read, a full log is applied mid-call (mini-batch %s)', async (miniBatch) => {
+    interface BucketAcc {
+      counts: MapView<bigint, number>;
+      seen: ListView<number>;
+      n: bigint;
+    }
+    class Buckets extends AggregateFunction<string, BucketAcc, [bigint]> {
+      createAccumulator(): BucketAcc {
+        return { counts: new MapView(), seen: new ListView(), n: 0n };
+      }
+      async accumulate(acc: BucketAcc, x: bigint): Promise<void> {
+        if (acc.n === 0n) {
+          acc.counts.put(-1n, 1);
+          acc.counts.clear(); // logged after the put: -1 is gone
+        }
+        for (let i = 0n; i < 100n; i++) acc.counts.put(x * 1000n + i, Number(i)); // more writes than the log holds
+        if ((await acc.counts.get(x * 1000n + 99n)) !== 99) throw new Error('a logged put not seen by get');
+        acc.counts.remove(x * 1000n + 50n);
+        if ((await acc.counts.get(x * 1000n + 50n)) !== null) throw new Error('a logged remove not seen by get');
+        acc.counts.put(x * 1000n + 98n, null);
+        acc.seen.add(Number(x));
+        acc.n += 1n;
+      }
+      async summary(acc: BucketAcc): Promise<[number, number, number, number[]]> {
+        let keys = 0;
+        for await (const _ of acc.counts.keys()) keys++;
+        let sum = 0;
+        let nulls = 0;
+        for await (const v of acc.counts.values()) v === null ? nulls++ : (sum += v);
+        const seen: number[] = [];
+        for await (const x of acc.seen.get()) seen.push(x);
+        return [keys, sum, nulls, seen.sort()];
+      }
+      async getValue(acc: BucketAcc): Promise<string> {
+        const [keys, sum, nulls, seen] = await this.summary(acc);
+        return `keys=${keys} sum=${sum} nulls=${nulls} seen=${seen} has-1=${await acc.counts.contains(-1n)}`;
+      }
+    }
+    /** The same with a BIGINT result: every type a number, so PrimitiveAggregateCall's path */
+    class BucketCode extends Buckets {
+      // @ts-expect-error a bigint result where Buckets has a string
+      async getValue(acc: BucketAcc): Promise<bigint> {
+        const [keys, sum, nulls] = await this.summary(acc);
+        return BigInt(keys) * 1_000_000_000n + BigInt(sum) * 1000n + BigInt(nulls);
+      }
+    }
+    const accumulatorType = DataTypes.ROW(
+      DataTypes.FIELD('counts', DataTypes.MAP_VIEW(DataTypes.BIGINT(), DataTypes.DOUBLE())),
+      DataTypes.FIELD('seen', DataTypes.LIST_VIEW(DataTypes.INT())),
+      DataTypes.FIELD('n', DataTypes.BIGINT()),
+    );
+    const text = udaf(new Buckets(), { name: 'buckets', inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.STRING(), accumulatorType, mode: 'embedded' });
+    const code = udaf(new BucketCode(), { name: 'bucketCode', inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType, mode: 'embedded' });
+    const xs = tEnv.fromValues(DataTypes.ROW(DataTypes.FIELD('x', DataTypes.BIGINT())), [[1n], [2n], [3n], [4n], [5n]]);
+    const keyed = xs.select($('x').mod(2).as('k'), $('x'));
+    if (miniBatch) tEnv.getConfig().set('table.exec.mini-batch.enabled', 'true').set('table.exec.mini-batch.allow-latency', '1 s').set('table.exec.mini-batch.size', '100');
+    const rows = await rowsOf(keyed.groupBy($('k')).select($('k'), call(text, $('x')).as('t'), call(code, $('x')).as('c'))).finally(() =>
+      tEnv.getConfig().set('table.exec.mini-batch.enabled', 'false'),
+    );
+    // per x: keys x*1000+0..99 without 50 (99 keys), 98 set to null: sum 4950 - 50 - 98
+    const final = finalRows(rows.map((r) => [r.getKind(), { ...r }]), 'k');
+    expect(final).toEqual([
+      { k: 0, t: 'keys=198 sum=9604 nulls=2 seen=2,4 has-1=false', c: 198_000_000_000n + 9_604_000n + 2n },
+      { k: 1, t: 'keys=297 sum=14406 nulls=3 seen=1,3,5 has-1=false', c: 297_000_000_000n + 14_406_000n + 3n },
+    ]);
+    const wrong = udaf(
+      { createAccumulator: () => ({ counts: new MapView(), seen: new ListView(), n: 0n }), accumulate: (acc: BucketAcc) => acc.counts.put('one' as unknown as bigint, 1), getValue: () => 0n },
+      { name: 'wrongBucket', inputTypes: [DataTypes.BIGINT()], resultType: DataTypes.BIGINT(), accumulatorType, mode: 'embedded' },
+    );
+    expect(causes(await failureOf(xs.groupBy($('x')).select(call(wrong, $('x'))).execute()))).toMatch(
+      /TypeScript UDAF 'wrongBucket': a key of MapView 'counts': expected BIGINT, got string 'one'/,
+    );
+  });
+
+  it('a Promise that awaits something other than the views fails the job saying so; the session goes on', async () => {
+    const waits = udaf(
+      { createAccumulator: () => ({ counts: new MapView(), log: new ListView(), total: 0n }), accumulate: () => new Promise<void>(() => undefined), getValue: () => null },
+      { name: 'waitsForever', inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), accumulatorType: TALLY_ACC, mode: 'embedded' },
+    );
+    const err = await failureOf(bids().groupBy($('auction')).select($('auction'), call(waits, $('bidder'))).execute());
+    expect(causes(err)).toMatch(/TypeScript UDAF 'waitsForever': the Promise accumulate\(\) returned did not settle within the call: in embedded mode an aggregate's methods may await its ListView\/MapView reads, not timers or I\/O/);
+    const wrongKey = udaf(
+      { createAccumulator: () => ({ counts: new MapView(), log: new ListView(), total: 0n }), accumulate: (acc: TallyAcc) => acc.counts.put(42 as unknown as string, 1n), getValue: () => null },
+      { name: 'wrongKey', inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), accumulatorType: TALLY_ACC, mode: 'embedded' },
+    );
+    expect(causes(await failureOf(bids().groupBy($('auction')).select($('auction'), call(wrongKey, $('bidder'))).execute()))).toMatch(
+      /TypeScript UDAF 'wrongKey': a key of MapView 'counts': expected STRING, got number 42/,
+    );
+    expect(await rowsOf(tEnv.sqlQuery('SELECT 1 AS answer'))).toEqual([{ answer: 1 }]);
   });
 });
 

@@ -7,7 +7,8 @@ import { addErrorHint } from '../../gateway/errors';
 
 const BATCH_UDAF =
   'TypeScript aggregate functions (udaf/udtaf) keep their accumulators in Flink state and, like PyFlink\'s general UDAFs, run in streaming mode only: ' +
-  'run the query on a streaming TableEnvironment (tEnv, %%sql), where a bounded input gives the same final result, or, in batch mode, use Flink\'s built-in aggregates ' +
+  'run the query on a streaming TableEnvironment (tEnv, %%sql), where a bounded input gives the same final result, or, in batch mode, run the aggregate ' +
+  "embedded, udaf(obj, { ..., mode: 'embedded' }), a Flink AggregateFunction that runs in batch mode too (docs/embedded.md), use Flink's built-in aggregates, " +
   "or a vectorized aggregate, udaf(fn, { ..., funcType: 'vectorized' }), which sees each group's columns as Arrow vectors (docs/udaf.md, docs/vectorized.md).";
 
 addErrorHint((causes) => (causes.some((c) => c.message.includes('non-Pandas UDAFs are not supported in batch mode')) ? BATCH_UDAF : undefined));
@@ -23,3 +24,11 @@ const STREAM_VECTORIZED_UDAF =
   'for a streaming GROUP BY without a window, use a row udaf with an accumulator (docs/udaf.md), or run the query in batch mode (docs/vectorized.md).';
 
 addErrorHint((causes) => (causes.some((c) => c.message.includes('Pandas UDAFs are not supported in streaming mode')) ? STREAM_VECTORIZED_UDAF : undefined));
+
+const EMBEDDED_MERGE =
+  'This query combines accumulators (a HOP or SESSION window, or a two-phase aggregation), so an embedded TypeScript aggregate needs a merge(acc, others) method; ' +
+  'give it one (docs/udaf.md), or run it in process mode, where flink-python\'s window operators need no merge() for HOP windows.';
+
+addErrorHint((causes) =>
+  causes.some((c) => /Could not find an implementation method 'merge' in class 'dev\.tsflink\.embedded\.EmbeddedAggregateFunction'/.test(c.message)) ? EMBEDDED_MERGE : undefined,
+);

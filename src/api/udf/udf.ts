@@ -275,9 +275,6 @@ function make<A extends unknown[], R>(
     if (!options.accumulatorType!.sql.startsWith('ROW<')) {
       throw new TypeError(`${what}: in embedded mode the accumulator is a ROW (an object with fields), got ${options.accumulatorType!.sql}; use process mode for ARRAY and MAP accumulators`);
     }
-    if (accumulator.views.length > 0) {
-      throw new TypeError(`${what}: embedded mode does not keep ListView/MapView accumulator fields yet (process mode keeps them in Flink state); use process mode`);
-    }
   }
   const fixFor = (option: string): string => {
     if (options.mode === 'process') return `remove mode: 'process' or ${option}`;

@@ -281,6 +281,14 @@ final class JsRuntime implements AutoCloseable {
     }
 
     /**
+     * Runs the microtasks the last call left (its Promises' continuations) without waiting for
+     * anything else: V8 ran them already when the call returned; Node.js runs them in its loop.
+     */
+    void settle() {
+        runtime.await(com.caoccao.javet.enums.V8AwaitMode.RunNoWait);
+    }
+
+    /**
      * The error a user's exception becomes: "TypeScript UDF 'name' failed: Error: message", then the
      * JS stack with the shipped module's frames mapped to the user's TypeScript file and line.
      */
