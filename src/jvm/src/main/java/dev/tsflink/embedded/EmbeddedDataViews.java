@@ -76,7 +76,7 @@ final class EmbeddedDataViews implements IJavetDirectCallable, AutoCloseable {
             // the buffered views: 8-byte slots (0: a get's key, 1: its value, then key and value of each log entry),
             // a flag byte per slot (1: NULL), then the log's length and per entry its view handle and operation
             + " const SLOTS = " + (2 + 2 * LOG) + ", d = new Float64Array(ab, 0, SLOTS), l = new BigInt64Array(ab, 0, SLOTS), z = new Uint8Array(ab, 8 * SLOTS, SLOTS);"
-            + " const ops = new Int32Array(ab, " + intsOffset() + ", " + (1 + 2 * LOG) + ");"
+            + " const ops = new Int32Array(ab, " + intsOffset() + ", " + (2 + 2 * LOG) + "), GET = " + (1 + 2 * LOG) + ";"
             + " const show = (v) => v === null ? 'null' : typeof v === 'string' ? `string '${v}'` : `${typeof v} ${String(v)}`;"
             + " const NAMES = { Z: 'BOOLEAN', B: 'TINYINT', S: 'SMALLINT', I: 'INT', J: 'BIGINT', D: 'DOUBLE' };"
             + " const RANGE = { B: 127, S: 32767, I: 2147483647 };"
@@ -92,7 +92,7 @@ final class EmbeddedDataViews implements IJavetDirectCallable, AutoCloseable {
             + " const log = (h, op) => { const n = ops[0]; ops[1 + 2 * n] = h; ops[2 + 2 * n] = op; ops[0] = n + 1; };"
             + " const noNull = (k, msg) => { if (k === null || k === undefined) throw new TypeError(msg); };"
             + " class BufferedMapView extends MapView { constructor(h, t) { super(h); this.t = t; }"
-            + "  async get(k) { noNull(k, 'a MapView key cannot be null'); put8(this.t[0], k, 0, 'key of MapView', this.j); raw.get8(this.h); return z[1] ? null : get8(this.t[1], 1); }"
+            + "  async get(k) { noNull(k, 'a MapView key cannot be null'); put8(this.t[0], k, 0, 'key of MapView', this.j); ops[GET] = this.h; raw.get8(); return z[1] ? null : get8(this.t[1], 1); }"
             + "  put(k, v) { noNull(k, 'a MapView key cannot be null'); const s = next(); put8(this.t[0], k, s, 'key of MapView', this.j);"
             + "   if (v === null || v === undefined) { log(this.h, " + PUT_NULL + "); return; } put8(this.t[1], v, s + 1, 'value of MapView', this.j); log(this.h, " + PUT + "); }"
             + "  remove(k) { noNull(k, 'a MapView key cannot be null'); put8(this.t[0], k, next(), 'key of MapView', this.j); log(this.h, " + REMOVE + "); }"
@@ -120,7 +120,7 @@ final class EmbeddedDataViews implements IJavetDirectCallable, AutoCloseable {
     private final JavetCallbackContext[] callbacks;
     /** Per view: numbers and booleans only, so it goes through {@link #buf} (GLUE's 'M'/'L'). */
     private final boolean[] buffered;
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(intsOffset() + 4 * (1 + 2 * LOG)).order(ByteOrder.nativeOrder());
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(intsOffset() + 4 * (2 + 2 * LOG)).order(ByteOrder.nativeOrder());
 
     private JsRuntime js;
     private V8ValueObject raw;
@@ -167,7 +167,7 @@ final class EmbeddedDataViews implements IJavetDirectCallable, AutoCloseable {
         buffered = new boolean[k];
         for (int j = 0; j < k; j++) buffered[j] = PrimitiveCall.primitive(keyTypes[j]) && (!isMap[j] || PrimitiveCall.primitive(valueTypes[j]));
         callbacks = new JavetCallbackContext[] {
-            noResult("get8", a -> get8(a[0])),
+            noResult("get8", a -> get8()),
             noResult("flush", a -> applyLog()),
             result("get", a -> {
                 Object v = map(a[0]).get(key(a));
@@ -254,10 +254,12 @@ final class EmbeddedDataViews implements IJavetDirectCallable, AutoCloseable {
         }
     }
 
-    /** A buffered view's get(): the key in slot 0, the value (or its NULL flag) into slot 1. */
-    private void get8(V8Value h) throws Exception {
-        int j = view(h);
-        Object v = map(h).get(PrimitiveCall.get(buf, 0, keyTypes[j]));
+    /** A buffered view's get(): its handle after the log, the key in slot 0, the value (or its NULL flag) into slot 1. */
+    @SuppressWarnings("unchecked")
+    private void get8() throws Exception {
+        int h = buf.getInt(intsOffset() + 4 * (1 + 2 * LOG));
+        int j = h % fieldIndex.length;
+        Object v = ((MapView<Object, Object>) handle(h)).get(PrimitiveCall.get(buf, 0, keyTypes[j]));
         PrimitiveCall.put(buf, SLOT_FLAGS, 1, valueTypes[j], v);
     }
 
