@@ -4,7 +4,8 @@
  * accumulators in Flink state), (b) the same logic as Java AggregateFunctions, (c) PyFlink general
  * UDAFs in process mode and (d) in thread mode, and (e) the TypeScript UDAFs in embedded mode
  * (EmbeddedAggregateFunction: a V8 isolate in the task thread, the accumulator a Row in Flink's
- * state, tsTopBidders' MapView Flink's own state-backed MapView); --query avg runs tsAvg alone.
+ * state, tsTopBidders' MapView Flink's own state-backed MapView); --query window runs the same
+ * aggregates per auction and 1-second TUMBLE window (event time), --query avg tsAvg alone.
  *
  *   npm run bench:udaf                    (= node --import ./node_modules/tsx/dist/loader.mjs bench/udaf.ts)
  *   npm run bench:udaf -- --quick         a short smoke run (2 s warm-up + 5 s per run, no RSS series)
@@ -15,7 +16,8 @@
  *            --rss-seconds N (measured per run of that series, default --seconds), --rss-config C
  *            (its runtime configuration, default 'default'), --rate R
  *            (rows/s offered; default unlimited: throughput, with latency at saturation), --json,
- *            --query full|avg (avg: tsAvg alone, variants a,b,e)
+ *            --query full|window|avg (window: GROUP BY auction, TUMBLE(date_time, INTERVAL '1' SECOND);
+ *            avg: tsAvg alone, variants a,b,e)
  *
  *   INSERT INTO sink SELECT auction, latency_probe(gen_ns, avg_price), top_bidder FROM (
  *     SELECT auction, tsAvg(price) AS avg_price, tsTopBidders(bidder) AS top_bidder, MAX(gen_ns) AS gen_ns
@@ -59,9 +61,13 @@ const cleanEnv = { ...process.env };
 const { args, quick, opt } = benchArgs();
 const SECONDS = Number(opt('--seconds') ?? (quick ? 5 : 20));
 const WARMUP = Number(opt('--warmup') ?? (quick ? 2 : 5));
-/** 'full': tsAvg and tsTopBidders (a MapView); 'avg': tsAvg alone, the query embedded mode (e) can run. */
+/**
+ * 'full': tsAvg and tsTopBidders (a MapView) per auction; 'window': the same per auction and
+ * 1-second TUMBLE window on the bids' event time; 'avg': tsAvg alone per auction.
+ */
 const QUERY = opt('--query') ?? 'full';
-if (QUERY !== 'full' && QUERY !== 'avg') throw new Error(`unknown --query '${QUERY}' (full, avg)`);
+if (QUERY !== 'full' && QUERY !== 'avg' && QUERY !== 'window') throw new Error(`unknown --query '${QUERY}' (full, window, avg)`);
+const WINDOW = QUERY === 'window';
 const ONLY = new Set((opt('--only') ?? (QUERY === 'avg' ? 'a,b,e' : 'a,b,c,d,e')).split(','));
 if (QUERY === 'avg' && (ONLY.has('c') || ONLY.has('d'))) throw new Error("--query avg runs (a), (b) and (e): PyFlink's script runs the full query");
 const KEYS = Number(opt('--keys') ?? 1000);
@@ -89,7 +95,10 @@ const CONFIGS: RuntimeConfig[] = (opt('--configs') ?? 'default,highThroughput').
 
 const bidsDdl = (keys: number) =>
   `CREATE TEMPORARY TABLE bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, ` +
-  `date_time TIMESTAMP(3), extra STRING, gen_ns BIGINT) WITH ('connector' = 'tsflink-bench-bids', 'auctions' = '${keys}'` +
+  `date_time TIMESTAMP(3), extra STRING, gen_ns BIGINT` +
+  // the source stamps each bid with its generation time: in order, so a watermark 1 s behind drops none
+  (WINDOW ? `, WATERMARK FOR date_time AS date_time - INTERVAL '1' SECOND` : '') +
+  `) WITH ('connector' = 'tsflink-bench-bids', 'auctions' = '${keys}'` +
   (RATE > 0 ? `, 'rows-per-second' = '${RATE}'` : '') +
   `)`;
 const SINK_DDL = `CREATE TEMPORARY TABLE sink (auction BIGINT, avg_price DOUBLE, top_bidder BIGINT) WITH ('connector' = 'blackhole')`;
@@ -98,7 +107,8 @@ const COUNTER_DDL = `CREATE TEMPORARY SYSTEM FUNCTION count_row AS 'dev.tsflink.
 const INSERT =
   `INSERT INTO sink SELECT auction, latency_probe(gen_ns, avg_price), top_bidder FROM (` +
   `SELECT auction, tsAvg(price) AS avg_price, ${QUERY === 'avg' ? 'CAST(NULL AS BIGINT)' : 'tsTopBidders(bidder)'} AS top_bidder, MAX(gen_ns) AS gen_ns ` +
-  `FROM (SELECT auction, bidder, count_row(auction, price) AS price, gen_ns FROM bids) GROUP BY auction)`;
+  `FROM (SELECT auction, bidder, count_row(auction, price) AS price, gen_ns, date_time FROM bids) ` +
+  `GROUP BY auction${WINDOW ? ", TUMBLE(date_time, INTERVAL '1' SECOND)" : ''})`;
 const JAVA_DDL = [
   `CREATE TEMPORARY SYSTEM FUNCTION tsAvg AS 'dev.tsflink.bench.BenchAvg' LANGUAGE JAVA`,
   `CREATE TEMPORARY SYSTEM FUNCTION tsTopBidders AS 'dev.tsflink.bench.BenchTopBidders' LANGUAGE JAVA`,
@@ -243,7 +253,7 @@ async function tsVariant(run: TsRun): Promise<RunStats> {
         mode: run.variant === 'e' ? 'embedded' : 'process',
       }),
     );
-    if (QUERY === 'full') env.createTemporarySystemFunction(
+    if (QUERY !== 'avg') env.createTemporarySystemFunction(
       'tsTopBidders',
       udaf(new TsTopBidders(), {
         inputTypes: [DataTypes.BIGINT()],
