@@ -332,7 +332,7 @@ describe('embedded scalar UDFs', () => {
     );
     expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'threads' as never })).toThrow(/mode must be 'process' or 'embedded'/);
     expect(() => asyncUdf(async (x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded' })).toThrow(
-      /asyncUdf: mode 'embedded' runs scalar, table and aggregate functions \(udf, udtf, udaf\) so far; use process mode/,
+      /asyncUdf: mode 'embedded' runs scalar, table, aggregate and table aggregate functions \(udf, udtf, udaf, udtaf\) so far; use process mode/,
     );
     const mapRows = DataTypes.ROW(DataTypes.FIELD('k', DataTypes.STRING()), DataTypes.FIELD('m', DataTypes.MAP(DataTypes.STRING(), DataTypes.INT())));
     expect(() => udtf((k: string) => [{ k, m: null }], { inputTypes: [DataTypes.STRING()], resultType: mapRows, mode: 'embedded', name: 'mapRows' }).toJavaHandle()).toThrow(

@@ -489,9 +489,9 @@ describe('udaf in embedded mode', () => {
     expect(() =>
       udaf({ createAccumulator: () => [0], accumulate: () => undefined, getValue: () => 0 }, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), accumulatorType: DataTypes.ARRAY(DataTypes.INT()), mode: 'embedded' }),
     ).toThrow(/udaf: in embedded mode the accumulator is a ROW \(an object with fields\), got ARRAY<INT>/);
-    const emit = { createAccumulator: () => ({ sum: 0, count: 0n }), accumulate: () => undefined, emitValue: function* () {} };
-    expect(() => udtaf(emit, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), accumulatorType: AVG_ACC, mode: 'embedded' })).toThrow(
-      /udtaf: mode 'embedded' runs scalar, table and aggregate functions \(udf, udtf, udaf\) so far; use process mode/,
+    const emit = { createAccumulator: () => [0], accumulate: () => undefined, emitValue: function* () {} };
+    expect(() => udtaf(emit, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), accumulatorType: DataTypes.ARRAY(DataTypes.INT()), mode: 'embedded' })).toThrow(
+      /udtaf: in embedded mode the accumulator is a ROW \(an object with fields\), got ARRAY<INT>/,
     );
   });
 });
@@ -1007,11 +1007,13 @@ class Top1 extends TableAggregateFunction<{ price: number }, Top1Acc, [number | 
 }
 
 describe('udtaf', () => {
-  it('emitUpdateWithRetract sends only what changed', async () => {
+  // embedded: EmbeddedTableAggregateFunction, a Flink TableAggregateFunction in the planner's own operator
+  it.each(['process', 'embedded'] as const)('emitUpdateWithRetract sends only what changed (%s mode)', async (mode) => {
     const top1 = udtaf(new Top1(), {
       inputTypes: [DataTypes.DOUBLE()],
       resultType: DataTypes.ROW(DataTypes.FIELD('price', DataTypes.DOUBLE())),
       accumulatorType: DataTypes.ROW(DataTypes.FIELD('best', DataTypes.DOUBLE()), DataTypes.FIELD('emitted', DataTypes.DOUBLE())),
+      mode,
     });
     const log = await rowByRow(async () => changelogOf(await bids().groupBy($('auction')).flatAggregate(call(top1, $('price')).as('price')).select($('auction'), $('price')).execute()));
     expect(log.filter(([, r]) => r.auction === 'a')).toEqual([
@@ -1024,13 +1026,55 @@ describe('udtaf', () => {
     expect(log.filter(([, r]) => r.auction === 'b')).toEqual([['+I', { auction: 'b', price: 20 }]]);
   });
 
-  it('flatAggregate emits several rows per group and retracts them on change', async () => {
+  it.each(['process', 'embedded'] as const)('a table aggregate with a MapView and an async generator emitValue (%s mode)', async (mode) => {
+    interface CountsAcc {
+      counts: MapView<string, bigint>;
+    }
+    class Counts extends TableAggregateFunction<{ bidder: string; n: bigint }, CountsAcc, [string | null]> {
+      createAccumulator(): CountsAcc {
+        return { counts: new MapView() };
+      }
+      async accumulate(acc: CountsAcc, bidder: string | null): Promise<void> {
+        if (bidder !== null) acc.counts.put(bidder, ((await acc.counts.get(bidder)) ?? 0n) + 1n);
+      }
+      async *emitValue(acc: CountsAcc): AsyncIterable<{ bidder: string; n: bigint }> {
+        for await (const [bidder, n] of acc.counts.entries()) yield { bidder, n: n ?? 0n };
+      }
+    }
+    const counts = udtaf(new Counts(), {
+      inputTypes: [DataTypes.STRING()],
+      resultType: DataTypes.ROW(DataTypes.FIELD('bidder', DataTypes.STRING()), DataTypes.FIELD('n', DataTypes.BIGINT())),
+      accumulatorType: DataTypes.ROW(DataTypes.FIELD('counts', DataTypes.MAP_VIEW(DataTypes.STRING(), DataTypes.BIGINT()))),
+      mode,
+    });
+    const result = await bids().groupBy($('auction')).flatAggregate(call(counts, $('bidder')).as('bidder', 'n')).select($('auction'), $('bidder'), $('n')).execute();
+    const live = new Map<string, Record<string, unknown>>();
+    for (const [kind, row] of await changelogOf(result)) {
+      const id = JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+      if (kind === '+I' || kind === '+U') live.set(id, row);
+      else expect(live.delete(id)).toBe(true);
+    }
+    expect(sorted([...live.values()])).toEqual(
+      sorted([
+        { auction: 'a', bidder: 'ann', n: 2n },
+        { auction: 'a', bidder: 'cy', n: 1n },
+        { auction: 'b', bidder: 'bob', n: 1n },
+        { auction: 'b', bidder: 'dee', n: 1n },
+      ]),
+    );
+  });
+
+  it.each(['process', 'embedded'] as const)('flatAggregate emits several rows per group and retracts them on change (%s mode)', async (mode) => {
     const top2 = udtaf(new Top2(), {
       inputTypes: [DataTypes.DOUBLE()],
       resultType: DataTypes.ROW(DataTypes.FIELD('price', DataTypes.DOUBLE()), DataTypes.FIELD('rank', DataTypes.INT())),
       accumulatorType: DataTypes.ROW(DataTypes.FIELD('first', DataTypes.DOUBLE()), DataTypes.FIELD('second', DataTypes.DOUBLE())),
+      mode,
     });
-    const result = await bids().groupBy($('auction')).flatAggregate(call(top2, $('price')).as('price', 'rank')).select($('auction'), $('price'), $('rank')).execute();
+    const table = bids().groupBy($('auction')).flatAggregate(call(top2, $('price')).as('price', 'rank')).select($('auction'), $('price'), $('rank'));
+    // embedded: Flink's own table-aggregate operator runs it, no Python one
+    expect(await table.explain()).toMatch(mode === 'embedded' ? /^(?![\s\S]*Python)[\s\S]*GroupTableAggregate/ : /PythonGroupTableAggregate/);
+    const result = await table.execute();
     const live = new Map<string, Record<string, unknown>>();
     for (const [kind, row] of await changelogOf(result)) {
       const id = JSON.stringify(row);

@@ -97,6 +97,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   private displayName: string;
   /** Aggregates: whether the object has merge() (embedded mode offers two-phase plans only then). */
   private readonly hasMerge: boolean;
+  /** Table aggregates: whether the object has emitUpdateWithRetract() (used instead of emitValue then, in both modes). */
+  private readonly hasEmitUpdateWithRetract: boolean;
 
   constructor(
     readonly kind: UdfKind,
@@ -118,6 +120,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     this.displayName = name;
     this.code = shipValueSync(value, name);
     this.hasMerge = typeof (value as { merge?: unknown }).merge === 'function';
+    this.hasEmitUpdateWithRetract = typeof (value as { emitUpdateWithRetract?: unknown }).emitUpdateWithRetract === 'function';
   }
 
   /** As Flink's UserDefinedFunction.isDeterministic: the `deterministic` option, else the instance's isDeterministic(). */
@@ -169,6 +172,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         callTimeoutMs: this.execution.callTimeoutMs,
         maxHeapMb: this.execution.maxHeapMb,
         hasMerge: this.hasMerge,
+        hasEmitUpdateWithRetract: this.hasEmitUpdateWithRetract,
         // npm packages the code requires, bundled: an embedded runtime has no node_modules
         ...(mode === 'embedded' ? { bundledModules: bundlePackages(this.name, requiredPackages(this.code.source), this.execution.engine) } : {}),
       };
@@ -261,16 +265,16 @@ function make<A extends unknown[], R>(
   if (kind === 'tableAggregate' && !hasMethods(fn, ['emitValue']) && !hasMethods(fn, ['emitUpdateWithRetract'])) {
     throw new TypeError(`${what} needs an emitValue or an emitUpdateWithRetract method`);
   }
-  const embeddable = kind === 'scalar' || kind === 'table' || kind === 'aggregate';
-  // only scalar and table functions follow the environment's option; async and table-aggregate
-  // functions run in process mode, and an aggregate runs embedded when it asks to (its accumulator
-  // must suit embedded mode, so no environment switches it over silently)
+  const embeddable = kind !== 'async';
+  // only scalar and table functions follow the environment's option; async functions run in
+  // process mode, and an aggregate or table aggregate runs embedded when it asks to (its
+  // accumulator must suit embedded mode, so no environment switches it over silently)
   const followsEnvironment = kind === 'scalar' || kind === 'table';
   const mode = options.mode ?? (followsEnvironment ? undefined : 'process');
   const engine = options.engine ?? 'v8';
   if (mode !== undefined && mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
   if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
-  if (mode === 'embedded' && !embeddable) throw new TypeError(`${what}: mode 'embedded' runs scalar, table and aggregate functions (udf, udtf, udaf) so far; use process mode`);
+  if (mode === 'embedded' && !embeddable) throw new TypeError(`${what}: mode 'embedded' runs scalar, table, aggregate and table aggregate functions (udf, udtf, udaf, udtaf) so far; use process mode`);
   if (mode === 'embedded' && accumulator) {
     if (!options.accumulatorType!.sql.startsWith('ROW<')) {
       throw new TypeError(`${what}: in embedded mode the accumulator is a ROW (an object with fields), got ${options.accumulatorType!.sql}; use process mode for ARRAY and MAP accumulators`);

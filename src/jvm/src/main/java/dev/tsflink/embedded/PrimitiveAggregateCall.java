@@ -197,7 +197,7 @@ final class PrimitiveAggregateCall implements AutoCloseable {
         if (buf.get(state) == 0) js.settle();
         switch (buf.get(state)) {
             case 0:
-                throw EmbeddedAggregateFunction.notSettled(udaf, what);
+                throw EmbeddedAccumulator.notSettled(udaf, what);
             case 3:
                 rethrow.callVoid(null);
                 break;

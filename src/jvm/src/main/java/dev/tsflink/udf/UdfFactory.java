@@ -1,6 +1,7 @@
 package dev.tsflink.udf;
 
 import dev.tsflink.embedded.EmbeddedAggregateFunction;
+import dev.tsflink.embedded.EmbeddedTableAggregateFunction;
 import dev.tsflink.embedded.EmbeddedScalarFunction;
 import dev.tsflink.embedded.EmbeddedTableFunction;
 import dev.tsflink.gateway.GatewayException;
@@ -102,8 +103,14 @@ public final class UdfFactory {
                                 spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules)
                         : new EmbeddedAggregateFunction(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
                                 spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
+            case "tableAggregate":
+                return spec.hasEmitUpdateWithRetract
+                        ? new EmbeddedTableAggregateFunction.Retracting(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
+                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules)
+                        : new EmbeddedTableAggregateFunction(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
+                                spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
             default:
-                throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar, table and aggregate functions (udf, udtf, udaf) so far, not "
+                throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar, table, aggregate and table aggregate functions (udf, udtf, udaf, udtaf), not "
                         + spec.kind + " functions; use process mode");
         }
     }

@@ -33,6 +33,8 @@ final class UdfSpec {
     final long maxHeapMb;
     /** aggregates: whether the object has a merge() method (embedded mode offers one to the planner only then) */
     final boolean hasMerge;
+    /** table aggregates: whether the object has emitUpdateWithRetract() (which then replaces emitValue, as in process mode) */
+    final boolean hasEmitUpdateWithRetract;
     /** embedded mode: the npm packages the code requires, bundled (id → CommonJS source) */
     final java.util.Map<String, String> bundledModules = new java.util.LinkedHashMap<>();
 
@@ -55,6 +57,7 @@ final class UdfSpec {
         callTimeoutMs = spec.path("callTimeoutMs").asLong(60_000);
         maxHeapMb = spec.path("maxHeapMb").asLong(0);
         hasMerge = spec.path("hasMerge").asBoolean(false);
+        hasEmitUpdateWithRetract = spec.path("hasEmitUpdateWithRetract").asBoolean(false);
         spec.path("bundledModules").fields().forEachRemaining(e -> bundledModules.put(e.getKey(), e.getValue().asText()));
         accumulatorType = spec.hasNonNull("accumulatorType")
                 ? withDataViews(Types.parse(spec.get("accumulatorType").asText()), spec.path("dataViews"))
