@@ -319,10 +319,12 @@ describe('vectorized UDF errors', () => {
       { inputTypes: [DataTypes.INT()], resultType: DataTypes.DOUBLE(), accumulatorType: DataTypes.ARRAY(DataTypes.DOUBLE()), name: 'rowAvg' },
     );
 
-  it('a row-at-a-time udaf refused in batch mode or in an over window points to the vectorized form', async () => {
+  it('a row-at-a-time udaf refused in batch mode or in an over window points to embedded mode and the vectorized form', async () => {
     const rowAvg = rowAvgOf();
     const xs = batch.fromValues(DataTypes.ROW(DataTypes.FIELD('x', DataTypes.INT())), [[1], [2]]);
-    await expect(rowsOf(xs.groupBy($('x')).select(call(rowAvg, $('x'))))).rejects.toThrow(/in batch mode, use Flink's built-in aggregates or a vectorized aggregate, udaf\(fn, \{ \.\.\., funcType: 'vectorized' \}\)/);
+    await expect(rowsOf(xs.groupBy($('x')).select(call(rowAvg, $('x'))))).rejects.toThrow(
+      /in batch mode, run the aggregate embedded, udaf\(obj, \{ \.\.\., mode: 'embedded' \}\), a Flink AggregateFunction that runs in batch mode too .*, use Flink's built-in aggregates, or a vectorized aggregate, udaf\(fn, \{ \.\.\., funcType: 'vectorized' \}\)/,
+    );
     await tEnv.executeSql(
       "CREATE TEMPORARY TABLE over_rows (x INT, ts AS TO_TIMESTAMP_LTZ(x * 1000, 3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '5')",
     );
