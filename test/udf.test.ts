@@ -139,6 +139,23 @@ describe('scalar UDFs', () => {
     ]);
   });
 
+  it.each(['process', 'embedded'] as const)('ROW arguments and results: an object by field name, or an array of the fields (%s mode)', async (mode) => {
+    const person = DataTypes.ROW(DataTypes.FIELD('name', DataTypes.STRING()), DataTypes.FIELD('age', DataTypes.INT()), DataTypes.FIELD('tags', DataTypes.ARRAY(DataTypes.STRING())));
+    type Person = { name: string; age: number; tags: string[] | null };
+    tEnv.createTemporarySystemFunction(
+      `older_${mode}`,
+      udf((p: Person | null) => (p === null ? null : { name: p.name.toUpperCase(), age: p.age + 1, tags: [...(p.tags ?? []), 'older'] }), { inputTypes: [person], resultType: person, mode }),
+    );
+    tEnv.createTemporarySystemFunction(`doubled_${mode}`, udf((p: Person) => [p.name, p.age * 2, null], { inputTypes: [person], resultType: person, mode }));
+    const rows = await rowsOf(
+      tEnv.sqlQuery(`SELECT older_${mode}(p) AS o, doubled_${mode}(p) AS d FROM (VALUES (CAST(ROW('ann', 30, ARRAY['x']) AS ROW<name STRING, age INT, tags ARRAY<STRING>>))) AS t(p)`),
+    );
+    expect(rows.map((r) => ({ ...r }))).toEqual([{ o: { name: 'ANN', age: 31, tags: ['x', 'older'] }, d: { name: 'ann', age: 60, tags: null } }]);
+    // a misspelt field name is not a row of nulls
+    const misspelt = udf(() => ({ nmae: 'x' }), { inputTypes: [], resultType: person, mode, name: `misspelt_${mode}` });
+    await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(misspelt)))).rejects.toThrow(/an object with none of the fields of ROW<.*> \(it has 'nmae'\)/);
+  });
+
   it.each(['process', 'embedded'] as const)('SQL literals of every literal type reach the UDF as TSFlink values (%s mode)', async (mode) => {
     const show = udf(
       (...args: unknown[]) =>

@@ -1,7 +1,6 @@
 package dev.tsflink.embedded;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -76,19 +75,11 @@ final class JsRows implements Serializable {
         }
         if (n == 1 && !(row instanceof Map)) return Collections.singletonList(row);
         if (row instanceof Map) {
-            Map<?, ?> obj = (Map<?, ?>) row;
-            List<Object> values = new ArrayList<>(n);
-            boolean any = false;
-            for (String f : fieldNames) {
-                any |= obj.containsKey(f);
-                values.add(obj.get(f));
+            try {
+                return JsValues.rowValues(row, fieldNames, summary());
+            } catch (IllegalArgumentException e) {
+                throw mismatch(e.getMessage());
             }
-            if (!any && !obj.isEmpty()) {
-                StringBuilder keys = new StringBuilder();
-                for (Object k : obj.keySet()) keys.append(keys.length() == 0 ? "" : ", ").append('\'').append(k).append('\'');
-                throw mismatch("an object with none of the fields of " + summary() + " (it has " + keys + ")");
-            }
-            return values;
         }
         throw mismatch(kind + " row must be an array or an object with fields " + String.join(", ", fieldNames) + ", got " + JsValues.describe(row));
     }

@@ -12,12 +12,15 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.table.types.CollectionDataType;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.types.Row;
 
 /**
  * Flink's external values (the default conversion classes of the function's DataTypes) to and from
@@ -28,7 +31,7 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 final class JsValues {
     private JsValues() {}
 
-    /** Whether embedded mode converts this type (MAP, ROW, MULTISET and others: not yet). */
+    /** Whether embedded mode converts this type (MAP, MULTISET and others: not yet). */
     static boolean supported(DataType t) {
         switch (t.getLogicalType().getTypeRoot()) {
             case CHAR: case VARCHAR: case BOOLEAN: case BINARY: case VARBINARY: case DECIMAL:
@@ -38,6 +41,9 @@ final class JsValues {
                 return true;
             case ARRAY:
                 return supported(((CollectionDataType) t).getElementDataType());
+            case ROW:
+                for (DataType f : DataType.getFieldDataTypes(t)) if (!supported(f)) return false;
+                return true;
             default:
                 return false;
         }
@@ -47,7 +53,7 @@ final class JsValues {
     static void requireSupported(String udfName, DataType t) {
         if (!supported(t)) {
             throw new IllegalArgumentException("TypeScript UDF '" + udfName + "': embedded mode does not convert "
-                    + t.getLogicalType().asSummaryString() + " values yet (use process mode for MAP, ROW, MULTISET and interval types)");
+                    + t.getLogicalType().asSummaryString() + " values yet (use process mode for MAP, MULTISET and interval types)");
         }
     }
 
@@ -74,6 +80,15 @@ final class JsValues {
                 int n = Array.getLength(v);
                 List<Object> out = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) out.add(toJs(Array.get(v, i), e));
+                return out;
+            }
+            case ROW: {
+                // an object with the fields by name, as process mode's worker gives (Javet makes a Map one)
+                List<String> names = DataType.getFieldNames(t);
+                List<DataType> types = DataType.getFieldDataTypes(t);
+                Row row = (Row) v;
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) out.put(names.get(i), toJs(row.getField(i), types.get(i)));
                 return out;
             }
             default:
@@ -156,10 +171,50 @@ final class JsValues {
                     return out;
                 }
                 break;
+            case ROW: {
+                // an array of the fields, or an object with them by name (process mode's two forms)
+                String[] names = DataType.getFieldNames(t).toArray(new String[0]);
+                List<DataType> types = DataType.getFieldDataTypes(t);
+                if (!(v instanceof List) && !(v instanceof Map)) break;
+                List<?> values = rowValues(v, names, lt.asSummaryString());
+                if (values.size() != names.length) {
+                    throw new IllegalArgumentException("a row of " + lt.asSummaryString() + " needs " + names.length + " value(s), got " + values.size());
+                }
+                Object[] fields = new Object[names.length];
+                for (int i = 0; i < fields.length; i++) {
+                    try {
+                        fields[i] = fromJs(values.get(i), types.get(i));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("field '" + names[i] + "': " + e.getMessage(), e);
+                    }
+                }
+                return Row.of(fields);
+            }
             default:
                 break;
         }
         throw mismatch(v, t, null);
+    }
+
+    /**
+     * A row's field values: a list as it is, an object's by field name (a missing field is null). An
+     * object with none of the fields but other keys is a mistake (a misspelt name), not a row of nulls.
+     */
+    static List<?> rowValues(Object v, String[] names, String rowSummary) {
+        if (v instanceof List) return (List<?>) v;
+        Map<?, ?> obj = (Map<?, ?>) v;
+        List<Object> values = new ArrayList<>(names.length);
+        boolean any = false;
+        for (String f : names) {
+            any |= obj.containsKey(f);
+            values.add(obj.get(f));
+        }
+        if (!any && !obj.isEmpty()) {
+            StringBuilder keys = new StringBuilder();
+            for (Object k : obj.keySet()) keys.append(keys.length() == 0 ? "" : ", ").append('\'').append(k).append('\'');
+            throw new IllegalArgumentException("an object with none of the fields of " + rowSummary + " (it has " + keys + ")");
+        }
+        return values;
     }
 
     private static Long integral(Object v) {
