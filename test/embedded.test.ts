@@ -327,16 +327,16 @@ describe('embedded scalar UDFs', () => {
   });
 
   it('unsupported kinds and types are refused when defined or used', () => {
-    expect(() => udf((m: unknown) => m, { inputTypes: [DataTypes.MAP(DataTypes.STRING(), DataTypes.INT())], resultType: DataTypes.INT(), mode: 'embedded', name: 'mapper' }).toJavaHandle()).toThrow(
-      /TypeScript UDF 'mapper': embedded mode does not convert MAP<STRING, INT> values yet/,
+    expect(() => udf((m: unknown) => m, { inputTypes: [DataTypes.MULTISET(DataTypes.STRING())], resultType: DataTypes.INT(), mode: 'embedded', name: 'counter' }).toJavaHandle()).toThrow(
+      /TypeScript UDF 'counter': embedded mode does not convert MULTISET<STRING> values yet/,
     );
     expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'threads' as never })).toThrow(/mode must be 'process' or 'embedded'/);
     expect(() => asyncUdf(async (x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded' })).toThrow(
       /asyncUdf: mode 'embedded' runs scalar, table, aggregate and table aggregate functions \(udf, udtf, udaf, udtaf\) so far; use process mode/,
     );
-    const mapRows = DataTypes.ROW(DataTypes.FIELD('k', DataTypes.STRING()), DataTypes.FIELD('m', DataTypes.MAP(DataTypes.STRING(), DataTypes.INT())));
-    expect(() => udtf((k: string) => [{ k, m: null }], { inputTypes: [DataTypes.STRING()], resultType: mapRows, mode: 'embedded', name: 'mapRows' }).toJavaHandle()).toThrow(
-      /TypeScript UDF 'mapRows': embedded mode does not convert MAP<STRING, INT> values yet/,
+    const bagRows = DataTypes.ROW(DataTypes.FIELD('k', DataTypes.STRING()), DataTypes.FIELD('m', DataTypes.MULTISET(DataTypes.STRING())));
+    expect(() => udtf((k: string) => [{ k, m: null }], { inputTypes: [DataTypes.STRING()], resultType: bagRows, mode: 'embedded', name: 'bagRows' }).toJavaHandle()).toThrow(
+      /TypeScript UDF 'bagRows': embedded mode does not convert MULTISET<STRING> values yet/,
     );
   });
 });

@@ -156,6 +156,33 @@ describe('scalar UDFs', () => {
     await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(misspelt)))).rejects.toThrow(/an object with none of the fields of ROW<.*> \(it has 'nmae'\)/);
   });
 
+  it.each(['process', 'embedded'] as const)('MAP arguments arrive as Maps; a Map or an object is a MAP result; MAPs nest in ROWs and ARRAYs (%s mode)', async (mode) => {
+    const counts = DataTypes.MAP(DataTypes.STRING(), DataTypes.BIGINT());
+    tEnv.createTemporarySystemFunction(
+      `bumped_${mode}`,
+      udf((m: Map<string, bigint> | null) => (m instanceof Map ? new Map([...m].map(([k, v]) => [k.toUpperCase(), v + 1n])) : `not a Map: ${typeof m}`), {
+        inputTypes: [counts],
+        resultType: counts,
+        mode,
+      }),
+    );
+    tEnv.createTemporarySystemFunction(`asObject_${mode}`, udf((m: Map<string, bigint>) => Object.fromEntries(m), { inputTypes: [counts], resultType: counts, mode }));
+    const nested = DataTypes.ROW(DataTypes.FIELD('all', DataTypes.ARRAY(counts)));
+    tEnv.createTemporarySystemFunction(`wrapped_${mode}`, udf((m: Map<string, bigint>) => ({ all: [m, new Map([['z', null]])] }), { inputTypes: [counts], resultType: nested, mode }));
+    const rows = await rowsOf(
+      tEnv.sqlQuery(`SELECT bumped_${mode}(m) AS b, asObject_${mode}(m) AS o, wrapped_${mode}(m) AS w FROM (VALUES (MAP['a', CAST(1 AS BIGINT), 'b', CAST(2 AS BIGINT)])) AS t(m)`),
+    );
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      {
+        b: new Map([['A', 2n], ['B', 3n]]),
+        o: new Map([['a', 1n], ['b', 2n]]),
+        w: { all: [new Map([['a', 1n], ['b', 2n]]), new Map([['z', null]])] },
+      },
+    ]);
+    const badValue = udf(() => new Map([['k', 'many']]), { inputTypes: [], resultType: counts, mode, name: `badValue_${mode}` });
+    await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(badValue)))).rejects.toThrow(/BIGINT/);
+  });
+
   it.each(['process', 'embedded'] as const)('SQL literals of every literal type reach the UDF as TSFlink values (%s mode)', async (mode) => {
     const show = udf(
       (...args: unknown[]) =>

@@ -148,6 +148,7 @@ final class JsRuntime implements AutoCloseable {
         try {
             V8Host host = V8Host.getInstance("node".equals(engine) ? JSRuntimeType.Node : JSRuntimeType.V8);
             rt = host.createV8Runtime();
+            rt.setConverter(new JsConverter());
         } catch (Throwable e) {
             throw missingRuntime(engine, e);
         }

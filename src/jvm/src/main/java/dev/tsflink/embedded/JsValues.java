@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.types.CollectionDataType;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.KeyValueDataType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
@@ -31,7 +32,7 @@ import org.apache.flink.types.Row;
 final class JsValues {
     private JsValues() {}
 
-    /** Whether embedded mode converts this type (MAP, MULTISET and others: not yet). */
+    /** Whether embedded mode converts this type (MULTISET, intervals and others: not yet). */
     static boolean supported(DataType t) {
         switch (t.getLogicalType().getTypeRoot()) {
             case CHAR: case VARCHAR: case BOOLEAN: case BINARY: case VARBINARY: case DECIMAL:
@@ -44,6 +45,8 @@ final class JsValues {
             case ROW:
                 for (DataType f : DataType.getFieldDataTypes(t)) if (!supported(f)) return false;
                 return true;
+            case MAP:
+                return supported(((KeyValueDataType) t).getKeyDataType()) && supported(((KeyValueDataType) t).getValueDataType());
             default:
                 return false;
         }
@@ -53,7 +56,7 @@ final class JsValues {
     static void requireSupported(String udfName, DataType t) {
         if (!supported(t)) {
             throw new IllegalArgumentException("TypeScript UDF '" + udfName + "': embedded mode does not convert "
-                    + t.getLogicalType().asSummaryString() + " values yet (use process mode for MAP, MULTISET and interval types)");
+                    + t.getLogicalType().asSummaryString() + " values yet (use process mode for MULTISET and interval types)");
         }
     }
 
@@ -89,6 +92,15 @@ final class JsValues {
                 Row row = (Row) v;
                 Map<String, Object> out = new LinkedHashMap<>();
                 for (int i = 0; i < names.size(); i++) out.put(names.get(i), toJs(row.getField(i), types.get(i)));
+                return out;
+            }
+            case MAP: {
+                // a JavaScript Map (JsConverter), as process mode's worker gives
+                KeyValueDataType kv = (KeyValueDataType) t;
+                JsConverter.JsMap out = new JsConverter.JsMap();
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    out.put(toJs(e.getKey(), kv.getKeyDataType()), toJs(e.getValue(), kv.getValueDataType()));
+                }
                 return out;
             }
             default:
@@ -168,6 +180,28 @@ final class JsValues {
                     List<?> list = (List<?>) v;
                     Object out = Array.newInstance(e.getConversionClass(), list.size());
                     for (int i = 0; i < list.size(); i++) Array.set(out, i, fromJs(list.get(i), e));
+                    return out;
+                }
+                break;
+            case MAP:
+                // a Map, or an object with the entries as properties (process mode takes both)
+                if (v instanceof Map) {
+                    KeyValueDataType kv = (KeyValueDataType) t;
+                    Map<Object, Object> out = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                        if (e.getKey() == null) throw new IllegalArgumentException("a key of " + lt.asSummaryString() + " is null");
+                        Object key;
+                        try {
+                            key = fromJs(e.getKey(), kv.getKeyDataType());
+                        } catch (IllegalArgumentException x) {
+                            throw new IllegalArgumentException("a key: " + x.getMessage(), x);
+                        }
+                        try {
+                            out.put(key, fromJs(e.getValue(), kv.getValueDataType()));
+                        } catch (IllegalArgumentException x) {
+                            throw new IllegalArgumentException("the value of key " + describe(e.getKey()) + ": " + x.getMessage(), x);
+                        }
+                    }
                     return out;
                 }
                 break;
