@@ -518,11 +518,11 @@ describe('every SQL type round-trips through a UDF', () => {
       .joinLateral(call(udtf(typedRows, { inputTypes: [DataTypes.INT()], resultType: rowType }), $('k')))
       .select(...FIELDS.map(([n]) => $(n)));
 
-  it('identity UDFs (all chained in one Python operator) return what they get', async () => {
+  it.each(['process', 'embedded'] as const)('identity UDFs of every type (chained in one operator) return what they get (%s mode)', async (mode) => {
     const t = source();
     const projections = FIELDS.map(([n, sql]) => {
       const type = DataTypes.of(sql);
-      return call(udf((v: unknown) => v, { inputTypes: [type], resultType: type, name: `id_${n}` }), $(n)).as(n);
+      return call(udf((v: unknown) => v, { inputTypes: [type], resultType: type, name: `id_${n}`, mode }), $(n)).as(n);
     });
     const rows = await rowsOf(t.select(...projections));
     expect(rows).toHaveLength(2);
@@ -532,7 +532,7 @@ describe('every SQL type round-trips through a UDF', () => {
     expect({ ...byFull }).toEqual(full);
   });
 
-  it('the worker sees the documented JavaScript types', async () => {
+  it.each(['process', 'embedded'] as const)('a UDF sees the documented JavaScript types (%s mode)', async (mode) => {
     const describeArgs = udf(
       (...args: unknown[]) =>
         args
@@ -550,7 +550,7 @@ describe('every SQL type round-trips through a UDF', () => {
                       : typeof a,
           )
           .join(','),
-      { inputTypes: FIELDS.map(([, sql]) => DataTypes.of(sql)), resultType: DataTypes.STRING() },
+      { inputTypes: FIELDS.map(([, sql]) => DataTypes.of(sql)), resultType: DataTypes.STRING(), mode },
     );
     const rows = await rowsOf(source().filter($('b').isNotNull()).select(call(describeArgs, ...FIELDS.map(([n]) => $(n))).as('types')));
     expect(rows[0].types).toBe(
