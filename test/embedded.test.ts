@@ -4,11 +4,12 @@
  * Table API and SQL, with the common SQL types, user errors with the TypeScript line, and the
  * open/close lifecycle.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { $, asyncUdf, call, DataTypes, lit, ScalarFunction, Session, udf, UdfPresets, udtf, type FunctionContext, type TableEnvironment } from '../src/index';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rowsOf, sorted, streamingEnv, tempDir } from './helpers';
+import { embeddedPlatformProblem } from '../src/api/udf/execution-mode';
 
 let tEnv: TableEnvironment;
 
@@ -324,6 +325,33 @@ describe('embedded scalar UDFs', () => {
     await expect(rowsOf(tEnv.fromValues([{ s: 'abc' }]).select(call(viaNode, $('s')).as('h')))).rejects.toThrow(
       /TypeScript UDF 'viaNode': embedded mode's node engine cannot start inside a Node.js process .*use engine 'v8', or run the job on a standalone cluster/,
     );
+  });
+
+  it('where embedded mode cannot run, a function asking for it runs in process mode, with a warning naming why', async () => {
+    expect(embeddedPlatformProblem('linux', 'x64')).toBeUndefined();
+    expect(embeddedPlatformProblem('darwin', 'arm64')).toBe('embedded mode needs Linux on x86-64 (the Javet native library TSFlink ships), and this machine is darwin/arm64');
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    const warned: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((m: unknown) => void warned.push(String(m)));
+    const plus1 = udf((x: number) => x + 1, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'plus1' });
+    let t;
+    let plan: string;
+    try {
+      // as on a Mac: the Java function is made (when the expression is) while the platform says darwin
+      Object.defineProperty(process, 'platform', { value: 'darwin' });
+      t = tEnv.fromValues([{ x: 1 }]).select(call(plus1, $('x')).as('y'));
+      tEnv.fromValues([{ x: 2 }]).select(call(plus1, $('x')));
+      plan = await planOf(t);
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+      warn.mockRestore();
+    }
+    const told = warned.filter((m) => m.includes("'plus1'"));
+    expect(told).toEqual([
+      `TypeScript UDF 'plus1': embedded mode needs Linux on x86-64 (the Javet native library TSFlink ships), and this machine is darwin/${process.arch}, so it runs in process mode (the Node worker) instead`,
+    ]);
+    expect(plan).toMatch(/PythonCalc/);
+    expect(await rowsOf(t)).toEqual([{ y: 2 }]);
   });
 
   it('unsupported kinds and types are refused when defined or used', () => {

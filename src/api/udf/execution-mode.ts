@@ -20,6 +20,26 @@ export function parseExecutionMode(value: string | undefined): ExecutionMode {
   throw new TypeError(`${EXECUTION_MODE_OPTION} must be 'process' or 'embedded', got '${value}'${hint}`);
 }
 
+/**
+ * Why embedded mode cannot run on this machine, or undefined. TSFlink ships Javet's native library
+ * for Linux on x86-64 only (src/jvm/pom.xml), and the session's JVM (with its mini-cluster) runs
+ * where this process runs.
+ */
+export function embeddedPlatformProblem(platform: string = process.platform, arch: string = process.arch): string | undefined {
+  if (platform === 'linux' && arch === 'x64') return undefined;
+  return `embedded mode needs Linux on x86-64 (the Javet native library TSFlink ships), and this machine is ${platform}/${arch}`;
+}
+
+/**
+ * The mode a function runs in: the one asked for, except embedded mode where it cannot run, which
+ * falls back to process mode with a warning naming why (never silently).
+ */
+export function runnableMode(requested: ExecutionMode, name: string, warn: (message: string) => void, problem = embeddedPlatformProblem()): ExecutionMode {
+  if (requested !== 'embedded' || problem === undefined) return requested;
+  warn(`TypeScript UDF '${name}': ${problem}, so it runs in process mode (the Node worker) instead`);
+  return 'process';
+}
+
 /** A function that takes the environment's mode when it has none of its own (a TS UDF without `mode`). */
 export interface ModeFollowingFunction {
   /** true: built for the environment's mode; false or absent: the function has its own (or is Java) */

@@ -16,7 +16,7 @@ import { shipValueSync } from './ship';
 import { toJavaJson } from '../../gateway/java-json';
 import type { Vector } from 'apache-arrow';
 import { useAggregateStateBackend } from './aggregate-state-backend';
-import type { ExecutionMode, ModeFollowingFunction } from './execution-mode';
+import { runnableMode, type ExecutionMode, type ModeFollowingFunction } from './execution-mode';
 import { bundlePackages, requiredPackages } from './embedded-packages';
 
 export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
@@ -99,6 +99,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
   private readonly hasMerge: boolean;
   /** Table aggregates: whether the object has emitUpdateWithRetract() (used instead of emitValue then, in both modes). */
   private readonly hasEmitUpdateWithRetract: boolean;
+  /** Whether the fallback from embedded to process mode on this machine has been told (once per function). */
+  private warnedFallback = false;
 
   constructor(
     readonly kind: UdfKind,
@@ -151,7 +153,10 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
    * environment's; process mode when not given). Made on first use; the session's JVM must be running.
    */
   toJavaHandle(defaultMode: ExecutionMode = 'process'): number {
-    const mode = this.execution.mode ?? defaultMode;
+    const mode = runnableMode(this.execution.mode ?? defaultMode, this.name, (message) => {
+      if (!this.warnedFallback) console.warn(message);
+      this.warnedFallback = true;
+    });
     let handle = this.handles.get(mode);
     if (handle === undefined) {
       // process mode's state requests need RocksDB to restore correctly; embedded aggregates are
