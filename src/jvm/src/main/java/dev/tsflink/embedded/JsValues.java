@@ -27,7 +27,8 @@ import org.apache.flink.types.Row;
  * Flink's external values (the default conversion classes of the function's DataTypes) to and from
  * the Java values Javet's converter turns into the JS values process mode's worker uses: BIGINT a
  * bigint, DECIMAL a string, DATE/TIMESTAMP/TIMESTAMP_LTZ a Date (UTC), TIME an ISO string, BYTES a
- * Uint8Array (byte[] in Javet), ARRAY an array.
+ * Uint8Array (byte[] in Javet), ARRAY an array, ROW an object with the fields by name, MAP a Map
+ * (through {@link JsConverter}).
  */
 final class JsValues {
     private JsValues() {}
