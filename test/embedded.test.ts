@@ -356,7 +356,7 @@ describe('embedded scalar UDFs', () => {
 
   it('unsupported kinds and types are refused when defined or used', () => {
     expect(() => udf((m: unknown) => m, { inputTypes: [DataTypes.MULTISET(DataTypes.STRING())], resultType: DataTypes.INT(), mode: 'embedded', name: 'counter' }).toJavaHandle()).toThrow(
-      /TypeScript UDF 'counter': embedded mode does not convert MULTISET<STRING> values yet/,
+      /TypeScript UDF 'counter': TypeScript UDFs do not support values of type MULTISET<STRING> \(in either mode/,
     );
     expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'threads' as never })).toThrow(/mode must be 'process' or 'embedded'/);
     expect(() => asyncUdf(async (x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded' })).toThrow(
@@ -364,7 +364,7 @@ describe('embedded scalar UDFs', () => {
     );
     const bagRows = DataTypes.ROW(DataTypes.FIELD('k', DataTypes.STRING()), DataTypes.FIELD('m', DataTypes.MULTISET(DataTypes.STRING())));
     expect(() => udtf((k: string) => [{ k, m: null }], { inputTypes: [DataTypes.STRING()], resultType: bagRows, mode: 'embedded', name: 'bagRows' }).toJavaHandle()).toThrow(
-      /TypeScript UDF 'bagRows': embedded mode does not convert MULTISET<STRING> values yet/,
+      /TypeScript UDF 'bagRows': TypeScript UDFs do not support values of type MULTISET<STRING> \(in either mode/,
     );
   });
 });

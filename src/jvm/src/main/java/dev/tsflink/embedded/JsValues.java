@@ -33,7 +33,7 @@ import org.apache.flink.types.Row;
 final class JsValues {
     private JsValues() {}
 
-    /** Whether embedded mode converts this type (MULTISET, intervals and others: not yet). */
+    /** Whether embedded mode converts this type: every type process mode's worker does (not MULTISET, intervals). */
     static boolean supported(DataType t) {
         switch (t.getLogicalType().getTypeRoot()) {
             case CHAR: case VARCHAR: case BOOLEAN: case BINARY: case VARBINARY: case DECIMAL:
@@ -56,8 +56,9 @@ final class JsValues {
     /** Refuses, when the function is defined, a type embedded mode does not convert. */
     static void requireSupported(String udfName, DataType t) {
         if (!supported(t)) {
-            throw new IllegalArgumentException("TypeScript UDF '" + udfName + "': embedded mode does not convert "
-                    + t.getLogicalType().asSummaryString() + " values yet (use process mode for MULTISET and interval types)");
+            // process mode's worker has no coder for them either (src/worker/coders/row-coder.ts)
+            throw new IllegalArgumentException("TypeScript UDF '" + udfName + "': TypeScript UDFs do not support values of type "
+                    + t.getLogicalType().asSummaryString() + " (in either mode: MULTISET and interval types have no JavaScript form yet)");
         }
     }
 
