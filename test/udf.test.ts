@@ -111,7 +111,7 @@ describe('scalar UDFs', () => {
     expect([index, parallelism, maxParallelism, attempt]).toEqual([0, 1, 128, 0]);
   });
 
-  it('isDeterministic: declared by the class, overridden by the option, passed to the Java function the planner reads', () => {
+  it.each(['process', 'embedded'] as const)('isDeterministic: declared by the class, overridden by the option, passed to the Java function the planner reads (%s mode)', (mode) => {
     class Dice extends ScalarFunction<[], number> {
       eval() {
         return Math.floor(Math.random() * 6) + 1;
@@ -126,10 +126,10 @@ describe('scalar UDFs', () => {
       }
     }
     const javaSays = (f: { toJavaHandle(): number }) => Gateway.invoke(f.toJavaHandle(), 'isDeterministic').v;
-    const dice = udf(new Dice(), { inputTypes: [], resultType: DataTypes.INT() });
-    const plain = udf(new Plain(), { inputTypes: [], resultType: DataTypes.INT() });
-    const forced = udf(new Dice(), { inputTypes: [], resultType: DataTypes.INT(), deterministic: true });
-    const arrow = udf(() => 1, { inputTypes: [], resultType: DataTypes.INT(), deterministic: false });
+    const dice = udf(new Dice(), { inputTypes: [], resultType: DataTypes.INT(), mode });
+    const plain = udf(new Plain(), { inputTypes: [], resultType: DataTypes.INT(), mode });
+    const forced = udf(new Dice(), { inputTypes: [], resultType: DataTypes.INT(), deterministic: true, mode });
+    const arrow = udf(() => 1, { inputTypes: [], resultType: DataTypes.INT(), deterministic: false, mode });
     expect([new Dice().isDeterministic(), new Plain().isDeterministic()]).toEqual([false, true]);
     expect([dice, plain, forced, arrow].map((f) => [f.isDeterministic(), javaSays(f)])).toEqual([
       [false, false],
@@ -225,10 +225,11 @@ describe('scalar UDFs', () => {
 });
 
 describe('row-based operations', () => {
-  it('Table.map with a ROW-returning UDF, Table.flatMap with a table UDF', async () => {
+  it.each(['process', 'embedded'] as const)('Table.map with a ROW-returning UDF, Table.flatMap with a table UDF (%s mode)', async (mode) => {
     const describePerson = udf((name: string | null, age: number | null) => ({ upper: (name ?? '').toUpperCase(), next: age === null ? null : age + 1 }), {
       inputTypes: [DataTypes.STRING(), DataTypes.INT()],
       resultType: DataTypes.ROW(DataTypes.FIELD('upper', DataTypes.STRING()), DataTypes.FIELD('next', DataTypes.INT())),
+      mode,
     });
     expect(sorted(await rowsOf(people().map(call(describePerson, $('name'), $('age')))))).toEqual([
       { upper: 'ANN', next: 32 },
@@ -238,6 +239,7 @@ describe('row-based operations', () => {
     const letters = udtf((name: string | null) => [...(name ?? '')].map((c, i) => ({ c, i })), {
       inputTypes: [DataTypes.STRING()],
       resultType: DataTypes.ROW(DataTypes.FIELD('c', DataTypes.STRING()), DataTypes.FIELD('i', DataTypes.INT())),
+      mode,
     });
     const rows = await rowsOf(people().flatMap(call(letters, $('name'))));
     expect(rows).toHaveLength(8);
@@ -568,27 +570,32 @@ describe('every SQL type round-trips through a UDF', () => {
     expect(() => tEnv.createTemporaryFunction('p', null as never)).toThrow(/createTemporaryFunction takes .*; got null/);
   });
 
-  it('a wrong result type fails with a message naming the UDF and the value', async () => {
-    const bad = udf((x: number) => `not a number ${x}` as unknown as number, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'badResult' });
-    await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(bad, $('x'))))).rejects.toThrow(/TypeScript UDF 'badResult' returned a value that does not match its result type: cannot use "not a number 1" as a value of type INT/);
+  it.each(['process', 'embedded'] as const)('a wrong result type fails with a message naming the UDF and the value (%s mode)', async (mode) => {
+    const bad = udf((x: number) => `not a number ${x}` as unknown as number, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: `badResult_${mode}`, mode });
+    // the worker's coder and embedded mode's JsValues word it differently; both name the UDF, the type and the value
+    await expect(rowsOf(tEnv.fromValues([{ x: 1 }]).select(call(bad, $('x'))))).rejects.toThrow(
+      mode === 'process'
+        ? /TypeScript UDF 'badResult_process' returned a value that does not match its result type: cannot use "not a number 1" as a value of type INT/
+        : /TypeScript UDF 'badResult_embedded' returned a value that does not match its result type: expected INT, got string 'not a number 1'/,
+    );
   });
 
-  it('an anonymous UDF takes the name it is registered under for its messages; a named one keeps its own', async () => {
+  it.each(['process', 'embedded'] as const)('an anonymous UDF takes the name it is registered under for its messages; a named one keeps its own (%s mode)', async (mode) => {
     const anonymous = udf(
       (x: number) => {
         throw new Error(`boom ${x}`);
       },
-      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode },
     );
     expect(anonymous.name).toMatch(/^scalar_udf_\d+$/);
-    tEnv.createTemporarySystemFunction('explodes', anonymous);
-    expect(anonymous.name).toBe('explodes');
-    await expect(rowsOf(tEnv.sqlQuery('SELECT explodes(x) AS y FROM (VALUES (1)) AS t(x)'))).rejects.toThrow(/TypeScript UDF 'explodes' failed: Error: boom 1/);
-    const named = udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'identity' });
-    tEnv.createTemporaryFunction('`default_catalog`.`default_database`.`same`', named);
+    tEnv.createTemporarySystemFunction(`explodes_${mode}`, anonymous);
+    expect(anonymous.name).toBe(`explodes_${mode}`);
+    await expect(rowsOf(tEnv.sqlQuery(`SELECT explodes_${mode}(x) AS y FROM (VALUES (1)) AS t(x)`))).rejects.toThrow(new RegExp(`TypeScript UDF 'explodes_${mode}' failed: Error: boom 1`));
+    const named = udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), name: 'identity', mode });
+    tEnv.createTemporaryFunction(`\`default_catalog\`.\`default_database\`.\`same_${mode}\``, named);
     expect(named.name).toBe('identity');
-    const later = udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() });
-    tEnv.createTemporaryFunction('`default_catalog`.`default_database`.`sameAgain`', later);
-    expect(later.name).toBe('sameAgain');
+    const later = udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode });
+    tEnv.createTemporaryFunction(`\`default_catalog\`.\`default_database\`.\`sameAgain_${mode}\``, later);
+    expect(later.name).toBe(`sameAgain_${mode}`);
   });
 });
