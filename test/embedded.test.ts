@@ -2,7 +2,7 @@
  * Embedded mode (docs/embedded.md) on the real mini-cluster: scalar TypeScript UDFs run in a V8
  * isolate inside the TaskManager's task thread (TSFlink's EmbeddedScalarFunction, Javet), from the
  * Table API and SQL, with the common SQL types, user errors with the TypeScript line, and the
- * open/close lifecycle.
+ * open/close lifecycle; async UDFs on a runtime thread with an event loop.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { $, asyncUdf, call, DataTypes, lit, ScalarFunction, Session, udf, UdfPresets, udtf, type FunctionContext, type TableEnvironment } from '../src/index';
@@ -221,7 +221,7 @@ describe('embedded scalar UDFs', () => {
       /udf: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; remove mode: 'process' or callTimeoutMs/,
     );
     expect(() => asyncUdf(async (x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), callTimeoutMs: 10 })).toThrow(
-      /asyncUdf: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; remove callTimeoutMs \(asyncUdf has a timeout of its own/,
+      /asyncUdf: callTimeoutMs limits calls in embedded mode, and this function runs in process mode; add mode: 'embedded' or remove callTimeoutMs \(in process mode an asyncUdf is bounded by table.exec.async-scalar.timeout\)/,
     );
     expect(() => udf(spin, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', callTimeoutMs: -1 })).toThrow(/callTimeoutMs must be a whole number of milliseconds ≥ 0/);
   });
@@ -359,12 +359,97 @@ describe('embedded scalar UDFs', () => {
       /TypeScript UDF 'counter': TypeScript UDFs do not support values of type MULTISET<STRING> \(in either mode/,
     );
     expect(() => udf((x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'threads' as never })).toThrow(/mode must be 'process' or 'embedded'/);
-    expect(() => asyncUdf(async (x: number) => x, { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded' })).toThrow(
-      /asyncUdf: mode 'embedded' runs scalar, table, aggregate and table aggregate functions \(udf, udtf, udaf, udtaf\) so far; use process mode/,
-    );
     const bagRows = DataTypes.ROW(DataTypes.FIELD('k', DataTypes.STRING()), DataTypes.FIELD('m', DataTypes.MULTISET(DataTypes.STRING())));
     expect(() => udtf((k: string) => [{ k, m: null }], { inputTypes: [DataTypes.STRING()], resultType: bagRows, mode: 'embedded', name: 'bagRows' }).toJavaHandle()).toThrow(
       /TypeScript UDF 'bagRows': TypeScript UDFs do not support values of type MULTISET<STRING> \(in either mode/,
     );
+  });
+});
+
+describe('embedded async UDFs: a runtime on a thread of its own, with an event loop', () => {
+  it('run in the async calc operator of Flink (no Python operator), many calls in flight on one runtime, timers included', async () => {
+    const delayedSquare = asyncUdf(
+      async (x: number) => {
+        const began = Date.now();
+        await new Promise<void>((r) => setTimeout(r, 200));
+        let ticks = 0;
+        await new Promise<void>((r) => {
+          const t = setInterval(() => {
+            if (++ticks === 3) {
+              clearInterval(t);
+              r();
+            }
+          }, 5);
+        });
+        await new Promise((r) => setImmediate(r));
+        await new Promise<void>((r) => queueMicrotask(r));
+        // a cleared timer never fires
+        const cleared = setTimeout(() => {
+          throw new Error('a cleared timer fired');
+        }, 0);
+        clearTimeout(cleared);
+        // 'late': the 200 ms timer was waited for; 'slow': a timer set after another one fired waited for
+        // the loop's idle wakeup instead of its own time
+        const took = Date.now() - began;
+        return `${x * x}@${took < 200 ? 'early' : took < 900 ? 'late' : 'slow'}@${began}`;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.STRING(), mode: 'embedded', name: 'delayedSquare' },
+    );
+    const xs = tEnv.fromValues(Array.from({ length: 20 }, (_, i) => ({ x: i })));
+    const query = xs.select($('x'), call(delayedSquare, $('x')).as('sq'));
+    const plan = await planOf(query);
+    expect(plan).toMatch(/AsyncCalc\(select=\[x, \*dev\.tsflink\.embedded\.EmbeddedAsyncScalarFunction\$\w+\*\(x\) AS sq\]\)/);
+    expect(plan).not.toMatch(/Python/);
+    const rows = await rowsOf(query);
+    const began = rows.map((r) => Number(String(r.sq).split('@')[2]));
+    expect(sorted(rows.map((r) => ({ x: r.x, sq: String(r.sq).split('@').slice(0, 2).join('@') })))).toEqual(
+      sorted(Array.from({ length: 20 }, (_, i) => ({ x: i, sq: `${i * i}@late` }))),
+    );
+    // calls of 200 ms each are in flight together (Flink's default: up to 10 at once): one after the
+    // other, no two would begin within 200 ms
+    const first = Math.min(...began);
+    expect(began.filter((t) => t - first < 150).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a rejection, a throw in a timer and a loop that never ends fail the job naming the function and the user's line; the session goes on", async () => {
+    const rejects = asyncUdf(
+      async (x: number) => {
+        await new Promise((r) => setTimeout(r, 10));
+        if (x > 1) throw new RangeError(`async too big: ${x}`);
+        return x;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'rejects' },
+    );
+    const xs = () => tEnv.fromValues([{ x: 1 }, { x: 2 }]);
+    const error = await rowsOf(xs().select(call(rejects, $('x')))).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const line = fs.readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes('throw new RangeError(`async too big')) + 1;
+    expect(error?.message).toMatch(new RegExp(`TypeScript UDF 'rejects' failed: RangeError: async too big: 2\\n\\s+at .*test/embedded\\.test\\.ts:${line}:`));
+    expect(error?.message).not.toMatch(/tsflink-embedded-glue/);
+
+    const timerThrows = asyncUdf(
+      (x: number) =>
+        new Promise<number>((resolve) => {
+          setTimeout(() => {
+            throw new TypeError(`timer failed for ${x}`);
+          }, 1);
+          setTimeout(() => resolve(x), 50);
+        }),
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'timerThrows' },
+    );
+    await expect(rowsOf(xs().select(call(timerThrows, $('x'))))).rejects.toThrow(/TypeScript UDF 'timerThrows' failed in a timer or callback: TypeError: timer failed for \d/);
+
+    const spinsLater = asyncUdf(
+      async (x: number) => {
+        await new Promise((r) => setTimeout(r, 5));
+        while (x > 0) x += 0; // never ends, after the call has returned its Promise
+        return x;
+      },
+      { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode: 'embedded', name: 'spinsLater', callTimeoutMs: 1000 },
+    );
+    await expect(rowsOf(xs().select(call(spinsLater, $('x'))))).rejects.toThrow(/TypeScript UDF 'spinsLater' ran longer than its call timeout of 1000 ms/);
+    expect(await rowsOf(xs().filter($('x').isEqual(1)).select(call(rejects, $('x')).as('y')))).toEqual([{ y: 1 }]);
   });
 });

@@ -3,8 +3,9 @@
  * from the pinned jars), with this process's session in remote mode (no mini-cluster of its own).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, call, DataTypes, EnvironmentSettings, Session, TableEnvironment, udf, udtf } from '../src/index';
+import { $, asyncUdf, call, DataTypes, EnvironmentSettings, Session, TableEnvironment, udf, udtf } from '../src/index';
 import { execFileSync } from 'node:child_process';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { standaloneClusterStatus } from '../src/cluster/standalone';
 import { tempDir } from './helpers';
@@ -106,6 +107,45 @@ describe('remote cluster', () => {
       { c: 'a', where: 'number' },
       { c: 'b', where: 'number' },
     ]);
+  });
+
+  it('an async UDF with the node engine does real I/O from the TaskManager: fetch from a local HTTP service, Node.js timers', async () => {
+    const names = new Map([
+      ['1', 'one'],
+      ['2', 'two'],
+    ]);
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      const id = (req.url ?? '').slice(1);
+      seen.push(id);
+      // answers out of order: the later ids first
+      setTimeout(() => res.end(names.get(id) ?? 'unknown'), id === '1' ? 300 : 20);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      const lookup = asyncUdf(
+        async (id: number | null) => {
+          await new Promise((r) => setTimeout(r, 5));
+          const res = await fetch(base + String(id));
+          return `${await res.text()} via ${typeof process.versions.node}`;
+        },
+        { inputTypes: [DataTypes.INT()], resultType: DataTypes.STRING(), mode: 'embedded', engine: 'node', name: 'httpLookup' },
+      );
+      // Flink plans async scalar functions in streaming mode only; in batch mode the error says so
+      await expect(tEnv.fromValues([{ id: 1 }]).select(call(lookup, $('id'))).execute()).rejects.toThrow(/Flink plans async scalar functions in streaming mode only/);
+      const streaming = await TableEnvironment.create(EnvironmentSettings.inStreamingMode(), { remote: cluster.remote });
+      const t = streaming.fromValues([{ id: 1 }, { id: 2 }, { id: 3 }]).select($('id'), call(lookup, $('id')).as('name'));
+      const rows = (await (await t.execute()).toArray()) as { id: number; name: string }[];
+      expect(rows.sort((a, b) => a.id - b.id)).toEqual([
+        { id: 1, name: 'one via string' },
+        { id: 2, name: 'two via string' },
+        { id: 3, name: 'unknown via string' },
+      ]);
+      expect(seen.sort()).toEqual(['1', '2', '3']);
+    } finally {
+      server.close();
+    }
   });
 
   it('tsflink run --remote submits a job script to the cluster', async () => {

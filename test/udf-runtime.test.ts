@@ -104,7 +104,7 @@ describe('failures', () => {
     expect(await rowsOf(tEnv.fromValues([{ y: 5 }]).select($('y').plus(1).as('z')))).toEqual([{ z: 6 }]);
   });
 
-  it('an open() that throws fails the job naming the UDF, the method and the user line', async () => {
+  it.each(['process', 'embedded'] as const)('an open() that throws fails the job naming the UDF, the method and the user line (%s mode)', async (mode) => {
     class NeedsDb extends ScalarFunction<[number | null], number | null> {
       open() {
         throw new Error('cannot reach the database'); // OPEN-MARKER
@@ -113,7 +113,7 @@ describe('failures', () => {
         return x;
       }
     }
-    const f = udf(new NeedsDb(), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT() });
+    const f = udf(new NeedsDb(), { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode });
     const text = await failureTextOf(f);
     expect(text).toContain("TypeScript UDF 'NeedsDb' failed in open(): Error: cannot reach the database");
     expect(text).toContain(`udf-runtime.test.ts:${lineOf('OPEN-MARKER')}`);
@@ -237,15 +237,15 @@ describe('observability', () => {
     }
   });
 
-  it("console output of a UDF lands in the TaskManager log (also served by the REST API)", async () => {
-    const marker = `tsflink-log-marker-${process.pid}-${Date.now()}`;
+  it.each(['process', 'embedded'] as const)('console output of a UDF lands in the TaskManager log (also served by the REST API) (%s mode)', async (mode) => {
+    const marker = `tsflink-log-marker-${mode}-${process.pid}-${Date.now()}`;
     const chatty = udf(
       (m: string, x: number) => {
-        console.log('%s info row %d', m, x);
-        console.warn(`${m} warn row ${x}`);
+        console.log('%s info row %d', m, x); // Node.js's format specifiers, in both modes
+        console.warn('%s warn row %i of 100%', m, x, 'and more');
         return x;
       },
-      { inputTypes: [DataTypes.STRING(), DataTypes.INT()], resultType: DataTypes.INT() },
+      { inputTypes: [DataTypes.STRING(), DataTypes.INT()], resultType: DataTypes.INT(), mode },
     );
     expect(await rowsOf(tEnv.fromValues([{ x: 7 }]).select(call(chatty, lit(marker), $('x')).as('x')))).toEqual([{ x: 7 }]);
     const line = await until('the log line', () =>
@@ -254,11 +254,14 @@ describe('observability', () => {
         .split('\n')
         .find((l) => l.includes(`${marker} info row 7`)),
     );
-    expect(line).toMatch(/INFO\s+PythonWorker/);
+    expect(line).toMatch(mode === 'process' ? /INFO\s+PythonWorker/ : /INFO\s+TypeScriptUdf/);
     const tms = await restJson<{ taskmanagers: { id: string }[] }>('/taskmanagers');
-    const res = await fetch(`${session.restAddress}/taskmanagers/${tms.taskmanagers[0].id}/log`);
-    const tmLog = await res.text();
-    expect(tmLog).toContain(`${marker} warn row 7`);
+    // (polled: the REST handler may serve the file a moment before the line reaches it)
+    const served = await until('the warn line in the log the REST API serves', async () => {
+      const tmLog = await (await fetch(`${session.restAddress}/taskmanagers/${tms.taskmanagers[0].id}/log`)).text();
+      return tmLog.split('\n').find((l) => l.includes(`${marker} warn row`));
+    }, 20_000);
+    expect(served).toContain(`${marker} warn row 7 of 100% and more`);
   });
 });
 

@@ -1,5 +1,6 @@
 /** TypeScript UDFs: the public API. */
 import './session-setup';
+import './async-hints';
 import './lost-worker-hint';
 import './aggregate-hints';
 

@@ -34,9 +34,9 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /**
    * Where the function runs (docs/embedded.md): 'process', in TSFlink's Node worker under
    * flink-python's operators; 'embedded', in a JavaScript runtime inside the TaskManager's task
-   * thread (`udf`, `udtf` and `udaf` so far). Without it, a `udf` or `udtf` follows the table
-   * environment's `tsflink.udf.execution-mode` (default 'process') where it is used; other kinds
-   * run in process mode.
+   * thread (async functions on a thread of their own, with an event loop). Without it, a `udf` or
+   * `udtf` follows the table environment's `tsflink.udf.execution-mode` (default 'process') where
+   * it is used; other kinds run in process mode.
    */
   mode?: ExecutionMode;
   /** Embedded mode's engine: 'v8' (default; a bare isolate, fastest) or 'node' (Node.js: `require` of built-in modules). */
@@ -45,6 +45,8 @@ export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
    * Embedded mode: how long one call may run (ms; default 60000, 0 for no limit). A call still
    * running then is stopped and fails the task, naming the function: a loop that never ends would
    * otherwise hold the task thread where Flink cannot cancel it, until Flink kills the TaskManager.
+   * For an `asyncUdf` it bounds each run of its code (a call up to its first `await`, a timer's or a
+   * Promise's callback); the whole call is bounded by `table.exec.async-scalar.timeout`.
    */
   callTimeoutMs?: number;
   /**
@@ -270,16 +272,14 @@ function make<A extends unknown[], R>(
   if (kind === 'tableAggregate' && !hasMethods(fn, ['emitValue']) && !hasMethods(fn, ['emitUpdateWithRetract'])) {
     throw new TypeError(`${what} needs an emitValue or an emitUpdateWithRetract method`);
   }
-  const embeddable = kind !== 'async';
-  // only scalar and table functions follow the environment's option; async functions run in
-  // process mode, and an aggregate or table aggregate runs embedded when it asks to (its
-  // accumulator must suit embedded mode, so no environment switches it over silently)
+  // only scalar and table functions follow the environment's option; an async function, an
+  // aggregate or a table aggregate runs embedded when it asks to (an async function's I/O may need
+  // the node engine, an accumulator must suit embedded mode: no environment switches them over silently)
   const followsEnvironment = kind === 'scalar' || kind === 'table';
   const mode = options.mode ?? (followsEnvironment ? undefined : 'process');
   const engine = options.engine ?? 'v8';
   if (mode !== undefined && mode !== 'process' && mode !== 'embedded') throw new TypeError(`${what}: mode must be 'process' or 'embedded', got ${String(mode)}`);
   if (engine !== 'v8' && engine !== 'node') throw new TypeError(`${what}: engine must be 'v8' or 'node', got ${String(engine)}`);
-  if (mode === 'embedded' && !embeddable) throw new TypeError(`${what}: mode 'embedded' runs scalar, table, aggregate and table aggregate functions (udf, udtf, udaf, udtaf) so far; use process mode`);
   if (mode === 'embedded' && accumulator) {
     if (!options.accumulatorType!.sql.startsWith('ROW<')) {
       throw new TypeError(`${what}: in embedded mode the accumulator is a ROW (an object with fields), got ${options.accumulatorType!.sql}; use process mode for ARRAY and MAP accumulators`);
@@ -287,8 +287,7 @@ function make<A extends unknown[], R>(
   }
   const fixFor = (option: string): string => {
     if (options.mode === 'process') return `remove mode: 'process' or ${option}`;
-    if (embeddable) return `add mode: 'embedded' or remove ${option}`;
-    return `remove ${option}${kind === 'async' && option === 'callTimeoutMs' ? ' (asyncUdf has a timeout of its own, table.exec.async-scalar.timeout)' : ''}`;
+    return `add mode: 'embedded' or remove ${option}${kind === 'async' && option === 'callTimeoutMs' ? ' (in process mode an asyncUdf is bounded by table.exec.async-scalar.timeout)' : ''}`;
   };
   const callTimeoutMs = options.callTimeoutMs;
   if (callTimeoutMs !== undefined) {

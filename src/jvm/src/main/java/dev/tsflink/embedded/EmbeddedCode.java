@@ -74,6 +74,10 @@ final class EmbeddedCode implements Serializable {
         return js == null || js.callableHere();
     }
 
+    boolean isNodeEngine() {
+        return "node".equals(engine);
+    }
+
     JsRuntime js() {
         return js;
     }

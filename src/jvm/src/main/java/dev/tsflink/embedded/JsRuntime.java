@@ -205,7 +205,14 @@ final class JsRuntime implements AutoCloseable {
         runtime.getGlobalObject().set("__tsflink_console", consoleObject);
         runtime.getExecutor(
                         "(() => { const s = globalThis.__tsflink_console; delete globalThis.__tsflink_console;"
-                                + " const fmt = (a) => a.map((x) => typeof x === 'string' ? x : (() => { try { return JSON.stringify(x, (k, v) => typeof v === 'bigint' ? v.toString() : v) ?? String(x); } catch { return String(x); } })()).join(' ');"
+                                + " const one = (x) => typeof x === 'string' ? x : (() => { try { return JSON.stringify(x, (k, v) => typeof v === 'bigint' ? v.toString() : v) ?? String(x); } catch { return String(x); } })();"
+                                // Node.js's format specifiers (util.format), as console.* has them in process mode
+                                + " const fmt = (a) => { if (typeof a[0] !== 'string') return a.map(one).join(' '); let i = 1;"
+                                + " const head = a[0].replace(/%([sdifjoOc%])/g, (m, c) => { if (c === '%') return '%'; if (i >= a.length) return m; const v = a[i++];"
+                                + " switch (c) { case 's': return typeof v === 'bigint' ? v + 'n' : typeof v === 'object' && v !== null ? one(v) : String(v);"
+                                + " case 'd': return typeof v === 'bigint' ? v + 'n' : typeof v === 'symbol' ? 'NaN' : String(Number(v)); case 'i': return typeof v === 'bigint' ? v + 'n' : String(parseInt(v));"
+                                + " case 'f': return String(parseFloat(v)); case 'c': return ''; default: return one(v); } });"
+                                + " return [head, ...a.slice(i).map(one)].join(' '); };"
                                 + " const c = {};"
                                 + " for (const [m, level] of [['log', 'info'], ['info', 'info'], ['debug', 'debug'], ['trace', 'debug'], ['warn', 'warn'], ['error', 'error']]) c[m] = (...a) => s[level](fmt(a));"
                                 + " globalThis.console = c; })()")
@@ -310,14 +317,20 @@ final class JsRuntime implements AutoCloseable {
         }
         if (e instanceof JavetExecutionException) {
             JavetScriptingError err = ((JavetExecutionException) e).getScriptingError();
-            String stack = err.getStack() == null ? "" : mapping.mapStack(err.getStack()).replaceAll("\n\\s+at [^\n]*" + java.util.regex.Pattern.quote(GLUE) + "[^\n]*", "");
-            // the stack's first line is "Name: message" (getMessage() lacks the name)
-            int nl = stack.indexOf('\n');
-            String header = stack.isEmpty() ? err.getMessage() : nl >= 0 ? stack.substring(0, nl) : stack;
-            String frames = nl >= 0 ? stack.substring(nl) : "";
-            return new UdfException(what + header + frames);
+            String stack = err.getStack();
+            return rejection(stack == null || stack.isEmpty() ? err.getMessage() : stack, method);
         }
         return new UdfException(what + e.getMessage(), e);
+    }
+
+    /**
+     * The error an exception becomes that reached TSFlink as its JS stack text (a rejected Promise's,
+     * or a thrown one's): "TypeScript UDF 'name' failed: Name: message" and the stack, its frames of
+     * the shipped module mapped to the user's TypeScript lines and TSFlink's glue frames left out.
+     */
+    RuntimeException rejection(String stack, String method) {
+        String what = "TypeScript UDF '" + udfName + "' failed" + (method == null ? "" : " in " + method) + ": ";
+        return new UdfException(what + mapping.mapStack(stack).replaceAll("\n\\s+at [^\n]*" + java.util.regex.Pattern.quote(GLUE) + "[^\n]*", ""));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tsflink.udf;
 
 import dev.tsflink.embedded.EmbeddedAggregateFunction;
+import dev.tsflink.embedded.EmbeddedAsyncScalarFunction;
 import dev.tsflink.embedded.EmbeddedTableAggregateFunction;
 import dev.tsflink.embedded.EmbeddedScalarFunction;
 import dev.tsflink.embedded.EmbeddedTableFunction;
@@ -94,6 +95,9 @@ public final class UdfFactory {
             case "scalar":
                 return new EmbeddedScalarFunction(spec.name, form, filename, source, sourceMap, spec.engine,
                         spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
+            case "async":
+                return new EmbeddedAsyncScalarFunction(spec.name, form, filename, source, sourceMap, spec.engine,
+                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules, spec.asyncTimeoutMs);
             case "table":
                 return new EmbeddedTableFunction(spec.name, form, filename, source, sourceMap, spec.engine,
                         spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
@@ -110,7 +114,7 @@ public final class UdfFactory {
                         : new EmbeddedTableAggregateFunction(spec.name, filename, source, sourceMap, spec.engine, spec.inputTypes, spec.resultType,
                                 spec.accumulatorType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
             default:
-                throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar, table, aggregate and table aggregate functions (udf, udtf, udaf, udtaf), not "
+                throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar, async, table, aggregate and table aggregate functions (udf, asyncUdf, udtf, udaf, udtaf), not "
                         + spec.kind + " functions; use process mode");
         }
     }
