@@ -14,6 +14,7 @@ import { EnvironmentSettings } from './environment-settings';
 import { StatementSet } from './statement-set';
 import { Table, tableNode, type TableContext } from './table';
 import { EXECUTION_MODE_OPTION, parseExecutionMode, type ExecutionMode } from './udf/execution-mode';
+import { shippedDependenciesOf, type ShippedDependencies } from './udf/shipped-modules';
 import type { TableDescriptor } from './table-descriptor';
 import { TableResult } from './table-result';
 import { encodeValue, inferSqlType, type LogicalTypeTree } from './values';
@@ -234,9 +235,9 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     return new TableConfig(this.handle);
   }
 
-  /** A function to register: a TS UDF without a mode of its own is built for this environment's. */
+  /** A function to register: a TS UDF is made for this environment (its mode, its shipped dependencies). */
   private functionNode(fn: JavaFunctionRef): ArgNode {
-    return { k: 'handle', id: fn.toJavaHandle(fn.followsExecutionMode ? this.udfExecutionMode() : undefined) };
+    return { k: 'handle', id: fn.toJavaHandle(this) };
   }
 
   /**
@@ -246,6 +247,14 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
    */
   udfExecutionMode(): ExecutionMode {
     return parseExecutionMode(this.getConfig().get(EXECUTION_MODE_OPTION));
+  }
+
+  /**
+   * What this environment ships for TS UDFs (addJsFile(s), setNpmRequirements, addArchive): a
+   * function made for embedded mode bundles the modules it requires from them (docs/embedded.md).
+   */
+  udfDependencies(): ShippedDependencies {
+    return shippedDependenciesOf(this.getConfig());
   }
 
   /** Runs one SQL statement (DDL, DML, SELECT, SHOW, ...); INSERT and SELECT submit a job. */
