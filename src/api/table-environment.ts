@@ -568,7 +568,10 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     return this.invoke('dropTemporarySystemFunction', [name]).v as boolean;
   }
 
-  /** Ships a JS/TS file, directory or zip to the UDF workers, where it is requirable (PyFlink's add_python_file). */
+  /**
+   * Ships a JS/TS file, directory or zip to the UDF workers, where it is requirable (PyFlink's
+   * add_python_file); embedded functions used here get what they require from it bundled.
+   */
   addJsFile(path: string): void {
     udfDependencies.addJsFiles(this.getConfig(), path);
   }
@@ -578,7 +581,10 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     udfDependencies.addJsFiles(this.getConfig(), ...paths.flat());
   }
 
-  /** Ships an archive the workers extract into `targetDir` under their working directory (PyFlink's add_python_archive). */
+  /**
+   * Ships an archive the workers extract into `targetDir` under their working directory (PyFlink's
+   * add_python_archive). Process mode only: an embedded function reading files here is refused (v8) or warned about (node).
+   */
   addArchive(path: string, targetDir?: string): void {
     udfDependencies.addArchive(this.getConfig(), path, targetDir);
   }
@@ -586,6 +592,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   /**
    * npm packages installed for the UDF workers, from a package.json or a list of specs; offline from
    * `cacheDir` (an npm cache or a directory of tarballs) when given (PyFlink's set_python_requirements).
+   * For embedded functions used here they are installed on the client, the same way, and bundled.
    */
   setNpmRequirements(requirements: string | readonly string[], cacheDir?: string): void {
     udfDependencies.setNpmRequirements(this.getConfig(), requirements, cacheDir);
