@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { $, call, DataTypes, EnvironmentSettings, Session, TableEnvironment, udf } from '../src/index';
 import { rowsOf, sorted, tempDir } from './helpers';
 import { RATE, toEuroBase } from './udf-shipping-fixtures/local-helper';
@@ -196,6 +196,23 @@ describe('explicit dependencies through the distributed cache', () => {
     expect(() => metals.select(call(rate, $('m')))).toThrow(
       /TypeScript UDF 'rate' reads files \(it requires 'fs'\), and this environment ships archives with addArchive \(.*rates\.zip#rates\), which Flink extracts into the working directory of process mode's Node worker only; embedded mode's v8 engine has no file system at all\. Run the function in process mode \(its option mode: 'process', or tsflink\.udf\.execution-mode = 'process'\)/,
     );
+    // the node engine may read files by absolute path: a warning, when the function is made (no
+    // job runs: the node engine cannot start inside the mini-cluster's process)
+    const warned: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((m: unknown) => void warned.push(String(m)));
+    try {
+      const rateOnNode = udf((metal: string) => String(require('fs').existsSync(metal)), {
+        inputTypes: [DataTypes.STRING()],
+        resultType: DataTypes.STRING(),
+        name: 'rateOnNode',
+        mode: 'embedded',
+        engine: 'node',
+      });
+      tEnv.createTemporarySystemFunction('rate_on_node', rateOnNode);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warned).toEqual([expect.stringMatching(/^TypeScript UDF 'rateOnNode' reads files \(it requires 'fs'\), and this environment ships archives with addArchive .*; in embedded mode its relative paths are the TaskManager's\. A function reading the archives needs process mode/)]);
     // one that reads no files runs embedded in the same environment
     const upper = udf((m: string) => m.toUpperCase(), { inputTypes: [DataTypes.STRING()], resultType: DataTypes.STRING(), name: 'upper' });
     const embedded = metals.select(call(upper, $('m')).as('u'));
