@@ -7,7 +7,7 @@
 import { Gateway, type ArgNode } from '../gateway/facade';
 import { DataType } from './data-types';
 import { inferSqlType } from './values';
-import { functionNode, type ExecutionMode, type ModeFollowingFunction } from './udf/execution-mode';
+import { functionNode, type FunctionEnvironment, type ModeFollowingFunction } from './udf/execution-mode';
 
 /** Anything usable where Flink takes an expression: an Expression, a Java enum constant or a literal JS value. */
 export type ExpressionLike = Expression | JavaEnum | string | number | boolean | bigint | Date | null;
@@ -55,8 +55,12 @@ export const JsonOnNull = javaEnum('org.apache.flink.table.api.JsonOnNull', ['NU
 
 /** An object that is a Java-side user-defined function (TS UDFs implement this). */
 export interface JavaFunctionRef extends ModeFollowingFunction {
-  /** The Java function object; a TS UDF without a mode of its own is built for `defaultMode`. */
-  toJavaHandle(defaultMode?: ExecutionMode): number;
+  /**
+   * The Java function object; a TS UDF is made for the environment using it (its mode when the
+   * function has none of its own, its shipped dependencies in embedded mode), or without one as in
+   * process mode's default.
+   */
+  toJavaHandle(environment?: FunctionEnvironment): number;
   /** Called with the name a function is registered under, before its Java handle is taken. */
   registeredAs?(name: string): void;
 }

@@ -14,6 +14,7 @@ import { EnvironmentSettings } from './environment-settings';
 import { StatementSet } from './statement-set';
 import { Table, tableNode, type TableContext } from './table';
 import { EXECUTION_MODE_OPTION, parseExecutionMode, type ExecutionMode } from './udf/execution-mode';
+import { shippedDependenciesOf, type ShippedDependencies } from './udf/shipped-modules';
 import type { TableDescriptor } from './table-descriptor';
 import { TableResult } from './table-result';
 import { encodeValue, inferSqlType, type LogicalTypeTree } from './values';
@@ -234,9 +235,9 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     return new TableConfig(this.handle);
   }
 
-  /** A function to register: a TS UDF without a mode of its own is built for this environment's. */
+  /** A function to register: a TS UDF is made for this environment (its mode, its shipped dependencies). */
   private functionNode(fn: JavaFunctionRef): ArgNode {
-    return { k: 'handle', id: fn.toJavaHandle(fn.followsExecutionMode ? this.udfExecutionMode() : undefined) };
+    return { k: 'handle', id: fn.toJavaHandle(this) };
   }
 
   /**
@@ -246,6 +247,14 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
    */
   udfExecutionMode(): ExecutionMode {
     return parseExecutionMode(this.getConfig().get(EXECUTION_MODE_OPTION));
+  }
+
+  /**
+   * What this environment ships for TS UDFs (addJsFile(s), setNpmRequirements, addArchive): a
+   * function made for embedded mode bundles the modules it requires from them (docs/embedded.md).
+   */
+  udfDependencies(): ShippedDependencies {
+    return shippedDependenciesOf(this.getConfig());
   }
 
   /** Runs one SQL statement (DDL, DML, SELECT, SHOW, ...); INSERT and SELECT submit a job. */
@@ -559,7 +568,10 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     return this.invoke('dropTemporarySystemFunction', [name]).v as boolean;
   }
 
-  /** Ships a JS/TS file, directory or zip to the UDF workers, where it is requirable (PyFlink's add_python_file). */
+  /**
+   * Ships a JS/TS file, directory or zip to the UDF workers, where it is requirable (PyFlink's
+   * add_python_file); embedded functions used here get what they require from it bundled.
+   */
   addJsFile(path: string): void {
     udfDependencies.addJsFiles(this.getConfig(), path);
   }
@@ -569,7 +581,10 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
     udfDependencies.addJsFiles(this.getConfig(), ...paths.flat());
   }
 
-  /** Ships an archive the workers extract into `targetDir` under their working directory (PyFlink's add_python_archive). */
+  /**
+   * Ships an archive the workers extract into `targetDir` under their working directory (PyFlink's
+   * add_python_archive). Process mode only: an embedded function reading files here is refused (v8) or warned about (node).
+   */
   addArchive(path: string, targetDir?: string): void {
     udfDependencies.addArchive(this.getConfig(), path, targetDir);
   }
@@ -577,6 +592,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   /**
    * npm packages installed for the UDF workers, from a package.json or a list of specs; offline from
    * `cacheDir` (an npm cache or a directory of tarballs) when given (PyFlink's set_python_requirements).
+   * For embedded functions used here they are installed on the client, the same way, and bundled.
    */
   setNpmRequirements(requirements: string | readonly string[], cacheDir?: string): void {
     udfDependencies.setNpmRequirements(this.getConfig(), requirements, cacheDir);

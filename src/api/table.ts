@@ -12,7 +12,7 @@ import type * as arrow from 'apache-arrow';
 import { exportToArrow, type ToArrowOptions } from './arrow/to-arrow';
 import { CompiledPlan } from './compiled-plan';
 import { explainArgs, type ExplainDetail } from './enums';
-import { resolveFunctionNodes, type ExecutionMode } from './udf/execution-mode';
+import { resolveFunctionNodes, type FunctionEnvironment } from './udf/execution-mode';
 
 /** A column name or an expression, where Flink takes field expressions (select, groupBy, ...). */
 export type FieldLike = string | Expression;
@@ -21,11 +21,12 @@ function field(f: FieldLike): ArgNode {
   return typeof f === 'string' ? $(f).node : f.node;
 }
 
-/** What a Table needs from its TableEnvironment. */
-export interface TableContext {
+/**
+ * What a Table needs from its TableEnvironment: for TS UDFs used in it, where those without a mode
+ * of their own run (`tsflink.udf.execution-mode`) and what the environment ships, read when one is used.
+ */
+export interface TableContext extends FunctionEnvironment {
   readonly streaming: boolean;
-  /** Where TS UDFs without a mode of their own run (`tsflink.udf.execution-mode`), read when one is used. */
-  udfExecutionMode(): ExecutionMode;
 }
 
 /** Base of objects that live on the JVM behind a handle. */
@@ -38,7 +39,7 @@ abstract class JavaBacked {
   }
 
   protected call(method: string, args: ArgNode[]): Handle {
-    const resolved = resolveFunctionNodes(args, () => this.ctx.udfExecutionMode());
+    const resolved = resolveFunctionNodes(args, this.ctx);
     return handleOf(Gateway.invoke(this.handle, method, resolved), `the result of ${method}`);
   }
 

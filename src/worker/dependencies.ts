@@ -38,13 +38,32 @@ function moduleName(entry: string): string {
 
 /** Reads the dependency locations from the environment Flink gives a worker. */
 export function workerDependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerDependencies {
+  const installDir = env._PYTHON_REQUIREMENTS_INSTALL_DIR;
+  const deps = shippedDependencyLookup((env.PYTHONPATH ?? '').split(path.delimiter).filter(Boolean), {
+    requirementsNodeModules: installDir ? path.join(installDir, 'node_modules') : undefined,
+    // Flink links each shipped file into a directory of its own, so its directory holds only it
+    fileDirsAreRoots: true,
+  });
+  if (env._PYTHON_WORKING_DIR) {
+    deps.workingDir = env._PYTHON_WORKING_DIR;
+    if (!deps.searchRoots.includes(deps.workingDir)) deps.searchRoots.push(deps.workingDir);
+  }
+  return deps;
+}
+
+/**
+ * The lookup tables for shipped entries (files and directories; missing ones are skipped) and the
+ * npm requirements' node_modules. The worker builds them from PYTHONPATH; embedded mode's bundler
+ * (src/api/udf/shipped-modules.ts) from `python.files` on the client, where a file's directory is
+ * the user's own and holds files that were not shipped (`fileDirsAreRoots: false`).
+ */
+export function shippedDependencyLookup(entries: readonly string[], options: { requirementsNodeModules?: string; fileDirsAreRoots: boolean }): WorkerDependencies {
   const deps: WorkerDependencies = { modules: new Map(), searchRoots: [] };
   const addRoot = (dir: string) => {
     if (!deps.searchRoots.includes(dir)) deps.searchRoots.push(dir);
   };
-  const installDir = env._PYTHON_REQUIREMENTS_INSTALL_DIR;
-  if (installDir) deps.requirementsNodeModules = path.join(installDir, 'node_modules');
-  for (const entry of (env.PYTHONPATH ?? '').split(path.delimiter).filter(Boolean)) {
+  if (options.requirementsNodeModules) deps.requirementsNodeModules = options.requirementsNodeModules;
+  for (const entry of entries) {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(entry);
@@ -53,7 +72,7 @@ export function workerDependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     }
     if (stat.isFile()) {
       if (!deps.modules.has(moduleName(entry))) deps.modules.set(moduleName(entry), entry);
-      addRoot(path.dirname(entry));
+      if (options.fileDirsAreRoots) addRoot(path.dirname(entry));
     } else if (stat.isDirectory()) {
       if (path.basename(entry) !== 'node_modules' && !deps.modules.has(moduleName(entry)) && isRequirableDir(entry)) {
         deps.modules.set(moduleName(entry), entry);
@@ -62,10 +81,6 @@ export function workerDependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     }
   }
   if (deps.requirementsNodeModules) addRoot(deps.requirementsNodeModules);
-  if (env._PYTHON_WORKING_DIR) {
-    deps.workingDir = env._PYTHON_WORKING_DIR;
-    addRoot(env._PYTHON_WORKING_DIR);
-  }
   return deps;
 }
 
@@ -134,6 +149,21 @@ export function resolveShippedRequest(request: string, deps: WorkerDependencies 
     const own = tryResolve(path.join(packageRoot(), request.slice('tsflink'.length) || '.'));
     if (own) return own;
   }
+  const shipped = resolveInShipped(request, deps);
+  if (shipped) return shipped;
+  const own = tryResolve(request);
+  if (own) return own;
+  const where = deps.searchRoots.length ? ` (searched the shipped dependencies ${deps.searchRoots.join(', ')} and the worker's node_modules)` : '';
+  const e = new Error(`Cannot find module '${request}' for shipped UDF code${where}; ship it with addJsFile/addArchive/setNpmRequirements`);
+  (e as NodeJS.ErrnoException).code = 'MODULE_NOT_FOUND';
+  throw e;
+}
+
+/**
+ * The file `request` names among the shipped dependencies only: a shipped file/dir by name,
+ * `<root>/<request>`, or a node_modules package under a shipped root or the requirements.
+ */
+export function resolveInShipped(request: string, deps: WorkerDependencies): string | undefined {
   const bare = request.replace(/^\.\//, '');
   const byName = deps.modules.get(bare) ?? deps.modules.get(moduleName(bare));
   if (byName) {
@@ -152,12 +182,7 @@ export function resolveShippedRequest(request: string, deps: WorkerDependencies 
       if (r) return r;
     }
   }
-  const own = tryResolve(request);
-  if (own) return own;
-  const where = deps.searchRoots.length ? ` (searched the shipped dependencies ${deps.searchRoots.join(', ')} and the worker's node_modules)` : '';
-  const e = new Error(`Cannot find module '${request}' for shipped UDF code${where}; ship it with addJsFile/addArchive/setNpmRequirements`);
-  (e as NodeJS.ErrnoException).code = 'MODULE_NOT_FOUND';
-  throw e;
+  return undefined;
 }
 
 function isFile(p: string): boolean {

@@ -5,6 +5,7 @@
  * in a Table API call (`select(call(f, ...))`) or when it is registered for SQL.
  */
 import type { ArgNode } from '../../gateway/facade';
+import type { ShippedDependencies } from './shipped-modules';
 
 export type ExecutionMode = 'process' | 'embedded';
 
@@ -40,36 +41,64 @@ export function runnableMode(requested: ExecutionMode, name: string, warn: (mess
   return 'process';
 }
 
+/**
+ * What the table environment using a function tells it when its Java function is made (a
+ * TableEnvironment): each asked only when needed, so a bad option value fails only where it matters.
+ */
+export interface FunctionEnvironment {
+  /** `tsflink.udf.execution-mode`, asked for a function without a mode of its own. */
+  udfExecutionMode(): ExecutionMode;
+  /**
+   * The dependencies the environment ships (addJsFile, setNpmRequirements, addArchive), asked for
+   * a function made for embedded mode, which bundles the modules it requires from them.
+   */
+  udfDependencies(): ShippedDependencies;
+}
+
 /** A function that takes the environment's mode when it has none of its own (a TS UDF without `mode`). */
 export interface ModeFollowingFunction {
   /** true: built for the environment's mode; false or absent: the function has its own (or is Java) */
   readonly followsExecutionMode?: boolean;
-  toJavaHandle(defaultMode?: ExecutionMode): number;
+  /**
+   * true: what it is made of depends on the environment using it (its mode, or in embedded mode its
+   * shipped dependencies), so its expression node waits for that environment (resolveFunctionNodes)
+   */
+  readonly dependsOnEnvironment?: boolean;
+  toJavaHandle(environment?: FunctionEnvironment): number;
 }
 
-/** The node of a function that follows the environment's mode: resolved by resolveFunctionNodes. */
+/** The node of a function that depends on the environment using it: resolved by resolveFunctionNodes. */
 interface FunctionNode {
   k: 'udf';
   fn: ModeFollowingFunction;
-  /** Where no environment resolves the node, the function's own default (process mode). */
+  /** Where no environment resolves the node, the function as made without one (process mode for one without a mode of its own). */
   toJSON(): ArgNode;
 }
 
 /** The expression node of a function reference. */
 export function functionNode(fn: ModeFollowingFunction): ArgNode {
-  if (!fn.followsExecutionMode) return { k: 'handle', id: fn.toJavaHandle() };
+  if (!fn.dependsOnEnvironment) return { k: 'handle', id: fn.toJavaHandle() };
   const node: FunctionNode = { k: 'udf', fn, toJSON: () => ({ k: 'handle', id: fn.toJavaHandle() }) };
   return node as unknown as ArgNode;
 }
 
+/** The environment with each answer asked for at most once. */
+function askedOnce(environment: FunctionEnvironment): FunctionEnvironment {
+  let mode: ExecutionMode | undefined;
+  let deps: ShippedDependencies | undefined;
+  return {
+    udfExecutionMode: () => (mode ??= environment.udfExecutionMode()),
+    udfDependencies: () => (deps ??= environment.udfDependencies()),
+  };
+}
+
 /**
- * `args` with each function node replaced by the handle of the function built for `mode()` (asked
- * at most once, and only if there is such a node). Nodes are shared between expressions, so the
- * tree is copied where it changes, never changed in place.
+ * `args` with each function node replaced by the handle of the function made for `environment`
+ * (its mode and shipped dependencies, each asked at most once and only if a function needs it).
+ * Nodes are shared between expressions, so the tree is copied where it changes, never changed in place.
  */
-export function resolveFunctionNodes(args: ArgNode[], mode: () => ExecutionMode): ArgNode[] {
-  let resolved: ExecutionMode | undefined;
-  const modeOnce = () => (resolved ??= mode());
+export function resolveFunctionNodes(args: ArgNode[], environment: FunctionEnvironment): ArgNode[] {
+  const once = askedOnce(environment);
   const walk = (n: unknown): unknown => {
     if (Array.isArray(n)) {
       let out: unknown[] | undefined;
@@ -81,7 +110,7 @@ export function resolveFunctionNodes(args: ArgNode[], mode: () => ExecutionMode)
     }
     if (n === null || typeof n !== 'object') return n;
     const node = n as Record<string, unknown>;
-    if (node.k === 'udf') return { k: 'handle', id: (node as unknown as FunctionNode).fn.toJavaHandle(modeOnce()) };
+    if (node.k === 'udf') return { k: 'handle', id: (node as unknown as FunctionNode).fn.toJavaHandle(once) };
     let out: Record<string, unknown> | undefined;
     for (const [key, value] of Object.entries(node)) {
       const y = walk(value);

@@ -16,8 +16,9 @@ import { shipValueSync } from './ship';
 import { toJavaJson } from '../../gateway/java-json';
 import type { Vector } from 'apache-arrow';
 import { useAggregateStateBackend } from './aggregate-state-backend';
-import { runnableMode, type ExecutionMode, type ModeFollowingFunction } from './execution-mode';
-import { bundlePackages, requiredPackages } from './embedded-packages';
+import { runnableMode, type ExecutionMode, type FunctionEnvironment, type ModeFollowingFunction } from './execution-mode';
+import { embeddedModules } from './embedded-packages';
+import { NO_SHIPPED_DEPENDENCIES, shippedDependenciesKey } from './shipped-modules';
 
 export interface UdfOptions<I extends readonly DataType[], R extends DataType> {
   /** SQL types of the parameters, in order. */
@@ -93,8 +94,12 @@ let counter = 0;
 /** A TypeScript UDF, usable wherever Flink takes a user-defined function. */
 export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements JavaFunctionRef, ModeFollowingFunction {
   declare readonly __signature: (...args: A) => R;
-  /** The Java function objects made so far, one per execution mode. */
-  private readonly handles = new Map<ExecutionMode, number>();
+  /**
+   * The Java function objects made so far: one for process mode, one per set of shipped
+   * dependencies for embedded mode (whose bundles come from them; an addJsFile after the function
+   * was first used makes a new one).
+   */
+  private readonly handles = new Map<string, number>();
   private readonly code: ShippedCode;
   private displayName: string;
   /** Aggregates: whether the object has merge() (embedded mode offers two-phase plans only then). */
@@ -150,16 +155,24 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
     return this.execution.mode === undefined;
   }
 
+  /** Whether the environment using it decides what it is made of: its mode, or (embedded) its shipped dependencies. */
+  get dependsOnEnvironment(): boolean {
+    return this.execution.mode !== 'process';
+  }
+
   /**
-   * The Java function object for the function's own mode or, if it has none, `defaultMode` (the
-   * environment's; process mode when not given). Made on first use; the session's JVM must be running.
+   * The Java function object for the function's own mode or, if it has none, the mode of
+   * `environment` (the one using it; process mode without one), made in embedded mode with the
+   * environment's shipped dependencies. Made on first use; the session's JVM must be running.
    */
-  toJavaHandle(defaultMode: ExecutionMode = 'process'): number {
-    const mode = runnableMode(this.execution.mode ?? defaultMode, this.name, (message) => {
+  toJavaHandle(environment?: FunctionEnvironment): number {
+    const mode = runnableMode(this.execution.mode ?? environment?.udfExecutionMode() ?? 'process', this.name, (message) => {
       if (!this.warnedFallback) console.warn(message);
       this.warnedFallback = true;
     });
-    let handle = this.handles.get(mode);
+    const deps = mode === 'embedded' ? (environment?.udfDependencies() ?? NO_SHIPPED_DEPENDENCIES) : NO_SHIPPED_DEPENDENCIES;
+    const key = mode === 'embedded' ? `embedded ${shippedDependenciesKey(deps)}` : mode;
+    let handle = this.handles.get(key);
     if (handle === undefined) {
       // process mode's state requests need RocksDB to restore correctly; embedded aggregates are
       // Flink's own AggregateFunctions, fine on any backend
@@ -180,8 +193,8 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         maxHeapMb: this.execution.maxHeapMb,
         hasMerge: this.hasMerge,
         hasEmitUpdateWithRetract: this.hasEmitUpdateWithRetract,
-        // npm packages the code requires, bundled: an embedded runtime has no node_modules
-        ...(mode === 'embedded' ? { bundledModules: bundlePackages(this.name, requiredPackages(this.code.source), this.execution.engine) } : {}),
+        // the modules the code requires, bundled: an embedded runtime has no node_modules
+        ...(mode === 'embedded' ? { bundledModules: embeddedModules(this.name, this.code.source, this.execution.engine, deps, (m) => console.warn(m)) } : {}),
       };
       // the Java side adds the parameter and result type trees
       const descriptor: Omit<UdfDescriptor, 'inputTypes' | 'resultType'> = {
@@ -194,7 +207,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
       };
       handle = callSync<number>('dev.tsflink.udf.UdfFactory', 'create', toJavaJson(spec), toJavaJson(descriptor));
       track(this, handle);
-      this.handles.set(mode, handle);
+      this.handles.set(key, handle);
     }
     return handle;
   }

@@ -2,7 +2,8 @@
  * Explicit dependency management for TypeScript UDFs, like PyFlink's add_python_file /
  * add_python_archive / set_python_requirements. Everything travels through Flink's distributed
  * cache via the `python.files`, `python.archives` and `python.requirements` options, so it reaches
- * remote TaskManagers too; the worker finds it through src/worker/dependencies.ts.
+ * remote TaskManagers too; the worker finds it through src/worker/dependencies.ts. Embedded mode
+ * bundles what a function requires from the same options on the client (src/api/udf/shipped-modules.ts).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
