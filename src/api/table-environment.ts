@@ -13,7 +13,7 @@ import { assertFunctionRef, toNode, type ExpressionLike, type JavaFunctionRef } 
 import { EnvironmentSettings } from './environment-settings';
 import { StatementSet } from './statement-set';
 import { Table, tableNode, type TableContext } from './table';
-import { EXECUTION_MODE_OPTION, parseExecutionMode, type ExecutionMode } from './udf/execution-mode';
+import { ASYNC_SCALAR_RETRY_STRATEGY, ASYNC_SCALAR_TIMEOUT, EXECUTION_MODE_OPTION, parseExecutionMode, type ExecutionMode } from './udf/execution-mode';
 import { shippedDependenciesOf, type ShippedDependencies } from './udf/shipped-modules';
 import type { TableDescriptor } from './table-descriptor';
 import { TableResult } from './table-result';
@@ -255,6 +255,18 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
    */
   udfDependencies(): ShippedDependencies {
     return shippedDependenciesOf(this.getConfig());
+  }
+
+  /**
+   * When an embedded async UDF used here fails a call, naming itself: `table.exec.async-scalar.timeout`
+   * in ms (Flink's default when unset), or 0 with a retry strategy set (Flink's own timeout then).
+   */
+  udfAsyncDeadlineMs(): number {
+    const config = this.getConfig();
+    // (a Java long: java-bridge gives a bigint)
+    return Number(
+      callSync<bigint | number>('dev.tsflink.udf.UdfFactory', 'asyncScalarDeadlineMs', config.get(ASYNC_SCALAR_TIMEOUT) ?? null, config.get(ASYNC_SCALAR_RETRY_STRATEGY) ?? null),
+    );
   }
 
   /** Runs one SQL statement (DDL, DML, SELECT, SHOW, ...); INSERT and SELECT submit a job. */

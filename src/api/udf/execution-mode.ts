@@ -12,6 +12,10 @@ export type ExecutionMode = 'process' | 'embedded';
 /** The table environment's option: 'process' (the default) or 'embedded'. */
 export const EXECUTION_MODE_OPTION = 'tsflink.udf.execution-mode';
 
+/** Flink's options bounding an async scalar function's call with its retries, and setting the retries. */
+export const ASYNC_SCALAR_TIMEOUT = 'table.exec.async-scalar.timeout';
+export const ASYNC_SCALAR_RETRY_STRATEGY = 'table.exec.async-scalar.retry-strategy';
+
 /** The option's value as a mode; a bad value names the option and what it takes. */
 export function parseExecutionMode(value: string | undefined): ExecutionMode {
   if (value === undefined || value.trim() === '') return 'process';
@@ -53,6 +57,11 @@ export interface FunctionEnvironment {
    * a function made for embedded mode, which bundles the modules it requires from them.
    */
   udfDependencies(): ShippedDependencies;
+  /**
+   * Asked for an async function made for embedded mode: when it fails a call, naming itself
+   * (`table.exec.async-scalar.timeout` in ms, or 0 with retries set: Flink's own timeout then).
+   */
+  udfAsyncDeadlineMs(): number;
 }
 
 /** A function that takes the environment's mode when it has none of its own (a TS UDF without `mode`). */
@@ -86,9 +95,11 @@ export function functionNode(fn: ModeFollowingFunction): ArgNode {
 function askedOnce(environment: FunctionEnvironment): FunctionEnvironment {
   let mode: ExecutionMode | undefined;
   let deps: ShippedDependencies | undefined;
+  let asyncDeadlineMs: number | undefined;
   return {
     udfExecutionMode: () => (mode ??= environment.udfExecutionMode()),
     udfDependencies: () => (deps ??= environment.udfDependencies()),
+    udfAsyncDeadlineMs: () => (asyncDeadlineMs ??= environment.udfAsyncDeadlineMs()),
   };
 }
 

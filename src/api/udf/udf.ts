@@ -171,7 +171,9 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
       this.warnedFallback = true;
     });
     const deps = mode === 'embedded' ? (environment?.udfDependencies() ?? NO_SHIPPED_DEPENDENCIES) : NO_SHIPPED_DEPENDENCIES;
-    const key = mode === 'embedded' ? `embedded ${shippedDependenciesKey(deps)}` : mode;
+    // an embedded async function fails a call outliving the timeout naming itself, so it is made per deadline
+    const asyncDeadlineMs = mode === 'embedded' && this.kind === 'async' ? (environment?.udfAsyncDeadlineMs() ?? 0) : 0;
+    const key = mode === 'embedded' ? `embedded ${shippedDependenciesKey(deps)}${asyncDeadlineMs ? ` ${asyncDeadlineMs}ms` : ''}` : mode;
     let handle = this.handles.get(key);
     if (handle === undefined) {
       // process mode's state requests need RocksDB to restore correctly; embedded aggregates are
@@ -193,6 +195,7 @@ export class TsFunction<A extends unknown[] = unknown[], R = unknown> implements
         maxHeapMb: this.execution.maxHeapMb,
         hasMerge: this.hasMerge,
         hasEmitUpdateWithRetract: this.hasEmitUpdateWithRetract,
+        asyncDeadlineMs,
         // the modules the code requires, bundled: an embedded runtime has no node_modules
         ...(mode === 'embedded' ? { bundledModules: embeddedModules(this.name, this.code.source, this.execution.engine, deps, (m) => console.warn(m)) } : {}),
       };

@@ -22,24 +22,25 @@ public final class EmbeddedAsyncScalarFunction extends AsyncScalarFunction {
     private final DataType resultType;
     private final boolean deterministic;
     /**
-     * table.exec.async-scalar.timeout of the environment the function was used in (ms; 0: not known).
-     * Flink's operator enforces it; this is only to fail a call that outlives it with an error naming
-     * the function (the option reaches neither the function's context nor its job parameters).
+     * table.exec.async-scalar.timeout of the environment the function was used in, when no retries
+     * are set (ms; 0: none, UdfFactory.asyncScalarDeadlineMs). Flink's operator enforces the timeout;
+     * this only fails a call outliving it with an error naming the function (the option reaches
+     * neither the function's context nor its job parameters).
      */
-    private final long asyncTimeoutMs;
+    private final long deadlineMs;
 
     private transient JsEventLoop loop;
 
     public EmbeddedAsyncScalarFunction(String name, String form, String filename, String source, String sourceMap, String engine,
             DataType[] inputTypes, DataType resultType, boolean deterministic, long callTimeoutMs, long maxHeapMb, java.util.Map<String, String> modules,
-            long asyncTimeoutMs) {
+            long deadlineMs) {
         for (DataType t : inputTypes) JsValues.requireSupported(name, t);
         JsValues.requireSupported(name, resultType);
         this.code = new EmbeddedCode(name, form, "eval", filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb, modules);
         this.inputTypes = inputTypes;
         this.resultType = resultType;
         this.deterministic = deterministic;
-        this.asyncTimeoutMs = asyncTimeoutMs;
+        this.deadlineMs = deadlineMs;
     }
 
     @Override
@@ -54,7 +55,7 @@ public final class EmbeddedAsyncScalarFunction extends AsyncScalarFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        loop = JsEventLoop.open(code, context, inputTypes, resultType, asyncTimeoutMs);
+        loop = JsEventLoop.open(code, context, inputTypes, resultType, deadlineMs);
     }
 
     // Fixed-arity overloads first, as EmbeddedScalarFunction's (a single ARRAY argument would be

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.table.api.config.ExecutionConfigOptions;
 import org.apache.flink.table.functions.UserDefinedFunction;
+import org.apache.flink.util.TimeUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ public final class UdfFactory {
                         spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
             case "async":
                 return new EmbeddedAsyncScalarFunction(spec.name, form, filename, source, sourceMap, spec.engine,
-                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules, spec.asyncTimeoutMs);
+                        spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules, spec.asyncDeadlineMs);
             case "table":
                 return new EmbeddedTableFunction(spec.name, form, filename, source, sourceMap, spec.engine,
                         spec.inputTypes, spec.resultType, spec.deterministic, spec.callTimeoutMs, spec.maxHeapMb, spec.bundledModules);
@@ -117,6 +119,21 @@ public final class UdfFactory {
                 throw new IllegalArgumentException("TypeScript UDF '" + spec.name + "': embedded mode runs scalar, async, table, aggregate and table aggregate functions (udf, asyncUdf, udtf, udaf, udtaf), not "
                         + spec.kind + " functions; use process mode");
         }
+    }
+
+    /**
+     * The deadline an embedded async function fails a call at, naming itself (ms; 0: none):
+     * table.exec.async-scalar.timeout (`timeout` as Flink parses it, Flink's default when null) when
+     * no retry strategy is set. With retries Flink's own timeout ends the call: an earlier failure of
+     * ours would set off a retry that Java functions do not get.
+     */
+    public static long asyncScalarDeadlineMs(String timeout, String retryStrategy) {
+        return GatewayException.guard(() -> {
+            if (retryStrategy != null && !ExecutionConfigOptions.RetryStrategy.NO_RETRY.name().equalsIgnoreCase(retryStrategy.trim())) return 0L;
+            return timeout == null
+                    ? ExecutionConfigOptions.TABLE_EXEC_ASYNC_SCALAR_TIMEOUT.defaultValue().toMillis()
+                    : TimeUtils.parseDuration(timeout).toMillis();
+        });
     }
 
     static UserDefinedFunction build(UdfSpec spec, byte[] payload) {

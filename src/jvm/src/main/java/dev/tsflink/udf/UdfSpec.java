@@ -31,8 +31,8 @@ final class UdfSpec {
     final long callTimeoutMs;
     /** embedded mode: how much JavaScript heap the runtime may use (MB; 0: V8's own limit) */
     final long maxHeapMb;
-    /** Async functions in embedded mode: table.exec.async-scalar.timeout where the function is used (ms; 0: not known). */
-    final long asyncTimeoutMs;
+    /** Async functions in embedded mode: when a call fails naming the function (ms; 0: Flink's timeout only), UdfFactory.asyncScalarDeadlineMs. */
+    final long asyncDeadlineMs;
     /** aggregates: whether the object has a merge() method (embedded mode offers one to the planner only then) */
     final boolean hasMerge;
     /** table aggregates: whether the object has emitUpdateWithRetract() (which then replaces emitValue, as in process mode) */
@@ -58,7 +58,7 @@ final class UdfSpec {
         engine = spec.path("engine").asText("v8");
         callTimeoutMs = spec.path("callTimeoutMs").asLong(60_000);
         maxHeapMb = spec.path("maxHeapMb").asLong(0);
-        asyncTimeoutMs = spec.path("asyncTimeoutMs").asLong(0);
+        asyncDeadlineMs = spec.path("asyncDeadlineMs").asLong(0);
         hasMerge = spec.path("hasMerge").asBoolean(false);
         hasEmitUpdateWithRetract = spec.path("hasEmitUpdateWithRetract").asBoolean(false);
         spec.path("bundledModules").fields().forEachRemaining(e -> bundledModules.put(e.getKey(), e.getValue().asText()));
