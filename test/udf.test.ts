@@ -381,23 +381,27 @@ describe.each(['process', 'embedded'] as const)('table UDFs (%s mode)', (mode) =
   });
 });
 
+/** A streaming environment whose async calls time out after `timeout` and are tried twice, 10 ms apart. */
+async function retryingEnv(timeout: string): Promise<TableEnvironment> {
+  const env = await streamingEnv();
+  env
+    .getConfig()
+    .set('table.exec.async-scalar.timeout', timeout)
+    .set('table.exec.async-scalar.retry-strategy', 'FIXED_DELAY')
+    .set('table.exec.async-scalar.retry-delay', '10 ms')
+    .set('table.exec.async-scalar.max-attempts', '2');
+  return env;
+}
+
 describe.each(['process', 'embedded'] as const)('async scalar UDFs (%s mode)', (mode) => {
   it('table.exec.async-scalar retries and timeout: a failing call is retried; one that never answers fails naming the UDF', async () => {
-    const env = await streamingEnv();
-    env
-      .getConfig()
-      .set('table.exec.async-scalar.timeout', '1 s')
-      .set('table.exec.async-scalar.retry-strategy', 'FIXED_DELAY')
-      .set('table.exec.async-scalar.retry-delay', '10 ms')
-      .set('table.exec.async-scalar.max-attempts', '2');
+    const env = await retryingEnv('1 s');
     const flaky = asyncUdf(
       async (x: number) => {
         const seen = ((globalThis as { flakySeen?: Set<number> }).flakySeen ??= new Set<number>());
-        if (!seen.has(x)) {
-          seen.add(x);
-          throw new Error(`first attempt for ${x} fails`);
-        }
-        return x * 10;
+        if (seen.has(x)) return x * 10;
+        seen.add(x);
+        throw new Error(`first attempt for ${x} fails`);
       },
       { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode, name: `flaky_${mode}` },
     );
@@ -423,21 +427,13 @@ describe.each(['process', 'embedded'] as const)('async scalar UDFs (%s mode)', (
       ? 'process mode times each attempt: a hanging first attempt is retried'
       : "embedded mode has Flink's semantics: the timeout bounds a call with all its retries, and its error says so",
     async () => {
-      const env = await streamingEnv();
-      env
-        .getConfig()
-        .set('table.exec.async-scalar.timeout', '300 ms')
-        .set('table.exec.async-scalar.retry-strategy', 'FIXED_DELAY')
-        .set('table.exec.async-scalar.retry-delay', '10 ms')
-        .set('table.exec.async-scalar.max-attempts', '2');
+      const env = await retryingEnv('300 ms');
       const hangsFirst = asyncUdf(
         async (x: number) => {
           const seen = ((globalThis as { hangSeen?: Set<number> }).hangSeen ??= new Set<number>());
-          if (!seen.has(x)) {
-            seen.add(x);
-            return new Promise<number>(() => {}); // the first attempt never answers
-          }
-          return x * 10;
+          if (seen.has(x)) return x * 10;
+          seen.add(x);
+          return new Promise<number>(() => {}); // the first attempt never answers
         },
         { inputTypes: [DataTypes.INT()], resultType: DataTypes.INT(), mode, name: `hangsFirst_${mode}` },
       );
