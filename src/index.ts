@@ -269,4 +269,5 @@ export {
   type ListState,
   type MapState,
   type KeyedRuntimeContext,
+  type KeyedStateStore,
 } from './api/datastream/state';

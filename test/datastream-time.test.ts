@@ -357,6 +357,62 @@ describe('windows', () => {
     expect(() => slowEvents(stamps).keyBy(() => 'k').window(TumblingEventTimeWindows.of(1000)).sideOutputLateData('late' as unknown as OutputTag<{ at: number }>)).toThrow('sideOutputLateData needs an OutputTag');
   });
 
+  it("a ProcessWindowFunction's windowState() per window and globalState() per key, its clear(ctx) at cleanup, and its open(ctx)", async () => {
+    // 250 comes after 2100: [0, 1000) has fired, and is not cleaned up before 2499 (999 + lateness 1500): it fires again
+    const stamps = [100, 1100, 2100, 250, 3100, 4100, 5100];
+    const firings = new ValueStateDescriptor<number>('firings');
+    const total = new ValueStateDescriptor<number>('total');
+    const cleared = new ValueStateDescriptor<[windows: number, firings: number]>('cleared');
+    class CountFirings {
+      opened = 'not opened';
+      open(ctx: KeyedRuntimeContext) {
+        this.opened = `opened on subtask ${ctx.getIndexOfThisSubtask()}`;
+      }
+      async process(_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) {
+        const mine = ctx.windowState().getState(firings);
+        const n = ((await mine.value()) ?? 0) + 1;
+        await mine.update(n);
+        const all = ctx.globalState().getState(total);
+        const t = ((await all.value()) ?? 0) + 1;
+        await all.update(t);
+        const [windows, gone] = (await ctx.globalState().getState(cleared).value()) ?? [0, 0];
+        return [`${ctx.window().start} [${xs.map((x) => x.at).join(',')}]: firing ${n}, ${t} in all, ${windows} cleared with ${gone} firings, ${this.opened}`];
+      }
+      async clear(ctx: ProcessWindowFunctionContext<TimeWindow>) {
+        const mine = ctx.windowState().getState(firings);
+        const sofar = ctx.globalState().getState(cleared);
+        const [windows, gone] = (await sofar.value()) ?? [0, 0];
+        await sofar.update([windows + 1, gone + ((await mine.value()) ?? 0)]);
+        await mine.clear();
+      }
+    }
+    const out = await slowEvents(stamps)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window(TumblingEventTimeWindows.of(1000))
+      .allowedLateness(1500)
+      .process(new CountFirings(), Types.STRING())
+      .collect();
+    expect(out).toEqual([
+      '0 [100]: firing 1, 1 in all, 0 cleared with 0 firings, opened on subtask 0',
+      '1000 [1100]: firing 1, 2 in all, 0 cleared with 0 firings, opened on subtask 0',
+      '0 [100,250]: firing 2, 3 in all, 0 cleared with 0 firings, opened on subtask 0',
+      // [0, 1000) was cleaned up at watermark 2499, before [2000, 3000) fired at 2999, and so on
+      '2000 [2100]: firing 1, 4 in all, 1 cleared with 2 firings, opened on subtask 0',
+      '3000 [3100]: firing 1, 5 in all, 2 cleared with 3 firings, opened on subtask 0',
+      '4000 [4100]: firing 1, 6 in all, 3 cleared with 4 firings, opened on subtask 0',
+      '5000 [5100]: firing 1, 7 in all, 4 cleared with 5 firings, opened on subtask 0',
+    ]);
+    // as in Flink, session windows (merging) have no per-window state
+    const sessions = env
+      .fromCollection([{ at: 1 }])
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window(EventTimeSessionWindows.withGap(100))
+      .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>) => (ctx.windowState(), ['never']), Types.STRING());
+    await expect(sessions.collect()).rejects.toThrow(/Per-window state is not allowed when using merging windows/);
+  });
+
   it('errors: a throwing reduce names its line; event-time windows over records without timestamps say so', async () => {
     const fail = async (p: Promise<unknown>) => {
       try {

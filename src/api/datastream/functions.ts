@@ -4,7 +4,7 @@
  * interface is expected; objects and class instances may add RichFunction's open(ctx)/close().
  */
 import type { FunctionContext } from '../udf/functions';
-import type { KeyedRuntimeContext } from './state';
+import type { KeyedRuntimeContext, KeyedStateStore } from './state';
 
 /** Flink's Collector: emits a result. */
 export interface Collector<T> {
@@ -104,11 +104,20 @@ export interface ProcessWindowFunctionContext<W> {
   window(): W;
   currentProcessingTime(): number;
   currentWatermark(): number;
+  /** State of the current key in this window (cleared by your clear(ctx)); not for session windows, as in Flink. */
+  windowState(): KeyedStateStore;
+  /** State of the current key across its windows. */
+  globalState(): KeyedStateStore;
 }
 
 /** Flink's ProcessWindowFunction: all of a window's records (or its one pre-aggregated result) when it fires. */
 export interface ProcessWindowFunction<IN, OUT, K, W> {
+  /** Gets the keyed RuntimeContext (state there is the key's, as globalState()'s). */
+  open?(ctx: KeyedRuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
   process(key: K, context: ProcessWindowFunctionContext<W>, elements: IN[], out: Collector<OUT>): void | Iterable<OUT> | Promise<void | Iterable<OUT>>;
+  /** When the window is cleaned up (its end plus the allowed lateness): clear what you kept in context.windowState(). */
+  clear?(context: ProcessWindowFunctionContext<W>): void | Promise<void>;
 }
 
 /** Flink's CoMapFunction: one result per record of either connected input. */

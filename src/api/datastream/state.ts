@@ -139,13 +139,21 @@ export interface AppendingState<IN, OUT> {
 export type ReducingState<T> = AppendingState<T, T>;
 export type AggregatingState<IN, OUT> = AppendingState<IN, OUT>;
 
-/** What a keyed function's open(ctx) gets: Flink's RuntimeContext state accessors. */
-export interface KeyedRuntimeContext {
+/**
+ * Flink's KeyedStateStore: the state of the current key, made from descriptors. A keyed function's
+ * RuntimeContext is one; a ProcessWindowFunction's context has two (windowState() per window,
+ * globalState() per key).
+ */
+export interface KeyedStateStore {
   getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
   getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
   getMapState<K, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V>;
   getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
   getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
+}
+
+/** What a keyed function's open(ctx) gets: Flink's RuntimeContext state accessors. */
+export interface KeyedRuntimeContext extends KeyedStateStore {
   getIndexOfThisSubtask(): number;
   getNumberOfParallelSubtasks(): number;
 }

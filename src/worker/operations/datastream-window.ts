@@ -9,7 +9,8 @@
  * merging (session) windows combine their contents and timers.
  */
 import { GlobalWindow, TimeWindow, type TriggerSpec, type Window, type WindowSpec } from '../../api/datastream/windowing';
-import type { AggregateFunction, ProcessWindowFunction } from '../../api/datastream/functions';
+import type { AggregateFunction, ProcessWindowFunction, ProcessWindowFunctionContext } from '../../api/datastream/functions';
+import type { KeyedStateStore as UserStateStore } from '../../api/datastream/state';
 import { ByteWriter } from '../coders/bytes';
 import { decoderFor, encoderFor } from '../coders/row-coder';
 import { elementsOf } from '../state/keyed-state';
@@ -36,6 +37,8 @@ export interface WindowHost {
   setTimer(operand: number, ts: number | bigint, namespace: Uint8Array): void;
   /** Writes a record (with the current input's timestamp) to the side output of a tag id. */
   sideOutput(tagId: string, value: unknown): void;
+  /** The current key's state handles: in a window's namespace, or (none) the key's own. */
+  stateStore(namespace?: Buffer): UserStateStore;
 }
 
 /** The user's functions: what the descriptor's shipped object holds. */
@@ -43,6 +46,8 @@ export interface WindowFunctions {
   reduce?: (a: unknown, b: unknown) => unknown;
   aggregate?: AggregateFunction<unknown, unknown, unknown>;
   process?: ProcessWindowFunction<unknown, unknown, unknown, Window>['process'];
+  /** The ProcessWindowFunction's clear(ctx): when a window is cleaned up, for its per-window state. */
+  clear?: (ctx: ProcessWindowFunctionContext<Window>) => unknown;
   /** DeltaEvictor's delta function. */
   delta?: (a: unknown, b: unknown) => number | Promise<number>;
 }
@@ -353,7 +358,7 @@ export class WindowOperator {
       return;
     }
     const results: unknown[] = [];
-    const ctx = { window: () => w, currentProcessingTime: () => Date.now(), currentWatermark: () => this.watermark };
+    const ctx = this.processContext(w);
     const returned = await this.fns.process(this.host.userKey(), ctx, elements, { collect: (x) => void results.push(x) });
     if (returned !== undefined && returned !== null) for (const r of returned as Iterable<unknown>) results.push(r);
     for (const value of results) out.push({ value, timestamp });
@@ -423,7 +428,27 @@ export class WindowOperator {
     }
   }
 
+  /**
+   * What a ProcessWindowFunction's process() and clear() get: the window, the clocks, and Flink's
+   * two state stores: windowState() in the window's namespace (not for merging windows, as in
+   * Java), globalState() the key's own.
+   */
+  private processContext(w: Window): ProcessWindowFunctionContext<Window> {
+    return {
+      window: () => w,
+      currentProcessingTime: () => Date.now(),
+      currentWatermark: () => this.watermark,
+      windowState: () => {
+        if (this.merging) throw new Error('Per-window state is not allowed when using merging windows (session windows), as in Flink');
+        return this.host.stateStore(encodeWindow(w));
+      },
+      globalState: () => this.host.stateStore(),
+    };
+  }
+
   private async clearAll(w: Window): Promise<void> {
+    // Java's WindowOperator.clearAllState: the function's clear(ctx) first, for its per-window state
+    if (this.fns.clear) await this.fns.clear(this.processContext(w));
     await this.clearState('window-contents', encodeWindow(w));
     await this.clearTrigger(this.spec.trigger, w);
     if (this.merging) await this.dropSession(w as TimeWindow);

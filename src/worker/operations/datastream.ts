@@ -12,7 +12,7 @@ import { ByteReader as Reader, ByteWriter as Writer } from '../coders/bytes';
 import { typeOfTypeInfo } from '../coders/schema';
 import { elementsOf } from '../state/keyed-state';
 import { StateCache, type KeyedStateStore } from '../state/state-cache';
-import { ValueStateDescriptor, type AppendingState, type KeyedRuntimeContext, type ListState, type MapState, type StateTtlConfig, type ValueState } from '../../api/datastream/state';
+import { ValueStateDescriptor, type AppendingState, type KeyedRuntimeContext, type KeyedStateStore as UserStateStore, type ListState, type MapState, type StateTtlConfig, type ValueState } from '../../api/datastream/state';
 import type { AggregateFunction } from '../../api/datastream/functions';
 import type { LogicalTypeTree } from '../../api/values';
 import { flinkApi } from '../fn-api';
@@ -291,25 +291,33 @@ export class KeyContext {
   }
 
   runtimeContext(base: object): KeyedRuntimeContext {
+    return { ...base, ...this.stateStore() } as unknown as KeyedRuntimeContext;
+  }
+
+  /**
+   * State handles of the current key (Flink's KeyedStateStore): in `namespace`, a serialized window
+   * (a ProcessWindowFunction's windowState()), or else the key's own state.
+   */
+  stateStore(namespace?: Buffer): UserStateStore {
+    const ns = namespace;
     /** One value in a bag (as PyFlink's value state): the base of value, reducing and aggregating state. */
-    const single = <T>(d: { name: string; ttlConfig?: StateTtlConfig }) => {
+    const single = <T>(d: { name: string; ttlConfig?: StateTtlConfig }): ValueState<T> => {
       const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
       return {
         value: async (): Promise<T | null> => {
-          const data = await bag.get(this.current);
+          const data = await bag.get(this.current, ns);
           for (const v of elementsOf(data, decodePickled)) return v as T;
           return null;
         },
         update: async (v: T): Promise<void> => {
           const key = this.current;
-          await bag.clear(key);
-          await bag.append(key, pickle(v));
+          await bag.clear(key, ns);
+          await bag.append(key, pickle(v), ns);
         },
-        clear: async (): Promise<void> => void (await bag.clear(this.current)),
+        clear: async (): Promise<void> => void (await bag.clear(this.current, ns)),
       };
     };
     return {
-      ...base,
       getReducingState: <T>(d: { name: string; ttlConfig?: StateTtlConfig; reduceFunction: unknown }): AppendingState<T, T> => {
         const s = single<T>(d);
         const f = d.reduceFunction as ((a: T, b: T) => T) | { reduce(a: T, b: T): T };
@@ -338,51 +346,56 @@ export class KeyContext {
           clear: s.clear,
         };
       },
-      getState: <T>(d: { name: string; ttlConfig?: StateTtlConfig }): ValueState<T> => {
-        const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
-        return {
-          value: async () => {
-            const data = await bag.get(this.current);
-            for (const v of elementsOf(data, decodePickled)) return v as T;
-            return null;
-          },
-          update: async (v) => {
-            const key = this.current;
-            await bag.clear(key);
-            await bag.append(key, pickle(v));
-          },
-          clear: async () => void (await bag.clear(this.current)),
-        };
-      },
+      getState: single,
       getListState: <T>(d: { name: string; ttlConfig?: StateTtlConfig }): ListState<T> => {
         const bag = this.state().bag(d.name, ttlProto(d.ttlConfig));
         return {
-          get: async () => [...elementsOf(await bag.get(this.current), decodePickled)] as T[],
-          add: async (v) => void (await bag.append(this.current, pickle(v))),
+          get: async () => [...elementsOf(await bag.get(this.current, ns), decodePickled)] as T[],
+          add: async (v) => void (await bag.append(this.current, pickle(v), ns)),
           update: async (vs) => {
             const key = this.current;
-            await bag.clear(key);
-            if (vs.length > 0) await bag.append(key, Buffer.concat(vs.map(pickle)));
+            await bag.clear(key, ns);
+            if (vs.length > 0) await bag.append(key, Buffer.concat(vs.map(pickle)), ns);
           },
-          clear: async () => void (await bag.clear(this.current)),
+          clear: async () => void (await bag.clear(this.current, ns)),
         };
       },
       getMapState: <K, V>(d: { name: string; ttlConfig?: StateTtlConfig }): MapState<K, V> => {
         const map = this.state().map(d.name, ttlProto(d.ttlConfig));
         return {
           get: async (k) => {
-            const b = await map.get(this.current, pickle(k));
+            const b = await map.get(this.current, pickle(k), ns);
             return b === undefined || b === null ? undefined : (decodePickled(new Reader(b)) as V);
           },
-          put: async (k, v) => void (await map.write(this.current, [{ key: pickle(k), value: pickle(v) }])),
-          contains: async (k) => (await map.get(this.current, pickle(k))) !== undefined,
-          remove: async (k) => void (await map.write(this.current, [{ key: pickle(k), deleted: true }])),
-          isEmpty: () => map.isEmpty(this.current),
-          clear: async () => void (await map.clear(this.current)),
+          put: async (k, v) => void (await map.write(this.current, [{ key: pickle(k), value: pickle(v) }], ns)),
+          contains: async (k) => (await map.get(this.current, pickle(k), ns)) !== undefined,
+          remove: async (k) => void (await map.write(this.current, [{ key: pickle(k), deleted: true }], ns)),
+          isEmpty: () => map.isEmpty(this.current, ns),
+          clear: async () => void (await map.clear(this.current, ns)),
         };
       },
-    } as unknown as KeyedRuntimeContext;
+    } as unknown as UserStateStore;
   }
+}
+
+function hasMethod(o: unknown, method: string): boolean {
+  return typeof o === 'object' && o !== null && typeof (o as Record<string, unknown>)[method] === 'function';
+}
+
+/**
+ * A window stage's lifecycle: open(ctx)/close() of each of its function objects that has them (a
+ * ReduceFunction, AggregateFunction or ProcessWindowFunction given as an object or class instance).
+ */
+function windowLifecycle(fns: object): Lifecycle {
+  const parts = Object.values(fns).filter((f): f is Lifecycle => typeof f === 'object' && f !== null);
+  return {
+    open: async (ctx) => {
+      for (const f of parts) await f.open?.(ctx);
+    },
+    close: async () => {
+      for (const f of parts) await f.close?.();
+    },
+  };
 }
 
 /** A window stage: the worker's window operator over the key's state (PyFlink's WINDOW function). */
@@ -395,9 +408,17 @@ function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, key
       reduce: fns.reduce ? userMethod(fns.reduce, 'reduce', d) : undefined,
       aggregate: fns.aggregate,
       process: fns.process ? userMethod(fns.process, 'process', d) : undefined,
+      clear: hasMethod(fns.process, 'clear') ? userMethod(fns.process, 'clear', d) : undefined,
       delta: fns.delta ? userMethod(fns.delta, 'delta', d) : undefined,
     } as WindowFunctions,
-    { state, keyBytes: () => keys.current, userKey: () => jsLong(keys.userKey), setTimer: (o, t, ns) => keys.setTimer(o, t, ns), sideOutput: (id, v) => output({ id }, v) },
+    {
+      state,
+      keyBytes: () => keys.current,
+      userKey: () => jsLong(keys.userKey),
+      setTimer: (o, t, ns) => keys.setTimer(o, t, ns),
+      sideOutput: (id, v) => output({ id }, v),
+      stateStore: (ns) => keys.stateStore(ns),
+    },
     d.name,
   );
   const stamped = (rs: { value: unknown; timestamp: number | bigint }[]) => rs.map((r) => new Stamped(r.value, r.timestamp));
@@ -553,7 +574,7 @@ export class StatelessDataStreamOperation implements Operation {
         this.stages.push({ name: d.name, target, each: broadcastElementFn(d, exported, () => ctx.keyedState(), f.function_type === KEYED_CO_BROADCAST_PROCESS ? this.keys : undefined, this.sideOutput) });
       } else if (f.function_type === WINDOW) {
         this.keys = new KeyContext(cached, f.key_type_info!);
-        this.stages.push({ name: d.name, target: {}, each: windowElementFn(d, exported, this.keys, cached, this.sideOutput) });
+        this.stages.push({ name: d.name, target: windowLifecycle(target), each: windowElementFn(d, exported, this.keys, cached, this.sideOutput) });
       } else if (d.kind === 'async') {
         const i = this.stages.length;
         const stage = new AsyncWaitStage(d.name, exported as ShippedAsyncFunction, d.async!, (results, ts, wm, rawTs) => this.continueAfter(i, results, ts, wm, rawTs));
