@@ -216,6 +216,45 @@ describe('broadcast state', () => {
     expect(out.sort()).toEqual(['ann/apple apple: ok (3)', 'ann/apple apple: over 5 (6)', 'bob/apple apple: over 5 (7)', 'bob/pear pear: ok (1)', 'cid/kiwi kiwi: no rule']);
   });
 
+  it('in BATCH mode the broadcast side is read first: every order sees every rule, keyed state included', async () => {
+    const batch = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '2', 'python.fn-execution.bundle.size': '1' });
+    batch.setRuntimeMode('BATCH');
+    // a rule removed and one changed: in BATCH mode the last broadcast value of each is what every order sees
+    const rules: Rule[] = [{ product: 'apple', limit: 5 }, { product: 'kiwi', limit: 2 }, { product: 'pear', limit: 1 }, { product: 'kiwi', remove: true }, { product: 'apple', limit: 4 }];
+    const orders: Order[] = [
+      { user: 'ann', product: 'apple', qty: 3 },
+      { user: 'ann', product: 'apple', qty: 2 },
+      { user: 'bob', product: 'pear', qty: 2 },
+      { user: 'cid', product: 'kiwi', qty: 9 },
+    ];
+    const fn: KeyedBroadcastProcessFunction<string, Order, Rule, string> & { total?: ValueState<number> } = {
+      open(ctx: KeyedRuntimeContext) {
+        this.total = ctx.getState(new ValueStateDescriptor<number>('total'));
+      },
+      async processElement(o, ctx, out) {
+        const limit = await ctx.getBroadcastState(rulesDesc).get(o.product);
+        const total = ((await this.total!.value()) ?? 0) + o.qty;
+        await this.total!.update(total);
+        out.collect(`${ctx.getCurrentKey()}: ${limit === undefined ? 'no rule' : total > limit ? `over ${limit} (${total})` : `ok (${total})`}`);
+      },
+      async processBroadcastElement(r, ctx) {
+        const state = ctx.getBroadcastState(rulesDesc);
+        if ('remove' in r) await state.remove(r.product);
+        else await state.put(r.product, r.limit);
+      },
+    };
+    const out = await batch
+      .fromCollection(orders)
+      .keyBy((o) => `${o.user}/${o.product}`, Types.STRING())
+      .connect(batch.fromCollection(rules).broadcast(rulesDesc))
+      .process(fn, Types.STRING())
+      .collect();
+    // BATCH sorts each key's records together; the two apple orders of ann are in either order
+    expect(out.filter((s) => !s.startsWith('ann/')).sort()).toEqual(['bob/pear: over 1 (2)', 'cid/kiwi: no rule']);
+    expect(out.filter((s) => s.startsWith('ann/')).at(-1)).toBe('ann/apple: over 4 (5)');
+    expect(out.filter((s) => s.startsWith('ann/'))).toHaveLength(2);
+  });
+
   it('a BroadcastProcessFunction: the state read-only on the element side, every subtask sees every rule', async () => {
     const p2 = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '2', 'python.fn-execution.bundle.size': '1' });
     const fn: BroadcastProcessFunction<string, Rule, string> & { index?: number } = {
