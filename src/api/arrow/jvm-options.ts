@@ -1,6 +1,9 @@
 import { contributeToSession } from '../../session/session';
 
-// flink-python's Arrow (shaded netty) needs DirectByteBuffer's private constructor on Java 17.
-contributeToSession(() => ({
-  jvmOptions: ['--add-opens=java.base/java.nio=ALL-UNNAMED', '-Dorg.apache.flink.api.python.shaded.io.netty.tryReflectionSetAccessible=true'],
-}));
+/** flink-python's Arrow (Arrow's MemoryUtil, shaded netty) needs java.nio's internals on Java 17. */
+export const ARROW_JVM_OPTIONS: readonly string[] = [
+  '--add-opens=java.base/java.nio=ALL-UNNAMED',
+  '-Dorg.apache.flink.api.python.shaded.io.netty.tryReflectionSetAccessible=true',
+];
+
+contributeToSession(() => ({ jvmOptions: [...ARROW_JVM_OPTIONS] }));

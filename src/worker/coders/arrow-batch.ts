@@ -2,8 +2,10 @@
  * flink-python's Arrow coder (the `arrow_type` / `over_window_arrow_type` CoderInfoDescriptors of
  * its vectorized operators): each Beam element is an Arrow IPC stream holding the schema and one
  * record batch (Flink's ArrowSerializer starts a new stream writer per batch and its reader reads
- * one batch per element). Schemas follow flink-python's ArrowUtils.toArrowSchema exactly, since
- * Flink's reader picks its column readers by Arrow vector class.
+ * one batch per element). Schemas follow flink-python's ArrowUtils.toArrowSchema exactly (but for
+ * the name of a map's entries field, see arrowTypeOf), since Flink's reader picks its column
+ * readers by Arrow vector class; test/arrow-golden.test.ts checks them and the batches against
+ * Flink's own Arrow writer and reader.
  */
 import * as arrow from 'apache-arrow';
 import type { LogicalTypeTree } from '../../api/values';
@@ -56,8 +58,16 @@ export function arrowTypeOf(t: LogicalTypeTree): arrow.DataType {
     case 'ROW':
       return new arrow.Struct(t.fields!.map((f) => arrowFieldOf(f.name, f.type)));
     case 'MAP':
+      // Arrow map keys are never null: flink-python's ArrowUtils refuses a nullable key type, and
+      // Arrow Java cannot read a map whose key field is nullable (Flink could not read the answer)
+      if (t.key!.nullable) {
+        throw new TypeError(`flink-python's Arrow format has no type for ${t.sql}: Map key type should be non-nullable (declare MAP<${t.key!.sql} NOT NULL, ${t.value!.sql}>)`);
+      }
+      // Flink names the entries field `items`; apache-arrow names it `entries` whatever it is given
+      // (ARROW-8716), as pyarrow does for PyFlink's worker. Flink's reader finds the entries by
+      // position and their fields by the names `key` and `value`.
       return new arrow.Map_(
-        new arrow.Field('items', new arrow.Struct<{ key: arrow.DataType; value: arrow.DataType }>([arrowFieldOf('key', t.key!), arrowFieldOf('value', t.value!)] as never), false),
+        new arrow.Field('entries', new arrow.Struct<{ key: arrow.DataType; value: arrow.DataType }>([arrowFieldOf('key', t.key!), arrowFieldOf('value', t.value!)] as never), false),
         false,
       );
     case 'NULL':
