@@ -12,6 +12,9 @@ import { decodeValue, encodeValue, type LogicalTypeTree } from '../src/api/value
 import { ByteReader, ByteWriter } from '../src/worker/coders/bytes';
 import { rowDecoder, rowEncoder } from '../src/worker/coders/row-coder';
 import { decodeConstant } from '../src/worker/coders/pickle';
+import { decodeUntyped, encodeUntyped } from '../src/worker/coders/untyped';
+import { serialize as v8Serialize } from 'node:v8';
+import { isDeepStrictEqual } from 'node:util';
 
 const GOLDEN = 'dev.tsflink.udf.CoderGolden';
 
@@ -255,5 +258,35 @@ describe('protocol definitions', () => {
     const java = JSON.parse(callSync<string>(GOLDEN, 'flinkFnApiFields')) as string[];
     expect(ours.sort()).toEqual(java);
     expect(java.length).toBeGreaterThan(200);
+  });
+});
+
+describe("the DataStream API's untyped values (Types.PICKLED_BYTE_ARRAY)", () => {
+  const cycle: Record<string, unknown> = { name: 'loop' };
+  cycle.self = cycle;
+
+  it('take JSON where it keeps them exactly, V8 otherwise; every value comes back as it went', () => {
+    const jsonSafe: unknown[] = [0, 1.5, -7, 'apple', '', true, null, [1, 'two', [3]], { user: 'ann', qty: 3, tags: ['a'], geo: { lat: 52.5 } }];
+    for (const v of jsonSafe) {
+      const b = encodeUntyped(v);
+      expect(b.toString('utf8')).toBe(JSON.stringify(v));
+      expect(decodeUntyped(b)).toEqual(v);
+    }
+    // what JSON would change or drop: V8 (whose bytes start with its version byte 0xFF)
+    const v8Only: unknown[] = [-0, NaN, Infinity, undefined, 10n, new Date(5), new Map([[1, 'x']]), new Set(['s']), Uint8Array.of(1, 2), [1, , 3], [undefined], { a: undefined }, { n: 2n ** 70n }, cycle];
+    for (const v of v8Only) {
+      const b = encodeUntyped(v);
+      expect(b[0]).toBe(0xff);
+      const back = decodeUntyped(b);
+      if (v === cycle) expect((back as typeof cycle).self).toBe(back);
+      else expect(Object.is(back, v) || isDeepStrictEqual(back, v)).toBe(true);
+    }
+    // bytes written before JSON was used (V8 only: state in an older savepoint) still decode
+    expect(decodeUntyped(v8Serialize({ user: 'ann', qty: 3 }))).toEqual({ user: 'ann', qty: 3 });
+    // equal values, equal bytes: untyped keys are compared as bytes
+    expect(encodeUntyped({ k: 'a', n: 1 }).equals(encodeUntyped({ k: 'a', n: 1.0 }))).toBe(true);
+    // what neither holds fails as before, in V8's words
+    expect(() => encodeUntyped({ toJSON: () => 1 })).toThrow(/could not be cloned/);
+    expect(() => encodeUntyped(() => 1)).toThrow(/could not be cloned/);
   });
 });

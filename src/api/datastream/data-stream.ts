@@ -3,7 +3,7 @@
  * real Java DataStream graph through the gateway (dev.tsflink.datastream.DataStreams); TS functions
  * are shipped (as UDFs are) and run in the Node worker under flink-python's process operators.
  */
-import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
+import { decodeUntyped, encodeUntyped } from '../../worker/coders/untyped';
 import { callAsync, callSync } from '../../gateway/jvm';
 import { toJavaJson } from '../../gateway/java-json';
 import { shipValueSync } from '../udf/ship';
@@ -32,7 +32,7 @@ const KEYED_PROCESS = 2;
 /** A JS value → the JSON the JVM side decodes for the type (DataStreams.decode). */
 export function toJava(v: unknown, spec: TypeSpec): unknown {
   if (v === null || v === undefined) return null;
-  if (spec === 'PICKLED') return v8Serialize(v).toString('base64');
+  if (spec === 'PICKLED') return encodeUntyped(v).toString('base64');
   if (typeof spec === 'object' && 'tuple' in spec) throw new TypeError('TUPLE elements cannot be given to fromCollection yet; use ROW_NAMED');
   if (typeof spec === 'object') {
     if (typeof v !== 'object') throw new TypeError(`expected an object for ${JSON.stringify(spec)}, got ${typeof v}`);
@@ -60,7 +60,7 @@ export function toJava(v: unknown, spec: TypeSpec): unknown {
 /** A value from the JVM side (DataStreams.encode) → JS, by the stream's type. */
 export function fromJava(v: unknown, spec: TypeSpec): unknown {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'object' && 'b' in (v as object)) return v8Deserialize(Buffer.from((v as { b: string }).b, 'base64'));
+  if (typeof v === 'object' && 'b' in (v as object)) return decodeUntyped(Buffer.from((v as { b: string }).b, 'base64'));
   if (typeof v === 'object' && 'r' in (v as object)) {
     const { r: fields, k } = v as { r: unknown[]; k?: number };
     if (typeof spec !== 'object') return fields;

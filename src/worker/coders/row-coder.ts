@@ -7,7 +7,7 @@
  * pairs, MAP an int size then (key, null flag, value) triples.
  */
 import type { LogicalTypeTree } from '../../api/values';
-import { serialize as v8Serialize, deserialize as v8Deserialize } from 'node:v8';
+import { decodeUntyped, encodeUntyped } from './untyped';
 import { ByteReader, ByteWriter } from './bytes';
 import {
   dateFromDays,
@@ -66,8 +66,8 @@ export function decoderFor(t: LogicalTypeTree): Decoder {
     case 'BINARY':
     case 'VARBINARY':
       return (r) => r.bytes(r.i32());
-    case 'PICKLED': // the DataStream API's untyped values (PyFlink's pickled bytes): V8-serialized
-      return (r) => v8Deserialize(r.bytes(r.i32()));
+    case 'PICKLED': // the DataStream API's untyped values (PyFlink's pickled bytes): JSON or V8 (untyped.ts)
+      return (r) => decodeUntyped(r.bytes(r.i32()));
     case 'ARRAY': {
       const el = decoderFor(t.element!);
       return (r) => {
@@ -230,7 +230,7 @@ export function encoderFor(t: LogicalTypeTree): Encoder {
       return (w, v) => {
         let b: Buffer;
         try {
-          b = v8Serialize(v);
+          b = encodeUntyped(v);
         } catch (e) {
           throw new TypeError(`cannot serialize ${describe(v)}: ${(e as Error).message}`);
         }
