@@ -119,11 +119,13 @@ final class JsEventLoop {
         try {
             code.open(context, inputTypes);
             bindGlue();
-        } catch (RuntimeException e) {
-            opened.completeExceptionally(e);
-            return;
         } catch (Throwable e) {
-            opened.completeExceptionally(new IllegalStateException(e));
+            try {
+                code.close(); // (nothing to do when open itself failed: it closed what it had made)
+            } catch (RuntimeException ignored) {
+                // the open failure is the one to report
+            }
+            opened.completeExceptionally(e instanceof RuntimeException ? e : new IllegalStateException(e));
             return;
         }
         opened.complete(null);
