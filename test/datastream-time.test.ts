@@ -6,6 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CountTrigger,
+  TriggerResult,
+  type CustomTrigger,
+  type Trigger,
+  type TriggerContext,
   EventTimeSessionWindows,
   FlinkError,
   CountEvictor,
@@ -243,6 +247,67 @@ describe('windows', () => {
       )
       .collect();
     expect(out.sort()).toEqual(['u [1000,4000) 1000,1400,2200,3000', 'u [9000,10000) 9000', 'v [5000,6000) 5000']);
+  });
+
+  it('a TS trigger: early firings every 2 records (count in its window state) and an event-time timer at the window end; PurgingTrigger.of it', async () => {
+    const count = new ValueStateDescriptor<number>('early-count');
+    class EarlyEveryTwo implements CustomTrigger<{ at: number }, TimeWindow> {
+      async onElement(_e: { at: number }, _ts: number | null, w: TimeWindow, ctx: TriggerContext): Promise<TriggerResult> {
+        ctx.registerEventTimeTimer(w.maxTimestamp());
+        const n = ctx.getState(count);
+        const seen = ((await n.value()) ?? 0) + 1;
+        if (seen < 2) {
+          await n.update(seen);
+          return TriggerResult.CONTINUE;
+        }
+        await n.clear();
+        return TriggerResult.FIRE;
+      }
+      onEventTime(time: number, w: TimeWindow): TriggerResult {
+        return time === w.maxTimestamp() ? TriggerResult.FIRE_AND_PURGE : TriggerResult.CONTINUE;
+      }
+      onProcessingTime(): TriggerResult {
+        return TriggerResult.CONTINUE;
+      }
+      async clear(w: TimeWindow, ctx: TriggerContext): Promise<void> {
+        ctx.deleteEventTimeTimer(w.maxTimestamp());
+        await ctx.getState(count).clear();
+      }
+    }
+    const fired = (trigger: Trigger<TimeWindow> | CustomTrigger<{ at: number }, TimeWindow>) =>
+      env
+        .fromCollection([100, 200, 300, 1100, 1200].map((at) => ({ at })))
+        .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+        .keyBy(() => 'k')
+        .window(TumblingEventTimeWindows.of(1000))
+        .trigger(trigger)
+        .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [`${ctx.window().start}: ${xs.map((x) => x.at).join(',')}`], Types.STRING())
+        .collect();
+    // early at 200 (and 1200), then everything at the window's end
+    expect(await fired(new EarlyEveryTwo())).toEqual(['0: 100,200', '1000: 1100,1200', '0: 100,200,300', '1000: 1100,1200']);
+    // purging: each firing takes what came since the last
+    expect(await fired(PurgingTrigger.of(new EarlyEveryTwo()))).toEqual(['0: 100,200', '1000: 1100,1200', '0: 300']);
+
+    // a result that is not a TriggerResult, and a trigger missing a method or merging, are named
+    const wrong = { onElement: () => 'fire' as TriggerResult, onEventTime: () => TriggerResult.CONTINUE, onProcessingTime: () => TriggerResult.CONTINUE, clear: () => undefined };
+    await expect(fired(wrong)).rejects.toThrow(/returned 'fire' from onElement\(\): a TriggerResult is CONTINUE, FIRE, PURGE or FIRE_AND_PURGE/);
+    const keyed = env.fromCollection([{ at: 1 }]).keyBy(() => 'k');
+    expect(() => keyed.window(TumblingEventTimeWindows.of(1000)).trigger({ onElement: () => TriggerResult.FIRE } as never)).toThrow(/missing onEventTime, onProcessingTime, clear/);
+    expect(() => keyed.window(EventTimeSessionWindows.withGap(100)).trigger(new EarlyEveryTwo())).toThrow(/session windows \(merging windows\) needs canMerge\(\) returning true and onMerge/);
+  });
+
+  it('merging session windows sum their CountTrigger counts before the merged-away windows are cleared', async () => {
+    // [100, 400) and [500, 800) hold one record each; 350 bridges them into [100, 800) with three
+    // (watermarks 1 s behind: [100, 400) is not cleaned up before 350 comes, whatever the timing)
+    const out = await env
+      .fromCollection([100, 500, 350].map((at) => ({ at })))
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<{ at: number }>(1000).withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window(EventTimeSessionWindows.withGap(300))
+      .trigger(CountTrigger.of(3))
+      .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [`[${ctx.window().start}, ${ctx.window().end}): ${xs.map((x) => x.at).sort((a, b) => a - b).join(',')}`], Types.STRING())
+      .collect();
+    expect(out).toEqual(['[100, 800): 100,350,500']);
   });
 
   it('GlobalWindows with a CountTrigger (contents kept) and a PurgingTrigger (contents dropped at each firing)', async () => {

@@ -10,7 +10,7 @@ import { DS, ship, SingleOutputStreamOperator, type KeyedStream } from './data-s
 import type { AggregateFunction, ProcessWindowFunction, ReduceFunction } from './functions';
 import { OutputTag } from './output-tag';
 import { Types, type TypeInformation } from './types';
-import { Evictor, type Trigger, type Window, type WindowAssigner, type WindowSpec } from './windowing';
+import { asTrigger, Evictor, type CustomTrigger, type Trigger, type Window, type WindowAssigner, type WindowSpec } from './windowing';
 
 type ProcessWindowFn<IN, OUT, K, W> = ProcessWindowFunction<IN, OUT, K, W> | ProcessWindowFunction<IN, OUT, K, W>['process'];
 
@@ -27,9 +27,13 @@ export class WindowedStream<T, K, W extends Window> {
     this.windowTrigger = assigner.defaultTrigger() as Trigger<W>;
   }
 
-  /** Replaces the assigner's default trigger. */
-  trigger(trigger: Trigger<W>): this {
-    this.windowTrigger = trigger;
+  /** Replaces the assigner's default trigger: a built-in one, or a TS trigger (CustomTrigger). */
+  trigger(trigger: Trigger<W> | CustomTrigger<T, W>): this {
+    const t = asTrigger(trigger as Trigger<W> | CustomTrigger<never, W>);
+    if (t.custom && this.assigner.spec.type === 'session' && !(typeof t.custom.canMerge === 'function' && t.custom.canMerge() && typeof t.custom.onMerge === 'function')) {
+      throw new TypeError('a trigger of session windows (merging windows) needs canMerge() returning true and onMerge(window, ctx), as in Flink');
+    }
+    this.windowTrigger = t;
     return this;
   }
 
@@ -65,6 +69,7 @@ export class WindowedStream<T, K, W extends Window> {
   private build<R>(contents: WindowSpec['contents'], fns: object, outType: TypeInformation<R>, name: string): SingleOutputStreamOperator<R> {
     const spec: WindowSpec = { assigner: this.assigner.spec, trigger: this.windowTrigger.spec, allowedLateness: this.lateness, contents, lateDataTag: this.lateDataTag, evictor: this.windowEvictor?.spec };
     if (this.windowEvictor?.delta) fns = { ...fns, delta: this.windowEvictor.delta };
+    if (this.windowTrigger.custom) fns = { ...fns, trigger: this.windowTrigger.custom };
     const namespace = this.assigner.spec.type === 'global' ? 'global' : 'time';
     const h = callSync<number>(DS, 'window', this.input.handle, ship('window', name, fns, spec), namespace, toJavaJson(outType.spec), name);
     return new SingleOutputStreamOperator<R>(this.input.env, h, outType);

@@ -4,6 +4,7 @@
  * worker's window operator (src/worker/operations/datastream-window.ts) runs them on Flink's keyed
  * state, as PyFlink's worker runs its own, with the window as the state namespace. Times are ms.
  */
+import type { KeyedStateStore } from './state';
 
 /** A window [start, end) of event or processing time. */
 export class TimeWindow {
@@ -53,7 +54,14 @@ export type WindowAssignerSpec =
   | { type: 'session'; time: 'event' | 'processing'; gap: number }
   | { type: 'global' };
 
-export type TriggerSpec = { type: 'eventTime' } | { type: 'processingTime' } | { type: 'count'; count: number } | { type: 'never' } | { type: 'purging'; nested: TriggerSpec };
+export type TriggerSpec =
+  | { type: 'eventTime' }
+  | { type: 'processingTime' }
+  | { type: 'count'; count: number }
+  | { type: 'never' }
+  | { type: 'purging'; nested: TriggerSpec }
+  /** a TS trigger (CustomTrigger), shipped with the window's functions */
+  | { type: 'custom' };
 
 /** Assigns each record to windows; `W` is the window type the window functions see. */
 export class WindowAssigner<W extends Window = Window> {
@@ -72,9 +80,65 @@ export class WindowAssigner<W extends Window = Window> {
   }
 }
 
-/** When a window's function runs (FIRE) and its contents are dropped (PURGE). */
+/**
+ * When a window's function runs (FIRE) and its contents are dropped (PURGE): a built-in trigger
+ * (EventTimeTrigger, CountTrigger, ...) described as data, or a TS trigger (CustomTrigger) shipped
+ * with the window's functions.
+ */
 export class Trigger<_W extends Window = Window> {
-  constructor(readonly spec: TriggerSpec) {}
+  constructor(
+    readonly spec: TriggerSpec,
+    /** the TS trigger the spec's 'custom' stands for */
+    readonly custom?: CustomTrigger<never, _W>,
+  ) {}
+}
+
+/** Mirrors Flink's TriggerResult: what a trigger decides for its window. */
+export const TriggerResult = { CONTINUE: 'CONTINUE', FIRE: 'FIRE', PURGE: 'PURGE', FIRE_AND_PURGE: 'FIRE_AND_PURGE' } as const;
+export type TriggerResult = (typeof TriggerResult)[keyof typeof TriggerResult];
+
+/**
+ * Mirrors Flink's Trigger.TriggerContext, for the current key and window: the clocks, timers (they
+ * call the trigger's onEventTime/onProcessingTime for this window), and state in the window's
+ * namespace (Java's getPartitionedState(descriptor) is getState/getListState/... here), which
+ * your clear() clears.
+ */
+export interface TriggerContext extends KeyedStateStore {
+  getCurrentWatermark(): number;
+  getCurrentProcessingTime(): number;
+  registerEventTimeTimer(time: number): void;
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+}
+
+/**
+ * A trigger written in TypeScript (Flink's Trigger, as PyFlink's Python triggers): an object or a
+ * class instance with these methods, given to `window(...).trigger(t)` (or PurgingTrigger.of(t)).
+ * Its methods may be async. With session windows it must have canMerge() returning true and
+ * onMerge(window, ctx): the merged window's timers are yours to set again, and its state starts
+ * empty (Flink's mergePartitionedState is not offered).
+ */
+export interface CustomTrigger<T = unknown, W extends Window = Window> {
+  onElement(element: T, timestamp: number | null, window: W, ctx: TriggerContext): TriggerResult | Promise<TriggerResult>;
+  onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult | Promise<TriggerResult>;
+  onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult | Promise<TriggerResult>;
+  /** When the window is cleaned up: delete its timers and clear its state. */
+  clear(window: W, ctx: TriggerContext): void | Promise<void>;
+  canMerge?(): boolean;
+  onMerge?(window: W, ctx: TriggerContext): void | Promise<void>;
+}
+
+const TRIGGER_METHODS = ['onElement', 'onEventTime', 'onProcessingTime', 'clear'] as const;
+
+/** A built-in trigger as it is, a TS trigger as the Trigger standing for it; anything else is refused, naming what is missing. */
+export function asTrigger<W extends Window>(t: Trigger<W> | CustomTrigger<never, W>): Trigger<W> {
+  if (t instanceof Trigger) return t;
+  const missing = typeof t === 'object' && t !== null ? TRIGGER_METHODS.filter((m) => typeof (t as unknown as Record<string, unknown>)[m] !== 'function') : TRIGGER_METHODS;
+  if (missing.length > 0) {
+    throw new TypeError(`trigger() needs a Trigger (EventTimeTrigger.create(), CountTrigger.of(n), ...) or an object with ${TRIGGER_METHODS.join(', ')}; missing ${missing.join(', ')}`);
+  }
+  return new Trigger<W>({ type: 'custom' }, t);
 }
 
 function positive(what: string, ms: number): number {
@@ -131,7 +195,12 @@ export const CountTrigger = {
   },
 };
 /** The nested trigger, but every FIRE also purges the window's contents. */
-export const PurgingTrigger = { of: <W extends Window>(nested: Trigger<W>): Trigger<W> => new Trigger({ type: 'purging', nested: nested.spec }) };
+export const PurgingTrigger = {
+  of: <W extends Window>(nested: Trigger<W> | CustomTrigger<never, W>): Trigger<W> => {
+    const t = asTrigger(nested);
+    return new Trigger<W>({ type: 'purging', nested: t.spec }, t.custom);
+  },
+};
 
 export type EvictorSpec =
   | { type: 'count'; maxCount: number; after: boolean }

@@ -8,7 +8,7 @@
  * the watermark) are dropped, a cleanup timer at maxTimestamp + allowedLateness clears a window,
  * merging (session) windows combine their contents and timers.
  */
-import { GlobalWindow, TimeWindow, type TriggerSpec, type Window, type WindowSpec } from '../../api/datastream/windowing';
+import { GlobalWindow, TimeWindow, type CustomTrigger, type TriggerContext, type TriggerSpec, type Window, type WindowSpec } from '../../api/datastream/windowing';
 import type { AggregateFunction, ProcessWindowFunction, ProcessWindowFunctionContext } from '../../api/datastream/functions';
 import type { KeyedStateStore as UserStateStore } from '../../api/datastream/state';
 import { ByteWriter } from '../coders/bytes';
@@ -50,6 +50,8 @@ export interface WindowFunctions {
   clear?: (ctx: ProcessWindowFunctionContext<Window>) => unknown;
   /** DeltaEvictor's delta function. */
   delta?: (a: unknown, b: unknown) => number | Promise<number>;
+  /** A TS trigger (the trigger spec's 'custom'). */
+  trigger?: CustomTrigger<unknown, Window>;
 }
 
 /** A record kept by an evicting window, with its timestamp (Java's TimestampedValue). */
@@ -207,8 +209,47 @@ export class WindowOperator {
 
   // ---- triggers (EventTimeTrigger, ProcessingTimeTrigger, CountTrigger, PurgingTrigger) ---------
 
-  private async onElement(t: TriggerSpec, w: Window): Promise<number> {
+  /** A TS trigger's context for window `w` of the current key (Flink's TriggerContext). */
+  private triggerContext(w: Window): TriggerContext {
+    const ns = encodeWindow(w);
+    const timer = (operand: number) => (time: number) => this.host.setTimer(operand, time, ns);
+    return {
+      ...this.host.stateStore(ns),
+      getCurrentWatermark: () => this.watermark,
+      getCurrentProcessingTime: () => Date.now(),
+      registerEventTimeTimer: timer(0),
+      registerProcessingTimeTimer: timer(1),
+      deleteEventTimeTimer: timer(2),
+      deleteProcessingTimeTimer: timer(3),
+    };
+  }
+
+  /** A TS trigger's TriggerResult as FIRE/PURGE bits; anything else fails naming the trigger. */
+  private triggerBits(result: unknown, method: string): number {
+    switch (result) {
+      case 'CONTINUE':
+        return 0;
+      case 'FIRE':
+        return FIRE;
+      case 'PURGE':
+        return PURGE;
+      case 'FIRE_AND_PURGE':
+        return FIRE | PURGE;
+      default:
+        throw new TypeError(`the trigger of '${this.name}' returned ${typeof result === 'string' ? `'${result}'` : String(result)} from ${method}(): a TriggerResult is CONTINUE, FIRE, PURGE or FIRE_AND_PURGE`);
+    }
+  }
+
+  private customTrigger(): CustomTrigger<unknown, Window> {
+    const t = this.fns.trigger;
+    if (!t) throw new Error(`window '${this.name}' has a TS trigger that was not shipped`);
+    return t;
+  }
+
+  private async onElement(t: TriggerSpec, w: Window, element: unknown, timestamp: number | null): Promise<number> {
     switch (t.type) {
+      case 'custom':
+        return this.triggerBits(await this.customTrigger().onElement(element, timestamp, w, this.triggerContext(w)), 'onElement');
       case 'eventTime':
         if (w.maxTimestamp() <= this.watermark) return FIRE;
         this.host.setTimer(0, this.maxTs(w), encodeWindow(w));
@@ -229,20 +270,25 @@ export class WindowOperator {
       case 'never':
         return 0;
       case 'purging': {
-        const r = await this.onElement(t.nested, w);
+        const r = await this.onElement(t.nested, w, element, timestamp);
         return r & FIRE ? FIRE | PURGE : r;
       }
     }
   }
 
-  private onTime(t: TriggerSpec, eventTimer: boolean, time: number | bigint, w: Window): number {
+  private async onTime(t: TriggerSpec, eventTimer: boolean, time: number | bigint, w: Window): Promise<number> {
     switch (t.type) {
+      case 'custom': {
+        const trigger = this.customTrigger();
+        const method = eventTimer ? 'onEventTime' : 'onProcessingTime';
+        return this.triggerBits(await trigger[method](Number(time), w, this.triggerContext(w)), method);
+      }
       case 'eventTime':
         return eventTimer && time === w.maxTimestamp() ? FIRE : 0;
       case 'processingTime':
         return eventTimer ? 0 : FIRE;
       case 'purging': {
-        const r = this.onTime(t.nested, eventTimer, time, w);
+        const r = await this.onTime(t.nested, eventTimer, time, w);
         return r & FIRE ? FIRE | PURGE : r;
       }
       default:
@@ -253,6 +299,9 @@ export class WindowOperator {
   /** The trigger's state and timers for the window, dropped (Trigger.clear). */
   private async clearTrigger(t: TriggerSpec, w: Window): Promise<void> {
     switch (t.type) {
+      case 'custom':
+        await this.customTrigger().clear(w, this.triggerContext(w));
+        return;
       case 'eventTime':
         this.host.setTimer(2, this.maxTs(w), encodeWindow(w));
         return;
@@ -270,6 +319,9 @@ export class WindowOperator {
   /** A merged window's trigger state (Trigger.onMerge): timers for it, counts summed. */
   private async mergeTrigger(t: TriggerSpec, merged: TimeWindow, from: TimeWindow[]): Promise<void> {
     switch (t.type) {
+      case 'custom':
+        await this.customTrigger().onMerge?.(merged, this.triggerContext(merged));
+        return;
       case 'eventTime':
         if (merged.maxTimestamp() > this.watermark) this.host.setTimer(0, merged.maxTimestamp(), encodeWindow(merged));
         return;
@@ -324,13 +376,14 @@ export class WindowOperator {
     // the contents move into the merged window; the others' timers and state go
     const moved = overlapping.filter((s) => s.start !== merged.start || s.end !== merged.end);
     if (moved.length > 0) {
+      for (const s of moved) await this.mergeContents(s, merged);
+      // as Java's WindowOperator: the trigger merges first (CountTrigger sums the moved windows'
+      // counts), then each moved window's trigger state and timers go
+      await this.mergeTrigger(this.spec.trigger, merged, moved);
       for (const s of moved) {
         await this.clearTrigger(this.spec.trigger, s);
         this.deleteCleanupTimer(s);
-        await this.mergeContents(s, merged);
       }
-      await this.mergeTrigger(this.spec.trigger, merged, moved);
-      for (const s of moved) await this.clearState('trigger-count', encodeWindow(s));
     }
     await this.setOne('window-sessions', SESSIONS_NAMESPACE, [...rest, merged].map((s) => [s.start, s.end]));
     return merged;
@@ -463,7 +516,7 @@ export class WindowOperator {
       skipped = false;
       const w = this.merging ? await this.mergeSession(assigned as TimeWindow) : assigned;
       await this.addToContents(w, value, timestamp);
-      const r = await this.onElement(this.spec.trigger, w);
+      const r = await this.onElement(this.spec.trigger, w, value, timestamp);
       if (r & FIRE) await this.fire(w, out);
       if (r & PURGE) await this.clearState('window-contents', encodeWindow(w));
       this.registerCleanupTimer(w);
@@ -486,7 +539,7 @@ export class WindowOperator {
     // a merged-away session's timers were deleted; one already due may still arrive
     if (this.merging && !(await this.sessionExists(w as TimeWindow))) return out;
     const t = typeof time === 'bigint' && time >= BigInt(Number.MIN_SAFE_INTEGER) && time <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(time) : time;
-    const r = this.onTime(this.spec.trigger, eventTimer, t, w);
+    const r = await this.onTime(this.spec.trigger, eventTimer, t, w);
     if (r & FIRE) await this.fire(w, out);
     if (r & PURGE) await this.clearState('window-contents', encodeWindow(w));
     if (eventTimer === this.eventTime && t === this.cleanupTime(w)) await this.clearAll(w);

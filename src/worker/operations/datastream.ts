@@ -410,6 +410,7 @@ function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, key
       process: fns.process ? userMethod(fns.process, 'process', d) : undefined,
       clear: hasMethod(fns.process, 'clear') ? userMethod(fns.process, 'clear', d) : undefined,
       delta: fns.delta ? userMethod(fns.delta, 'delta', d) : undefined,
+      trigger: fns.trigger,
     } as WindowFunctions,
     {
       state,
