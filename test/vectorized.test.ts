@@ -15,6 +15,12 @@ let batch: TableEnvironment;
 beforeAll(async () => {
   tEnv = await streamingEnv();
   batch = await batchEnv();
+  // Bundles end on size or at the input's end, never on flink-python's bundle timer: an error that
+  // reaches its Arrow aggregate operator through that timer fails the task from outside, and the
+  // interrupted operator's close() can then stop the TaskManager (docs/vectorized.md § Errors), so
+  // the error tests below would see "The TaskExecutor is shutting down" instead of the function's
+  // error on a slow machine. Batch jobs lose nothing by it (no latency to keep).
+  batch.getConfig().set('python.fn-execution.bundle.time', '3600000');
 });
 
 afterAll(async () => {
