@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   $,
@@ -381,6 +383,22 @@ describe('streaming results', () => {
     const done = await bEnv.executeSql('SELECT 1');
     await done.await();
     expect(await done.getJobStatus()).toBe('FINISHED');
+  });
+
+  it('a JobClient outlives its TableResult: it still reaches the job after the result is collected', async () => {
+    // The SQL client keeps JobClients for STOP JOB and drops the TableResults; the TableResult's
+    // handle is released when it is garbage-collected, which once left STOP JOB on a released handle.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const submit = async () => (await tEnv.executeSql('SELECT id FROM forever')).getJobClient()!;
+    const client = await submit();
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20)); // FinalizationRegistry callbacks run after a turn
+    }
+    expect(await client.getJobStatus()).toMatch(/RUNNING|CREATED|INITIALIZING/);
+    await client.cancel();
+    await expect.poll(() => client.getJobStatus(), { timeout: 20_000 }).toBe('CANCELED');
   });
 
   it('print() renders an aligned table like Flink', async () => {

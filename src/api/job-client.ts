@@ -26,11 +26,17 @@ export const TABLE_RESULT_JOBS = 'dev.tsflink.gateway.Results';
 export const DATASTREAM_JOBS = 'dev.tsflink.datastream.DataStreamJobs';
 
 export class JobClient {
-  /** @param handle the handle of the TableResult (or, with DATASTREAM_JOBS, the Java JobClient) whose job this is */
+  /**
+   * @param handle the handle of the TableResult (or, with DATASTREAM_JOBS, the Java JobClient) whose job this is
+   * @param owner the object whose garbage collection releases `handle` (a TableResult): held so a
+   *   JobClient kept after its TableResult is dropped (as the SQL client keeps them for STOP JOB)
+   *   never reaches a released handle
+   */
   constructor(
     private readonly handle: Handle,
     private readonly jobId: string,
     private readonly facade: string = TABLE_RESULT_JOBS,
+    private readonly owner?: object,
   ) {}
 
   getJobID(): string {

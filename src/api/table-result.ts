@@ -4,7 +4,7 @@
  * like Flink does, `await()` waits for the job, `cancel()` stops it.
  */
 import { Results, track, type Handle } from '../gateway/facade';
-import { JobClient } from './job-client';
+import { JobClient, TABLE_RESULT_JOBS } from './job-client';
 import type { Row } from './data-types';
 import { formatValue, renderText, rowsFooter } from './render';
 import { decodeValue, type LogicalTypeTree } from './values';
@@ -103,7 +103,7 @@ export class TableResult<R = Row> {
   /** The client of the job this statement submitted (none for DDL and other statements without a job). */
   getJobClient(): JobClient | undefined {
     const id = this.jobId;
-    return id === undefined ? undefined : new JobClient(this.handle, id);
+    return id === undefined ? undefined : new JobClient(this.handle, id, TABLE_RESULT_JOBS, this);
   }
 
   /** Waits until the job finishes (or the timeout passes); rejects with the job's failure. */
