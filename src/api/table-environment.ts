@@ -31,8 +31,14 @@ import { SqlDialect, explainArgs, type ExplainDetail } from './enums';
 const CATALOGS = 'dev.tsflink.gateway.Catalogs';
 
 export class TableConfig {
-  /** `env`: a TableEnvironment's handle (its config), or a Java TableConfig's own handle. */
-  constructor(private readonly env: Handle) {}
+  /**
+   * @param env a TableEnvironment's handle (its config), or a Java TableConfig's own handle
+   * @param owner the TableEnvironment whose handle `env` is: held so the config never outlives it
+   */
+  constructor(
+    private readonly env: Handle,
+    private readonly owner?: TableEnvironment,
+  ) {}
 
   /**
    * A new TableConfig with Flink's defaults, not attached to any environment (Java's
@@ -232,7 +238,7 @@ export class TableEnvironment implements TableContext, ConnectorJarTarget {
   }
 
   getConfig(): TableConfig {
-    return new TableConfig(this.handle);
+    return new TableConfig(this.handle, this);
   }
 
   /** A function to register: a TS UDF is made for this environment (its mode, its shipped dependencies). */
