@@ -7,6 +7,7 @@ import { decodeUntyped, encodeUntyped } from '../../worker/coders/untyped';
 import { callAsync, callSync } from '../../gateway/jvm';
 import { toJavaJson } from '../../gateway/java-json';
 import { shipValueSync } from '../udf/ship';
+import { embeddedOperator } from './embedded';
 import type { RowKind } from '../table-result';
 import type { DataStreamFunctionDescriptor, DataStreamFunctionKind } from './descriptor';
 import type { FilterFunction, FlatMapFunction, KeySelector, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from './functions';
@@ -95,9 +96,15 @@ export class DataStream<T> {
     return this.type;
   }
 
+  /** The record type of the Java stream (a KeyedStream's is Row(key, value)) and its key's. */
+  protected javaRecordTypes(): { in: TypeSpec; key?: TypeSpec } {
+    return { in: this.type.spec };
+  }
+
   protected transform<R>(kind: DataStreamFunctionKind, fn: Function | object, outType: TypeInformation<R>, name: string, functionType = PROCESS): SingleOutputStreamOperator<R> {
     if ((typeof fn !== 'function' && typeof fn !== 'object') || fn === null) throw new TypeError(`${kind}() needs a function or a ${kind} function object`);
-    const h = callSync<number>(DS, 'process', this.handle, ship(kind, name, fn), functionType, toJavaJson(outType.spec), name);
+    const embedded = embeddedOperator(this.env.functionExecution(), this.handle, kind, name, () => shipValueSync(fn, name), { ...this.javaRecordTypes(), out: outType.spec });
+    const h = embedded ?? callSync<number>(DS, 'process', this.handle, ship(kind, name, fn), functionType, toJavaJson(outType.spec), name);
     return new SingleOutputStreamOperator<R>(this.env, h, outType);
   }
 
@@ -285,6 +292,10 @@ export class KeyedStream<T, K> extends DataStream<T> {
     readonly keyType: TypeInformation<K>,
   ) {
     super(env, handle, type);
+  }
+
+  protected override javaRecordTypes(): { in: TypeSpec; key: TypeSpec } {
+    return { in: { row: [['key', this.keyType.spec], ['value', this.type.spec]] }, key: this.keyType.spec };
   }
 
   /** A KeyedProcessFunction: keyed state (getRuntimeContext().getState(...)) and timers. */

@@ -16,6 +16,7 @@ import { fromSource } from './connectors/sink-to';
 import type { Source } from './connectors/source';
 import type { WatermarkStrategy } from './watermark-strategy';
 import { DATASTREAM_JOBS, JobClient, type JobExecutionResult } from '../job-client';
+import { streamFunctionExecution, type StreamFunctionExecution } from './embedded';
 
 export type { JobExecutionResult } from '../job-client';
 
@@ -38,6 +39,8 @@ export class StreamExecutionEnvironment {
     parallelism: number,
     /** pipeline.jars given to create(), kept before the session's connector jars. */
     private readonly ownJars?: string,
+    /** The options given to create() and configure(): TSFlink's own are read from here. */
+    private readonly options: Record<string, string> = {},
   ) {
     this.parallelism = parallelism;
     track(this, handle);
@@ -57,7 +60,7 @@ export class StreamExecutionEnvironment {
     // Connector jars of the session travel with each job.
     if (s.connectorJars.length > 0) conf['pipeline.jars'] = jarsOption(ownJars, s.connectorJars);
     const handle = callSync<number>(DS, 'createEnv', toJavaJson(conf));
-    return new StreamExecutionEnvironment(handle, s, Number(conf['parallelism.default'] ?? 1), ownJars);
+    return new StreamExecutionEnvironment(handle, s, Number(conf['parallelism.default'] ?? 1), ownJars, { ...config });
   }
 
   /**
@@ -110,7 +113,17 @@ export class StreamExecutionEnvironment {
    */
   configure(options: Record<string, string>): this {
     callSync(DATASTREAM_JOBS, 'configure', this.handle, toJavaJson(options));
+    Object.assign(this.options, options);
     return this;
+  }
+
+  /**
+   * Where this environment's TS functions run: `tsflink.udf.execution-mode` ('process', the
+   * default, or 'embedded') and `tsflink.udf.embedded-engine` ('v8' or 'node'), read when a
+   * function is added (docs/datastream.md § Embedded mode).
+   */
+  functionExecution(): StreamFunctionExecution {
+    return streamFunctionExecution(this.options);
   }
 
   /** The numbers from..to (inclusive), as LONG records, split over the parallel instances. */

@@ -1,6 +1,7 @@
 package dev.tsflink.datastream;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import dev.tsflink.embedded.EmbeddedStreamOperator;
 import dev.tsflink.gateway.GatewayException;
 import dev.tsflink.gateway.Handles;
 import dev.tsflink.gateway.Json;
@@ -137,6 +138,30 @@ public final class DataStreams {
             }
             SingleOutputStreamOperator<Object> result = in.transform(name, out, op);
             return Handles.put(result);
+        });
+    }
+
+    /**
+     * A TS function in embedded mode (docs/datastream.md § Embedded mode): TSFlink's own operator
+     * running it in a JS runtime on the task thread. `specJson`: kind, name, engine, callTimeoutMs,
+     * maxHeapMb, bundledModules, and the record types (inType: Row(key, value) on a KeyedStream,
+     * outType, keyType or null); `codeJson`: the shipped code (filename, source, sourceMap).
+     */
+    public static int embedded(int stream, String specJson, String codeJson) {
+        return GatewayException.guard(() -> {
+            DataStream<Object> in = Handles.get(stream);
+            JsonNode spec = Json.parse(specJson);
+            JsonNode code = Json.parse(codeJson);
+            Map<String, String> modules = new LinkedHashMap<>();
+            spec.path("bundledModules").fields().forEachRemaining(e -> modules.put(e.getKey(), e.getValue().asText()));
+            boolean keyed = in instanceof KeyedStream;
+            String keyType = keyed ? spec.get("keyType").toString() : null;
+            EmbeddedStreamOperator op = new EmbeddedStreamOperator(spec.get("kind").asText(), spec.get("name").asText(), code.get("filename").asText(),
+                    code.get("source").asText(), code.hasNonNull("sourceMap") ? code.get("sourceMap").asText() : null, spec.get("engine").asText(),
+                    spec.path("callTimeoutMs").asLong(0), spec.path("maxHeapMb").asLong(0), modules, spec.get("inType").toString(),
+                    spec.get("outType").toString(), keyType, (EmbeddedStreamOperator.SerializableTypes) t -> typeInfo(Json.parse(t)));
+            TypeInformation<Object> out = typeInfo(spec.get("outType"));
+            return Handles.put(in.transform(spec.get("name").asText(), out, op));
         });
     }
 

@@ -154,6 +154,10 @@ final class JsRuntime implements AutoCloseable {
         }
         JsRuntime js = new JsRuntime(rt, udfName, SourceMapping.parse(filename, sourceMap), callTimeoutMs, maxHeapBytes);
         rt.setNearHeapLimitCallback(js::nearHeapLimit);
+        // TSFlink's glue handles every Promise of the user's code; V8 reports a rejection that
+        // happened before its handler was attached (an async function throwing at once), which
+        // Javet's default would log as a warning on every failing call
+        rt.setPromiseRejectCallback((event, promise, value) -> { });
         if (callTimeoutMs > 0 || maxHeapBytes > 0) RunawayWatch.watch(js);
         try {
             js.installConsole();
