@@ -3,12 +3,13 @@
  * four ways on the same Flink 2.3.0, one run, each variant in a process (and JVM) of its own:
  * (a) TypeScript functions (the Node worker under flink-python's DataStream operators), (b) a Java
  * KeyedProcessFunction and MapFunction, (c) PyFlink's DataStream API in process mode and (d) in
- * thread mode.
+ * thread mode, and (e) the TypeScript functions of (a) in embedded mode (a JS runtime in the task,
+ * Flink's own keyed state: docs/datastream.md § Embedded mode), the counterpart of (d).
  *
  *   npm run bench:datastream                      1e7 events (each variant runs until all are through)
  *   npm run bench:datastream -- --events 1000000  a quicker run
  *   options: --events N (default 1e7), --keys K (default 1000), --warmup S (seconds the probe does
- *            not count at first, default 3), --only a,b,c,d, --json
+ *            not count at first, default 3), --only a,b,c,d,e, --json
  *
  *   events (Java: Row(key = i % K, genNs = System.nanoTime())) → keyBy(key) → count in ValueState
  *     → Row(key, count, genNs) → map (count × 2) → latency probe (Java) → discarding sink
@@ -39,7 +40,7 @@ const a = benchArgs();
 const EVENTS = Number(a.opt('--events') ?? 1e7);
 const KEYS = Number(a.opt('--keys') ?? 1000);
 const WARMUP = Number(a.opt('--warmup') ?? 3);
-const ONLY = new Set((a.opt('--only') ?? 'a,b,c,d').split(','));
+const ONLY = new Set((a.opt('--only') ?? 'a,b,c,d,e').split(','));
 const BENCH = 'dev.tsflink.bench.DataStreamBench';
 const MARKER = 'bench:datastream child result: ';
 
@@ -57,12 +58,13 @@ function readProbe(file: string): ProbeStats {
 }
 
 /** (a) or (b), in this (child) process: a session of one slot, the job run to its end. */
-async function tsflinkVariant(key: 'a' | 'b', file: string): Promise<Outcome> {
+async function tsflinkVariant(key: 'a' | 'b' | 'e', file: string): Promise<Outcome> {
   const { callSync } = await import('../src/gateway/jvm');
   const { DataStream, Session, StreamExecutionEnvironment, Types, ValueStateDescriptor } = await import('../src/index');
   type ValueState<T> = import('../src/index').ValueState<T>;
   type KeyedRuntimeContext = import('../src/index').KeyedRuntimeContext;
-  const env = await StreamExecutionEnvironment.create({}, { slots: 1, parallelism: 1 });
+  // (e): the same TS functions in embedded mode (a JS runtime in the task, Flink's own keyed state)
+  const env = await StreamExecutionEnvironment.create(key === 'e' ? { 'tsflink.udf.execution-mode': 'embedded' } : {}, { slots: 1, parallelism: 1 });
   callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.file', file);
   callSync('java.lang.System', 'setProperty', 'tsflink.bench.probe.warmup.ms', String(WARMUP * 1000));
   const started = Date.now();
@@ -97,7 +99,7 @@ async function tsflinkVariant(key: 'a' | 'b', file: string): Promise<Outcome> {
   return { ...readProbe(file), wallSeconds };
 }
 
-async function childMain(key: 'a' | 'b'): Promise<void> {
+async function childMain(key: 'a' | 'b' | 'e'): Promise<void> {
   let outcome: Outcome;
   try {
     outcome = await tsflinkVariant(key, a.opt('--probe-file')!);
@@ -129,8 +131,8 @@ function pyVariant(python: string, mode: 'process' | 'thread'): Outcome {
 function main(): void {
   const loadBefore = machineLoad();
   const results: [string, Outcome][] = [];
-  const names = { a: '(a) TypeScript (Node worker)', b: '(b) Java', c: '(c) PyFlink, process mode', d: '(d) PyFlink, thread mode' };
-  for (const key of ['a', 'b'] as const) {
+  const names = { a: '(a) TypeScript (Node worker)', b: '(b) Java', c: '(c) PyFlink, process mode', d: '(d) PyFlink, thread mode', e: '(e) TypeScript, embedded mode' };
+  for (const key of ['a', 'e', 'b'] as const) {
     if (!ONLY.has(key)) continue;
     process.stderr.write(`[bench:datastream] ${names[key]}\n`);
     results.push([names[key], runVariantChild<Outcome>(__filename, [...a.args, '--child', key, '--probe-file', probeFile(key)], MARKER, names[key])]);
@@ -157,7 +159,7 @@ function main(): void {
 }
 
 const child = a.opt('--child');
-if (child === 'a' || child === 'b') {
+if (child === 'a' || child === 'b' || child === 'e') {
   void childMain(child);
 } else {
   main();

@@ -1,6 +1,8 @@
 /**
  * The DataStream API on the real mini-cluster: the Java DataStream graph is built through the
- * gateway and TS functions run in the Node worker under flink-python's process operators.
+ * gateway and TS functions run in the Node worker under flink-python's process operators. The
+ * functions embedded mode also runs (map, filter, flatMap, process, keyBy, keyed process, reduce,
+ * their keyed state and timers) are tested in both modes, with the same expectations.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,10 +34,20 @@ import {
 } from '../src/index';
 
 let env: StreamExecutionEnvironment;
+const MODES = ['process', 'embedded'] as const;
+type Mode = (typeof MODES)[number];
+const envs = {} as Record<Mode, StreamExecutionEnvironment>;
+const modeOption = (mode: Mode) => ({ 'tsflink.udf.execution-mode': mode });
 
 beforeAll(async () => {
-  env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+  env = envs.process = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none' });
+  envs.embedded = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', ...modeOption('embedded') });
 });
+
+/** A describe run once per mode, its tests' `env` the mode's environment. */
+function describeInBothModes(title: string, body: (mode: Mode) => void): void {
+  describe.each(MODES)(`${title} (%s mode)`, (mode) => body(mode));
+}
 
 afterAll(async () => {
   await (await Session.running())?.close();
@@ -59,7 +71,12 @@ describe('sources and collect', () => {
   });
 });
 
-describe('TS functions in the worker', () => {
+describeInBothModes('TS functions', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(() => {
+    env = envs[mode];
+  });
+
   it('map, filter and flatMap, untyped and typed', async () => {
     const out = await env
       .fromElements(1, 2, 3, 4, 5)
@@ -171,7 +188,12 @@ describe('environment options and sinks', () => {
   });
 });
 
-describe('map, filter and flatMap on a KeyedStream', () => {
+describeInBothModes('map, filter and flatMap on a KeyedStream', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(() => {
+    env = envs[mode];
+  });
+
   it('run as keyed functions on the record (not the Row(key, record) pair)', async () => {
     const keyed = env.fromElements(1, 2, 3, 4, 5, 6).keyBy((n: number) => (n % 2 === 0 ? 'even' : 'odd'));
     const byNumber = (a: number, b: number) => a - b;
@@ -196,7 +218,12 @@ describe('map, filter and flatMap on a KeyedStream', () => {
   });
 });
 
-describe('keyed state', () => {
+describeInBothModes('keyed state', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(() => {
+    env = envs[mode];
+  });
+
   it('running counts per key with a ValueState (KeyedProcessFunction class)', async () => {
     class Count {
       private count!: ValueState<number>;
@@ -275,7 +302,12 @@ describe('keyed state', () => {
   });
 });
 
-describe('timers', () => {
+describeInBothModes('timers', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(() => {
+    env = envs[mode];
+  });
+
   it('event-time timers fire with onTimer (at the end of a bounded input the watermark reaches the end of time)', async () => {
     const fn: KeyedProcessFunction<string, { user: string; amount: number }, string> = {
       total: undefined as ValueState<number> | undefined,
@@ -317,7 +349,12 @@ describe('timers', () => {
   });
 });
 
-describe('processing-time timers', () => {
+describeInBothModes('processing-time timers', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(() => {
+    env = envs[mode];
+  });
+
   it('fire while the job runs, once per key', async () => {
     class Alarm {
       private armed!: ValueState<boolean>;
@@ -335,7 +372,7 @@ describe('processing-time timers', () => {
     }
     // the source runs for about 3 s, long after the timers are due; one-element bundles, so the
     // busy map (in the same worker process) does not hold back the keyed function's bundles
-    const pEnv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'python.fn-execution.bundle.size': '1' });
+    const pEnv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'python.fn-execution.bundle.size': '1', ...modeOption(mode) });
     const slow = pEnv.fromSequence(1, 80).map((n) => {
       const until = Date.now() + 40;
       while (Date.now() < until);
@@ -346,7 +383,12 @@ describe('processing-time timers', () => {
   });
 });
 
-describe('side outputs', () => {
+describeInBothModes('side outputs', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(() => {
+    env = envs[mode];
+  });
+
   it('a ProcessFunction and a KeyedProcessFunction send records to OutputTags, read with getSideOutput', async () => {
     const odd = new OutputTag<string>('odd', Types.STRING());
     const big = new OutputTag<{ n: number }>('big');

@@ -2,6 +2,10 @@ package dev.tsflink.embedded;
 
 import com.caoccao.javet.annotations.V8Function;
 import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.callback.IJavetDirectCallable;
+import com.caoccao.javet.interop.callback.JavetCallbackContext;
+import com.caoccao.javet.interop.callback.JavetCallbackType;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.primitive.V8ValueString;
@@ -144,6 +148,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         try (V8ValueFunction make = js.v8().getExecutor(Glue.SOURCE).setResourceName(JsRuntime.GLUE).execute()) {
             hostObject = js.v8().createV8ValueObject();
             hostObject.bind(host);
+            host.bindDirectCalls(hostObject, js.v8());
             js.enter();
             try {
                 stage = make.call(null, kind, name, exported, hostObject, inSpec, outSpec, keySpec, "node".equals(engine));
@@ -182,7 +187,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
     public void processElement(StreamRecord<Object> element) throws Exception {
         collector.setTimestamp(element);
         currentTimestamp = element.hasTimestamp() ? element.getTimestamp() : null;
-        List<?> results = call(elementFn, null, toJs(element.getValue(), inType), currentTimestamp == null ? null : (double) currentTimestamp);
+        List<?> results = call(elementFn, null, recordToJs(element.getValue()), currentTimestamp == null ? null : (double) currentTimestamp);
         emit(results);
     }
 
@@ -270,8 +275,30 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
 
     // --- values: Flink's records ↔ what Javet converts to and from the JS values process mode gives
 
-    /** A Java record of the type → a value Javet turns into the JS one (datastream-glue.js decodes untyped ones). */
+    /** The input record as the function gets it: on a KeyedStream, Row(key, value) with both as records. */
+    private Object recordToJs(Object record) {
+        if (keyType == null) return toJs(record, inType);
+        Row pair = (Row) record;
+        Map<String, Object> o = new HashMap<>(4);
+        o.put("key", toJs(pair.getField(0), keyType));
+        o.put("value", toJs(pair.getField(1), ((RowTypeInfo) (TypeInformation<?>) inType).getTypeAt(1)));
+        return o;
+    }
+
+    /**
+     * A Java record of the type → a value Javet turns into the JS one (datastream-glue.js decodes
+     * untyped ones). As in process mode, a LONG record (or key) is a number where exact, and a LONG
+     * field of a ROW or TUPLE a bigint (the row coder's BIGINT).
+     */
     static Object toJs(Object v, TypeInformation<?> t) {
+        if (v instanceof Long) {
+            long l = (Long) v;
+            return l >= -MAX_SAFE && l <= MAX_SAFE ? (Object) (double) l : v;
+        }
+        return fieldToJs(v, t);
+    }
+
+    private static Object fieldToJs(Object v, TypeInformation<?> t) {
         if (v == null) return null;
         if (v instanceof byte[]) {
             byte[] b = (byte[]) v;
@@ -284,20 +311,15 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
             String[] names = rt.getFieldNames();
             boolean byName = row.getFieldNames(false) != null;
             Map<String, Object> o = new LinkedHashMap<>();
-            for (int i = 0; i < names.length; i++) o.put(names[i], toJs(byName ? row.getField(names[i]) : row.getField(i), rt.getTypeAt(i)));
+            for (int i = 0; i < names.length; i++) o.put(names[i], fieldToJs(byName ? row.getField(names[i]) : row.getField(i), rt.getTypeAt(i)));
             return o;
         }
         if (t instanceof TupleTypeInfo) {
             TupleTypeInfo<?> tt = (TupleTypeInfo<?>) t;
             Tuple tuple = (Tuple) v;
             List<Object> a = new ArrayList<>(tt.getArity());
-            for (int i = 0; i < tt.getArity(); i++) a.add(toJs(tuple.getField(i), tt.getTypeAt(i)));
+            for (int i = 0; i < tt.getArity(); i++) a.add(fieldToJs(tuple.getField(i), tt.getTypeAt(i)));
             return a;
-        }
-        if (v instanceof Long) {
-            // a number where exact, as process mode's worker gives LONG records; a bigint beyond
-            long l = (Long) v;
-            return l >= -MAX_SAFE && l <= MAX_SAFE ? (Object) (double) l : v;
         }
         if (v instanceof Float) return ((Float) v).doubleValue();
         return v;
@@ -459,14 +481,25 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
             return b == null ? null : toJs(b, null);
         }
 
-        @V8Function(name = "valueGet")
-        public Object valueGet(int id) throws IOException {
-            return untyped(this.<ValueState<byte[]>>get(id).value());
-        }
-
-        @V8Function(name = "valueSet")
-        public void valueSet(int id, Object v) throws IOException {
-            this.<ValueState<byte[]>>get(id).update(untypedBytes(v));
+        /**
+         * valueGet(id) and valueSet(id, value), called on every ValueState access (twice per record
+         * of a running count), as Javet's direct calls: no reflection and no argument conversion,
+         * which made a bound method's call the largest cost of a keyed record (docs/datastream.md §
+         * Embedded mode).
+         */
+        void bindDirectCalls(V8ValueObject target, V8Runtime rt) throws JavetException {
+            IJavetDirectCallable.NoThisAndResult<Exception> get = args -> {
+                byte[] b = this.<ValueState<byte[]>>get(args[0].asInt()).value();
+                if (b == null) return rt.createV8ValueNull();
+                return b.length > 0 && b[0] == (byte) 0xFF ? rt.toV8Value(b) : rt.createV8ValueString(new String(b, StandardCharsets.UTF_8));
+            };
+            IJavetDirectCallable.NoThisAndNoResult<Exception> set = args -> this.<ValueState<byte[]>>get(args[0].asInt()).update(untypedBytes(args[1]));
+            try (V8ValueFunction f = rt.createV8ValueFunction(new JavetCallbackContext("valueGet", JavetCallbackType.DirectCallNoThisAndResult, get))) {
+                target.set("valueGet", f);
+            }
+            try (V8ValueFunction f = rt.createV8ValueFunction(new JavetCallbackContext("valueSet", JavetCallbackType.DirectCallNoThisAndNoResult, set))) {
+                target.set("valueSet", f);
+            }
         }
 
         @V8Function(name = "clear")
