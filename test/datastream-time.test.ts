@@ -509,7 +509,13 @@ describe('windows', () => {
   });
 });
 
-describe('ReducingState, AggregatingState and state TTL', () => {
+// the functions embedded mode runs too (docs/datastream.md § Embedded mode), with the same expectations
+describe.each(['process', 'embedded'] as const)('ReducingState, AggregatingState and state TTL (%s mode)', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(async () => {
+    env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '1', 'python.fn-execution.bundle.size': '1', 'tsflink.udf.execution-mode': mode });
+  });
+
   it('a ReducingState (max) and an AggregatingState (average) per key', async () => {
     class Stats {
       private max!: ReducingState<number>;
@@ -567,7 +573,17 @@ describe('ReducingState, AggregatingState and state TTL', () => {
     const gaps = new Map([[3, 2500]]);
     const out = await env
       .fromElements(1, 2, 3, 4)
-      .map(async (n: number) => (await sleep(gaps.get(n) ?? 50), n))
+      // an embedded function's Promise must settle within its call, so it waits without a timer; a
+      // process-mode one with a timer, as its worker (one thread) runs the keyed function meanwhile
+      .map(
+        mode === 'process'
+          ? async (n: number) => (await sleep(gaps.get(n) ?? 50), n)
+          : (n: number) => {
+              const until = Date.now() + (gaps.get(n) ?? 50);
+              while (Date.now() < until);
+              return n;
+            },
+      )
       .keyBy(() => 'k')
       .process(new Remember(), Types.STRING())
       .collect();
