@@ -1,5 +1,5 @@
 /**
- * Fault tolerance of the TS DataStream API on a real standalone cluster (a JobManager and two
+ * Fault tolerance of the TS DataStream API on a real standalone cluster (a JobManager and three
  * TaskManagers of one slot each, separate JVMs; one cluster for the file).
  *
  * One job shape throughout: a bounded sequence 1..N, slowed in a TS map so that it runs for
@@ -12,7 +12,8 @@
  *
  * (1) the Node worker is SIGKILLed mid-job, (2) the TaskManager running the job is SIGKILLed
  * mid-job: each time the job must restart from a checkpoint (checked over REST) and its output equal
- * the expected lines; (3) a job is stopped with a savepoint mid-way and a new job resumed from it
+ * the expected lines, (2) also with the functions in embedded mode (state and timers Flink's own);
+ * (3) a job is stopped with a savepoint mid-way and a new job resumed from it
  * (execution.savepoint.path) writes the rest: together, the expected lines.
  *
  * Break checks (done 2026-12-05, each then restored):
@@ -56,7 +57,8 @@ let cluster: StandaloneCluster;
 
 beforeAll(async () => {
   // the cluster before the session: its start runs a synchronous child process (see udaf-cluster.test.ts)
-  cluster = await startFailoverCluster(dir);
+  // three TaskManagers: each TaskManager-killing test takes one away (process mode's, embedded mode's)
+  cluster = await startFailoverCluster(dir, 3);
   await Session.start({ remote: cluster.remote });
 }, 120_000);
 
@@ -190,15 +192,22 @@ async function buildJob(
   env.setParallelism(1);
   env.enableCheckpointing(500);
   env.configure({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': restart.attempts, 'restart-strategy.fixed-delay.delay': restart.delay });
+  // a job of seconds, so that a kill lands mid-way; an embedded function waits without a timer (its
+  // Promise must settle within its call)
+  const slow =
+    env.functionExecution().mode === 'embedded'
+      ? (n: number) => {
+          const until = Date.now() + 3;
+          while (Date.now() < until);
+          return n;
+        }
+      : async (n: number) => {
+          await new Promise((r) => setTimeout(r, 3));
+          return n;
+        };
   env
     .fromSequence(1, N)
-    .map(
-      async (n: number) => {
-        await new Promise((r) => setTimeout(r, 3)); // a job of seconds, so that a kill lands mid-way
-        return n;
-      },
-      Types.LONG(),
-    )
+    .map(slow, Types.LONG())
     .uid('slow')
     .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((n: number) => n))
     .uid('timestamps')
@@ -334,6 +343,35 @@ describe('keyed state and timers survive', () => {
         return p !== undefined && p !== worker ? p : undefined;
       }, 120_000);
       expect(taskManagerOf(next, cluster)).not.toBe(tm);
+      await job.getJobExecutionResult();
+      expect((await checkpoints(job)).latest.restored, 'the job was not restored from a checkpoint').not.toBeNull();
+    } finally {
+      await job.cancel().catch(() => undefined);
+    }
+    checkOutput(committedLines(out));
+  });
+});
+
+describe('keyed state and timers of embedded functions survive', () => {
+  // embedded mode (docs/datastream.md § Embedded mode): the map and the KeyedProcessFunction run in
+  // Node.js inside the TaskManager (the node engine: Tally writes its pid, the TaskManager's), their
+  // state and timers Flink's own; the timestamp assigner runs in process mode in the same job
+  it('a killed TaskManager: the job restarts from its checkpoint on the other one, output exactly as without the failure', { timeout: 240_000 }, async () => {
+    const work = tempDir('tsflink-ds-embedded-tm-');
+    const out = path.join(work, 'out');
+    const pidFile = path.join(work, 'tm.pid');
+    const embedded = { 'tsflink.udf.execution-mode': 'embedded', 'tsflink.udf.embedded-engine': 'node' };
+    const job = await (await buildJob(out, new Tally(pidFile), embedded)).executeAsync('ds-faults embedded taskmanager');
+    try {
+      await midway(out, job);
+      const tm = readPid(pidFile)!;
+      expect(cluster.pids, 'the embedded function did not run in a TaskManager').toContain(tm);
+      process.kill(tm, 'SIGKILL');
+      const next = await until('the function on the other TaskManager', () => {
+        const p = readPid(pidFile);
+        return p !== undefined && p !== tm ? p : undefined;
+      }, 120_000);
+      expect(cluster.pids).toContain(next);
       await job.getJobExecutionResult();
       expect((await checkpoints(job)).latest.restored, 'the job was not restored from a checkpoint').not.toBeNull();
     } finally {

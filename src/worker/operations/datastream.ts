@@ -378,6 +378,17 @@ export class KeyContext {
   }
 }
 
+/**
+ * The open(ctx) context of a function that is not keyed: its state getters say why there is no
+ * keyed state (as embedded mode's datastream-glue.js does) instead of being undefined.
+ */
+function withoutKeyedState(base: object): object {
+  const noKey = (m: string) => () => {
+    throw new Error(`${m}: keyed state is only available on a KeyedStream (keyBy(...) first)`);
+  };
+  return { ...base, ...Object.fromEntries(['getState', 'getListState', 'getMapState', 'getReducingState', 'getAggregatingState'].map((m) => [m, noKey(m)])) };
+}
+
 function hasMethod(o: unknown, method: string): boolean {
   return typeof o === 'object' && o !== null && typeof (o as Record<string, unknown>)[method] === 'function';
 }
@@ -594,7 +605,7 @@ export class StatelessDataStreamOperation implements Operation {
   async open(): Promise<void> {
     for (const s of this.stages) {
       try {
-        await s.target.open?.(this.keys ? this.keys.runtimeContext(this.ctx.functionContext) : this.ctx.functionContext);
+        await s.target.open?.(this.keys ? this.keys.runtimeContext(this.ctx.functionContext) : withoutKeyedState(this.ctx.functionContext));
       } catch (e) {
         throw new UdfError(s.name, e, 'open()');
       }

@@ -365,7 +365,8 @@
     open: (base) => {
       const o = typeof exported === 'object' && exported !== null ? exported.open : undefined;
       if (typeof o !== 'function') return [];
-      const r = o.call(exported, keyed ? Object.assign(base, stateStore) : base);
+      // (not keyed: getters that say why there is no keyed state)
+      const r = o.call(exported, Object.assign(base, stateStore));
       // a Promise open() returns must settle within the call, as element's (see take())
       return isThenable(r) ? settle(r.then(() => [])) : [];
     },
