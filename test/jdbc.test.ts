@@ -117,7 +117,9 @@ describe('the DataStream API: typed records → TS map → JdbcSink into Postgre
   const visitType = Types.ROW_NAMED<Visit>(['name', 'id', 'score', 'active', 'visits'], [Types.STRING(), Types.LONG(), Types.DOUBLE(), Types.BOOLEAN(), Types.INT()]);
 
   it('writes rows, tuples and single values with their JDBC types, NULL and non-ASCII text included', async () => {
-    await pg.query(`CREATE TABLE ds_visits (id BIGINT PRIMARY KEY, name TEXT, score DOUBLE PRECISION, active BOOLEAN, visits INTEGER);
+    // batch_tx: the transaction that inserted the row (PostgreSQL runs a JDBC batch in one transaction)
+    await pg.query(`CREATE TABLE ds_visits (id BIGINT PRIMARY KEY, name TEXT, score DOUBLE PRECISION, active BOOLEAN, visits INTEGER,
+        batch_tx BIGINT DEFAULT txid_current());
       CREATE TABLE ds_pairs (label TEXT, n BIGINT);
       CREATE TABLE ds_ids (id BIGINT)`);
     const names = ['Ada', null, 'Zoë 東京', "O'Brien"];
@@ -128,7 +130,8 @@ describe('the DataStream API: typed records → TS map → JdbcSink into Postgre
       .sinkTo(
         JdbcSink.builder<Visit>()
           .withQueryStatement('INSERT INTO ds_visits (id, name, score, active, visits) VALUES (?, ?, ?, ?, ?)', ['id', 'name', 'score', 'active', 'visits'])
-          .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(3).withBatchIntervalMs(200).withMaxRetries(0).build())
+          // batches of 3; the interval is longer than the job, so the batches do not depend on timing
+          .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(3).withBatchIntervalMs(60_000).withMaxRetries(0).build())
           .buildAtLeastOnce(connection()),
       )
       .name('visits to PostgreSQL');
@@ -148,6 +151,8 @@ describe('the DataStream API: typed records → TS map → JdbcSink into Postgre
       '30\tZoë 東京\tf\t4.5\tf\t9',
       "40\tO'Brien\tf\t6\tt\t16",
     ]);
+    // two batches: three records, then the last one at the end of input
+    expect(await pg.query("SELECT string_agg(id::text, ',' ORDER BY id) FROM ds_visits GROUP BY batch_tx ORDER BY min(id)")).toEqual(['10,20,30', '40']);
     expect(await pg.query('SELECT label, n FROM ds_pairs')).toEqual(['seven\t7']);
     expect(await pg.query('SELECT id FROM ds_ids ORDER BY id')).toEqual(['100', '200', '300']);
   });
