@@ -157,7 +157,7 @@ describe('the DataStream API: typed records → TS map → JdbcSink into Postgre
     expect(await pg.query('SELECT id FROM ds_ids ORDER BY id')).toEqual(['100', '200', '300']);
   });
 
-  it('refuses untyped records, a field the records do not have, and a sink without the jdbc connector', async () => {
+  it('refuses untyped records, a field the records do not have or cannot bind, and a sink without the jdbc connector', async () => {
     // an environment of its own: the streams built here get no sink, and env's later jobs should not run them
     const probe = await StreamExecutionEnvironment.create();
     const sink = JdbcSink.builder<Visit>().withQueryStatement('INSERT INTO ds_visits (id) VALUES (?)', ['id']).buildAtLeastOnce(connection());
@@ -171,6 +171,14 @@ describe('the DataStream API: typed records → TS map → JdbcSink into Postgre
     const misspelt = JdbcSink.builder<Visit>().withQueryStatement('INSERT INTO ds_visits (id) VALUES (?)', ['idd']).buildAtLeastOnce(connection());
     expect(() => typed.sinkTo(misspelt)).toThrow(
       'JdbcSink: withQueryStatement names the field "idd", but the records (ROW<name STRING, id LONG, score DOUBLE, active BOOLEAN, visits INT>) have no such field (theirs: name, id, score, active, visits)',
+    );
+
+    type Located = { id: number; place: { city: string } };
+    const nested = probe
+      .fromSequence(1, 2)
+      .map((n: number): Located => ({ id: n, place: { city: 'Oslo' } }), Types.ROW_NAMED<Located>(['id', 'place'], [Types.LONG(), Types.ROW_NAMED(['city'], [Types.STRING()])]));
+    expect(() => nested.sinkTo(JdbcSink.builder<Located>().withQueryStatement('INSERT INTO ds_visits (id, name) VALUES (?, ?)', ['id', 'place']).buildAtLeastOnce(connection()))).toThrow(
+      "JdbcSink: field 'place' of the records (ROW<id LONG, place ROW<city STRING>>) is ROW<city STRING>; a ? parameter takes STRING, BOOLEAN, INT, LONG, FLOAT, DOUBLE",
     );
 
     expect(() => sink.buildJava([], visitType)).toThrow(/JdbcSink needs the 'jdbc' connector: add it with await env\.addConnector\('jdbc'\)/);
