@@ -38,7 +38,7 @@ export class DataStreamSink<T> {
 export function sinkTo<T>(stream: DataStream<T>, sink: Sink<T>): DataStreamSink<T> {
   if (!(sink instanceof Sink)) throw new TypeError('sinkTo() needs a Sink (e.g. FileSink.forRowFormat(path, new SimpleStringEncoder()).build())');
   const type = stream.getType();
-  // the sink first: one that refuses these records (JdbcSink and untyped ones) leaves no map behind in the graph
+  // the Java sink first: when a sink refuses these records (JdbcSink refuses untyped ones), no dangling map is left in the graph
   const javaSink = sink.buildJava(stream.env.session.connectorJars, type);
   // untyped records are V8 bytes to Java: a sink that takes them gets their text, as print() does
   const input = type.spec === 'PICKLED' ? stream.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)), Types.STRING()) : stream;
