@@ -212,6 +212,16 @@ export {
   type OffsetResetStrategy,
 } from './api/datastream/connectors/kafka';
 export {
+  JdbcSink,
+  JdbcSinkBuilder,
+  JdbcExecutionOptions,
+  JdbcExecutionOptionsBuilder,
+  JdbcConnectionOptions,
+  JdbcConnectionOptionsBuilder,
+  type JdbcStatementBuilder,
+  type JdbcStatementParameter,
+} from './api/datastream/connectors/jdbc';
+export {
   TimeWindow,
   GlobalWindow,
   WindowAssigner,

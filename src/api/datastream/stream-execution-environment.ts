@@ -65,8 +65,8 @@ export class StreamExecutionEnvironment {
 
   /**
    * Adds connectors to the session (names from src/connectors/connectors.json, Maven coordinates or
-   * jar paths; see docs/connectors.md), e.g. 'kafka' for KafkaSource and KafkaSink: their jars are
-   * fetched if needed and travel with this environment's later jobs.
+   * jar paths; see docs/connectors.md), e.g. 'kafka' for KafkaSource and KafkaSink, 'jdbc' for
+   * JdbcSink: their jars are fetched if needed and travel with this environment's later jobs.
    */
   async addConnector(...names: string[]): Promise<ResolvedConnector[]> {
     const resolved = await this.session.addConnectors(...names);

@@ -37,9 +37,12 @@ export class DataStreamSink<T> {
 
 export function sinkTo<T>(stream: DataStream<T>, sink: Sink<T>): DataStreamSink<T> {
   if (!(sink instanceof Sink)) throw new TypeError('sinkTo() needs a Sink (e.g. FileSink.forRowFormat(path, new SimpleStringEncoder()).build())');
-  // untyped records are V8 bytes to Java: the sink gets their text, as print() does
-  const input = stream.getType().spec === 'PICKLED' ? stream.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)), Types.STRING()) : stream;
-  return new DataStreamSink<T>(callSync<number>(CONNECTORS, 'sinkTo', input.handle, sink.buildJava(stream.env.session.connectorJars)));
+  const type = stream.getType();
+  // the Java sink first: when a sink refuses these records (JdbcSink refuses untyped ones), no dangling map is left in the graph
+  const javaSink = sink.buildJava(stream.env.session.connectorJars, type);
+  // untyped records are V8 bytes to Java: a sink that takes them gets their text, as print() does
+  const input = type.spec === 'PICKLED' ? stream.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)), Types.STRING()) : stream;
+  return new DataStreamSink<T>(callSync<number>(CONNECTORS, 'sinkTo', input.handle, javaSink));
 }
 
 export function fromSource<T>(env: StreamExecutionEnvironment, source: Source<T>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): DataStream<T> {

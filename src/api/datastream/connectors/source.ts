@@ -34,6 +34,9 @@ export abstract class Source<T> {
 export abstract class Sink<T> {
   /** Phantom: the record type. */
   declare readonly __type?: T;
-  /** Builds the Java sink; its handle. `connectorJars`: the session's, where the connector's classes are. */
-  abstract buildJava(connectorJars: readonly string[]): number;
+  /**
+   * Builds the Java sink; its handle. `connectorJars`: the session's, where the connector's classes
+   * are; `inputType`: the type of the records it will take (a sink that reads their fields checks it).
+   */
+  abstract buildJava(connectorJars: readonly string[], inputType: TypeInformation<unknown>): number;
 }

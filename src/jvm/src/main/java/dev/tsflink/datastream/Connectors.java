@@ -142,6 +142,11 @@ public final class Connectors {
         return GatewayException.guard(() -> Handles.put(KafkaConnectors.sink(Json.parse(specJson))));
     }
 
+    /** An at-least-once JdbcSink from its description (JdbcConnectors.sink). */
+    public static int jdbcSink(String specJson) {
+        return GatewayException.guard(() -> Handles.put(JdbcConnectors.sink(Json.parse(specJson))));
+    }
+
     /** stream.sinkTo(sink): a DataStreamSink handle. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static int sinkTo(int stream, int sink) {
