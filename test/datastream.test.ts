@@ -424,6 +424,69 @@ describeInBothModes('side outputs', (mode) => {
   });
 });
 
+describe('embedded mode: what it refuses, and why', () => {
+  /** The job's failure (a FlinkError), or undefined if it ran. */
+  const failureOf = async (run: () => Promise<unknown>): Promise<Error | undefined> => {
+    try {
+      await run();
+    } catch (e) {
+      return e as Error;
+    }
+    return undefined;
+  };
+  const embedded = () => envs.embedded;
+
+  it('untyped values JSON cannot keep (bigint, Date) need the node engine or a type: named with the fix', async () => {
+    const read = await failureOf(() => embedded().fromCollection([1n]).map((x) => String(x), Types.STRING()).collect());
+    expect(read?.message).toMatch(/untyped record holds a value only V8's serialization keeps .*give the stream a type \(Types\.\*\)/);
+    const written = await failureOf(() => embedded().fromElements(1).map((n) => new Date(n)).collect());
+    expect(written?.message).toContain("its result: a Date object needs V8's serialization, which embedded mode's v8 engine does not have");
+    // typed, the same values pass (a LONG beyond 2^53 is a bigint, as in process mode)
+    const big = embedded().fromElements(1).map(() => 2n ** 60n, Types.LONG());
+    expect(await big.map((n) => `${typeof n} ${n}`, Types.STRING()).collect()).toEqual(['bigint 1152921504606846976']);
+  });
+
+  it('a Promise that does not settle within the call, and a result not of the declared type, fail the job naming them', async () => {
+    const pending = await failureOf(() => embedded().fromElements(1).map(() => new Promise<number>(() => undefined), Types.INT()).collect());
+    expect(pending).toBeInstanceOf(FlinkError);
+    expect(pending?.message).toContain("returned a Promise that did not settle within the call");
+    const wrong = await failureOf(() => embedded().fromElements('a').map((s: string) => ({ n: s }), Types.ROW_NAMED(['n'], [Types.LONG()])).collect());
+    expect(wrong?.message).toContain("its result: field 'n': 'a' (string) is not a LONG");
+    const nullRecord = await failureOf(() => embedded().fromElements(1).map(() => null, Types.LONG()).collect());
+    expect(nullRecord?.message).toContain("a null record, and Flink's LONG records cannot be null");
+    // the session goes on
+    expect(await embedded().fromElements(2).map((n) => n + 1, Types.LONG()).collect()).toEqual([3]);
+  });
+
+  it("the node engine cannot run inside the session's own mini-cluster: said, with what to do", async () => {
+    const env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', ...modeOption('embedded'), 'tsflink.udf.embedded-engine': 'node' });
+    const e = await failureOf(() => env.fromElements(1).map((n) => n, Types.LONG()).collect());
+    expect(e?.message).toMatch(/node engine cannot start inside a Node\.js process.*use engine 'v8', or run the job on a standalone cluster/s);
+    await expect(StreamExecutionEnvironment.create({ 'tsflink.udf.embedded-engine': 'deno' }).then((x) => x.fromElements(1).map((n) => n))).rejects.toThrow("tsflink.udf.embedded-engine must be 'v8' or 'node', got 'deno'");
+  });
+});
+
+describeInBothModes('keyed state outside a KeyedStream', (mode) => {
+  it('is refused in open(ctx), naming keyBy', async () => {
+    const e = await (async () => {
+      try {
+        await envs[mode]
+          .fromElements(1)
+          .process({
+            open(ctx: KeyedRuntimeContext) {
+              ctx.getState(new ValueStateDescriptor('nope'));
+            },
+            processElement: (n: number) => [n],
+          })
+          .collect();
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(e?.message).toContain('getState: keyed state is only available on a KeyedStream (keyBy(...) first)');
+  });
+});
+
 describe('connect', () => {
   it('CoMap, CoFlatMap and CoProcess over two streams of different types', async () => {
     const numbers = env.fromElements(1, 2, 3);
