@@ -458,6 +458,12 @@ describe('embedded mode: what it refuses, and why', () => {
     expect(await embedded().fromElements(2).map((n) => n + 1, Types.LONG()).collect()).toEqual([3]);
   });
 
+  it('an npm package the function uses is bundled into its runtime', async () => {
+    // d3-format: a pure-JS ESM package from node_modules (the v8 engine has no require of its own)
+    const { format } = (await import('d3-format' as string)) as { format(spec: string): (n: number) => string };
+    expect(await embedded().fromElements(1234.5, 2).map((x: number) => format('$,.2f')(x), Types.STRING()).collect()).toEqual(['$1,234.50', '$2.00']);
+  });
+
   it("the node engine cannot run inside the session's own mini-cluster: said, with what to do", async () => {
     const env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', ...modeOption('embedded'), 'tsflink.udf.embedded-engine': 'node' });
     const e = await failureOf(() => env.fromElements(1).map((n) => n, Types.LONG()).collect());
