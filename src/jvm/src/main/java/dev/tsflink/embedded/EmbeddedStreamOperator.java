@@ -102,6 +102,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
     /** The timestamp of the record (or event-time timer) being processed; null: none. */
     private transient Long currentTimestamp;
     private transient long lastWatermark;
+    private transient boolean nodeEngine;
 
     /** Makes a record type from its spec (DataStreams.typeInfo), on the TaskManager too. */
     public interface SerializableTypes extends Function<String, TypeInformation<Object>>, java.io.Serializable {}
@@ -133,6 +134,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         lastWatermark = Long.MIN_VALUE;
         if (keySpec != null) timers = getInternalTimerService("tsflink-user-timers", VoidNamespaceSerializer.INSTANCE, this);
         host = new Host(this);
+        nodeEngine = "node".equals(engine);
         js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs, maxHeapMb << 20);
         V8Value exported;
         js.enter();
@@ -225,7 +227,8 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         try {
             Object r = fn.callObject(null, args);
             if (r == null) {
-                js.settle();
+                // V8 ran the call's microtasks as it returned; Node.js runs them in its loop
+                if (nodeEngine) js.settle();
                 r = takeFn.callObject(null);
             }
             return (List<?>) r;
@@ -275,14 +278,13 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
 
     // --- values: Flink's records ↔ what Javet converts to and from the JS values process mode gives
 
-    /** The input record as the function gets it: on a KeyedStream, Row(key, value) with both as records. */
+    /**
+     * The input record as the function gets it: on a KeyedStream the value of Row(key, value) alone
+     * (the key is the operator's current key, which ctx.getCurrentKey() asks for when it is wanted).
+     */
     private Object recordToJs(Object record) {
         if (keyType == null) return toJs(record, inType);
-        Row pair = (Row) record;
-        Map<String, Object> o = new HashMap<>(4);
-        o.put("key", toJs(pair.getField(0), keyType));
-        o.put("value", toJs(pair.getField(1), ((RowTypeInfo) (TypeInformation<?>) inType).getTypeAt(1)));
-        return o;
+        return toJs(((Row) record).getField(1), ((RowTypeInfo) (TypeInformation<?>) inType).getTypeAt(1));
     }
 
     /**

@@ -3,7 +3,7 @@
 // (src/worker/operations/datastream.ts), with Flink's own state and timers behind `host`, the
 // operator's bound Java object. It returns the entry points Java calls:
 //   open(baseContext)          the user's open(ctx), ctx with the keyed state getters
-//   element(value, ts)         the encoded results of one record, or PENDING if its Promise must settle
+//   element(value, ts)         the encoded results of one record (a keyed one's value), or PENDING if its Promise must settle
 //   onTimer(ts, domain)        the same for a timer of the current key (domain 0 event, 1 processing time)
 //   take()                     the results (or error) of the Promise element/onTimer left
 //   close()                    the user's close()
@@ -289,7 +289,7 @@
     : Object.fromEntries(['getState', 'getListState', 'getMapState', 'getReducingState', 'getAggregatingState'].map((m) => [m, noKey(m)]));
 
   // --- one record: the kind's call, returning the results (or a Promise of them)
-  // a keyed function gets Row(key, value) (the key added by keyBy) and runs on the value
+  // a keyed function gets the value of Row(key, value) (the key added by keyBy): Java passes it alone
   const decodeIn = keyed ? decode(inSpec.row[1][1]) : decode(inSpec);
   let call;
   const run = (f, ...a) => {
@@ -373,7 +373,7 @@
     element: (raw, timestamp) => {
       ts = timestamp;
       domain = undefined;
-      return settle(call(decodeIn(keyed ? raw.value : raw)));
+      return settle(call(decodeIn(raw)));
     },
     onTimer: (timestamp, timeDomain) => {
       if (!userTimer) return [];
