@@ -88,8 +88,7 @@ async function tsflinkVariant(key: 'a' | 'b' | 'e', file: string): Promise<Outco
       }
     }
     const counts = events.keyBy((e) => e.key, Types.LONG()).process(new RunningCount(), countType);
-    // Number(): LONG fields of a ROW reach TS functions as bigint (only top-level LONG records are
-    // made numbers), whatever the row type says
+    // Number(): a LONG field is a number where exact, a bigint beyond 2^53 (in both modes)
     const doubled = counts.map((c) => ({ key: c.key, count: Number(c.count) * 2, genNs: c.genNs }), countType);
     callSync(BENCH, 'probeOf', doubled.handle, 2);
   }

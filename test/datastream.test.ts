@@ -92,6 +92,15 @@ describeInBothModes('TS functions', (mode) => {
     expect(typed.sort()).toEqual(['n=10', 'n=20', 'n=30', 'n=40']);
   });
 
+  it('typed ROW records: fields by name, a LONG field a number where exact, a null field null; TUPLE records arrays', async () => {
+    const rowType = Types.ROW_NAMED(['id', 'name', 'score'], [Types.LONG(), Types.STRING(), Types.DOUBLE()]);
+    const rows = env.fromCollection([{ id: 1, name: 'ann', score: 0.5 }, { id: 2, name: null, score: 2 }], rowType);
+    const seen = await rows.map((r) => `${typeof r.id} ${r.id} ${r.name} ${r.score}`, Types.STRING()).collect();
+    expect(seen.sort()).toEqual(['number 1 ann 0.5', 'number 2 null 2']);
+    const pairs = env.fromElements(3).map((n: number) => [`n${n}`, n * 2] as [string, number], Types.TUPLE<[string, number]>([Types.STRING(), Types.INT()]));
+    expect(await pairs.map(([s, n]) => `${s}:${n + 1}`, Types.STRING()).collect()).toEqual(['n3:7']);
+  });
+
   it('a ProcessFunction class with open() and union of two streams', async () => {
     class Tag implements ProcessFunction<number, string> {
       private prefix = '';

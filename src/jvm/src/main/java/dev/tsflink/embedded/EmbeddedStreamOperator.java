@@ -103,6 +103,14 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
     private transient Long currentTimestamp;
     private transient long lastWatermark;
     private transient boolean nodeEngine;
+    /**
+     * The type of the records the function gets: on a KeyedStream the value of Row(key, value)
+     * alone (the key is the operator's current key, which ctx.getCurrentKey() asks for when wanted).
+     */
+    private transient TypeInformation<?> valueType;
+    /** valueType if it is a ROW of basic fields, passed field by field (elementRow); else null. */
+    private transient RowTypeInfo flatRow;
+    private transient V8ValueFunction elementRowFn;
 
     /** Makes a record type from its spec (DataStreams.typeInfo), on the TaskManager too. */
     public interface SerializableTypes extends Function<String, TypeInformation<Object>>, java.io.Serializable {}
@@ -135,6 +143,8 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         if (keySpec != null) timers = getInternalTimerService("tsflink-user-timers", VoidNamespaceSerializer.INSTANCE, this);
         host = new Host(this);
         nodeEngine = "node".equals(engine);
+        valueType = keyType == null ? inType : ((RowTypeInfo) (TypeInformation<?>) inType).getTypeAt(1);
+        flatRow = flatRowOf(valueType);
         js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs, maxHeapMb << 20);
         V8Value exported;
         js.enter();
@@ -159,6 +169,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
                 exported.close();
             }
             elementFn = stage.get("element");
+            elementRowFn = stage.get("elementRow");
             onTimerFn = stage.get("onTimer");
             takeFn = stage.get("take");
             V8ValueObject[] ctx = new V8ValueObject[1];
@@ -189,8 +200,42 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
     public void processElement(StreamRecord<Object> element) throws Exception {
         collector.setTimestamp(element);
         currentTimestamp = element.hasTimestamp() ? element.getTimestamp() : null;
-        List<?> results = call(elementFn, null, recordToJs(element.getValue()), currentTimestamp == null ? null : (double) currentTimestamp);
-        emit(results);
+        Object ts = currentTimestamp == null ? null : (double) currentTimestamp;
+        Object record = keyType == null ? element.getValue() : ((Row) element.getValue()).getField(1);
+        if (flatRow != null) {
+            emit(call(elementRowFn, null, flatRowArguments(ts, (Row) record)));
+        } else {
+            emit(call(elementFn, null, toJs(record, valueType), ts));
+        }
+    }
+
+    /**
+     * A ROW of basic fields as the arguments (timestamp, field 0, field 1, ...) of the glue's
+     * elementRow, which makes the object: Javet passes primitive arguments in its one native call,
+     * where an object is made with a native call per field (measured in docs/datastream.md §
+     * Embedded mode).
+     */
+    private Object[] flatRowArguments(Object ts, Row row) {
+        String[] names = flatRow.getFieldNames();
+        boolean byName = row.getFieldNames(false) != null;
+        Object[] args = new Object[names.length + 1];
+        args[0] = ts;
+        for (int i = 0; i < names.length; i++) {
+            Object v = byName ? row.getField(names[i]) : row.getField(i);
+            args[i + 1] = basicToJs(v);
+        }
+        return args;
+    }
+
+    /** The record type if it is a ROW of basic fields (strings, booleans, numbers), else null. */
+    private static RowTypeInfo flatRowOf(TypeInformation<?> t) {
+        if (!(t instanceof RowTypeInfo)) return null;
+        RowTypeInfo rt = (RowTypeInfo) t;
+        for (int i = 0; i < rt.getArity(); i++) {
+            Class<?> c = rt.getTypeAt(i).getTypeClass();
+            if (c != String.class && c != Boolean.class && c != Integer.class && c != Long.class && c != Double.class && c != Float.class) return null;
+        }
+        return rt;
     }
 
     @Override
@@ -260,7 +305,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         if (js.callableHere()) {
             try {
                 if (context != null) context.close();
-                for (V8Value v : new V8Value[] {elementFn, onTimerFn, takeFn, stage}) if (v != null) v.close();
+                for (V8Value v : new V8Value[] {elementFn, elementRowFn, onTimerFn, takeFn, stage}) if (v != null) v.close();
                 if (hostObject != null) {
                     hostObject.unbind(host);
                     hostObject.close();
@@ -270,7 +315,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
             }
         }
         context = null;
-        elementFn = onTimerFn = takeFn = null;
+        elementFn = elementRowFn = onTimerFn = takeFn = null;
         stage = hostObject = null;
         js.close();
         js = null;
@@ -278,29 +323,13 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
 
     // --- values: Flink's records ↔ what Javet converts to and from the JS values process mode gives
 
-    /**
-     * The input record as the function gets it: on a KeyedStream the value of Row(key, value) alone
-     * (the key is the operator's current key, which ctx.getCurrentKey() asks for when it is wanted).
-     */
-    private Object recordToJs(Object record) {
-        if (keyType == null) return toJs(record, inType);
-        return toJs(((Row) record).getField(1), ((RowTypeInfo) (TypeInformation<?>) inType).getTypeAt(1));
-    }
 
     /**
      * A Java record of the type → a value Javet turns into the JS one (datastream-glue.js decodes
-     * untyped ones). As in process mode, a LONG record (or key) is a number where exact, and a LONG
-     * field of a ROW or TUPLE a bigint (the row coder's BIGINT).
+     * untyped ones). As in process mode, a LONG (a record, a key or a field) is a number where
+     * exact, a bigint beyond 2^53.
      */
     static Object toJs(Object v, TypeInformation<?> t) {
-        if (v instanceof Long) {
-            long l = (Long) v;
-            return l >= -MAX_SAFE && l <= MAX_SAFE ? (Object) (double) l : v;
-        }
-        return fieldToJs(v, t);
-    }
-
-    private static Object fieldToJs(Object v, TypeInformation<?> t) {
         if (v == null) return null;
         if (v instanceof byte[]) {
             byte[] b = (byte[]) v;
@@ -313,15 +342,24 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
             String[] names = rt.getFieldNames();
             boolean byName = row.getFieldNames(false) != null;
             Map<String, Object> o = new LinkedHashMap<>();
-            for (int i = 0; i < names.length; i++) o.put(names[i], fieldToJs(byName ? row.getField(names[i]) : row.getField(i), rt.getTypeAt(i)));
+            for (int i = 0; i < names.length; i++) o.put(names[i], toJs(byName ? row.getField(names[i]) : row.getField(i), rt.getTypeAt(i)));
             return o;
         }
         if (t instanceof TupleTypeInfo) {
             TupleTypeInfo<?> tt = (TupleTypeInfo<?>) t;
             Tuple tuple = (Tuple) v;
             List<Object> a = new ArrayList<>(tt.getArity());
-            for (int i = 0; i < tt.getArity(); i++) a.add(fieldToJs(tuple.getField(i), tt.getTypeAt(i)));
+            for (int i = 0; i < tt.getArity(); i++) a.add(toJs(tuple.getField(i), tt.getTypeAt(i)));
             return a;
+        }
+        return basicToJs(v);
+    }
+
+    /** A LONG a number where exact (Javet makes a bigint of a Long), a FLOAT a double, the rest as is. */
+    private static Object basicToJs(Object v) {
+        if (v instanceof Long) {
+            long l = (Long) v;
+            return l >= -MAX_SAFE && l <= MAX_SAFE ? (Object) (double) l : v;
         }
         if (v instanceof Float) return ((Float) v).doubleValue();
         return v;

@@ -4,6 +4,7 @@
 // operator's bound Java object. It returns the entry points Java calls:
 //   open(baseContext)          the user's open(ctx), ctx with the keyed state getters
 //   element(value, ts)         the encoded results of one record (a keyed one's value), or PENDING if its Promise must settle
+//   elementRow(ts, ...fields)  the same for a ROW of basic fields, passed field by field
 //   onTimer(ts, domain)        the same for a timer of the current key (domain 0 event, 1 processing time)
 //   take()                     the results (or error) of the Promise element/onTimer left
 //   close()                    the user's close()
@@ -290,7 +291,9 @@
 
   // --- one record: the kind's call, returning the results (or a Promise of them)
   // a keyed function gets the value of Row(key, value) (the key added by keyBy): Java passes it alone
-  const decodeIn = keyed ? decode(inSpec.row[1][1]) : decode(inSpec);
+  const valueSpec = keyed ? inSpec.row[1][1] : inSpec;
+  const decodeIn = decode(valueSpec);
+  const rowNames = typeof valueSpec === 'object' && valueSpec.row ? valueSpec.row.map(([n]) => n) : [];
   let call;
   const run = (f, ...a) => {
     const results = [];
@@ -374,6 +377,14 @@
       ts = timestamp;
       domain = undefined;
       return settle(call(decodeIn(raw)));
+    },
+    // a ROW of basic fields, field by field (EmbeddedStreamOperator.flatRowArguments)
+    elementRow: (timestamp, ...fields) => {
+      ts = timestamp;
+      domain = undefined;
+      const o = {};
+      for (let i = 0; i < rowNames.length; i++) o[rowNames[i]] = fields[i];
+      return settle(call(o));
     },
     onTimer: (timestamp, timeDomain) => {
       if (!userTimer) return [];
