@@ -28,17 +28,7 @@ final class EmbeddedCode implements Serializable {
     private final String form;
     /** The method an object must have to be called per row ("eval"), or null (an aggregate: its glue checks its methods). */
     private final String entry;
-    private final String filename;
-    private final String source;
-    private final String sourceMap;
-    /** "v8" or "node" */
-    private final String engine;
-    /** How long one call may run before it is stopped and fails the task (0: no limit). */
-    private final long callTimeoutMs;
-    /** How much JavaScript heap the runtime may use (MB; 0: V8's own limit). */
-    private final long maxHeapMb;
-    /** npm packages the code requires, bundled (id → CommonJS source). */
-    private final java.util.LinkedHashMap<String, String> modules;
+    private final ShippedSource shipped;
 
     private transient JsRuntime js;
     /** The exported object (object form), the receiver of eval; null for the function form. */
@@ -50,16 +40,10 @@ final class EmbeddedCode implements Serializable {
 
     EmbeddedCode(String name, String form, String entry, String filename, String source, String sourceMap, String engine, long callTimeoutMs,
             long maxHeapMb, java.util.Map<String, String> modules) {
-        this.modules = new java.util.LinkedHashMap<>(modules);
         this.name = name;
         this.form = form;
         this.entry = entry;
-        this.filename = filename;
-        this.source = source;
-        this.sourceMap = sourceMap;
-        this.engine = engine;
-        this.callTimeoutMs = callTimeoutMs;
-        this.maxHeapMb = maxHeapMb;
+        this.shipped = new ShippedSource(name, filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb, modules);
     }
 
     /** What the planner sees of an embedded function: its parameter types and its fixed result (and accumulator) type. */
@@ -75,7 +59,7 @@ final class EmbeddedCode implements Serializable {
     }
 
     boolean isNodeEngine() {
-        return "node".equals(engine);
+        return shipped.isNodeEngine();
     }
 
     JsRuntime js() {
@@ -92,20 +76,14 @@ final class EmbeddedCode implements Serializable {
 
     /** Starts the runtime, loads the shipped module and calls the user's open(ctx), if any. */
     void open(FunctionContext context, DataType[] inputTypes) {
-        js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs, maxHeapMb << 20);
+        js = shipped.openRuntime();
         V8Value exported;
-        js.enter();
         try {
-            js.installBundledModules(modules);
-            exported = js.loadModule("node".equals(engine) ? "/" + filename : filename, source);
-        } catch (JavetException e) {
-            RuntimeException failure = js.userError(e, "loading");
-            js.exit();
+            exported = shipped.load(js);
+        } catch (RuntimeException e) {
             js.close();
             js = null;
-            throw failure;
-        } finally {
-            if (js != null) js.exit();
+            throw e;
         }
         try {
             if ("function".equals(form)) {

@@ -70,15 +70,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
     private static final long MAX_SAFE = (1L << 53) - 1;
 
     private final String kind;
-    private final String name;
-    private final String filename;
-    private final String source;
-    private final String sourceMap;
-    /** "v8" or "node" */
-    private final String engine;
-    private final long callTimeoutMs;
-    private final long maxHeapMb;
-    private final LinkedHashMap<String, String> modules;
+    private final ShippedSource shipped;
     /** The record types as DataStreams.typeInfo specs: input (Row(key, value) when keyed), output, key (null: not keyed). */
     private final String inSpec;
     private final String outSpec;
@@ -118,14 +110,7 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
     public EmbeddedStreamOperator(String kind, String name, String filename, String source, String sourceMap, String engine, long callTimeoutMs,
             long maxHeapMb, Map<String, String> modules, String inSpec, String outSpec, String keySpec, SerializableTypes types) {
         this.kind = kind;
-        this.name = name;
-        this.filename = filename;
-        this.source = source;
-        this.sourceMap = sourceMap;
-        this.engine = engine;
-        this.callTimeoutMs = callTimeoutMs;
-        this.maxHeapMb = maxHeapMb;
-        this.modules = new LinkedHashMap<>(modules);
+        this.shipped = new ShippedSource(name, filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb, modules);
         this.inSpec = inSpec;
         this.outSpec = outSpec;
         this.keySpec = keySpec;
@@ -142,28 +127,23 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         lastWatermark = Long.MIN_VALUE;
         if (keySpec != null) timers = getInternalTimerService("tsflink-user-timers", VoidNamespaceSerializer.INSTANCE, this);
         host = new Host(this);
-        nodeEngine = "node".equals(engine);
+        nodeEngine = shipped.isNodeEngine();
         valueType = keyType == null ? inType : ((RowTypeInfo) (TypeInformation<?>) inType).getTypeAt(1);
         flatRow = flatRowOf(valueType);
-        js = JsRuntime.open(engine, name, filename, source, sourceMap, callTimeoutMs, maxHeapMb << 20);
+        js = shipped.openRuntime();
         V8Value exported;
-        js.enter();
         try {
-            js.installBundledModules(modules);
-            exported = js.loadModule("node".equals(engine) ? "/" + filename : filename, source);
-        } catch (JavetException e) {
-            RuntimeException failure = js.userError(e, "loading");
-            js.exit();
-            throw failOpen(failure);
+            exported = shipped.load(js);
+        } catch (RuntimeException e) {
+            throw failOpen(e);
         }
-        js.exit();
         try (V8ValueFunction make = js.v8().getExecutor(Glue.SOURCE).setResourceName(JsRuntime.GLUE).execute()) {
             hostObject = js.v8().createV8ValueObject();
             hostObject.bind(host);
             host.bindDirectCalls(hostObject, js.v8());
             js.enter();
             try {
-                stage = make.call(null, kind, name, exported, hostObject, inSpec, outSpec, keySpec, "node".equals(engine));
+                stage = make.call(null, kind, shipped.name, exported, hostObject, inSpec, outSpec, keySpec, nodeEngine);
             } finally {
                 js.exit();
                 exported.close();

@@ -243,6 +243,23 @@ final class JsRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the bundled npm packages requirable and evaluates the shipped module of a function's
+     * code: its module.exports. A failure is the user's error "in loading"; the runtime stays open
+     * (the caller closes it).
+     */
+    V8Value loadShipped(String engine, String filename, String source, java.util.Map<String, String> modules) {
+        enter();
+        try {
+            installBundledModules(modules);
+            return loadModule("node".equals(engine) ? "/" + filename : filename, source);
+        } catch (JavetException e) {
+            throw userError(e, "loading");
+        } finally {
+            exit();
+        }
+    }
+
     /** Evaluates a shipped module (src/api/udf/ship) and returns its module.exports. */
     V8Value loadModule(String filename, String source) throws JavetException {
         // the wrapper keeps the module's line numbers (the source map's) unchanged
