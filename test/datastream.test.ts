@@ -502,7 +502,12 @@ describeInBothModes('keyed state outside a KeyedStream', (mode) => {
   });
 });
 
-describe('connect', () => {
+describeInBothModes('connect', (mode) => {
+  let env!: StreamExecutionEnvironment;
+  beforeAll(() => {
+    env = envs[mode];
+  });
+
   it('CoMap, CoFlatMap and CoProcess over two streams of different types', async () => {
     const numbers = env.fromElements(1, 2, 3);
     const words = env.fromElements('x', 'yy');

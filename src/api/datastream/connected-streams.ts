@@ -8,6 +8,8 @@ import type { DataStreamFunctionKind } from './descriptor';
 import { DS, ship, SingleOutputStreamOperator, type DataStream } from './data-stream';
 import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction, KeySelector } from './functions';
 import { Types, type TypeInformation } from './types';
+import { embeddedOperator } from './embedded';
+import { shipValueSync } from '../udf/ship';
 
 export class ConnectedStreams<IN1, IN2> {
   constructor(
@@ -23,7 +25,10 @@ export class ConnectedStreams<IN1, IN2> {
     for (const m of methods) {
       if (typeof (fn as Record<string, unknown> | null)?.[m] !== 'function') throw new TypeError(`${kind}: the function object has no ${m}() method`);
     }
-    const h = callSync<number>(DS, 'coProcess', this.first.handle, this.second.handle, ship(kind, name, fn), toJavaJson(outType.spec), name);
+    const [a, b] = [this.first.javaRecordTypes(), this.second.javaRecordTypes()];
+    const types = { in: [a.in, b.in], key: a.key, out: outType.spec };
+    const embedded = embeddedOperator(this.first.env.functionExecution(), [this.first.handle, this.second.handle], kind, name, () => shipValueSync(fn, name), types);
+    const h = embedded ?? callSync<number>(DS, 'coProcess', this.first.handle, this.second.handle, ship(kind, name, fn), toJavaJson(outType.spec), name);
     return new SingleOutputStreamOperator<R>(this.first.env, h, outType);
   }
 

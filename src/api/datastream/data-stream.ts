@@ -96,14 +96,18 @@ export class DataStream<T> {
     return this.type;
   }
 
-  /** The record type of the Java stream (a KeyedStream's is Row(key, value)) and its key's. */
-  protected javaRecordTypes(): { in: TypeSpec; key?: TypeSpec } {
+  /**
+   * The record type of the Java stream (a KeyedStream's is Row(key, value)) and its key's: what an
+   * embedded operator on it reads (internal: ConnectedStreams asks its two inputs).
+   */
+  javaRecordTypes(): { in: TypeSpec; key?: TypeSpec } {
     return { in: this.type.spec };
   }
 
   protected transform<R>(kind: DataStreamFunctionKind, fn: Function | object, outType: TypeInformation<R>, name: string, functionType = PROCESS): SingleOutputStreamOperator<R> {
     if ((typeof fn !== 'function' && typeof fn !== 'object') || fn === null) throw new TypeError(`${kind}() needs a function or a ${kind} function object`);
-    const embedded = embeddedOperator(this.env.functionExecution(), this.handle, kind, name, () => shipValueSync(fn, name), { ...this.javaRecordTypes(), out: outType.spec });
+    const { in: inType, key } = this.javaRecordTypes();
+    const embedded = embeddedOperator(this.env.functionExecution(), [this.handle], kind, name, () => shipValueSync(fn, name), { in: [inType], key, out: outType.spec });
     const h = embedded ?? callSync<number>(DS, 'process', this.handle, ship(kind, name, fn), functionType, toJavaJson(outType.spec), name);
     return new SingleOutputStreamOperator<R>(this.env, h, outType);
   }
@@ -294,7 +298,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
     super(env, handle, type);
   }
 
-  protected override javaRecordTypes(): { in: TypeSpec; key: TypeSpec } {
+  override javaRecordTypes(): { in: TypeSpec; key: TypeSpec } {
     return { in: { row: [['key', this.keyType.spec], ['value', this.type.spec]] }, key: this.keyType.spec };
   }
 

@@ -1,11 +1,12 @@
 /**
  * DataStream functions in embedded mode (docs/datastream.md § Embedded mode): with the
  * environment's option `tsflink.udf.execution-mode` = 'embedded' (PyFlink's `python.execution-mode`
- * = 'thread'), map, filter, flatMap, process, the key selector of keyBy, and on a KeyedStream
- * process (a KeyedProcessFunction) and reduce run in a JavaScript runtime inside the task
+ * = 'thread'), map, filter, flatMap, process, the key selector of keyBy, on a KeyedStream process
+ * (a KeyedProcessFunction) and reduce, and the functions of connected streams (CoMap, CoFlatMap,
+ * CoProcess, KeyedCoProcess) run in a JavaScript runtime inside the task
  * (dev.tsflink.embedded.EmbeddedStreamOperator) instead of the Node worker, with Flink's own keyed
- * state and timers. The other kinds (windows, connected and broadcast streams, async I/O, timestamp
- * assigners) run in process mode in the same job: both modes read and write the same records.
+ * state and timers. The other kinds (windows, broadcast functions, async I/O, timestamp assigners)
+ * run in process mode in the same job: both modes read and write the same records.
  */
 import { callSync } from '../../gateway/jvm';
 import { toJavaJson } from '../../gateway/java-json';
@@ -21,7 +22,19 @@ import type { TypeSpec } from './types';
 export const EMBEDDED_ENGINE_OPTION = 'tsflink.udf.embedded-engine';
 
 /** The kinds EmbeddedStreamOperator runs (datastream-glue.js). */
-const EMBEDDED_KINDS: ReadonlySet<DataStreamFunctionKind> = new Set<DataStreamFunctionKind>(['map', 'filter', 'flatMap', 'process', 'keyBy', 'keyedProcess', 'reduce']);
+const EMBEDDED_KINDS: ReadonlySet<DataStreamFunctionKind> = new Set<DataStreamFunctionKind>([
+  'map',
+  'filter',
+  'flatMap',
+  'process',
+  'keyBy',
+  'keyedProcess',
+  'reduce',
+  'coMap',
+  'coFlatMap',
+  'coProcess',
+  'keyedCoProcess',
+]);
 
 export interface StreamFunctionExecution {
   mode: ExecutionMode;
@@ -36,9 +49,9 @@ export function streamFunctionExecution(options: Readonly<Record<string, string>
   return { mode, engine };
 }
 
-/** The records of an operator: its input (Row(key, value) on a KeyedStream), its output, its key (keyed only). */
+/** The records of an operator: its inputs' (Row(key, value) on a KeyedStream), its output's, its key's (keyed only). */
 export interface OperatorTypes {
-  in: TypeSpec;
+  in: readonly TypeSpec[];
   out: TypeSpec;
   key?: TypeSpec;
 }
@@ -46,13 +59,14 @@ export interface OperatorTypes {
 let warnedPlatform = false;
 
 /**
- * The embedded operator for a function of `kind` on `stream` (a DataStream handle), or undefined
- * when the function runs in process mode: the environment's mode is 'process', the kind is one
- * embedded mode does not run, or this machine cannot run it (said once, as for UDFs).
+ * The embedded operator for a function of `kind` on `streams` (the handles of its one or two input
+ * DataStreams), or undefined when the function runs in process mode: the environment's mode is
+ * 'process', the kind is one embedded mode does not run, or this machine cannot run it (said once,
+ * as for UDFs).
  */
 export function embeddedOperator(
   execution: StreamFunctionExecution,
-  stream: number,
+  streams: readonly number[],
   kind: DataStreamFunctionKind,
   name: string,
   code: () => ShippedCode,
@@ -70,11 +84,11 @@ export function embeddedOperator(
     kind,
     name,
     engine: execution.engine,
-    inType: types.in,
+    inType: streams.length === 1 ? types.in[0] : types.in,
     outType: types.out,
     keyType: types.key ?? null,
     // the packages the code requires, bundled: an embedded runtime has no node_modules
     bundledModules: embeddedModules(name, shipped.source, execution.engine, NO_SHIPPED_DEPENDENCIES, (m) => console.warn(m)),
   };
-  return callSync<number>('dev.tsflink.datastream.DataStreams', 'embedded', stream, toJavaJson(spec), toJavaJson(shipped));
+  return callSync<number>('dev.tsflink.datastream.DataStreams', streams.length === 1 ? 'embedded' : 'embeddedCo', ...streams, toJavaJson(spec), toJavaJson(shipped));
 }

@@ -2,6 +2,7 @@ package dev.tsflink.datastream;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import dev.tsflink.embedded.EmbeddedStreamOperator;
+import dev.tsflink.embedded.ShippedSource;
 import dev.tsflink.gateway.GatewayException;
 import dev.tsflink.gateway.Handles;
 import dev.tsflink.gateway.Json;
@@ -151,18 +152,36 @@ public final class DataStreams {
         return GatewayException.guard(() -> {
             DataStream<Object> in = Handles.get(stream);
             JsonNode spec = Json.parse(specJson);
-            JsonNode code = Json.parse(codeJson);
-            Map<String, String> modules = new LinkedHashMap<>();
-            spec.path("bundledModules").fields().forEachRemaining(e -> modules.put(e.getKey(), e.getValue().asText()));
-            boolean keyed = in instanceof KeyedStream;
-            String keyType = keyed ? spec.get("keyType").toString() : null;
-            EmbeddedStreamOperator op = new EmbeddedStreamOperator(spec.get("kind").asText(), spec.get("name").asText(), code.get("filename").asText(),
-                    code.get("source").asText(), code.hasNonNull("sourceMap") ? code.get("sourceMap").asText() : null, spec.get("engine").asText(),
-                    spec.path("callTimeoutMs").asLong(0), spec.path("maxHeapMb").asLong(0), modules, spec.get("inType").toString(),
-                    spec.get("outType").toString(), keyType, (EmbeddedStreamOperator.SerializableTypes) t -> typeInfo(Json.parse(t)));
-            TypeInformation<Object> out = typeInfo(spec.get("outType"));
-            return Handles.put(in.transform(spec.get("name").asText(), out, op));
+            String keyType = in instanceof KeyedStream ? spec.get("keyType").toString() : null;
+            EmbeddedStreamOperator.OneInput op = new EmbeddedStreamOperator.OneInput(spec.get("kind").asText(), shippedOf(spec, Json.parse(codeJson)),
+                    spec.get("inType").toString(), spec.get("outType").toString(), keyType, EMBEDDED_TYPES);
+            return Handles.put(in.transform(spec.get("name").asText(), typeInfo(spec.get("outType")), op));
         });
+    }
+
+    /** A TS function of two connected streams in embedded mode: as embedded(), inType the two inputs' types. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int embeddedCo(int first, int second, String specJson, String codeJson) {
+        return GatewayException.guard(() -> {
+            DataStream a = Handles.get(first);
+            DataStream b = Handles.get(second);
+            JsonNode spec = Json.parse(specJson);
+            String keyType = a instanceof KeyedStream && b instanceof KeyedStream ? spec.get("keyType").toString() : null;
+            EmbeddedStreamOperator.TwoInput op = new EmbeddedStreamOperator.TwoInput(spec.get("kind").asText(), shippedOf(spec, Json.parse(codeJson)),
+                    spec.get("inType").get(0).toString(), spec.get("inType").get(1).toString(), spec.get("outType").toString(), keyType, EMBEDDED_TYPES);
+            return Handles.put(a.connect(b).transform(spec.get("name").asText(), typeInfo(spec.get("outType")), op));
+        });
+    }
+
+    /** Record types from their specs, for the embedded operators (serializable: they make them on the TaskManager). */
+    private static final EmbeddedStreamOperator.SerializableTypes EMBEDDED_TYPES = t -> typeInfo(Json.parse(t));
+
+    private static ShippedSource shippedOf(JsonNode spec, JsonNode code) {
+        Map<String, String> modules = new LinkedHashMap<>();
+        spec.path("bundledModules").fields().forEachRemaining(e -> modules.put(e.getKey(), e.getValue().asText()));
+        return new ShippedSource(spec.get("name").asText(), code.get("filename").asText(), code.get("source").asText(),
+                code.hasNonNull("sourceMap") ? code.get("sourceMap").asText() : null, spec.get("engine").asText(), spec.path("callTimeoutMs").asLong(0),
+                spec.path("maxHeapMb").asLong(0), modules);
     }
 
     /**

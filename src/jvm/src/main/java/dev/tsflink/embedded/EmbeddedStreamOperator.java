@@ -47,6 +47,7 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.functions.FunctionContext;
@@ -61,21 +62,24 @@ import org.apache.flink.util.OutputTag;
  * worker's src/worker/operations/datastream.ts); keyed state is Flink's own (heap or RocksDB, in
  * checkpoints and savepoints as any Java operator's), timers Flink's timer service. As in process
  * mode, a keyed operator's records are Row(key, value), keyed by flink-python's KeyByKeySelector
- * (key = Row(key)).
+ * (key = Row(key)). {@link OneInput} runs one-input functions, {@link TwoInput} the functions of
+ * connected streams (CoMap, CoFlatMap, CoProcess, KeyedCoProcess).
  */
-public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
-        implements OneInputStreamOperator<Object, Object>, Triggerable<Object, VoidNamespace> {
+public abstract class EmbeddedStreamOperator extends AbstractStreamOperator<Object> implements Triggerable<Object, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_SAFE = (1L << 53) - 1;
 
     private final String kind;
     private final ShippedSource shipped;
-    /** The record types as DataStreams.typeInfo specs: input (Row(key, value) when keyed), output, key (null: not keyed). */
+    /**
+     * The record types as DataStreams.typeInfo specs: the inputs' (Row(key, value) when keyed; a
+     * JSON array of the two for TwoInput), the output's, the key's (null: not keyed).
+     */
     private final String inSpec;
     private final String outSpec;
     private final String keySpec;
-    private final TypeInformation<Object> inType;
+    private final TypeInformation<?>[] inTypes;
     private final TypeInformation<Object> outType;
     private final TypeInformation<Object> keyType;
     /** DataStreams.typeInfo, to make a side output's type from its spec. */
@@ -96,28 +100,63 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
     private transient long lastWatermark;
     private transient boolean nodeEngine;
     /**
-     * The type of the records the function gets: on a KeyedStream the value of Row(key, value)
-     * alone (the key is the operator's current key, which ctx.getCurrentKey() asks for when wanted).
+     * The types of the records the function gets, per input: on a KeyedStream the value of
+     * Row(key, value) alone (the key is the operator's current key, which ctx.getCurrentKey() asks
+     * for when wanted).
      */
-    private transient TypeInformation<?> valueType;
-    /** valueType if it is a ROW of basic fields, passed field by field (elementRow); else null. */
+    private transient TypeInformation<?>[] valueTypes;
+    /** A one-input function's value type if it is a ROW of basic fields, passed field by field (elementRow); else null. */
     private transient RowTypeInfo flatRow;
     private transient V8ValueFunction elementRowFn;
 
     /** Makes a record type from its spec (DataStreams.typeInfo), on the TaskManager too. */
     public interface SerializableTypes extends Function<String, TypeInformation<Object>>, java.io.Serializable {}
 
-    public EmbeddedStreamOperator(String kind, String name, String filename, String source, String sourceMap, String engine, long callTimeoutMs,
-            long maxHeapMb, Map<String, String> modules, String inSpec, String outSpec, String keySpec, SerializableTypes types) {
+    /** @param inSpecs the specs of the inputs' record types: one, or two for TwoInput */
+    EmbeddedStreamOperator(String kind, ShippedSource shipped, String[] inSpecs, String outSpec, String keySpec, SerializableTypes types) {
         this.kind = kind;
-        this.shipped = new ShippedSource(name, filename, source, sourceMap, engine, callTimeoutMs, maxHeapMb, modules);
-        this.inSpec = inSpec;
+        this.shipped = shipped;
+        this.inSpec = inSpecs.length == 1 ? inSpecs[0] : "[" + String.join(",", inSpecs) + "]";
         this.outSpec = outSpec;
         this.keySpec = keySpec;
         this.types = types;
-        this.inType = types.apply(inSpec);
+        this.inTypes = new TypeInformation<?>[inSpecs.length];
+        for (int i = 0; i < inSpecs.length; i++) inTypes[i] = types.apply(inSpecs[i]);
         this.outType = types.apply(outSpec);
         this.keyType = keySpec == null ? null : types.apply(keySpec);
+    }
+
+    /** A one-input function: map, filter, flatMap, process, keyBy's selector; keyed process and reduce. */
+    public static final class OneInput extends EmbeddedStreamOperator implements OneInputStreamOperator<Object, Object> {
+        private static final long serialVersionUID = 1L;
+
+        public OneInput(String kind, ShippedSource shipped, String inSpec, String outSpec, String keySpec, SerializableTypes types) {
+            super(kind, shipped, new String[] {inSpec}, outSpec, keySpec, types);
+        }
+
+        @Override
+        public void processElement(StreamRecord<Object> element) throws Exception {
+            processRecord(element, 0);
+        }
+    }
+
+    /** A function of two connected streams: CoMap, CoFlatMap, CoProcess, and on keyed streams KeyedCoProcess too. */
+    public static final class TwoInput extends EmbeddedStreamOperator implements TwoInputStreamOperator<Object, Object, Object> {
+        private static final long serialVersionUID = 1L;
+
+        public TwoInput(String kind, ShippedSource shipped, String inSpec1, String inSpec2, String outSpec, String keySpec, SerializableTypes types) {
+            super(kind, shipped, new String[] {inSpec1, inSpec2}, outSpec, keySpec, types);
+        }
+
+        @Override
+        public void processElement1(StreamRecord<Object> element) throws Exception {
+            processRecord(element, 0);
+        }
+
+        @Override
+        public void processElement2(StreamRecord<Object> element) throws Exception {
+            processRecord(element, 1);
+        }
     }
 
     @Override
@@ -128,8 +167,9 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         if (keySpec != null) timers = getInternalTimerService("tsflink-user-timers", VoidNamespaceSerializer.INSTANCE, this);
         host = new Host(this);
         nodeEngine = shipped.isNodeEngine();
-        valueType = keyType == null ? inType : ((RowTypeInfo) (TypeInformation<?>) inType).getTypeAt(1);
-        flatRow = flatRowOf(valueType);
+        valueTypes = new TypeInformation<?>[inTypes.length];
+        for (int i = 0; i < inTypes.length; i++) valueTypes[i] = keyType == null ? inTypes[i] : ((RowTypeInfo) inTypes[i]).getTypeAt(1);
+        flatRow = inTypes.length == 1 ? flatRowOf(valueTypes[0]) : null;
         js = shipped.openRuntime();
         V8Value exported;
         try {
@@ -176,16 +216,18 @@ public final class EmbeddedStreamOperator extends AbstractStreamOperator<Object>
         return e;
     }
 
-    @Override
-    public void processElement(StreamRecord<Object> element) throws Exception {
+    /** A record of input `side` (0, or 1 for a TwoInput's second) through the function. */
+    void processRecord(StreamRecord<Object> element, int side) {
         collector.setTimestamp(element);
-        currentTimestamp = element.hasTimestamp() ? element.getTimestamp() : null;
+        // Long.MIN_VALUE: no timestamp, as process mode's worker reads it (flink-python's operators
+        // emit records without one with it)
+        currentTimestamp = element.hasTimestamp() && element.getTimestamp() != Long.MIN_VALUE ? element.getTimestamp() : null;
         Object ts = currentTimestamp == null ? null : (double) currentTimestamp;
         Object record = keyType == null ? element.getValue() : ((Row) element.getValue()).getField(1);
         if (flatRow != null) {
             emit(call(elementRowFn, null, flatRowArguments(ts, (Row) record)));
         } else {
-            emit(call(elementFn, null, toJs(record, valueType), ts));
+            emit(call(elementFn, null, toJs(record, valueTypes[side]), ts, side));
         }
     }
 

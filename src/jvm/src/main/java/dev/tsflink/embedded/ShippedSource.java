@@ -10,7 +10,7 @@ import java.util.Map;
  * travels inside TSFlink's embedded Java objects, the Table API's functions (EmbeddedCode) and the
  * DataStream operator (EmbeddedStreamOperator), and what each task starts its runtime from.
  */
-final class ShippedSource implements Serializable {
+public final class ShippedSource implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The function's name (for errors and logs). */
@@ -27,7 +27,7 @@ final class ShippedSource implements Serializable {
     /** npm packages the code requires, bundled (id → CommonJS source). */
     private final LinkedHashMap<String, String> modules;
 
-    ShippedSource(String name, String filename, String source, String sourceMap, String engine, long callTimeoutMs, long maxHeapMb, Map<String, String> modules) {
+    public ShippedSource(String name, String filename, String source, String sourceMap, String engine, long callTimeoutMs, long maxHeapMb, Map<String, String> modules) {
         this.name = name;
         this.filename = filename;
         this.source = source;

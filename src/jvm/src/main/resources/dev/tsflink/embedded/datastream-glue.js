@@ -3,7 +3,8 @@
 // (src/worker/operations/datastream.ts), with Flink's own state and timers behind `host`, the
 // operator's bound Java object. It returns the entry points Java calls:
 //   open(baseContext)          the user's open(ctx), ctx with the keyed state getters
-//   element(value, ts)         the encoded results of one record (a keyed one's value), or PENDING if its Promise must settle
+//   element(value, ts, side)   the encoded results of one record (a keyed one's value) of input `side` (0; 1 for the
+//                              second of connected streams), or PENDING if its Promise must settle
 //   elementRow(ts, ...fields)  the same for a ROW of basic fields, passed field by field
 //   onTimer(ts, domain)        the same for a timer of the current key (domain 0 event, 1 processing time)
 //   take()                     the results (or error) of the Promise element/onTimer left
@@ -291,8 +292,11 @@
 
   // --- one record: the kind's call, returning the results (or a Promise of them)
   // a keyed function gets the value of Row(key, value) (the key added by keyBy): Java passes it alone
-  const valueSpec = keyed ? inSpec.row[1][1] : inSpec;
-  const decodeIn = decode(valueSpec);
+  // the functions of connected streams have two inputs: inSpec is then the array of their types
+  const twoInputs = ['coMap', 'coFlatMap', 'coProcess', 'keyedCoProcess'].includes(kind);
+  const valueSpecs = (twoInputs ? inSpec : [inSpec]).map((spec) => (keyed ? spec.row[1][1] : spec));
+  const decodeIns = valueSpecs.map(decode);
+  const valueSpec = valueSpecs[0];
   const rowNames = typeof valueSpec === 'object' && valueSpec.row ? valueSpec.row.map(([n]) => n) : [];
   let call;
   const run = (f, ...a) => {
@@ -336,6 +340,25 @@
       call = (v) => [{ key: f(v), value: v }];
       break;
     }
+    case 'coMap': {
+      const [f1, f2] = [method('map1'), method('map2')];
+      call = (v, side) => {
+        const r = (side ? f2 : f1)(v);
+        return isThenable(r) ? r.then((x) => [x]) : [r];
+      };
+      break;
+    }
+    case 'coFlatMap': {
+      const [f1, f2] = [method('flatMap1'), method('flatMap2')];
+      call = (v, side) => run(side ? f2 : f1, v);
+      break;
+    }
+    case 'coProcess':
+    case 'keyedCoProcess': {
+      const [f1, f2] = [method('processElement1'), method('processElement2')];
+      call = (v, side) => run(side ? f2 : f1, v, ctx);
+      break;
+    }
     case 'reduce': {
       const f = method('reduce');
       let s;
@@ -373,10 +396,10 @@
       // a Promise open() returns must settle within the call, as element's (see take())
       return isThenable(r) ? settle(r.then(() => [])) : [];
     },
-    element: (raw, timestamp) => {
+    element: (raw, timestamp, side = 0) => {
       ts = timestamp;
       domain = undefined;
-      return settle(call(decodeIn(raw)));
+      return settle(call(decodeIns[side](raw), side));
     },
     // a ROW of basic fields, field by field (EmbeddedStreamOperator.flatRowArguments)
     elementRow: (timestamp, ...fields) => {
@@ -384,7 +407,7 @@
       domain = undefined;
       const o = {};
       for (let i = 0; i < rowNames.length; i++) o[rowNames[i]] = fields[i];
-      return settle(call(o));
+      return settle(call(o, 0));
     },
     onTimer: (timestamp, timeDomain) => {
       if (!userTimer) return [];
