@@ -121,5 +121,8 @@ describe('example notebooks under nbclient', () => {
     // event-time timers one second after each user's first click
     expect(lastText(cellWith(cells, 'class FirstSecond'))).toBe("[ 'ann: 2 click(s) by 1100 ms', 'bob: 1 click(s) by 1250 ms', 'cy: 1 click(s) by 2200 ms' ]");
     expect(lastText(cellWith(cells, 'TumblingEventTimeWindows.of'))).toBe("'ann=1 ann=2 bob=1 bob=1 cy=1'");
+    // the same counts from the same function in embedded mode
+    const embedded = lastText(cellWith(cells, 'embeddedCounts')).replace(/^'|'$/g, '').split(', ');
+    expect([...embedded].sort()).toEqual(['ann #1', 'ann #2', 'ann #3', 'bob #1', 'bob #2', 'cy #1']);
   });
 });
