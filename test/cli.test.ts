@@ -131,6 +131,21 @@ console.log(JSON.stringify({
     });
   });
 
+  it('-D tsflink.udf.execution-mode=embedded moves the DataStream functions into the TaskManager', async () => {
+    // a bare V8 isolate (embedded mode's default engine) has no \`process\`; the Node worker has
+    const job = script(
+      'embedded-job.mts',
+      `import { StreamExecutionEnvironment, Types } from 'tsflink';
+const env = await StreamExecutionEnvironment.create();
+console.log((await env.fromElements(1).map(() => typeof process, Types.STRING()).collect()).join());
+`,
+    );
+    const embedded = await run(['run', job, '-D', 'tsflink.udf.execution-mode=embedded']);
+    expect(embedded.stderr).toBe('');
+    expect(embedded.stdout.trim()).toBe('undefined');
+    expect((await run(['run', job])).stdout.trim()).toBe('object');
+  });
+
   it('--parallelism sets the default parallelism of jobs', async () => {
     const job = script(
       'parallelism-job.mts',

@@ -39,7 +39,7 @@ export class StreamExecutionEnvironment {
     parallelism: number,
     /** pipeline.jars given to create(), kept before the session's connector jars. */
     private readonly ownJars?: string,
-    /** The options given to create() and configure(): TSFlink's own are read from here. */
+    /** The session's options, then those given to create() and configure(): TSFlink's own are read from here. */
     private readonly options: Record<string, string> = {},
   ) {
     this.parallelism = parallelism;
@@ -60,7 +60,8 @@ export class StreamExecutionEnvironment {
     // Connector jars of the session travel with each job.
     if (s.connectorJars.length > 0) conf['pipeline.jars'] = jarsOption(ownJars, s.connectorJars);
     const handle = callSync<number>(DS, 'createEnv', toJavaJson(conf));
-    return new StreamExecutionEnvironment(handle, s, Number(conf['parallelism.default'] ?? 1), ownJars, { ...config });
+    // the session's options too: `tsflink run -D tsflink.udf.execution-mode=embedded` reaches the functions
+    return new StreamExecutionEnvironment(handle, s, Number(conf['parallelism.default'] ?? 1), ownJars, { ...conf });
   }
 
   /**
