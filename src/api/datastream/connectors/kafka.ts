@@ -298,7 +298,7 @@ export class KafkaRecordSerializationSchema<T = string> {
       topic: this.topic,
       value: part('setValueSerializationSchema', this.value),
       key: this.key && part('setKeySerializationSchema', this.key),
-      headerFields,
+      headerFields: headerFields.length > 0 ? headerFields : undefined,
     };
   }
 }

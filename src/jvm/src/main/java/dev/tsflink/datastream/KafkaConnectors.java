@@ -106,7 +106,7 @@ final class KafkaConnectors {
             call(rs, "setKeySerializationSchema", new KafkaSchemas.FieldSchema(KafkaSchemas.serializer(key.get("schema")), key.path("field").asInt(-1)));
         }
         JsonNode headers = spec.get("headerFields");
-        if (headers != null && !headers.isNull()) {
+        if (headers != null && headers.size() > 0) {
             String[] names = new String[headers.size()];
             int[] fields = new int[headers.size()];
             for (int i = 0; i < names.length; i++) {
