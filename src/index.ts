@@ -207,6 +207,7 @@ export {
   KafkaRecordSerializationSchema,
   KafkaRecordSerializationSchemaBuilder,
   KafkaRecordDeserializationSchema,
+  FlinkFixedPartitioner,
   OffsetsInitializer,
   SimpleStringSchema,
   DeliveryGuarantee,

@@ -13,6 +13,7 @@ import {
   DeliveryGuarantee,
   EnvironmentSettings,
   FlinkError,
+  FlinkFixedPartitioner,
   JsonRowDeserializationSchema,
   JsonRowSerializationSchema,
   KafkaRecordDeserializationSchema,
@@ -276,6 +277,26 @@ describe('the DataStream API: Kafka keys, headers and (de)serializers', () => {
       { key: null, headers: [], value: visits[1] },
       { key: 'bob', headers: [{ key: 'trace', value: 't-3' }], value: visits[2] },
     ]);
+  });
+
+  it('spreads keyed records over the partitions by the key, or writes them to one partition with FlinkFixedPartitioner', { timeout: 240_000 }, async () => {
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8'];
+    const partitionsOf = async (topic: string, partitioner?: FlinkFixedPartitioner) => {
+      await kafka.createTopic(topic, 3);
+      const serializer = KafkaRecordSerializationSchema.builder().setTopic(topic).setKeySerializationSchema(new SimpleStringSchema()).setValueSerializationSchema(new SimpleStringSchema());
+      if (partitioner) serializer.setPartitioner(partitioner);
+      // parallelism 1: one sink subtask
+      env.fromCollection(users, Types.STRING()).sinkTo(KafkaSink.builder().setBootstrapServers(kafka.bootstrap).setRecordSerializer(serializer.build()).build());
+      await env.execute(`kafka partitions ${topic}`);
+      const records = await env.fromSource(bounded(topic, `ds-${topic}`).setDeserializer(KafkaRecordDeserializationSchema.withMetadata()).build(), WatermarkStrategy.noWatermarks(), topic).collect(topic);
+      expect(records.map((r) => r.key).sort()).toEqual(users);
+      for (const r of records) expect(r.value).toBe(r.key);
+      return new Set(records.map((r) => r.partition));
+    };
+    // Kafka's producer: partitions by the key's hash (these 8 keys reach all 3 partitions)
+    expect(await partitionsOf('by-key')).toEqual(new Set([0, 1, 2]));
+    // FlinkFixedPartitioner: the one sink subtask writes partition 0 only
+    expect(await partitionsOf('fixed', new FlinkFixedPartitioner())).toEqual(new Set([0]));
   });
 
   it('refuses at sinkTo a field the records lack, a schema of the wrong type and fields of untyped records, naming them', () => {

@@ -243,6 +243,16 @@ export class KafkaSourceBuilder<T = string> extends KafkaClientBuilder {
 export const DeliveryGuarantee = { EXACTLY_ONCE: 'EXACTLY_ONCE', AT_LEAST_ONCE: 'AT_LEAST_ONCE', NONE: 'NONE' } as const;
 export type DeliveryGuarantee = (typeof DeliveryGuarantee)[keyof typeof DeliveryGuarantee];
 
+/**
+ * Mirrors org.apache.flink.streaming.connectors.kafka.partitioner.FlinkFixedPartitioner: each sink
+ * subtask writes all its records to one partition (subtask index modulo the partitions). Without a
+ * partitioner, Kafka's producer picks the partition: by the key's hash, or sticky batches for
+ * records without a key. (A partitioner is a Java function of the record, so TS offers Flink's.)
+ */
+export class FlinkFixedPartitioner {
+  declare private readonly __fixed?: true;
+}
+
 /** A field name of a Types.ROW_NAMED record type T (none for other records). */
 export type KafkaRecordField<T> = T extends readonly unknown[] ? never : T extends object ? Extract<keyof T, string> : never;
 
@@ -263,6 +273,7 @@ export class KafkaRecordSerializationSchema<T = string> {
     /** @internal */ readonly value: FieldSchema,
     /** @internal */ readonly key: FieldSchema | undefined,
     /** @internal */ readonly headerFields: readonly string[],
+    /** @internal */ readonly partitioner: FlinkFixedPartitioner | undefined,
   ) {}
 
   static builder<T = string>(): KafkaRecordSerializationSchemaBuilder<T> {
@@ -299,6 +310,7 @@ export class KafkaRecordSerializationSchema<T = string> {
       value: part('setValueSerializationSchema', this.value),
       key: this.key && part('setKeySerializationSchema', this.key),
       headerFields: headerFields.length > 0 ? headerFields : undefined,
+      partitioner: this.partitioner && 'fixed',
     };
   }
 }
@@ -309,6 +321,7 @@ export class KafkaRecordSerializationSchemaBuilder<T = string> {
   private value?: FieldSchema;
   private key?: FieldSchema;
   private headerFields: readonly string[] = [];
+  private partitioner?: FlinkFixedPartitioner;
 
   setTopic(topic: string): this {
     this.topic = nonEmpty('setTopic', topic);
@@ -348,10 +361,17 @@ export class KafkaRecordSerializationSchemaBuilder<T = string> {
     return this;
   }
 
+  /** Which partition each record goes to: FlinkFixedPartitioner (Kafka's producer decides by default). */
+  setPartitioner(partitioner: FlinkFixedPartitioner): this {
+    if (!(partitioner instanceof FlinkFixedPartitioner)) throw new TypeError('setPartitioner takes a FlinkFixedPartitioner (a partitioner is a Java function of the record; a TS function cannot run in the JVM\'s Kafka sink)');
+    this.partitioner = partitioner;
+    return this;
+  }
+
   build(): KafkaRecordSerializationSchema<T> {
     if (this.topic === undefined) throw new TypeError('KafkaRecordSerializationSchema: setTopic is required');
     if (this.value === undefined) throw new TypeError('KafkaRecordSerializationSchema: setValueSerializationSchema is required (e.g. new SimpleStringSchema())');
-    return new KafkaRecordSerializationSchema<T>(this.topic, this.value, this.key, this.headerFields);
+    return new KafkaRecordSerializationSchema<T>(this.topic, this.value, this.key, this.headerFields, this.partitioner);
   }
 }
 

@@ -92,7 +92,7 @@ final class KafkaConnectors {
     }
 
     /**
-     * A KafkaSink: {bootstrapServers, topic, value: {schema, field?}, key?: {schema, field?}, headerFields?: [{name, field}],
+     * A KafkaSink: {bootstrapServers, topic, value: {schema, field?}, key?: {schema, field?}, headerFields?: [{name, field}], partitioner?: "fixed",
      * deliveryGuarantee?, transactionalIdPrefix?, properties?, connectorJars}; field: a Row record's field position (none: the record).
      */
     static Object sink(JsonNode spec) throws Exception {
@@ -104,6 +104,9 @@ final class KafkaConnectors {
         JsonNode key = spec.get("key");
         if (key != null && !key.isNull()) {
             call(rs, "setKeySerializationSchema", new KafkaSchemas.FieldSchema(KafkaSchemas.serializer(key.get("schema")), key.path("field").asInt(-1)));
+        }
+        if ("fixed".equals(spec.path("partitioner").asText())) {
+            call(rs, "setPartitioner", load(cl, "org.apache.flink.streaming.connectors.kafka.partitioner.FlinkFixedPartitioner").getConstructor().newInstance());
         }
         JsonNode headers = spec.get("headerFields");
         if (headers != null && headers.size() > 0) {
