@@ -189,7 +189,7 @@ describe('the DataStream API: Kafka keys, headers and (de)serializers', () => {
     await kafka.createTopic('keyed-in');
     const before = Date.now();
     // ConsoleProducer lines: "headers<TAB>key<TAB>value"; <null> is a null key (or no headers)
-    await kafka.produce('keyed-in', ['trace:t-1,src:web\tada\t{"n":1}', '<null>\t<null>\tZoë 東京 🚀', 'dup:1,dup:2\tbob\t'], {
+    await kafka.produce('keyed-in', ['trace:t-1,src:web\tada\t{"n":1}', '<null>\t<null>\tZoë 東京 🚀', 'dup:1,dup:2\tbob\t', 'gone:<null>\tcy\t<null>'], {
       'parse.key': 'true',
       'parse.headers': 'true',
       'null.marker': '<null>',
@@ -210,6 +210,8 @@ describe('the DataStream API: Kafka keys, headers and (de)serializers', () => {
       { key: 'ada', value: '{"n":1}', headers: [{ key: 'trace', value: 't-1' }, { key: 'src', value: 'web' }], topic: 'keyed-in', partition: 0, offset: 0, keyIsNull: false, chars: 7, headerKeys: 'trace+src' },
       { key: null, value: 'Zoë 東京 🚀', headers: [], topic: 'keyed-in', partition: 0, offset: 1, keyIsNull: true, chars: 8, headerKeys: '' },
       { key: 'bob', value: '', headers: [{ key: 'dup', value: '1' }, { key: 'dup', value: '2' }], topic: 'keyed-in', partition: 0, offset: 2, keyIsNull: false, chars: 0, headerKeys: 'dup+dup' },
+      // a tombstone (null value) with a header whose value is null
+      { key: 'cy', value: null, headers: [{ key: 'gone', value: null }], topic: 'keyed-in', partition: 0, offset: 3, keyIsNull: false, chars: 0, headerKeys: 'gone' },
     ]);
   });
 
@@ -236,6 +238,12 @@ describe('the DataStream API: Kafka keys, headers and (de)serializers', () => {
       { id: 2, customer: 'Zoë 東京', amount: null, label: 'Zoë 東京:-' },
       { id: 3, customer: null, amount: 7, label: '?:7' },
     ]);
+    // with withMetadata too: the bad record (offset 2) is skipped, the others keep their offsets
+    const withOffsets = await env
+      .fromSource(bounded('orders-json', 'ds-orders-json-5').setDeserializer(KafkaRecordDeserializationSchema.withMetadata({ value: json.ignoreParseErrors().build() })).build(), WatermarkStrategy.noWatermarks(), 'orders-json')
+      .map((r: KafkaRecord<string, Order>) => `${r.offset}:${r.value?.id ?? '?'}`, Types.STRING())
+      .collect('kafka json with metadata');
+    expect(withOffsets).toEqual(['0:1', '1:2', '3:3']);
     // failOnMissingField: record 2 has no amount
     await expect(read('ds-orders-json-3', json.ignoreParseErrors().failOnMissingField().build())).resolves.toHaveLength(2);
     await expect(read('ds-orders-json-4', json.failOnMissingField().build())).rejects.toThrow(/Could not find field 'amount'/);
