@@ -206,11 +206,23 @@ export {
   KafkaSinkBuilder,
   KafkaRecordSerializationSchema,
   KafkaRecordSerializationSchemaBuilder,
+  KafkaRecordDeserializationSchema,
+  FlinkFixedPartitioner,
   OffsetsInitializer,
   SimpleStringSchema,
   DeliveryGuarantee,
+  type KafkaRecord,
+  type KafkaHeader,
+  type KafkaRecordField,
   type OffsetResetStrategy,
 } from './api/datastream/connectors/kafka';
+export type { SerializationSchema, DeserializationSchema } from './api/datastream/connectors/serialization';
+export {
+  JsonRowSerializationSchema,
+  JsonRowSerializationSchemaBuilder,
+  JsonRowDeserializationSchema,
+  JsonRowDeserializationSchemaBuilder,
+} from './api/datastream/formats/json';
 export {
   JdbcSink,
   JdbcSinkBuilder,

@@ -12,6 +12,11 @@ import {
   DataTypes,
   DeliveryGuarantee,
   EnvironmentSettings,
+  FlinkError,
+  FlinkFixedPartitioner,
+  JsonRowDeserializationSchema,
+  JsonRowSerializationSchema,
+  KafkaRecordDeserializationSchema,
   KafkaRecordSerializationSchema,
   KafkaSink,
   KafkaSource,
@@ -26,6 +31,7 @@ import {
   type Collector,
   type KeyedProcessFunction,
   type KeyedProcessFunctionContext,
+  type KafkaRecord,
   type KeyedRuntimeContext,
   type ValueState,
 } from '../src/index';
@@ -162,6 +168,168 @@ describe('the DataStream API: KafkaSource → TS functions → KafkaSink', () =>
     expect(() => KafkaSource.builder().setTopics('clicks').setValueOnlyDeserializer(new SimpleStringSchema()).build()).toThrow('KafkaSource: setBootstrapServers is required');
     const serializer = KafkaRecordSerializationSchema.builder().setTopic('t').setValueSerializationSchema(new SimpleStringSchema()).build();
     expect(() => KafkaSink.builder().setBootstrapServers(kafka.bootstrap).setRecordSerializer(serializer).setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build()).toThrow(/EXACTLY_ONCE needs setTransactionalIdPrefix/);
+  });
+});
+
+describe('the DataStream API: Kafka keys, headers and (de)serializers', () => {
+  type Order = { id: number; customer: string | null; amount: number | null };
+  const ORDER = Types.ROW_NAMED<Order>(['id', 'customer', 'amount'], [Types.INT(), Types.STRING(), Types.DOUBLE()]);
+  type Visit = { user: string | null; page: string; trace: string | null };
+  const VISIT = Types.ROW_NAMED<Visit>(['user', 'page', 'trace'], [Types.STRING(), Types.STRING(), Types.STRING()]);
+  // one environment for these jobs; a failing job fails at once instead of restarting
+  let env: StreamExecutionEnvironment;
+  beforeAll(async () => {
+    env = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '1' });
+    await env.addConnector('kafka');
+  });
+  const bounded = (topic: string, group: string) =>
+    KafkaSource.builder().setBootstrapServers(kafka.bootstrap).setTopics(topic).setGroupId(group).setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest());
+
+  it('reads key, value, headers, topic, partition, offset and timestamp of each record (withMetadata) into TS functions', { timeout: 180_000 }, async () => {
+    await kafka.createTopic('keyed-in');
+    const before = Date.now();
+    // ConsoleProducer lines: "headers<TAB>key<TAB>value"; <null> is a null key (or no headers)
+    await kafka.produce('keyed-in', ['trace:t-1,src:web\tada\t{"n":1}', '<null>\t<null>\tZoë 東京 🚀', 'dup:1,dup:2\tbob\t', 'gone:<null>\tcy\t<null>'], {
+      'parse.key': 'true',
+      'parse.headers': 'true',
+      'null.marker': '<null>',
+    });
+    const after = Date.now();
+    const source = bounded('keyed-in', 'ds-keyed-in').setDeserializer(KafkaRecordDeserializationSchema.withMetadata()).build();
+    expect(source.producedType.toString()).toBe('ROW<key STRING, value STRING, headers PICKLED, topic STRING, partition INT, offset LONG, timestamp LONG>');
+    const seen = await env
+      .fromSource(source, WatermarkStrategy.noWatermarks(), 'keyed-in')
+      // a TS function gets the typed record by field name
+      .map((r: KafkaRecord) => ({ ...r, keyIsNull: r.key === null, chars: [...(r.value ?? '')].length, headerKeys: r.headers.map((h) => h.key).join('+') }))
+      .collect('kafka keys and headers');
+    for (const r of seen) {
+      expect(r.timestamp).toBeGreaterThanOrEqual(before - 1000);
+      expect(r.timestamp).toBeLessThanOrEqual(after);
+    }
+    expect(seen.map(({ timestamp: _, ...r }) => r)).toEqual([
+      { key: 'ada', value: '{"n":1}', headers: [{ key: 'trace', value: 't-1' }, { key: 'src', value: 'web' }], topic: 'keyed-in', partition: 0, offset: 0, keyIsNull: false, chars: 7, headerKeys: 'trace+src' },
+      { key: null, value: 'Zoë 東京 🚀', headers: [], topic: 'keyed-in', partition: 0, offset: 1, keyIsNull: true, chars: 8, headerKeys: '' },
+      { key: 'bob', value: '', headers: [{ key: 'dup', value: '1' }, { key: 'dup', value: '2' }], topic: 'keyed-in', partition: 0, offset: 2, keyIsNull: false, chars: 0, headerKeys: 'dup+dup' },
+      // a tombstone (null value) with a header whose value is null
+      { key: 'cy', value: null, headers: [{ key: 'gone', value: null }], topic: 'keyed-in', partition: 0, offset: 3, keyIsNull: false, chars: 0, headerKeys: 'gone' },
+    ]);
+  });
+
+  it('reads JSON values into typed rows; a malformed value fails the job with the parser\'s message, or is skipped with ignoreParseErrors', { timeout: 240_000 }, async () => {
+    await kafka.createTopic('orders-json');
+    await kafka.produce('orders-json', ['{"id":1,"customer":"ada","amount":2.5}', '{"id":2,"customer":"Zoë 東京","extra":true}', 'not json', '{"id":3,"customer":null,"amount":7}']);
+    const json = JsonRowDeserializationSchema.builder().typeInfo(ORDER);
+    const read = (group: string, schema: JsonRowDeserializationSchema<Order>) =>
+      env
+        .fromSource(bounded('orders-json', group).setValueOnlyDeserializer(schema).build(), WatermarkStrategy.noWatermarks(), 'orders-json')
+        // typed rows reach TS by field name; a JSON number without a fraction is still a DOUBLE
+        .map((o: Order) => ({ ...o, label: `${o.customer ?? '?'}:${o.amount ?? '-'}` }))
+        .collect('kafka json');
+    // the job fails with Jackson's message; the chain names the input
+    const failure = await read('ds-orders-json-1', json.build()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(FlinkError);
+    expect((failure as FlinkError).message).toMatch(/Caused by JsonParseException: Unrecognized token 'not': was expecting/);
+    expect((failure as FlinkError).causes.map((c) => c.message)).toContainEqual(expect.stringMatching(/^Failed to deserialize JSON 'not json': Unrecognized token 'not'/));
+    expect(await read('ds-orders-json-2', json.ignoreParseErrors().build())).toEqual([
+      { id: 1, customer: 'ada', amount: 2.5, label: 'ada:2.5' },
+      { id: 2, customer: 'Zoë 東京', amount: null, label: 'Zoë 東京:-' },
+      { id: 3, customer: null, amount: 7, label: '?:7' },
+    ]);
+    // with withMetadata too: the bad record (offset 2) is skipped, the others keep their offsets
+    const withOffsets = await env
+      .fromSource(bounded('orders-json', 'ds-orders-json-5').setDeserializer(KafkaRecordDeserializationSchema.withMetadata({ value: json.ignoreParseErrors().build() })).build(), WatermarkStrategy.noWatermarks(), 'orders-json')
+      .map((r: KafkaRecord<string, Order>) => `${r.offset}:${r.value?.id ?? '?'}`, Types.STRING())
+      .collect('kafka json with metadata');
+    expect(withOffsets).toEqual(['0:1', '1:2', '3:3']);
+    // failOnMissingField: record 2 has no amount
+    await expect(read('ds-orders-json-3', json.ignoreParseErrors().failOnMissingField().build())).resolves.toHaveLength(2);
+    await expect(read('ds-orders-json-4', json.failOnMissingField().build())).rejects.toThrow(/Could not find field 'amount'/);
+  });
+
+  it('writes a field as the key, the record as JSON and fields as headers; read back with Kafka\'s consumer and with withMetadata', { timeout: 240_000 }, async () => {
+    await kafka.createTopic('visits');
+    const visits: Visit[] = [
+      { user: 'ada', page: '/', trace: 't-1' },
+      { user: null, page: '/Zoë/東京', trace: null },
+      { user: 'bob', page: '/b', trace: 't-3' },
+    ];
+    const sink = KafkaSink.builder<Visit>()
+      .setBootstrapServers(kafka.bootstrap)
+      .setRecordSerializer(
+        KafkaRecordSerializationSchema.builder<Visit>()
+          .setTopic('visits')
+          .setKeySerializationSchema(new SimpleStringSchema(), 'user')
+          .setValueSerializationSchema(JsonRowSerializationSchema.builder().withTypeInfo(VISIT).build())
+          .setHeaderProvider(['trace'])
+          .build(),
+      )
+      .build();
+    env.fromCollection(visits, VISIT).map((v: Visit) => v, VISIT).sinkTo(sink);
+    await env.execute('kafka keyed sink');
+    const lines = await kafka.consume('visits', { maxMessages: 3, idleMs: 30_000, formatterProperties: { 'print.key': 'true', 'print.headers': 'true', 'null.literal': '<null>' } });
+    expect(lines).toEqual([
+      'trace:t-1\tada\t{"user":"ada","page":"/","trace":"t-1"}',
+      'NO_HEADERS\t<null>\t{"user":null,"page":"/Zoë/東京","trace":null}',
+      'trace:t-3\tbob\t{"user":"bob","page":"/b","trace":"t-3"}',
+    ]);
+    // the same records through KafkaSource: the key, the header and the JSON value as a typed row
+    const back = await env
+      .fromSource(bounded('visits', 'ds-visits').setDeserializer(KafkaRecordDeserializationSchema.withMetadata({ value: JsonRowDeserializationSchema.builder().typeInfo(VISIT).build() })).build(), WatermarkStrategy.noWatermarks(), 'visits')
+      .map((r: KafkaRecord<string, Visit>) => ({ key: r.key, headers: r.headers, value: r.value }))
+      .collect('kafka visits back');
+    expect(back).toEqual([
+      { key: 'ada', headers: [{ key: 'trace', value: 't-1' }], value: visits[0] },
+      { key: null, headers: [], value: visits[1] },
+      { key: 'bob', headers: [{ key: 'trace', value: 't-3' }], value: visits[2] },
+    ]);
+  });
+
+  it('spreads keyed records over the partitions by the key, or writes them to one partition with FlinkFixedPartitioner', { timeout: 240_000 }, async () => {
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8'];
+    const partitionsOf = async (topic: string, partitioner?: FlinkFixedPartitioner) => {
+      await kafka.createTopic(topic, 3);
+      const serializer = KafkaRecordSerializationSchema.builder().setTopic(topic).setKeySerializationSchema(new SimpleStringSchema()).setValueSerializationSchema(new SimpleStringSchema());
+      if (partitioner) serializer.setPartitioner(partitioner);
+      // parallelism 1: one sink subtask
+      env.fromCollection(users, Types.STRING()).sinkTo(KafkaSink.builder().setBootstrapServers(kafka.bootstrap).setRecordSerializer(serializer.build()).build());
+      await env.execute(`kafka partitions ${topic}`);
+      const records = await env.fromSource(bounded(topic, `ds-${topic}`).setDeserializer(KafkaRecordDeserializationSchema.withMetadata()).build(), WatermarkStrategy.noWatermarks(), topic).collect(topic);
+      expect(records.map((r) => r.key).sort()).toEqual(users);
+      for (const r of records) expect(r.value).toBe(r.key);
+      return new Set(records.map((r) => r.partition));
+    };
+    // Kafka's producer: partitions by the key's hash (these 8 keys reach all 3 partitions)
+    expect(await partitionsOf('by-key')).toEqual(new Set([0, 1, 2]));
+    // FlinkFixedPartitioner: the one sink subtask writes partition 0 only
+    expect(await partitionsOf('fixed', new FlinkFixedPartitioner())).toEqual(new Set([0]));
+  });
+
+  it('refuses at sinkTo a field the records lack, a schema of the wrong type and fields of untyped records, naming them', () => {
+    const sink = <T>(build: (b: ReturnType<typeof KafkaRecordSerializationSchema.builder<T>>) => KafkaRecordSerializationSchema<T>) =>
+      KafkaSink.builder<T>().setBootstrapServers(kafka.bootstrap).setRecordSerializer(build(KafkaRecordSerializationSchema.builder<T>().setTopic('nowhere'))).build();
+    const visits = env.fromCollection<Visit>([{ user: 'ada', page: '/', trace: null }], VISIT);
+    const json = JsonRowSerializationSchema.builder().withTypeInfo(VISIT).build();
+    // 'usr' is not a field of Visit, so TypeScript refuses it too: the cast plays a plain JS caller
+    expect(() => visits.sinkTo(sink<Visit>((b) => b.setValueSerializationSchema(json).setKeySerializationSchema(new SimpleStringSchema(), 'usr' as 'user').build()))).toThrow(
+      "KafkaRecordSerializationSchema: setKeySerializationSchema names the field 'usr', but the records (ROW<user STRING, page STRING, trace STRING>) have no such field (theirs: user, page, trace)",
+    );
+    expect(() => visits.sinkTo(sink<Visit>((b) => b.setValueSerializationSchema(json).setHeaderProvider(['trace', 'trcae' as 'trace']).build()))).toThrow(/setHeaderProvider names the field 'trcae', but the records/);
+    // SimpleStringSchema on a ROW record
+    expect(() => visits.sinkTo(sink<Visit>((b) => b.setValueSerializationSchema(new SimpleStringSchema() as never).build()))).toThrow(
+      /setValueSerializationSchema: SimpleStringSchema serializes STRING values, but each record is ROW<user STRING, page STRING, trace STRING>/,
+    );
+    // a JSON schema built for another row type
+    const other = JsonRowSerializationSchema.builder().withTypeInfo(ORDER).build();
+    expect(() => visits.sinkTo(sink<Visit>((b) => b.setValueSerializationSchema(other as never).build()))).toThrow(/JsonRowSerializationSchema was built withTypeInfo\(ROW<id INT, customer STRING, amount DOUBLE>\), but each record is ROW<user STRING/);
+    // untyped records have no named fields
+    const untyped = env.fromCollection([{ user: 'ada' }]);
+    expect(() => untyped.sinkTo(sink<{ user: string }>((b) => b.setValueSerializationSchema(new SimpleStringSchema() as never).setKeySerializationSchema(new SimpleStringSchema(), 'user').build()))).toThrow(
+      /setKeySerializationSchema names the field 'user', but the records are untyped \(PICKLED_BYTE_ARRAY\), which have no named fields/,
+    );
+    expect(() => JsonRowDeserializationSchema.builder().typeInfo(Types.STRING() as never).build()).toThrow('JsonRowDeserializationSchema.typeInfo needs a row type');
   });
 });
 

@@ -17,15 +17,19 @@ export interface KafkaBroker {
   /** host:port for bootstrap.servers. */
   bootstrap: string;
   createTopic(topic: string, partitions?: number): Promise<void>;
-  /** Produces each line as one record value (ConsoleProducer), acks=all. */
-  produce(topic: string, values: readonly string[]): Promise<void>;
+  /**
+   * Produces each line as one record value (ConsoleProducer), acks=all; `readerProperties` are
+   * ConsoleProducer's line-reader options (parse.key, parse.headers, null.marker, ...), which make a
+   * line carry headers and a key too.
+   */
+  produce(topic: string, values: readonly string[], readerProperties?: Record<string, string>): Promise<void>;
   /**
    * Reads a topic from the beginning until `idleMs` pass without a new record, or `maxMessages`
    * arrived (ConsoleConsumer; joining the topic takes a few seconds on a busy machine, so keep
    * idleMs generous, or give maxMessages and a long idleMs);
    * `readCommitted` sets isolation.level=read_committed (transactional records only once committed).
    */
-  consume(topic: string, options?: { readCommitted?: boolean; idleMs?: number; maxMessages?: number }): Promise<string[]>;
+  consume(topic: string, options?: { readCommitted?: boolean; idleMs?: number; maxMessages?: number; /** ConsoleConsumer's formatter options (print.key, print.headers, ...) */ formatterProperties?: Record<string, string> }): Promise<string[]>;
   stop(): Promise<void>;
   logFile: string;
 }
@@ -127,14 +131,16 @@ export async function startKafka(options: { timeoutMs?: number; /** extra or ove
     async createTopic(topic, partitions = 1) {
       await tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--create', '--if-not-exists', '--topic', topic, '--partitions', String(partitions), '--replication-factor', '1']);
     },
-    async produce(topic, values) {
+    async produce(topic, values, readerProperties = {}) {
       if (values.some((v) => v.includes('\n'))) throw new Error('record values must be single lines');
-      await tool('org.apache.kafka.tools.ConsoleProducer', ['--bootstrap-server', bootstrap, '--topic', topic, '--producer-property', 'acks=all'], values.join('\n') + '\n');
+      const reader = Object.entries(readerProperties).flatMap(([k, v]) => ['--property', `${k}=${v}`]);
+      await tool('org.apache.kafka.tools.ConsoleProducer', ['--bootstrap-server', bootstrap, '--topic', topic, '--producer-property', 'acks=all', ...reader], values.join('\n') + '\n');
     },
     async consume(topic, o = {}) {
       const args = ['--bootstrap-server', bootstrap, '--topic', topic, '--from-beginning', '--timeout-ms', String(o.idleMs ?? 5000)];
       if (o.readCommitted) args.push('--isolation-level', 'read_committed');
       if (o.maxMessages !== undefined) args.push('--max-messages', String(o.maxMessages));
+      for (const [k, v] of Object.entries(o.formatterProperties ?? {})) args.push('--property', `${k}=${v}`);
       const stdout = await tool('org.apache.kafka.tools.consumer.ConsoleConsumer', args);
       return stdout.split('\n').filter((l) => l.length > 0);
     },

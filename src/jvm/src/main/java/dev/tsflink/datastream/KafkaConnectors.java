@@ -6,14 +6,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Flink's Kafka connector for the TS DataStream API: KafkaSource and KafkaSink with string values
- * (SimpleStringSchema), built from the TS builders' description (src/api/datastream/connectors/kafka.ts).
+ * Flink's Kafka connector for the TS DataStream API: KafkaSource and KafkaSink built from the TS
+ * builders' description (src/api/datastream/connectors/kafka.ts), with the (de)serialization
+ * schemas of KafkaSchemas: keys, values, headers and record metadata.
  *
  * <p>Built by reflection in a class loader over the session's connector jars (ConnectorClassLoaders
  * says why).
@@ -63,7 +61,10 @@ final class KafkaConnectors {
         }
     }
 
-    /** A KafkaSource of string values: {bootstrapServers, topics? | topicPattern?, groupId?, startingOffsets?, bounded?, properties?, connectorJars}. */
+    /**
+     * A KafkaSource: {bootstrapServers, topics? | topicPattern?, groupId?, startingOffsets?, bounded?, properties?,
+     * deserializer: {kind: "valueOnly", value} | {kind: "withMetadata", key, value} (KafkaSchemas.deserializer), connectorJars}.
+     */
     static Object source(JsonNode spec) throws Exception {
         ClassLoader cl = ConnectorClassLoaders.loader(spec.get("connectorJars"));
         Object b = call(load(cl, "org.apache.flink.connector.kafka.source.KafkaSource"), "builder");
@@ -79,16 +80,44 @@ final class KafkaConnectors {
         if (spec.hasNonNull("bounded")) call(b, "setBounded", offsets(cl, spec.get("bounded")));
         if (spec.hasNonNull("clientIdPrefix")) call(b, "setClientIdPrefix", spec.get("clientIdPrefix").asText());
         properties(b, spec.get("properties"));
-        call(b, "setValueOnlyDeserializer", (DeserializationSchema<String>) new SimpleStringSchema());
+        JsonNode d = spec.get("deserializer");
+        if (d.get("kind").asText().equals("withMetadata")) {
+            // key, value, headers and metadata as one Row (KafkaSchemas.RecordWithMetadata)
+            Class<?> schemaInterface = load(cl, "org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema");
+            call(b, "setDeserializer", KafkaSchemas.RecordWithMetadata.create(cl, schemaInterface, KafkaSchemas.deserializer(d.get("key")), KafkaSchemas.deserializer(d.get("value"))));
+        } else {
+            call(b, "setValueOnlyDeserializer", KafkaSchemas.deserializer(d.get("value")));
+        }
         return call(b, "build");
     }
 
-    /** A KafkaSink of string values: {bootstrapServers, topic, keyIsValue?, deliveryGuarantee?, transactionalIdPrefix?, properties?, connectorJars}. */
+    /**
+     * A KafkaSink: {bootstrapServers, topic, value: {schema, field?}, key?: {schema, field?}, headerFields?: [{name, field}], partitioner?: "fixed",
+     * deliveryGuarantee?, transactionalIdPrefix?, properties?, connectorJars}; field: a Row record's field position (none: the record).
+     */
     static Object sink(JsonNode spec) throws Exception {
         ClassLoader cl = ConnectorClassLoaders.loader(spec.get("connectorJars"));
         Object rs = call(load(cl, "org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema"), "builder");
         call(rs, "setTopic", spec.get("topic").asText());
-        call(rs, "setValueSerializationSchema", (SerializationSchema<String>) new SimpleStringSchema());
+        JsonNode value = spec.get("value");
+        call(rs, "setValueSerializationSchema", new KafkaSchemas.FieldSchema(KafkaSchemas.serializer(value.get("schema")), value.path("field").asInt(-1)));
+        JsonNode key = spec.get("key");
+        if (key != null && !key.isNull()) {
+            call(rs, "setKeySerializationSchema", new KafkaSchemas.FieldSchema(KafkaSchemas.serializer(key.get("schema")), key.path("field").asInt(-1)));
+        }
+        if ("fixed".equals(spec.path("partitioner").asText())) {
+            call(rs, "setPartitioner", load(cl, "org.apache.flink.streaming.connectors.kafka.partitioner.FlinkFixedPartitioner").getConstructor().newInstance());
+        }
+        JsonNode headers = spec.get("headerFields");
+        if (headers != null && headers.size() > 0) {
+            String[] names = new String[headers.size()];
+            int[] fields = new int[headers.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = headers.get(i).get("name").asText();
+                fields[i] = headers.get(i).get("field").asInt();
+            }
+            call(rs, "setHeaderProvider", KafkaSchemas.HeaderFields.create(cl, load(cl, "org.apache.flink.connector.kafka.sink.HeaderProvider"), names, fields));
+        }
         Object b = call(load(cl, "org.apache.flink.connector.kafka.sink.KafkaSink"), "builder");
         call(b, "setBootstrapServers", spec.get("bootstrapServers").asText());
         call(b, "setRecordSerializer", call(rs, "build"));
