@@ -258,6 +258,15 @@ export {
   DeltaEvictor,
   type Window,
 } from './api/datastream/windowing';
+export {
+  WindowSerializer,
+  TimestampedValue,
+  type CustomWindowAssigner,
+  type WindowAssignerContext,
+  type MergeCallback,
+  type CustomEvictor,
+  type EvictorContext,
+} from './api/datastream/custom-windows';
 export type {
   Collector,
   RichFunction,

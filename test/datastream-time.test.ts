@@ -3,8 +3,18 @@
  * timestamp assigners (Java's watermark generators), event-time timers driven by its watermarks,
  * and keyed windows run by the worker's window operator on Flink's keyed state.
  */
+import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  EventTimeTrigger,
+  GlobalWindow,
+  TimeWindow,
+  WindowSerializer,
+  type CustomEvictor,
+  type CustomWindowAssigner,
+  type EvictorContext,
+  type MergeCallback,
+  type TimestampedValue,
   CountTrigger,
   TriggerResult,
   type CustomTrigger,
@@ -36,8 +46,6 @@ import {
   type DataStreamAggregateFunction,
   type KeyedProcessFunction,
   type ProcessWindowFunctionContext,
-  type GlobalWindow,
-  type TimeWindow,
 } from '../src/index';
 
 let env: StreamExecutionEnvironment;
@@ -52,6 +60,8 @@ afterAll(async () => {
 });
 
 const MIN_WATERMARK = -(2 ** 63);
+/** The 1-based line of this file that holds `marker` (once). */
+const lineOf = (marker: string) => fs.readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Seen {
@@ -294,6 +304,219 @@ describe('windows', () => {
     const keyed = env.fromCollection([{ at: 1 }]).keyBy(() => 'k');
     expect(() => keyed.window(TumblingEventTimeWindows.of(1000)).trigger({ onElement: () => TriggerResult.FIRE } as never)).toThrow(/missing onEventTime, onProcessingTime, clear/);
     expect(() => keyed.window(EventTimeSessionWindows.withGap(100)).trigger(new EarlyEveryTwo())).toThrow(/session windows \(merging windows\) needs canMerge\(\) returning true and onMerge/);
+  });
+
+  it('a TS window assigner: windows by a field of the record (several per record, none drops it), and one of GlobalWindows with its own default trigger', async () => {
+    type Shift = { id: string; at: number; shift: number | null };
+    /** Each record in its shift's window [shift * 1000, +1000) and in the day's [0, 3000); no shift: no window. */
+    class ByShift implements CustomWindowAssigner<Shift, TimeWindow> {
+      assignWindows(e: Shift): TimeWindow[] {
+        return e.shift === null ? [] : [new TimeWindow(e.shift * 1000, e.shift * 1000 + 1000), new TimeWindow(0, 3000)];
+      }
+      getDefaultTrigger() {
+        return EventTimeTrigger.create<TimeWindow>();
+      }
+      getWindowSerializer() {
+        return WindowSerializer.TIME_WINDOW;
+      }
+      isEventTime() {
+        return true;
+      }
+    }
+    const shifts: Shift[] = [
+      { id: 'a', at: 10, shift: 2 }, // the shift, not the timestamp, picks the window
+      { id: 'b', at: 20, shift: 0 },
+      { id: 'c', at: 30, shift: null },
+      { id: 'd', at: 40, shift: 2 },
+      { id: 'e', at: 50, shift: 1 },
+    ];
+    const out = await env
+      .fromCollection(shifts)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<Shift>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window(new ByShift())
+      .process((_k: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: Shift[]) => [`[${ctx.window().start},${ctx.window().end}): ${xs.map((x) => x.id).join(',')}`], Types.STRING())
+      .collect();
+    expect(out.sort()).toEqual(['[0,1000): b', '[0,3000): a,b,d,e', '[1000,2000): e', '[2000,3000): a,d']);
+
+    // GlobalWindow for the even numbers only; its default trigger, a TS one, fires and purges on
+    // the 4, and at an event-time timer in the GlobalWindow's namespace (due at the input's end)
+    type N = { n: number; at: number };
+    const untilFour: CustomTrigger<N, GlobalWindow> = {
+      onElement(e, _ts, _w, ctx) {
+        ctx.registerEventTimeTimer(999_999);
+        return e.n === 4 ? TriggerResult.FIRE_AND_PURGE : TriggerResult.CONTINUE;
+      },
+      onEventTime: () => TriggerResult.FIRE_AND_PURGE,
+      onProcessingTime: () => TriggerResult.CONTINUE,
+      clear: () => undefined,
+    };
+    const evens: CustomWindowAssigner<N, GlobalWindow> = {
+      assignWindows: (e) => (e.n % 2 === 0 ? [GlobalWindow.INSTANCE] : []),
+      getDefaultTrigger: () => untilFour,
+      getWindowSerializer: () => WindowSerializer.GLOBAL_WINDOW,
+      isEventTime: () => false,
+    };
+    const sums = await env
+      .fromCollection([1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ n, at: n * 300 })))
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<N>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window(evens)
+      .reduce((a, b) => ({ n: a.n + b.n, at: b.at }))
+      .process({ processElement: (e: N) => [e.n] }, Types.INT())
+      .collect();
+    // 2 + 4 on the 4; 6 + 8 at the timer
+    expect(sums).toEqual([6, 14]);
+  });
+
+  it('a TS merging window assigner (mergeWindows): point windows merge when less than a gap apart, also bridged by a later record', async () => {
+    type Click = { user: string; at: number };
+    /** Each click is the window [at, at + 1); windows closer than `gap` merge into their cover (sessions decided by mergeWindows). */
+    class NearbyClicks implements CustomWindowAssigner<Click, TimeWindow> {
+      constructor(private readonly gap: number) {}
+      assignWindows(_c: Click, timestamp: number | null): TimeWindow[] {
+        return [new TimeWindow(timestamp!, timestamp! + 1)];
+      }
+      mergeWindows(windows: TimeWindow[], callback: MergeCallback<TimeWindow>): void {
+        const sorted = [...windows].sort((a, b) => a.start - b.start);
+        let group: TimeWindow[] = [];
+        const flush = () => {
+          if (group.length > 1) callback.merge(group, new TimeWindow(group[0].start, Math.max(...group.map((w) => w.end))));
+          group = [];
+        };
+        for (const w of sorted) {
+          if (group.length > 0 && w.start - Math.max(...group.map((g) => g.end)) >= this.gap) flush();
+          group.push(w);
+        }
+        flush();
+      }
+      getDefaultTrigger() {
+        return EventTimeTrigger.create<TimeWindow>();
+      }
+      getWindowSerializer() {
+        return WindowSerializer.TIME_WINDOW;
+      }
+      isEventTime() {
+        return true;
+      }
+    }
+    const clicks: Click[] = [
+      { user: 'u', at: 1000 },
+      { user: 'u', at: 1500 }, // 499 ms after [1000, 1001): merged
+      { user: 'u', at: 3000 }, // 1499 ms after [1000, 1501): a window of its own...
+      { user: 'v', at: 5000 },
+      { user: 'u', at: 2200 }, // ...until 2200 bridges them: [1000, 3001)
+      { user: 'u', at: 9000 },
+    ];
+    const out = await env
+      .fromCollection(clicks)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<Click>(10_000).withTimestampAssigner((c) => c.at))
+      .keyBy((c) => c.user)
+      .window(new NearbyClicks(1000))
+      .process((key: string, ctx: ProcessWindowFunctionContext<TimeWindow>, xs: Click[]) => [`${key} [${ctx.window().start},${ctx.window().end}) ${xs.map((x) => x.at).sort().join(',')}`], Types.STRING())
+      .collect();
+    expect(out.sort()).toEqual(['u [1000,3001) 1000,1500,2200,3000', 'u [9000,9001) 9000', 'v [5000,5001) 5000']);
+  });
+
+  it('a TS evictor: evictBefore keeps the two highest prices (in place, using size), evictAfter drops the window\'s first half after the function', async () => {
+    type Bid = { id: string; price: number };
+    /** Keeps the n records with the highest `field`, in their order (Java's Evictor: removing through the elements). */
+    class TopBy implements CustomEvictor<Bid, GlobalWindow> {
+      constructor(
+        private readonly n: number,
+        private readonly field: 'price',
+      ) {}
+      evictBefore(elements: TimestampedValue<Bid>[], size: number): void {
+        if (size <= this.n) return;
+        const cut = elements.map((e) => e.getValue()[this.field]).sort((a, b) => b - a)[this.n - 1];
+        for (let i = elements.length - 1; i >= 0; i--) if (elements[i].getValue()[this.field] < cut) elements.splice(i, 1);
+      }
+      evictAfter(): void {}
+    }
+    const bids = [['a', 5], ['b', 9], ['c', 1], ['d', 7], ['e', 3], ['f', 8]].map(([id, price]) => ({ id, price }) as Bid);
+    const ids = (_k: string, _ctx: ProcessWindowFunctionContext<GlobalWindow>, xs: Bid[]) => [xs.map((x) => x.id).join(',')];
+    const top = await env.fromCollection(bids).keyBy(() => 'k').window(GlobalWindows.create()).trigger(CountTrigger.of(3)).evictor(new TopBy(2, 'price')).process(ids, Types.STRING()).collect();
+    // [a5, b9, c1] -> a, b; then [a, b, d7, e3, f8] -> b, f (whether c stayed cannot show here:
+    // the top two are the same either way; the evictAfter case below pins what stays)
+    expect(top).toEqual(['a,b', 'b,f']);
+
+    const firstHalfAfter: CustomEvictor<{ at: number }, TimeWindow> = {
+      evictBefore: () => undefined,
+      evictAfter(elements, _size, w, ctx: EvictorContext) {
+        if (ctx.getCurrentWatermark() >= w.maxTimestamp()) return; // not at the window's end
+        for (let i = elements.length - 1; i >= 0; i--) if (elements[i].getTimestamp() < w.start + 500) elements.splice(i, 1);
+      },
+    };
+    const out = await env
+      .fromCollection([100, 600, 700, 800].map((at) => ({ at })))
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window(TumblingEventTimeWindows.of(1000))
+      .trigger(CountTrigger.of(2))
+      .evictor(firstHalfAfter)
+      .process((_k: string, _ctx: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [xs.map((x) => x.at).join(',')], Types.STRING())
+      .collect();
+    // the function saw 100 before evictAfter took it
+    expect(out).toEqual(['100,600', '600,700,800']);
+  });
+
+  it('TS assigners and evictors that break the rules fail naming the method and its line; the session survives', async () => {
+    const run = (assigner: CustomWindowAssigner<{ at: number }, TimeWindow>, evictor?: CustomEvictor<{ at: number }, TimeWindow>) => {
+      const w = env
+        .fromCollection([{ at: 100 }, { at: 200 }])
+        .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+        .keyBy(() => 'k')
+        .window(assigner);
+      return (evictor ? w.evictor(evictor) : w).process((_k: string, _c: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [xs.length], Types.INT()).collect();
+    };
+    const timeAssigner = (assignWindows: CustomWindowAssigner<{ at: number }, TimeWindow>['assignWindows']): CustomWindowAssigner<{ at: number }, TimeWindow> => ({
+      assignWindows,
+      getDefaultTrigger: () => EventTimeTrigger.create(),
+      getWindowSerializer: () => WindowSerializer.TIME_WINDOW,
+      isEventTime: () => true,
+    });
+    const file = 'datastream-time.test.ts';
+    // prettier-ignore
+    const notAWindow = timeAssigner((e) => [e.at as unknown as TimeWindow]); // bad-window-line
+    await expect(run(notAWindow)).rejects.toThrow(`assignWindows() of the window assigner of 'Window(Process)' (`);
+    await expect(run(notAWindow)).rejects.toThrow(new RegExp(`${file}:${lineOf('// bad-window-line')}\\) returned 100: its getWindowSerializer\\(\\) says TimeWindow, so its windows are new TimeWindow\\(start, end\\) of whole ms`));
+    // prettier-ignore
+    const negative = timeAssigner((e) => [new TimeWindow(e.at, e.at - 50)]); // negative-window-line
+    await expect(run(negative)).rejects.toThrow(new RegExp(`${file}:${lineOf('// negative-window-line')}\\) returned the window \\[100, 50\\), of -50 ms: a window ends after it starts`));
+    await expect(run(timeAssigner((e) => new TimeWindow(e.at, e.at + 1) as unknown as TimeWindow[]))).rejects.toThrow(/returned TimeWindow \{"start":100,"end":101\}: it returns the record's windows, an array/);
+    await expect(run(timeAssigner(() => [GlobalWindow.INSTANCE as unknown as TimeWindow]))).rejects.toThrow(/returned GlobalWindow \{\}: its getWindowSerializer\(\) says TimeWindow/);
+    const tumbling = timeAssigner((e) => [new TimeWindow(e.at - (e.at % 1000), e.at - (e.at % 1000) + 1000)]);
+    // prettier-ignore
+    const returning: CustomEvictor<{ at: number }, TimeWindow> = { evictBefore: (xs) => xs.slice(1) as unknown as void, evictAfter: () => undefined }; // returning-evictor-line
+    await expect(run(tumbling, returning)).rejects.toThrow(new RegExp(`evictBefore\\(\\) of the evictor of 'Window\\(Process\\)' \\(.*${file}:${lineOf('// returning-evictor-line')}\\) returned a value: an evictor removes records from the elements it is given, in place`));
+    const adding: CustomEvictor<{ at: number }, TimeWindow> = { evictBefore: () => undefined, evictAfter: (xs) => void xs.push(xs[0]) };
+    await expect(run(tumbling, adding)).rejects.toThrow(/evictAfter\(\) of the evictor of 'Window\(Process\)' .*added records to the window's elements: an evictor only removes them/);
+    // mergeWindows merging a window it was not given
+    const strayMerge = { ...tumbling, mergeWindows: (_ws: TimeWindow[], cb: MergeCallback<TimeWindow>) => cb.merge([new TimeWindow(7, 8)], new TimeWindow(0, 8)) };
+    await expect(run(strayMerge)).rejects.toThrow(/mergeWindows\(\) of the window assigner of 'Window\(Process\)' .*merged TimeWindow \{"start":7,"end":8\}, which is not one of the windows it was given/);
+    const twice = { ...tumbling, mergeWindows: (ws: TimeWindow[], cb: MergeCallback<TimeWindow>) => cb.merge([ws[0], ws[0]], ws[0]) };
+    await expect(run(twice)).rejects.toThrow(/mergeWindows\(\) of the window assigner of 'Window\(Process\)' .*merged TimeWindow\{start=0, end=1000\} twice/);
+    // a merge that makes an event-time window late fails, as in Java (the watermark is 99 when 200 comes)
+    const shrinking = { ...tumbling, mergeWindows: (ws: TimeWindow[], cb: MergeCallback<TimeWindow>) => void (ws.length > 1 && cb.merge(ws, new TimeWindow(0, 1))) };
+    const lateMerge = slowEvents([100, 200])
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ at: number }>().withTimestampAssigner((e) => e.at))
+      .keyBy(() => 'k')
+      .window({ ...shrinking, assignWindows: (e: { at: number }) => [new TimeWindow(e.at, e.at + 1)] })
+      .process((_k: string, _c: ProcessWindowFunctionContext<TimeWindow>, xs: { at: number }[]) => [xs.length], Types.INT());
+    await expect(lateMerge.collect()).rejects.toThrow(/The end timestamp of an event-time window cannot become earlier than the current watermark by merging. Current watermark: 99 window: TimeWindow\{start=0, end=1\}/);
+
+    // refused when given: missing methods, a window type TSFlink has no serializer for, merging GlobalWindows, a trigger that cannot merge
+    const keyed = env.fromCollection([{ at: 1 }]).keyBy(() => 'k');
+    expect(() => keyed.window({ assignWindows: () => [] } as never)).toThrow(/window\(\) needs a WindowAssigner .* missing getDefaultTrigger, getWindowSerializer, isEventTime/);
+    expect(() => keyed.window({ ...tumbling, getWindowSerializer: () => 'time' as never })).toThrow(/getWindowSerializer\(\) of the window assigner returned time: TSFlink's windows are TimeWindows \(WindowSerializer.TIME_WINDOW\) or GlobalWindow/);
+    const globalMerging = { ...tumbling, getWindowSerializer: () => WindowSerializer.GLOBAL_WINDOW, mergeWindows: () => undefined };
+    expect(() => keyed.window(globalMerging as never)).toThrow(/a merging window assigner \(one with mergeWindows\) must make TimeWindows/);
+    const unmergeable: CustomTrigger<{ at: number }, TimeWindow> = { onElement: () => TriggerResult.FIRE, onEventTime: () => TriggerResult.CONTINUE, onProcessingTime: () => TriggerResult.CONTINUE, clear: () => undefined };
+    expect(() => keyed.window({ ...strayMerge, getDefaultTrigger: () => unmergeable })).toThrow(/needs canMerge\(\) returning true and onMerge/);
+    expect(() => keyed.window(tumbling).evictor({ evictBefore: () => undefined } as never)).toThrow(/evictor\(\) needs an Evictor .* missing evictAfter/);
+
+    // the session survives
+    expect(await run(tumbling)).toEqual([2]);
   });
 
   it('merging session windows sum their CountTrigger counts before the merged-away windows are cleared', async () => {

@@ -254,6 +254,27 @@ describe('shipValue / loadShipped round trips', () => {
     expect(bad.stack).toContain(`${fixture}:${lineOf(fixture, 'THROW-TSX')}:`);
   });
 
+  it('ships a function that constructs a class made after it, and functions reading different members of one local module', async () => {
+    // the class is made after the functions: binding the function to it early once threw a TDZ ReferenceError
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+      sum() {
+        return this.x + this.y;
+      }
+    }
+    // each reads other members of the fixture module: all of them must be shipped, not the first one's
+    const fns = { rate: () => RATE, point: () => new Point(1, 2).sum(), euro: (x: number) => toEuroBase(x) };
+    const results = await roundTrip(fns, [
+      { method: 'rate', args: [] },
+      { method: 'point', args: [] },
+      { method: 'euro', args: [100] },
+    ]);
+    expect(results).toEqual([{ ok: 0.92 }, { ok: 3 }, { ok: 92 }]);
+  });
+
   it('maps stack traces of a throwing UDF to the original file and line', async () => {
     const validate = (price: number): number => {
       if (price < 0) throw new RangeError(`negative price ${price}`); // THROW-HERE

@@ -16,6 +16,7 @@ import { TypeInformation, Types, type TypeSpec } from './types';
 import type { WatermarkStrategy } from './watermark-strategy';
 import { CountEvictor, CountTrigger, GlobalWindows, PurgingTrigger, type GlobalWindow, type Window, type WindowAssigner, type WindowSpec } from './windowing';
 import { WindowedStream } from './windowed-stream';
+import { asWindowAssigner, type CustomWindowAssigner } from './custom-windows';
 import { ConnectedStreams } from './connected-streams';
 import type { OutputTag } from './output-tag';
 import { BroadcastConnectedStream, BroadcastStream } from './broadcast';
@@ -316,9 +317,12 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.transform('reduce', fn, this.type, 'Reduce', KEYED_PROCESS);
   }
 
-  /** Windows per key (Flink's KeyedStream.window): then reduce, aggregate or process each window. */
-  window<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, K, W> {
-    return new WindowedStream<T, K, W>(this, assigner);
+  /**
+   * Windows per key (Flink's KeyedStream.window): then reduce, aggregate or process each window.
+   * The assigner is a built-in one or a TS one (CustomWindowAssigner).
+   */
+  window<W extends Window>(assigner: WindowAssigner<W> | CustomWindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, asWindowAssigner(assigner as WindowAssigner<W> | CustomWindowAssigner<never, W>));
   }
 
   /**

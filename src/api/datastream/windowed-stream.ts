@@ -10,7 +10,8 @@ import { DS, ship, SingleOutputStreamOperator, type KeyedStream } from './data-s
 import type { AggregateFunction, ProcessWindowFunction, ReduceFunction } from './functions';
 import { OutputTag } from './output-tag';
 import { Types, type TypeInformation } from './types';
-import { asTrigger, Evictor, type CustomTrigger, type Trigger, type Window, type WindowAssigner, type WindowSpec } from './windowing';
+import { asEvictor, type CustomEvictor } from './custom-windows';
+import { asTrigger, type CustomTrigger, type Evictor, type Trigger, type Window, type WindowAssigner, type WindowSpec } from './windowing';
 
 type ProcessWindowFn<IN, OUT, K, W> = ProcessWindowFunction<IN, OUT, K, W> | ProcessWindowFunction<IN, OUT, K, W>['process'];
 
@@ -24,17 +25,22 @@ export class WindowedStream<T, K, W extends Window> {
     private readonly input: KeyedStream<T, K>,
     private readonly assigner: WindowAssigner<W>,
   ) {
-    this.windowTrigger = assigner.defaultTrigger() as Trigger<W>;
+    this.windowTrigger = this.mergeable(assigner.defaultTrigger());
   }
 
   /** Replaces the assigner's default trigger: a built-in one, or a TS trigger (CustomTrigger). */
   trigger(trigger: Trigger<W> | CustomTrigger<T, W>): this {
     const t = asTrigger(trigger as Trigger<W> | CustomTrigger<never, W>);
-    if (t.custom && this.assigner.spec.type === 'session' && !(typeof t.custom.canMerge === 'function' && t.custom.canMerge() && typeof t.custom.onMerge === 'function')) {
+    this.windowTrigger = this.mergeable(t);
+    return this;
+  }
+
+  /** Merging windows (sessions, a TS assigner with mergeWindows) need a trigger that can merge, as Java checks at runtime. */
+  private mergeable(t: Trigger<W>): Trigger<W> {
+    if (t.custom && this.assigner.isMerging() && !(typeof t.custom.canMerge === 'function' && t.custom.canMerge() && typeof t.custom.onMerge === 'function')) {
       throw new TypeError('a trigger of session windows (merging windows) needs canMerge() returning true and onMerge(window, ctx), as in Flink');
     }
-    this.windowTrigger = t;
-    return this;
+    return t;
   }
 
   /** How long after its end (event time) a window still takes late records and fires again. */
@@ -47,12 +53,12 @@ export class WindowedStream<T, K, W extends Window> {
 
   /**
    * Removes records from a firing window before (or, doEvictAfter, after) the window function sees
-   * them: CountEvictor, TimeEvictor, DeltaEvictor. The window then keeps all its records, even for
-   * reduce and aggregate, which run over what is left at each firing (as in Java).
+   * them: CountEvictor, TimeEvictor, DeltaEvictor, or a TS evictor (CustomEvictor). The window then
+   * keeps all its records, even for reduce and aggregate, which run over what is left at each
+   * firing (as in Java).
    */
-  evictor(evictor: Evictor<T>): this {
-    if (!(evictor instanceof Evictor)) throw new TypeError('evictor() needs an Evictor (CountEvictor.of(n), TimeEvictor.of(ms), DeltaEvictor.of(threshold, fn))');
-    this.windowEvictor = evictor;
+  evictor(evictor: Evictor<T> | CustomEvictor<T, W>): this {
+    this.windowEvictor = asEvictor(evictor);
     return this;
   }
 
@@ -69,9 +75,10 @@ export class WindowedStream<T, K, W extends Window> {
   private build<R>(contents: WindowSpec['contents'], fns: object, outType: TypeInformation<R>, name: string): SingleOutputStreamOperator<R> {
     const spec: WindowSpec = { assigner: this.assigner.spec, trigger: this.windowTrigger.spec, allowedLateness: this.lateness, contents, lateDataTag: this.lateDataTag, evictor: this.windowEvictor?.spec };
     if (this.windowEvictor?.delta) fns = { ...fns, delta: this.windowEvictor.delta };
+    if (this.windowEvictor?.custom) fns = { ...fns, evictor: this.windowEvictor.custom };
     if (this.windowTrigger.custom) fns = { ...fns, trigger: this.windowTrigger.custom };
-    const namespace = this.assigner.spec.type === 'global' ? 'global' : 'time';
-    const h = callSync<number>(DS, 'window', this.input.handle, ship('window', name, fns, spec), namespace, toJavaJson(outType.spec), name);
+    if (this.assigner.custom) fns = { ...fns, assigner: this.assigner.custom };
+    const h = callSync<number>(DS, 'window', this.input.handle, ship('window', name, fns, spec), this.assigner.namespace(), toJavaJson(outType.spec), name);
     return new SingleOutputStreamOperator<R>(this.input.env, h, outType);
   }
 

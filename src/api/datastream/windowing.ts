@@ -4,6 +4,7 @@
  * worker's window operator (src/worker/operations/datastream-window.ts) runs them on Flink's keyed
  * state, as PyFlink's worker runs its own, with the window as the state namespace. Times are ms.
  */
+import type { CustomEvictor, CustomWindowAssigner } from './custom-windows';
 import type { KeyedStateStore } from './state';
 
 /** A window [start, end) of event or processing time. */
@@ -52,7 +53,12 @@ export type WindowAssignerSpec =
   | { type: 'tumbling'; time: 'event' | 'processing'; size: number; offset: number }
   | { type: 'sliding'; time: 'event' | 'processing'; size: number; slide: number; offset: number }
   | { type: 'session'; time: 'event' | 'processing'; gap: number }
-  | { type: 'global' };
+  | { type: 'global' }
+  /**
+   * a TS assigner (CustomWindowAssigner), shipped with the window's functions: its time, the
+   * windows it makes (the Java side's namespace serializer), whether it merges (mergeWindows)
+   */
+  | { type: 'custom'; time: 'event' | 'processing'; window: 'time' | 'global'; merging: boolean };
 
 export type TriggerSpec =
   | { type: 'eventTime' }
@@ -66,17 +72,35 @@ export type TriggerSpec =
 /** Assigns each record to windows; `W` is the window type the window functions see. */
 export class WindowAssigner<W extends Window = Window> {
   declare readonly __window?: W;
-  constructor(readonly spec: WindowAssignerSpec) {}
+  constructor(
+    readonly spec: WindowAssignerSpec,
+    /** the TS assigner the spec's 'custom' stands for */
+    readonly custom?: CustomWindowAssigner<never, W>,
+    /** its getDefaultTrigger(), asked once when it was given to window() */
+    private readonly customDefaultTrigger?: Trigger<W>,
+  ) {}
 
   /** The trigger used when none is set (WindowAssigner.getDefaultTrigger). */
   defaultTrigger(): Trigger<W> {
     const s = this.spec;
+    if (s.type === 'custom') return this.customDefaultTrigger!;
     if (s.type === 'global') return new Trigger({ type: 'never' });
     return new Trigger({ type: s.time === 'event' ? 'eventTime' : 'processingTime' });
   }
 
   isEventTime(): boolean {
     return this.spec.type !== 'global' && this.spec.time === 'event';
+  }
+
+  /** Whether windows merge (Java's MergingWindowAssigner): session windows, or a TS assigner with mergeWindows. */
+  isMerging(): boolean {
+    return this.spec.type === 'session' || (this.spec.type === 'custom' && this.spec.merging);
+  }
+
+  /** The Java side's window namespace serializer: TimeWindow's or GlobalWindow's. */
+  namespace(): 'time' | 'global' {
+    if (this.spec.type === 'custom') return this.spec.window;
+    return this.spec.type === 'global' ? 'global' : 'time';
   }
 }
 
@@ -205,7 +229,9 @@ export const PurgingTrigger = {
 export type EvictorSpec =
   | { type: 'count'; maxCount: number; after: boolean }
   | { type: 'time'; windowSize: number; after: boolean }
-  | { type: 'delta'; threshold: number; after: boolean };
+  | { type: 'delta'; threshold: number; after: boolean }
+  /** a TS evictor (CustomEvictor), shipped with the window's functions */
+  | { type: 'custom' };
 
 /**
  * Removes records from a window when it fires, before the window function runs or (doEvictAfter)
@@ -217,6 +243,8 @@ export class Evictor<T = unknown> {
     readonly spec: EvictorSpec,
     /** DeltaEvictor's delta function (shipped to the worker with the window's functions). */
     readonly delta?: (a: T, b: T) => number | Promise<number>,
+    /** the TS evictor the spec's 'custom' stands for */
+    readonly custom?: CustomEvictor<unknown, Window>,
   ) {}
 }
 

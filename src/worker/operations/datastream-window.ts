@@ -6,8 +6,10 @@
  * with the window as namespace, runs the trigger, and asks Flink for timers per (key, window).
  * Semantics are those of Java's WindowOperator: late records (window cleanup time at or before
  * the watermark) are dropped, a cleanup timer at maxTimestamp + allowedLateness clears a window,
- * merging (session) windows combine their contents and timers.
+ * merging (session) windows combine their contents and timers. Assigners and evictors, built-in or
+ * TS, are in datastream-assigners.ts and datastream-evictors.ts.
  */
+import { TimestampedValue, type CustomEvictor, type CustomWindowAssigner } from '../../api/datastream/custom-windows';
 import { GlobalWindow, TimeWindow, type CustomTrigger, type TriggerContext, type TriggerSpec, type Window, type WindowSpec } from '../../api/datastream/windowing';
 import type { AggregateFunction, ProcessWindowFunction, ProcessWindowFunctionContext } from '../../api/datastream/functions';
 import type { KeyedStateStore as UserStateStore } from '../../api/datastream/state';
@@ -15,6 +17,8 @@ import { ByteWriter } from '../coders/bytes';
 import { decoderFor, encoderFor } from '../coders/row-coder';
 import { elementsOf } from '../state/keyed-state';
 import type { KeyedStateStore } from '../state/state-cache';
+import { windowAssigning, type WindowAssigning } from './datastream-assigners';
+import { windowEvictor, type WindowEvictor } from './datastream-evictors';
 
 const MAX_LONG = 2n ** 63n - 1n;
 const PICKLED = { root: 'PICKLED', nullable: true, sql: 'PICKLED' };
@@ -52,6 +56,10 @@ export interface WindowFunctions {
   delta?: (a: unknown, b: unknown) => number | Promise<number>;
   /** A TS trigger (the trigger spec's 'custom'). */
   trigger?: CustomTrigger<unknown, Window>;
+  /** A TS window assigner (the assigner spec's 'custom'). */
+  assigner?: CustomWindowAssigner<unknown, Window>;
+  /** A TS evictor (the evictor spec's 'custom'). */
+  evictor?: CustomEvictor<unknown, Window>;
 }
 
 /** A record kept by an evicting window, with its timestamp (Java's TimestampedValue). */
@@ -81,12 +89,6 @@ function pickle(v: unknown): Buffer {
   return Buffer.from(w.take());
 }
 
-/** TimeWindow.getWindowStartWithOffset (JS % truncates toward zero like Java's). */
-function windowStart(ts: number, offset: number, size: number): number {
-  const r = (ts - offset + size) % size;
-  return ts - (r < 0 ? r + size : r);
-}
-
 const FIRE = 1;
 const PURGE = 2;
 
@@ -94,6 +96,8 @@ export class WindowOperator {
   private readonly global: boolean;
   private readonly eventTime: boolean;
   private readonly merging: boolean;
+  private readonly assigning: WindowAssigning;
+  private readonly evictor?: WindowEvictor;
   private watermark = Number.MIN_SAFE_INTEGER;
 
   constructor(
@@ -103,9 +107,11 @@ export class WindowOperator {
     private readonly name: string,
   ) {
     const a = spec.assigner;
-    this.global = a.type === 'global';
+    this.global = a.type === 'global' || (a.type === 'custom' && a.window === 'global');
     this.eventTime = a.type !== 'global' && a.time === 'event';
-    this.merging = a.type === 'session';
+    this.merging = a.type === 'session' || (a.type === 'custom' && a.merging);
+    this.assigning = windowAssigning(a, fns.assigner, name);
+    if (spec.evictor) this.evictor = windowEvictor(spec.evictor, fns.evictor, fns.delta, name);
   }
 
   // ---- state of the current key, per window -------------------------------------------------
@@ -341,52 +347,45 @@ export class WindowOperator {
 
   // ---- the operator -----------------------------------------------------------------------------
 
-  private assign(timestamp: number | null): Window[] {
-    const a = this.spec.assigner;
-    if (a.type === 'global') return [GlobalWindow.INSTANCE];
-    let ts: number;
-    if (a.time === 'processing') ts = Date.now();
-    else if (timestamp === null) {
-      throw new Error(`the record has no timestamp for the event-time windows of '${this.name}': use assignTimestampsAndWatermarks() before keyBy()`);
-    } else ts = timestamp;
-    switch (a.type) {
-      case 'tumbling': {
-        const start = windowStart(ts, a.offset, a.size);
-        return [new TimeWindow(start, start + a.size)];
-      }
-      case 'sliding': {
-        const out: TimeWindow[] = [];
-        for (let start = windowStart(ts, a.offset, a.slide); start > ts - a.size; start -= a.slide) out.push(new TimeWindow(start, start + a.size));
-        return out;
-      }
-      case 'session':
-        return [new TimeWindow(ts, ts + a.gap)];
-    }
-  }
-
   /**
-   * The session windows of the key after adding `w`: overlapping ones merge into one (contents,
-   * trigger state and timers). Kept as a list of [start, end] in the key's SESSIONS_NAMESPACE.
+   * The key's windows after adding `w` (Java's MergingWindowSet.addWindow): the assigner's
+   * mergeWindows says which of them and `w` merge; each merge becomes its merge result (contents,
+   * trigger state and timers), and the window `w`'s record goes to is returned. The windows are
+   * kept as a list of [start, end] in the key's SESSIONS_NAMESPACE; a merged window's contents move
+   * into the merge result (Java keeps a state-window mapping instead; the results are the same).
    */
   private async mergeSession(w: TimeWindow): Promise<TimeWindow> {
-    const sessions = (((await this.getOne('window-sessions', SESSIONS_NAMESPACE)) as [number, number][] | undefined) ?? []).map(([s, e]) => new TimeWindow(s, e));
-    const overlapping = sessions.filter((s) => s.intersects(w));
-    const rest = sessions.filter((s) => !s.intersects(w));
-    const merged = overlapping.reduce((acc, s) => acc.cover(s), w);
-    // the contents move into the merged window; the others' timers and state go
-    const moved = overlapping.filter((s) => s.start !== merged.start || s.end !== merged.end);
-    if (moved.length > 0) {
-      for (const s of moved) await this.mergeContents(s, merged);
+    const same = (a: TimeWindow, b: TimeWindow) => a.start === b.start && a.end === b.end;
+    let windows = (((await this.getOne('window-sessions', SESSIONS_NAMESPACE)) as [number, number][] | undefined) ?? []).map(([s, e]) => new TimeWindow(s, e));
+    let result = w;
+    let mergedNew = false;
+    for (const [mergeResult, toBeMerged] of await this.assigning.mergeWindows([...windows, w])) {
+      // the new window holds nothing yet: it merges by adding its record to the merge result
+      const merged = toBeMerged.filter((m) => !same(m, w));
+      if (merged.length < toBeMerged.length) {
+        mergedNew = true;
+        result = mergeResult;
+      }
+      windows = windows.filter((x) => !merged.some((m) => same(m, x)));
+      if (!windows.some((x) => same(x, mergeResult))) windows.push(mergeResult);
+      const moved = merged.filter((m) => !same(m, mergeResult));
+      if (moved.length === 0) continue;
+      // Java's WindowOperator: a merge may not make an event-time window late
+      if (this.eventTime && mergeResult.maxTimestamp() + this.spec.allowedLateness <= this.watermark) {
+        throw new Error(`The end timestamp of an event-time window cannot become earlier than the current watermark by merging. Current watermark: ${this.watermark} window: ${String(mergeResult)}`);
+      }
+      for (const s of moved) await this.mergeContents(s, mergeResult);
       // as Java's WindowOperator: the trigger merges first (CountTrigger sums the moved windows'
       // counts), then each moved window's trigger state and timers go
-      await this.mergeTrigger(this.spec.trigger, merged, moved);
+      await this.mergeTrigger(this.spec.trigger, mergeResult, moved);
       for (const s of moved) {
         await this.clearTrigger(this.spec.trigger, s);
         this.deleteCleanupTimer(s);
       }
     }
-    await this.setOne('window-sessions', SESSIONS_NAMESPACE, [...rest, merged].map((s) => [s.start, s.end]));
-    return merged;
+    if (!mergedNew && !windows.some((x) => same(x, w))) windows.push(w);
+    await this.setOne('window-sessions', SESSIONS_NAMESPACE, windows.map((s) => [s.start, s.end]));
+    return result;
   }
 
   private async dropSession(w: TimeWindow): Promise<void> {
@@ -403,7 +402,12 @@ export class WindowOperator {
 
   /** The window function's results for a firing window. */
   private async fire(w: Window, out: WindowResult[]): Promise<void> {
-    const elements = this.spec.evictor ? await this.evictingContents(w) : await this.contents(w);
+    if (this.evictor) return this.fireEvicting(w, this.evictor, out);
+    await this.emit(w, await this.contents(w), out);
+  }
+
+  /** The window function over the window's contents (none: nothing), its results to `out`. */
+  private async emit(w: Window, elements: unknown[], out: WindowResult[]): Promise<void> {
     if (elements.length === 0) return;
     const timestamp = this.maxTs(w);
     if (!this.fns.process) {
@@ -418,24 +422,30 @@ export class WindowOperator {
   }
 
   /**
-   * An evicting window's firing (Java's EvictingWindowOperator): its records with their timestamps,
-   * evicted before the function (or after: then the function sees them all), the function's input
-   * made from what it sees (reduced, accumulated or the list), and the records left written back.
+   * An evicting window's firing (Java's EvictingWindowOperator.emitWindowContents): its records
+   * with their timestamps, evictBefore, the function over what is left (reduced, accumulated or
+   * the list), evictAfter, and the records left written back.
    */
-  private async evictingContents(w: Window): Promise<unknown[]> {
+  private async fireEvicting(w: Window, evictor: WindowEvictor, out: WindowResult[]): Promise<void> {
     const ns = encodeWindow(w);
     const bag = this.host.state().bag('window-contents');
-    const all = [...elementsOf(await bag.get(this.host.keyBytes(), ns), decodePickled)] as Timestamped[];
-    if (all.length === 0) return [];
-    const after = this.spec.evictor!.after;
-    const seen = after ? all : await this.evict(all);
-    const kept = after ? await this.evict(all) : seen;
-    if (kept.length !== all.length) {
+    const records = [...elementsOf(await bag.get(this.host.keyBytes(), ns), decodePickled)] as Timestamped[];
+    if (records.length === 0) return;
+    const elements = records.map(([ts, value]) => new TimestampedValue(value, ts));
+    const ctx = { getCurrentProcessingTime: () => Date.now(), getCurrentWatermark: () => this.watermark };
+    await evictor.evictBefore(elements, w, ctx);
+    await this.emit(w, await this.functionInput(elements.map((e) => e.getValue())), out);
+    await evictor.evictAfter(elements, w, ctx);
+    if (elements.length !== records.length) {
       await bag.clear(this.host.keyBytes(), ns);
       // one append of all of them (a bag's data is its elements one after another)
-      if (kept.length > 0) await bag.append(this.host.keyBytes(), Buffer.concat(kept.map((r) => pickle(r))), ns);
+      const kept = elements.map((e) => pickle([e.hasTimestamp() ? e.getTimestamp() : null, e.getValue()] satisfies Timestamped));
+      if (kept.length > 0) await bag.append(this.host.keyBytes(), Buffer.concat(kept), ns);
     }
-    const values = seen.map((r) => r[1]);
+  }
+
+  /** What the window function gets from an evicting window's records: them, reduced, or accumulated. */
+  private async functionInput(values: unknown[]): Promise<unknown[]> {
     if (values.length === 0) return [];
     switch (this.spec.contents) {
       case 'list':
@@ -450,33 +460,6 @@ export class WindowOperator {
         let acc = agg.createAccumulator();
         for (const v of values) acc = agg.add(v, acc);
         return [agg.getResult(acc)];
-      }
-    }
-  }
-
-  /** The records an evictor leaves (Java's CountEvictor, TimeEvictor, DeltaEvictor). */
-  private async evict(records: Timestamped[]): Promise<Timestamped[]> {
-    const e = this.spec.evictor!;
-    switch (e.type) {
-      case 'count':
-        return records.length <= e.maxCount ? records : records.slice(records.length - e.maxCount);
-      case 'time': {
-        // Java: nothing without timestamps (judged by the first record); else the newest timestamp - size is the cut-off
-        if (records[0][0] === null) return records;
-        let newest = -Infinity;
-        for (const [ts] of records) if (ts !== null && ts > newest) newest = ts;
-        const cutoff = newest - e.windowSize;
-        return records.filter(([ts]) => ts !== null && ts > cutoff);
-      }
-      case 'delta': {
-        const last = records[records.length - 1][1];
-        const left: Timestamped[] = [];
-        for (const r of records) {
-          const delta: unknown = await this.fns.delta!(r[1], last);
-          if (typeof delta !== 'number') throw new TypeError(`DeltaEvictor: the delta function returned ${typeof delta === 'object' ? JSON.stringify(delta) : typeof delta}, not a number`);
-          if (delta < e.threshold) left.push(r);
-        }
-        return left;
       }
     }
   }
@@ -511,7 +494,7 @@ export class WindowOperator {
     if (watermark !== null) this.watermark = watermark;
     const out: WindowResult[] = [];
     let skipped = true;
-    for (const assigned of this.assign(timestamp)) {
+    for (const assigned of await this.assigning.assignWindows(value, timestamp)) {
       if (this.isLate(assigned)) continue; // as Java's WindowOperator: no late window takes the record
       skipped = false;
       const w = this.merging ? await this.mergeSession(assigned as TimeWindow) : assigned;

@@ -422,6 +422,8 @@ function windowElementFn(d: DataStreamFunctionDescriptor, exported: unknown, key
       clear: hasMethod(fns.process, 'clear') ? userMethod(fns.process, 'clear', d) : undefined,
       delta: fns.delta ? userMethod(fns.delta, 'delta', d) : undefined,
       trigger: fns.trigger,
+      assigner: fns.assigner,
+      evictor: fns.evictor,
     } as WindowFunctions,
     {
       state,

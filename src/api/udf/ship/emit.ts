@@ -65,13 +65,19 @@ export function emitModule(label: string, filename: string, nodes: ValueNode[], 
   };
   const setCall = (n: FunctionNode) => `f${n.id}.set([${n.captures.map(([, code]) => code).join(', ')}]);`;
 
+  // Classes and derived values (prototypes, bound functions) come after the functions, in dependency order.
+  const late = nodes.filter((n) => n.phase === 'class' || n.phase === 'derived');
+  // Declared up front: a class may capture a value that is created after it (a cycle), and a
+  // function's first binding below may capture a class not made yet (undefined until the final
+  // bindings, instead of a TDZ ReferenceError).
+  if (late.length) w.write(`let ${late.map((n) => v(n.id)).join(', ')};\n`);
+
   const functions = byPhase('function') as FunctionNode[];
   for (const n of functions) factory(n);
   for (const n of functions) w.write(`const ${v(n.id)} = f${n.id}.make(${n.thisCode ?? ''});\n`);
+  // bound now for the functions classes call while they are made (e.g. in static blocks)
   for (const n of functions) w.write(setCall(n) + '\n');
 
-  // Classes and derived values (prototypes, bound functions) in dependency order.
-  const late = nodes.filter((n) => n.phase === 'class' || n.phase === 'derived');
   const lateIds = new Set(late.map((n) => n.id));
   const done = new Set<number>();
   const visiting = new Set<number>();
@@ -89,8 +95,6 @@ export function emitModule(label: string, filename: string, nodes: ValueNode[], 
       w.write(`${v(n.id)} = ${(n as { code: string }).code};\n`);
     }
   };
-  // Declared up front: a class may capture a value that is created after it (a cycle).
-  if (late.length) w.write(`let ${late.map((n) => v(n.id)).join(', ')};\n`);
   for (const n of late) emitLate(n);
 
   for (const n of nodes) {

@@ -89,6 +89,8 @@ export class Serializer {
   private readonly ids = new Map<unknown, number>();
   private readonly functionOwners = new Map<Function, string>();
   private readonly packageExports = new Map<string, unknown>();
+  /** Namespaces shipped as some of their members (members()): each shell, and the members it has. */
+  private readonly memberShells = new Map<object, { node: Extract<ValueNode, { phase: 'shell' }>; added: Set<string> }>();
 
   constructor(
     private readonly label: string,
@@ -277,6 +279,9 @@ export class Serializer {
     if (name === 'module' && found.found && typeof value === 'object' && value !== null && 'exports' in value) {
       this.fail(trail, `the CommonJS 'module' object of ${fnName}'s file; export the helper and import it instead`);
     }
+    // a namespace another function already shipped some members of: add the ones this one reads
+    const shell = typeof value === 'object' && value !== null ? this.memberShells.get(value) : undefined;
+    if (shell && use.membersOnly) return this.members(value as object, use, trail);
     if (typeof value === 'object' && value !== null && this.ids.get(value) === undefined && !this.index.find(value)) {
       if (this.isNamespaceLike(value)) return this.namespace(value, use, trail);
       // tsc's CommonJS output reads a module's own exports as `exports.x`: ship only what is read.
@@ -285,11 +290,21 @@ export class Serializer {
     return this.value(value, trail);
   }
 
-  /** A fresh object holding only the given members of `obj`. */
+  /**
+   * A fresh object holding only the given members of `obj`; the same object for every function
+   * that reads some of them, holding the members all of them read.
+   */
   private members(obj: object, use: FreeUse, trail: Trail): string {
     const record = obj as Record<string, unknown>;
-    const node = this.register<Extract<ValueNode, { phase: 'shell' }>>(obj, { phase: 'shell', code: '{}', patches: [] });
+    let shell = this.memberShells.get(obj);
+    if (!shell) {
+      shell = { node: this.register<Extract<ValueNode, { phase: 'shell' }>>(obj, { phase: 'shell', code: '{}', patches: [] }), added: new Set() };
+      this.memberShells.set(obj, shell);
+    }
+    const { node, added } = shell;
     for (const k of use.members) {
+      if (added.has(k)) continue;
+      added.add(k);
       const code = this.value(record[k], { ...trail, at: `${trail.at}.${k}` });
       node.patches.push(`${this.ref(node.id)}${prop(k, JSON.stringify(k))} = ${code};`);
     }
