@@ -381,6 +381,16 @@ describe('bulk formats (Parquet) and bucket assigners', () => {
       .map((r: Named) => `${r.id}:${r.name ?? '(null)'}`, Types.STRING())
       .collect();
     expect(names.sort()).toEqual(['1:ann', '2:(null)', '3:Zoë 東京 🚀', '9007199254740991:'].sort());
+    // isCaseSensitive: false finds the column 'id' for the field 'ID'
+    const upper = await penv
+      .fromSource(
+        FileSource.forBulkFileFormat(new ParquetColumnarRowInputFormat(Types.ROW_NAMED<{ ID: number }>(['ID'], [Types.LONG()]), { isCaseSensitive: false }), output).build(),
+        WatermarkStrategy.noWatermarks(),
+        'upper',
+      )
+      .map((r: { ID: number }) => r.ID, Types.LONG())
+      .collect();
+    expect(upper.sort((a, b) => a - b)).toEqual(visits.map((v) => v.id));
   });
 
   it("the Hadoop configuration reaches Parquet's writer: parquet.compression", async () => {
