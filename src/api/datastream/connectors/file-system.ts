@@ -191,6 +191,9 @@ export class DefaultRollingPolicyBuilder {
 
 /** Mirrors OnCheckpointRollingPolicy. */
 export class OnCheckpointRollingPolicy extends RollingPolicy {
+  /** Makes the type nominal: a bulk builder's withRollingPolicy takes this policy only, and a DefaultRollingPolicy is otherwise the same shape. */
+  private readonly onCheckpoint = true;
+
   static build(): OnCheckpointRollingPolicy {
     return new OnCheckpointRollingPolicy({ kind: 'onCheckpoint' });
   }
