@@ -189,8 +189,14 @@ export {
   FileSourceBuilder,
   TextLineInputFormat,
   StreamFormat,
+  BulkFormat,
+  BulkWriterFactory,
   FileSink,
   RowFormatBuilder,
+  BulkFormatBuilder,
+  BucketAssigner,
+  BasePathBucketAssigner,
+  DateTimeBucketAssigner,
   SimpleStringEncoder,
   RollingPolicy,
   DefaultRollingPolicy,
@@ -199,6 +205,7 @@ export {
   OutputFileConfig,
   OutputFileConfigBuilder,
 } from './api/datastream/connectors/file-system';
+export { ParquetBulkWriters, ParquetColumnarRowInputFormat, type ParquetColumnarRowInputFormatOptions, type HadoopConfiguration } from './api/datastream/formats/parquet';
 export {
   KafkaSource,
   KafkaSourceBuilder,

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BasePathBucketAssigner,
   DataGeneratorSource,
+  DateTimeBucketAssigner,
   DefaultRollingPolicy,
   FileSink,
   FileSource,
@@ -15,6 +17,8 @@ import {
   NumberSequenceSource,
   OnCheckpointRollingPolicy,
   OutputFileConfig,
+  ParquetBulkWriters,
+  ParquetColumnarRowInputFormat,
   RateLimiterStrategy,
   Session,
   SimpleStringEncoder,
@@ -317,5 +321,172 @@ describe('partitionCustom', () => {
     expect(seen).toEqual([]); // the partitioner ran in the worker, not here
     const bad = p3.fromElements(1, 2).partitionCustom({ partition: () => 7 }, (x) => x);
     await expect(bad.collect()).rejects.toThrow(/the partitioner returned 7 for 3 partitions/);
+  });
+});
+
+describe('bulk formats (Parquet) and bucket assigners', () => {
+  type Visit = { id: number; name: string | null; score: number; active: boolean; visits: number; ratio: number };
+  const VISIT = Types.ROW_NAMED<Visit>(
+    ['id', 'name', 'score', 'active', 'visits', 'ratio'],
+    [Types.LONG(), Types.STRING(), Types.DOUBLE(), Types.BOOLEAN(), Types.INT(), Types.FLOAT()],
+  );
+  const visits: Visit[] = [
+    { id: 1, name: 'ann', score: 0.1, active: true, visits: 3, ratio: 0.5 },
+    { id: 2, name: null, score: -2.75, active: false, visits: 0, ratio: 1.25 },
+    { id: 3, name: 'Zoë 東京 🚀', score: 1e300, active: true, visits: -7, ratio: -3 },
+    { id: 9_007_199_254_740_991, name: '', score: 0, active: false, visits: 2_147_483_647, ratio: 0 },
+  ];
+  let penv: StreamExecutionEnvironment;
+
+  beforeAll(async () => {
+    penv = await StreamExecutionEnvironment.create({ 'restart-strategy.type': 'none', 'parallelism.default': '2' });
+    await penv.addConnector('parquet');
+  });
+
+  /** Committed files only (no hidden in-progress or pending parts), relative to root. */
+  const committed = (root: string) => filesUnder(root).filter((f) => !f.split('/').pop()!.startsWith('.'));
+
+  it('Parquet: a bounded job writes typed rows with a bulk FileSink, another reads them back with FileSource', async () => {
+    const output = join(dir, 'parquet');
+    penv
+      .fromCollection(visits, VISIT)
+      .map((v) => v, VISIT) // through the worker: the records the sink gets are the TS function's
+      .sinkTo(
+        FileSink.forBulkFormat(output, ParquetBulkWriters.forRowType(VISIT))
+          .withBucketAssigner(new BasePathBucketAssigner())
+          .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix('visits').withPartSuffix('.parquet').build())
+          .build(),
+      );
+    await penv.execute('parquet writer');
+    // every part directly in the base path (BasePathBucketAssigner), finished at the bounded job's end
+    const files = filesUnder(output);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(f).toMatch(/^visits-[^/]*\.parquet$/);
+      const bytes = readFileSync(join(output, f));
+      // real Parquet files: the magic PAR1 at both ends
+      expect([bytes.subarray(0, 4).toString(), bytes.subarray(-4).toString()]).toEqual(['PAR1', 'PAR1']);
+    }
+
+    const read = await penv
+      .fromSource(FileSource.forBulkFileFormat(new ParquetColumnarRowInputFormat(VISIT), output).build(), WatermarkStrategy.noWatermarks(), 'parquet')
+      .collect();
+    expect(read.sort((a, b) => a.id - b.id)).toEqual(visits);
+
+    // the row type is a projection, columns found by name: two of them, in another order, through a TS map
+    type Named = { name: string | null; id: number };
+    const NAMED = Types.ROW_NAMED<Named>(['name', 'id'], [Types.STRING(), Types.LONG()]);
+    const names = await penv
+      .fromSource(FileSource.forBulkFileFormat(new ParquetColumnarRowInputFormat(NAMED, { batchSize: 2 }), output).build(), WatermarkStrategy.noWatermarks(), 'names')
+      .map((r: Named) => `${r.id}:${r.name ?? '(null)'}`, Types.STRING())
+      .collect();
+    expect(names.sort()).toEqual(['1:ann', '2:(null)', '3:Zoë 東京 🚀', '9007199254740991:'].sort());
+    // isCaseSensitive: false finds the column 'id' for the field 'ID'
+    const upper = await penv
+      .fromSource(
+        FileSource.forBulkFileFormat(new ParquetColumnarRowInputFormat(Types.ROW_NAMED<{ ID: number }>(['ID'], [Types.LONG()]), { isCaseSensitive: false }), output).build(),
+        WatermarkStrategy.noWatermarks(),
+        'upper',
+      )
+      .map((r: { ID: number }) => r.ID, Types.LONG())
+      .collect();
+    expect(upper.sort((a, b) => a - b)).toEqual(visits.map((v) => v.id));
+  });
+
+  it("the Hadoop configuration reaches Parquet's writer: parquet.compression", async () => {
+    type Line = { id: number; text: string };
+    const LINE = Types.ROW_NAMED<Line>(['id', 'text'], [Types.LONG(), Types.STRING()]);
+    // 50 long, repetitive and distinct strings, no dictionary: the codec alone decides the size
+    const lines = Array.from({ length: 50 }, (_, i) => ({ id: i, text: `${i} ${'compress me '.repeat(300)}` }));
+    const sizes: Record<string, number> = {};
+    for (const codec of ['UNCOMPRESSED', 'GZIP']) {
+      const output = join(dir, `codec-${codec}`);
+      const config = { 'parquet.compression': codec, 'parquet.enable.dictionary': 'false' };
+      penv.fromCollection(lines, LINE).sinkTo(FileSink.forBulkFormat(output, ParquetBulkWriters.forRowType(LINE, config)).withBucketAssigner(new BasePathBucketAssigner()).build());
+      await penv.execute(`parquet ${codec}`);
+      sizes[codec] = committed(output).reduce((n, f) => n + statSync(join(output, f)).size, 0);
+      const back = await penv
+        .fromSource(FileSource.forBulkFileFormat(new ParquetColumnarRowInputFormat(LINE, { hadoopConfig: config }), output).build(), WatermarkStrategy.noWatermarks(), codec)
+        .collect();
+      expect(back.sort((a, b) => a.id - b.id)).toEqual(lines);
+    }
+    expect(sizes.UNCOMPRESSED).toBeGreaterThan(50 * 3600);
+    expect(sizes.GZIP).toBeLessThan(sizes.UNCOMPRESSED / 10);
+  });
+
+  it('DateTimeBucketAssigner puts part files in the bucket of the time they are written (row and bulk formats)', async () => {
+    const bulkOut = join(dir, 'by-day');
+    const rowOut = join(dir, 'by-hour');
+    /** The bucket names possible during the job: the formatted times at its start and end. */
+    const formatted = (at: Date, zone: string, withHour: boolean) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
+          .formatToParts(at)
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.year}-${p.month}-${p.day}${withHour ? `--${p.hour}` : ''}`;
+    };
+    const start = new Date();
+    const stream = penv.fromCollection(visits, VISIT);
+    stream.sinkTo(
+      FileSink.forBulkFormat(bulkOut, ParquetBulkWriters.forRowType(VISIT))
+        .withBucketAssigner(new DateTimeBucketAssigner("'day='yyyy-MM-dd", 'UTC'))
+        .withRollingPolicy(OnCheckpointRollingPolicy.build())
+        .build(),
+    );
+    stream.map((v) => `${v.id}`, Types.STRING()).sinkTo(
+      FileSink.forRowFormat<string>(rowOut, new SimpleStringEncoder()).withBucketAssigner(DateTimeBucketAssigner.dateTimeBucketAssigner('yyyy-MM-dd--HH', 'Asia/Tokyo')).build(),
+    );
+    await penv.execute('date-time buckets');
+    const end = new Date();
+
+    const days = new Set([start, end].map((t) => `day=${formatted(t, 'UTC', false)}`));
+    const bulkFiles = committed(bulkOut);
+    expect(bulkFiles.length).toBeGreaterThan(0);
+    const bulkBuckets = new Set(bulkFiles.map((f) => f.split('/').slice(0, -1).join('/')));
+    for (const b of bulkBuckets) expect(days).toContain(b);
+    const read = await penv
+      .fromSource(FileSource.forBulkFileFormat(new ParquetColumnarRowInputFormat(VISIT), bulkOut).build(), WatermarkStrategy.noWatermarks(), 'by day')
+      .collect();
+    expect(read.sort((a, b) => a.id - b.id)).toEqual(visits);
+
+    // Tokyo is UTC+9: its hour differs from UTC's and the machine's (if that is not Tokyo)
+    const hours = new Set([start, end].map((t) => formatted(t, 'Asia/Tokyo', true)));
+    const rowFiles = committed(rowOut);
+    expect(rowFiles.length).toBeGreaterThan(0);
+    for (const f of rowFiles) expect(hours).toContain(f.split('/')[0]);
+    const ids = rowFiles.flatMap((f) => readFileSync(join(rowOut, f), 'utf8').split('\n').filter(Boolean));
+    expect(ids.sort()).toEqual(visits.map((v) => `${v.id}`).sort());
+  });
+
+  it('refuses untyped records, other row types, a missing connector and bad bucket assigners', async () => {
+    const sink = FileSink.forBulkFormat(join(dir, 'never'), ParquetBulkWriters.forRowType(VISIT)).build();
+    const untyped = penv.fromCollection(visits);
+    expect(() => untyped.sinkTo(sink as never)).toThrow(
+      "FileSink.forBulkFormat(ParquetBulkWriters) needs typed records, but this stream is untyped (PICKLED_BYTE_ARRAY): map it to the writer's row type first, " +
+        'e.g. .map((o) => ({ ... }), rowType) with rowType the ROW<id LONG, name STRING, score DOUBLE, active BOOLEAN, visits INT, ratio FLOAT> given to ParquetBulkWriters',
+    );
+    const other = penv.fromCollection([{ id: 1 }], Types.ROW_NAMED<{ id: number }>(['id'], [Types.INT()]));
+    expect(() => other.sinkTo(sink as never)).toThrow(
+      "FileSink.forBulkFormat(ParquetBulkWriters): the records are ROW<id INT>, but the writer's row type is ROW<id LONG, name STRING, score DOUBLE, active BOOLEAN, visits INT, ratio FLOAT>; map the stream to ROW<id LONG, name STRING, score DOUBLE, active BOOLEAN, visits INT, ratio FLOAT> first",
+    );
+    expect(() => ParquetBulkWriters.forRowType(Types.PICKLED_BYTE_ARRAY<object>())).toThrow(
+      /ParquetBulkWriters\.forRowType needs the records' row type, a Types\.ROW_NAMED\(names, types\) of STRING, BOOLEAN, INT, LONG, FLOAT, DOUBLE fields, .*; got PICKLED_BYTE_ARRAY \(untyped records\)/,
+    );
+    expect(() => new ParquetColumnarRowInputFormat(Types.ROW_NAMED(['p'], [Types.ROW_NAMED(['q'], [Types.LONG()])]))).toThrow(
+      "ParquetColumnarRowInputFormat: field 'p' of ROW<p ROW<q LONG>> is not a Parquet column type this writer and reader offer (STRING, BOOLEAN, INT, LONG, FLOAT, DOUBLE)",
+    );
+    // without the 'parquet' connector's jars
+    const missing = /needs the 'parquet' connector: add it with await env\.addConnector\('parquet'\)/;
+    expect(() => sink.buildJava([], VISIT)).toThrow(new RegExp(`ParquetBulkWriters ${missing.source}`));
+    const source = FileSource.forBulkFileFormat(new ParquetColumnarRowInputFormat(VISIT), dir).build();
+    expect(() => source.buildJava([])).toThrow(new RegExp(`ParquetColumnarRowInputFormat ${missing.source}`));
+    // bulk formats roll on checkpoints only; Java's pattern and zone checks at sinkTo
+    expect(() => FileSink.forBulkFormat(dir, ParquetBulkWriters.forRowType(VISIT)).withRollingPolicy(DefaultRollingPolicy.builder().build() as never)).toThrow(
+      'a bulk format rolls on checkpoints only: withRollingPolicy needs OnCheckpointRollingPolicy.build()',
+    );
+    const withAssigner = (a: DateTimeBucketAssigner) => FileSink.forRowFormat<number>(join(dir, 'never'), new SimpleStringEncoder()).withBucketAssigner(a).build();
+    expect(() => penv.fromSequence(1, 2).sinkTo(withAssigner(new DateTimeBucketAssigner('yyyy-MM-dd-{')))).toThrow(/Pattern includes reserved character: '\{'/);
+    expect(() => penv.fromSequence(1, 2).sinkTo(withAssigner(new DateTimeBucketAssigner('yyyy', 'Mars/Olympus')))).toThrow(/Unknown time-zone ID: Mars\/Olympus/);
   });
 });

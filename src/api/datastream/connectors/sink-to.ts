@@ -42,7 +42,7 @@ export function sinkTo<T>(stream: DataStream<T>, sink: Sink<T>): DataStreamSink<
   const javaSink = sink.buildJava(stream.env.session.connectorJars, type);
   // untyped records are V8 bytes to Java: a sink that takes them gets their text, as print() does
   const input = type.spec === 'PICKLED' ? stream.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)), Types.STRING()) : stream;
-  return new DataStreamSink<T>(callSync<number>(CONNECTORS, 'sinkTo', input.handle, javaSink));
+  return new DataStreamSink<T>(callSync<number>(CONNECTORS, 'sinkTo', sink.transformInput(input.handle), javaSink));
 }
 
 export function fromSource<T>(env: StreamExecutionEnvironment, source: Source<T>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): DataStream<T> {

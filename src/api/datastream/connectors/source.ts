@@ -39,4 +39,12 @@ export abstract class Sink<T> {
    * are; `inputType`: the type of the records it will take (a sink that reads their fields checks it).
    */
   abstract buildJava(connectorJars: readonly string[], inputType: TypeInformation<unknown>): number;
+
+  /**
+   * What comes right before the Java sink, on the Java stream (PyFlink's StreamTransformer): a
+   * bulk FileSink's RowData conversion. The stream itself by default. Returns the stream handle.
+   */
+  transformInput(streamHandle: number): number {
+    return streamHandle;
+  }
 }

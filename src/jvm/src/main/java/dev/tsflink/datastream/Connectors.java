@@ -5,6 +5,8 @@ import dev.tsflink.gateway.Handles;
 import dev.tsflink.gateway.Json;
 import java.io.FileNotFoundException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -19,17 +21,23 @@ import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.DateTimeBucketAssigner;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.DefaultRollingPolicy;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
  * Flink's own sources and sinks for the TS DataStream API (env.fromSource, stream.sinkTo):
- * NumberSequenceSource, the DataGen DataGeneratorSource, FileSource with TextLineInputFormat and
- * FileSink with SimpleStringEncoder, built here as the real Java objects from the TS description
+ * NumberSequenceSource, the DataGen DataGeneratorSource, FileSource with TextLineInputFormat or
+ * Parquet (ParquetConnectors) and FileSink with SimpleStringEncoder or Parquet, built here as the real Java objects from the TS description
  * (src/api/datastream/connectors/*), so reading, splitting, rolling and the two-phase commit of
  * parts are Flink's.
  */
@@ -48,8 +56,8 @@ public final class Connectors {
 
     /**
      * A source from its description: {"kind": "numberSequence", "from", "to"} | {"kind":
-     * "dataGen", "count", "perSecond"?} | {"kind": "file", "paths": [...], "charset",
-     * "monitorMs"?}.
+     * "dataGen", "count", "perSecond"?} | {"kind": "file", "paths": [...], "format": {"kind":
+     * "textLine", "charset"} | {"kind": "parquet", ...ParquetConnectors.inputFormat}, "monitorMs"?}.
      */
     public static int source(String specJson) {
         return GatewayException.guard(() -> {
@@ -71,7 +79,10 @@ public final class Connectors {
                             throw new FileNotFoundException("FileSource: no file or directory at " + paths[i]);
                         }
                     }
-                    FileSource.FileSourceBuilder<String> b = FileSource.forRecordStreamFormat(new TextLineInputFormat(spec.get("charset").asText()), paths);
+                    JsonNode format = spec.get("format");
+                    FileSource.FileSourceBuilder<?> b = format.get("kind").asText().equals("parquet")
+                            ? FileSource.forBulkFileFormat(ParquetConnectors.inputFormat(withJars(format, spec)), paths)
+                            : FileSource.forRecordStreamFormat(new TextLineInputFormat(format.get("charset").asText()), paths);
                     if (spec.hasNonNull("monitorMs")) b.monitorContinuously(Duration.ofMillis(spec.get("monitorMs").asLong()));
                     return Handles.put(b.build());
                 }
@@ -105,15 +116,38 @@ public final class Connectors {
         return strategy;
     }
 
+    /** A format's description with the session's connector jars (they are given once, on the source or sink). */
+    private static JsonNode withJars(JsonNode format, JsonNode spec) {
+        ObjectNode f = ((ObjectNode) format).deepCopy();
+        f.set("connectorJars", spec.get("connectorJars"));
+        return f;
+    }
+
     /**
-     * A FileSink of rows written with SimpleStringEncoder (each record's toString and a newline):
-     * {"path", "charset", "rolling": {"kind": "default", "rolloverMs"?, "inactivityMs"?,
-     * "maxPartSize"?} | {"kind": "onCheckpoint"}, "partPrefix"?, "partSuffix"?, "bucketCheckMs"?}.
+     * A FileSink: {"path", "format": {"kind": "row", "charset"} (SimpleStringEncoder: each
+     * record's toString and a newline) | {"kind": "parquet", ...ParquetConnectors.writerFactory},
+     * "rolling"?: {"kind": "default", "rolloverMs"?, "inactivityMs"?, "maxPartSize"?} | {"kind":
+     * "onCheckpoint"}, "bucketAssigner"?: {"kind": "basePath"} | {"kind": "dateTime", "format",
+     * "zoneId"?}, "partPrefix"?, "partSuffix"?, "bucketCheckMs"?, "connectorJars"}. A bulk format
+     * rolls on every checkpoint only (Java's BulkFormatBuilder takes a CheckpointRollingPolicy).
      */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public static int fileSink(String specJson) {
         return GatewayException.guard(() -> {
             JsonNode spec = Json.parse(specJson);
-            FileSink.DefaultRowFormatBuilder<Object> b = FileSink.forRowFormat(new Path(spec.get("path").asText()), new SimpleStringEncoder<>(spec.get("charset").asText()));
+            Path path = new Path(spec.get("path").asText());
+            JsonNode format = spec.get("format");
+            BucketAssigner assigner = spec.hasNonNull("bucketAssigner") ? bucketAssigner(spec.get("bucketAssigner")) : null;
+            OutputFileConfig files = outputFileConfig(spec);
+            if (format.get("kind").asText().equals("parquet")) {
+                FileSink.DefaultBulkFormatBuilder b = FileSink.forBulkFormat(path, ParquetConnectors.writerFactory(withJars(format, spec)));
+                b.withRollingPolicy(OnCheckpointRollingPolicy.build());
+                if (assigner != null) b.withBucketAssigner(assigner);
+                if (files != null) b.withOutputFileConfig(files);
+                if (spec.hasNonNull("bucketCheckMs")) b.withBucketCheckInterval(spec.get("bucketCheckMs").asLong());
+                return Handles.put(b.build());
+            }
+            FileSink.DefaultRowFormatBuilder<Object> b = FileSink.forRowFormat(path, new SimpleStringEncoder<>(format.get("charset").asText()));
             JsonNode r = spec.get("rolling");
             if (r != null && !r.isNull()) {
                 if (r.get("kind").asText().equals("onCheckpoint")) {
@@ -126,14 +160,46 @@ public final class Connectors {
                     b.withRollingPolicy(p.build());
                 }
             }
-            if (spec.hasNonNull("partPrefix") || spec.hasNonNull("partSuffix")) {
-                OutputFileConfig.OutputFileConfigBuilder c = OutputFileConfig.builder();
-                if (spec.hasNonNull("partPrefix")) c.withPartPrefix(spec.get("partPrefix").asText());
-                if (spec.hasNonNull("partSuffix")) c.withPartSuffix(spec.get("partSuffix").asText());
-                b.withOutputFileConfig(c.build());
-            }
+            if (assigner != null) b.withBucketAssigner(assigner);
+            if (files != null) b.withOutputFileConfig(files);
             if (spec.hasNonNull("bucketCheckMs")) b.withBucketCheckInterval(spec.get("bucketCheckMs").asLong());
             return Handles.put(b.build());
+        });
+    }
+
+    private static OutputFileConfig outputFileConfig(JsonNode spec) {
+        if (!spec.hasNonNull("partPrefix") && !spec.hasNonNull("partSuffix")) return null;
+        OutputFileConfig.OutputFileConfigBuilder c = OutputFileConfig.builder();
+        if (spec.hasNonNull("partPrefix")) c.withPartPrefix(spec.get("partPrefix").asText());
+        if (spec.hasNonNull("partSuffix")) c.withPartSuffix(spec.get("partSuffix").asText());
+        return c.build();
+    }
+
+    /** BasePathBucketAssigner, or DateTimeBucketAssigner (its format and zone checked now: Flink would fail only on the first record). */
+    private static BucketAssigner<Object, String> bucketAssigner(JsonNode spec) {
+        if (spec.get("kind").asText().equals("basePath")) return new BasePathBucketAssigner<>();
+        String format = spec.get("format").asText();
+        DateTimeFormatter.ofPattern(format);
+        return spec.hasNonNull("zoneId") ? new DateTimeBucketAssigner<>(format, ZoneId.of(spec.get("zoneId").asText())) : new DateTimeBucketAssigner<>(format);
+    }
+
+    /** Rows → RowData for a sink of RowData (a bulk FileSink's Parquet writer): {"row": [...]}, the records' type. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int toRowData(int stream, String rowTypeJson) {
+        return GatewayException.guard(() -> {
+            RowType type = ParquetConnectors.rowType(Json.parse(rowTypeJson));
+            DataStream s = Handles.get(stream);
+            return Handles.put(s.map(new RowDataConversions.ToRowData(type)).returns(InternalTypeInfo.of(type)).name("to RowData"));
+        });
+    }
+
+    /** RowData → Rows of the TS type after a RowData source (the Parquet reader). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int fromRowData(int stream, String rowTypeJson) {
+        return GatewayException.guard(() -> {
+            JsonNode spec = Json.parse(rowTypeJson);
+            DataStream s = Handles.get(stream);
+            return Handles.put(s.map(new RowDataConversions.FromRowData(ParquetConnectors.rowType(spec))).returns(DataStreams.typeInfo(spec)).name("from RowData"));
         });
     }
 
