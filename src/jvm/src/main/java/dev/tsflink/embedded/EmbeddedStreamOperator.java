@@ -235,7 +235,7 @@ public abstract class EmbeddedStreamOperator extends AbstractStreamOperator<Obje
      * A ROW of basic fields as the arguments (timestamp, field 0, field 1, ...) of the glue's
      * elementRow, which makes the object: Javet passes primitive arguments in its one native call,
      * where an object is made with a native call per field (measured in docs/datastream.md §
-     * Embedded mode).
+     * Benchmark).
      */
     private Object[] flatRowArguments(Object ts, Row row) {
         String[] names = flatRow.getFieldNames();
@@ -545,9 +545,8 @@ public abstract class EmbeddedStreamOperator extends AbstractStreamOperator<Obje
 
         /**
          * valueGet(id) and valueSet(id, value), called on every ValueState access (twice per record
-         * of a running count), as Javet's direct calls: no reflection and no argument conversion,
-         * which made a bound method's call the largest cost of a keyed record (docs/datastream.md §
-         * Embedded mode).
+         * of a running count), as Javet's direct calls: without the reflection and argument
+         * conversion of a bound method's call (docs/datastream.md § Benchmark).
          */
         void bindDirectCalls(V8ValueObject target, V8Runtime rt) throws JavetException {
             IJavetDirectCallable.NoThisAndResult<Exception> get = args -> {
