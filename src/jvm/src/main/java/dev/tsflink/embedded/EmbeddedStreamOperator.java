@@ -14,7 +14,6 @@ import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -607,17 +606,8 @@ public abstract class EmbeddedStreamOperator extends AbstractStreamOperator<Obje
         }
     }
 
-    /** datastream-glue.js, read once per TaskManager. */
+    /** datastream-glue.js, read once per TaskManager (on first use). */
     private static final class Glue {
-        static final String SOURCE = read();
-
-        private static String read() {
-            try (InputStream in = EmbeddedStreamOperator.class.getResourceAsStream("datastream-glue.js")) {
-                if (in == null) throw new IllegalStateException("datastream-glue.js is missing from the glue jar");
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read datastream-glue.js from the glue jar", e);
-            }
-        }
+        static final String SOURCE = JsRuntime.glueScript("datastream-glue.js");
     }
 }

@@ -4,9 +4,6 @@ import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueArray;
 import com.caoccao.javet.values.reference.V8ValueFunction;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,7 +32,7 @@ final class JsEventLoop {
     private static final Logger LOG = LoggerFactory.getLogger(JsEventLoop.class);
     /** How often the node engine's loop is turned while calls are in flight (it cannot wake this thread). */
     private static final long NODE_TURN_MS = 1;
-    private static final String GLUE_SOURCE = readGlue();
+    private static final String GLUE_SOURCE = JsRuntime.glueScript("event-loop.js");
 
     private final EmbeddedCode code;
     private final DataType[] inputTypes;
@@ -306,14 +303,5 @@ final class JsEventLoop {
         }
         RuntimeException failure = closeFailure;
         if (failure != null) throw failure;
-    }
-
-    private static String readGlue() {
-        try (InputStream in = JsEventLoop.class.getResourceAsStream("event-loop.js")) {
-            if (in == null) throw new IllegalStateException("event-loop.js is missing from the glue jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read event-loop.js from the glue jar", e);
-        }
     }
 }

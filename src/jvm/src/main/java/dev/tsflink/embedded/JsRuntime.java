@@ -260,6 +260,16 @@ final class JsRuntime implements AutoCloseable {
         }
     }
 
+    /** A JS file of TSFlink's glue, a resource of this package in the glue jar (event-loop.js, datastream-glue.js). */
+    static String glueScript(String resource) {
+        try (java.io.InputStream in = JsRuntime.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException(resource + " is missing from the glue jar");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + resource + " from the glue jar", e);
+        }
+    }
+
     /** Evaluates a shipped module (src/api/udf/ship) and returns its module.exports. */
     V8Value loadModule(String filename, String source) throws JavetException {
         // the wrapper keeps the module's line numbers (the source map's) unchanged

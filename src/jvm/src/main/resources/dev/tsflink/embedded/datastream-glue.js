@@ -21,7 +21,8 @@
   const what = `${kind} '${name}'`;
 
   // --- untyped values (Types.PICKLED_BYTE_ARRAY): JSON where JSON keeps the value, else V8's bytes,
-  // as src/worker/coders/untyped.ts writes and reads them
+  // as src/worker/coders/untyped.ts writes and reads them (its exactness rule is repeated here, kept
+  // in step by hand: a bare V8 isolate cannot load that module)
   const fromV8 = (bytes) => {
     if (!v8) {
       throw new TypeError(`${what}: an untyped record holds a value only V8's serialization keeps (a bigint, Date, Map, undefined, ...); ` +
