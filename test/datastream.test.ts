@@ -17,6 +17,7 @@ import {
   ListStateDescriptor,
   MapStateDescriptor,
   Session,
+  sessionLogFile,
   StreamExecutionEnvironment,
   Types,
   ValueStateDescriptor,
@@ -465,6 +466,25 @@ describe('embedded mode: what it refuses, and why', () => {
     expect(nullRecord?.message).toContain("a null record, and Flink's LONG records cannot be null");
     // the session goes on
     expect(await embedded().fromElements(2).map((n) => n + 1, Types.LONG()).collect()).toEqual([3]);
+  });
+
+  it('leaving executeAndCollect() early cancels the job mid-stream (the runtime closed from the task), and the session runs the next job', async () => {
+    const endless = embedded()
+      .fromSequence(1, 1e12)
+      .keyBy((n: number) => n % 7, Types.LONG())
+      .reduce((a, b) => a + b);
+    const taskManagerFailures = () => (fs.readFileSync(sessionLogFile()!, 'utf8').match(/TaskManager #\d+ failed/g) ?? []).length;
+    const failuresBefore = taskManagerFailures();
+    const seen: number[] = [];
+    for await (const v of endless.executeAndCollect('endless embedded')) {
+      seen.push(v);
+      if (seen.length === 50) break;
+    }
+    expect(seen).toHaveLength(50);
+    const session = (await Session.running())!;
+    await expect.poll(async () => (await session.listJobs()).find((j) => j.name === 'endless embedded')?.state, { timeout: 30_000 }).toBe('CANCELED');
+    expect(await embedded().fromElements(1, 2).map((n) => n * 2, Types.LONG()).collect()).toEqual([2, 4]);
+    expect(taskManagerFailures()).toBe(failuresBefore);
   });
 
   it('an npm package the function uses is bundled into its runtime', async () => {
